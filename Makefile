@@ -1,0 +1,140 @@
+# encl: plain Make, everything lands in build/.
+#
+#   make          libraries, build/bin/encl, build/bin/encl-cc, the runtimes
+#   make demo     install missing packages, build, run the main job on examples/test-c
+#   make check    install missing packages, build, run the whole test suite
+#   make bench    build and run the benchmarks in bench/
+#
+# Sources are picked up by directory, so adding a file needs no Makefile edit:
+#   sgx/ image/ policy/          -> build/lib/libencl.a      (host side, no I/O in sgx/)
+#   host/ (all but host/main.c)  -> build/lib/libencl-host.a (untrusted runtime)
+#   enclave/                     -> build/lib/libencl-enclave.a (trusted runtime, musl)
+#   tools/encl/                  -> build/bin/encl
+#   tests/unit/NAME.c            -> build/tests/NAME and build/asan/tests/NAME
+
+CC       ?= gcc
+MUSL_CC  ?= musl-gcc
+B        := build
+
+CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Werror -I. -D_GNU_SOURCE
+CFLAGS   ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDLIBS   := -lcrypto -lyaml
+
+# The trusted runtime is compiled against musl's headers, position independent,
+# with nothing that would need a loader or a host-side runtime.
+ENCLAVE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -O2 -g -fPIE \
+	-fno-stack-protector -fno-plt -mno-red-zone -ffreestanding -fno-builtin
+
+LIB_SRCS     := $(wildcard sgx/*.c image/*.c policy/*.c)
+HOST_SRCS    := $(filter-out host/main.c,$(wildcard host/*.c host/*/*.c))
+HOST_ASM     := $(wildcard host/*.S host/*/*.S)
+TOOL_SRCS    := $(wildcard tools/encl/*.c)
+UNIT_SRCS    := $(wildcard tests/unit/*.c)
+ENCLAVE_SRCS := $(wildcard enclave/*.c)
+ENCLAVE_ASM  := $(wildcard enclave/*.S)
+
+obj = $(patsubst %.c,$(1)/obj/%.o,$(patsubst %.S,$(1)/obj/%.o,$(2)))
+
+LIB_OBJS      := $(call obj,$(B),$(LIB_SRCS))
+HOST_OBJS     := $(call obj,$(B),$(HOST_SRCS) $(HOST_ASM))
+TOOL_OBJS     := $(call obj,$(B),$(TOOL_SRCS))
+ENCLAVE_OBJS  := $(patsubst %,$(B)/enclave-obj/%.o,$(basename $(ENCLAVE_SRCS) $(ENCLAVE_ASM)))
+ASAN_LIB_OBJS := $(call obj,$(B)/asan,$(LIB_SRCS))
+ASAN_HOST_OBJS:= $(call obj,$(B)/asan,$(HOST_SRCS) $(HOST_ASM))
+
+UNIT_TESTS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+ASAN_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
+
+LIBS := $(B)/lib/libencl-host.a $(B)/lib/libencl.a
+ASAN_LIBS := $(B)/asan/lib/libencl-host.a $(B)/asan/lib/libencl.a
+
+all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a \
+	$(B)/lib/enclave.ld
+
+tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
+
+.PHONY: all tests deps demo check bench clean
+
+deps:
+	@scripts/install-deps
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -C examples/test-c run
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@tests/run
+
+bench: all
+	@$(MAKE) --no-print-directory -C bench run
+
+clean:
+	rm -rf $(B)
+
+# ---- host side -------------------------------------------------------------
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -MMD -MP -c $< -o $@
+
+$(B)/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/asan/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -MMD -MP -c $< -o $@
+
+$(B)/lib/libencl.a: $(LIB_OBJS)
+$(B)/lib/libencl-host.a: $(HOST_OBJS)
+$(B)/asan/lib/libencl.a: $(ASAN_LIB_OBJS)
+$(B)/asan/lib/libencl-host.a: $(ASAN_HOST_OBJS)
+%.a:
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/lib/host-main.o: $(B)/obj/host/main.o
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/bin/encl: $(TOOL_OBJS) $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(TOOL_OBJS) $(LIBS) $(LDLIBS)
+
+$(B)/bin/encl-cc: tools/encl-cc
+	@mkdir -p $(@D)
+	cp $< $@
+	chmod +x $@
+
+$(B)/tests/%: tests/unit/%.c $(LIBS) tests/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) tests/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(ASAN_LIBS) $(LDLIBS)
+
+# ---- enclave side ----------------------------------------------------------
+
+$(B)/enclave-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(ENCLAVE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/enclave-obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(ENCLAVE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/lib/libencl-enclave.a: $(ENCLAVE_OBJS)
+
+$(B)/lib/enclave.ld: enclave/enclave.ld
+	@mkdir -p $(@D)
+	cp $< $@
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,30 @@
+# Shared helpers for the end-to-end scripts: source it, call pass/fail/skip.
+# Each script prints PASS:/FAIL:/SKIP: lines that tests/run counts.
+set -u
+ROOT=${ENCL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+PATH=$ROOT/build/bin:$PATH
+VECTORS=${ENCL_VECTORS:-$ROOT/../shared/vectors}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+_script=$(basename "$0")
+
+pass() { echo "PASS: $_script:$1"; }
+fail() { echo "FAIL: $_script:$1"; shift; [ $# -gt 0 ] && echo "  $*" >&2; }
+skip() { echo "SKIP: $_script:$1 ($2)"; }
+
+# check NAME COMMAND...: passes when COMMAND succeeds
+check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "command failed: $*"; fi; }
+
+# expect_exit NAME CODE PATTERN COMMAND...: exit status CODE and PATTERN on stderr
+expect_exit() {
+	local n=$1 code=$2 pat=$3; shift 3
+	"$@" >"$TMP/stdout" 2>"$TMP/stderr"
+	local rc=$?
+	if [ $rc -ne "$code" ]; then
+		fail "$n" "exit $rc, expected $code: $*; stderr: $(head -c 400 "$TMP/stderr")"
+	elif ! grep -qiE -- "$pat" "$TMP/stderr"; then
+		fail "$n" "stderr lacks /$pat/: $(head -c 400 "$TMP/stderr")"
+	else
+		pass "$n"
+	fi
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A minimal test harness. Each test is a function; CHECK records a failure
+ * with its location and lets the test continue. main() runs the tests listed
+ * with RUN() and prints one line per test for tests/run to count:
+ *
+ *   PASS: file:test    FAIL: file:test    SKIP: file:test (reason)
+ */
+#ifndef ENCL_TESTS_HARNESS_H
+#define ENCL_TESTS_HARNESS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int harness_failed, harness_skipped, harness_total_failed;
+static const char *harness_skip_reason;
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+		harness_failed = 1; \
+	} \
+} while (0)
+
+#define CHECK_EQ_INT(a, b) do { \
+	long long _a = (long long)(a), _b = (long long)(b); \
+	if (_a != _b) { \
+		fprintf(stderr, "  %s:%d: %s == %lld, expected %s == %lld\n", \
+			__FILE__, __LINE__, #a, _a, #b, _b); \
+		harness_failed = 1; \
+	} \
+} while (0)
+
+#define CHECK_STR_CONTAINS(hay, needle) do { \
+	const char *_h = (hay), *_n = (needle); \
+	if (!_h || !strstr(_h, _n)) { \
+		fprintf(stderr, "  %s:%d: \"%s\" does not contain \"%s\"\n", \
+			__FILE__, __LINE__, _h ? _h : "(null)", _n); \
+		harness_failed = 1; \
+	} \
+} while (0)
+
+/* Marks the running test skipped; it still returns through its own code. */
+#define SKIP(reason) do { harness_skipped = 1; harness_skip_reason = (reason); } while (0)
+
+#define RUN(test) do { \
+	harness_failed = 0; harness_skipped = 0; \
+	test(); \
+	if (harness_failed) { \
+		printf("FAIL: %s:%s\n", __FILE__, #test); harness_total_failed++; \
+	} else if (harness_skipped) { \
+		printf("SKIP: %s:%s (%s)\n", __FILE__, #test, harness_skip_reason); \
+	} else { \
+		printf("PASS: %s:%s\n", __FILE__, #test); \
+	} \
+	fflush(stdout); \
+} while (0)
+
+#define HARNESS_EXIT() return harness_total_failed ? 1 : 0
+
+/* Path of a file in ../shared/vectors, overridable with ENCL_VECTORS. */
+static inline const char *harness_vectors(void)
+{
+	const char *v = getenv("ENCL_VECTORS");
+	return v ? v : "../shared/vectors";
+}
+
+#endif
