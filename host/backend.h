@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend interface: the Linux SGX driver's operations (create, add
+ * pages, init, restrict permissions, modify types, remove pages) plus
+ * entering the enclave. Two implementations: "sgx" (host/sgx/, the in-kernel
+ * driver and the vDSO) and "sim" (host/sim/, a software SGX that fails
+ * wherever hardware would). The host runtime drives either one the same way.
+ *
+ * Every operation returns 0, or -1 with a one-line reason in e->err and an
+ * errno-style code in e->error.
+ */
+#ifndef ENCL_HOST_BACKEND_H
+#define ENCL_HOST_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sgx/arch.h"
+
+/* What a backend found on this machine. */
+struct encl_caps {
+	int sgx1;		/* the CPU (or simulated CPU) runs enclaves */
+	int sgx2;		/* the CPU has EAUG/EMODPR/EMODT/EACCEPT */
+	int exinfo;		/* MISCSELECT.EXINFO supported */
+	int os_edmm;		/* the kernel accepts the SGX2 ioctls */
+	char why_not[160];	/* when !sgx1, or !(sgx2 && os_edmm): what is missing */
+};
+
+/*
+ * One enclave entry or resumption, modelled on the vDSO's struct
+ * sgx_enclave_run: the caller fills tcs, function and the argument
+ * registers; enter() returns after EEXIT or after an AEX.
+ */
+struct encl_run {
+	uint64_t tcs;			/* in: linear address of the TCS */
+	uint32_t function;		/* in: SGX_EENTER or SGX_ERESUME.
+					 * out: SGX_EEXIT, or SGX_ERESUME after an AEX */
+	uint64_t rdi, rsi, rdx;		/* in: for EENTER; out: as left at EEXIT */
+	uint16_t exception_vector;	/* out, after an AEX */
+	uint16_t exception_error_code;
+	uint64_t exception_addr;
+};
+
+struct encl_enclave;
+
+struct encl_backend {
+	const char *name;
+	int (*probe)(struct encl_caps *caps);
+	/*
+	 * ECREATE: reserve a naturally aligned ELRANGE of secs->size bytes,
+	 * set secs->base and e->base. @edmm: pages may be added after EINIT.
+	 */
+	int (*create)(struct encl_enclave *e, struct sgx_secs *secs, int edmm);
+	/* EADD (+ EEXTEND when @measure) of length/4096 pages from @src. */
+	int (*add_pages)(struct encl_enclave *e, uint64_t offset, const void *src,
+			 uint64_t length, uint64_t secinfo_flags, int measure);
+	int (*init)(struct encl_enclave *e, const struct sgx_sigstruct *ss);
+	/* Map a range into the address space with PROT_* @prot (after init). */
+	int (*map)(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot);
+	/* SGX2, after init. */
+	int (*restrict_permissions)(struct encl_enclave *e, uint64_t offset, uint64_t length,
+				    uint64_t secinfo_perms);
+	int (*modify_types)(struct encl_enclave *e, uint64_t offset, uint64_t length,
+			    unsigned page_type);
+	int (*remove_pages)(struct encl_enclave *e, uint64_t offset, uint64_t length);
+	int (*enter)(struct encl_enclave *e, struct encl_run *run);
+	void (*destroy)(struct encl_enclave *e);
+};
+
+struct encl_enclave {
+	const struct encl_backend *be;
+	void *priv;		/* the backend's own state */
+	uint64_t base;		/* SECS.BASEADDR */
+	uint64_t size;		/* SECS.SIZE */
+	int edmm;
+	int error;		/* errno-style code of the last failure */
+	uint64_t sgx_result;	/* SGX return code of the last ENCLS failure, if any */
+	char err[256];
+};
+
+extern const struct encl_backend encl_backend_sim;
+extern const struct encl_backend encl_backend_sgx;
+
+#endif
