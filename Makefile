@@ -49,8 +49,8 @@ ASAN_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 LIBS := $(B)/lib/libencl-host.a $(B)/lib/libencl.a
 ASAN_LIBS := $(B)/asan/lib/libencl-host.a $(B)/asan/lib/libencl.a
 
-all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a \
-	$(B)/lib/enclave.ld
+all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) \
+	$(if $(ENCLAVE_OBJS),$(B)/lib/libencl-enclave.a)
 
 tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
 
@@ -132,9 +132,5 @@ $(B)/enclave-obj/%.o: %.S
 	$(MUSL_CC) $(ENCLAVE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/lib/libencl-enclave.a: $(ENCLAVE_OBJS)
-
-$(B)/lib/enclave.ld: enclave/enclave.ld
-	@mkdir -p $(@D)
-	cp $< $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

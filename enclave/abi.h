@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boundary between the host runtime and the trusted runtime: what goes
+ * in registers at EENTER and EEXIT, and the structures in untrusted memory
+ * that both sides read. Everything the enclave reads from here is a hint to
+ * be copied in and checked, never trusted.
+ */
+#ifndef ENCL_ENCLAVE_ABI_H
+#define ENCL_ENCLAVE_ABI_H
+
+#include <stdint.h>
+
+/*
+ * EENTER with CSSA == 0: RDI is the operation. (With CSSA > 0 the entry is
+ * the exception handler's and RDI is ignored.)
+ */
+#define ENCL_OP_START		1	/* RSI: struct encl_start * */
+#define ENCL_OP_ORET		2	/* the ocall in the area has been served */
+
+/* EEXIT: RDI is the reason. */
+#define ENCL_EXIT_OCALL		1	/* RSI: struct encl_ocall * in the area */
+#define ENCL_EXIT_RETURN	2	/* RSI: the program's exit status */
+#define ENCL_EXIT_HANDLED	3	/* exception handled: ERESUME */
+#define ENCL_EXIT_CRASH		4	/* RSI: struct encl_crash * in the area */
+#define ENCL_EXIT_FATAL		5	/* RSI: NUL-terminated reason in the area */
+
+/* Start-up arguments, in host memory. */
+struct encl_start {
+	uint64_t argc;
+	uint64_t argv;			/* char *[argc + 1] */
+	uint64_t envp;			/* char *[], NULL terminated */
+	uint64_t heap_hint;		/* SCONE_HEAP: clamped to the measured bounds */
+	uint64_t min_heap_hint;		/* SCONE_MIN_HEAP: clamped likewise */
+	uint64_t ocall_area;		/* shared buffer, outside ELRANGE */
+	uint64_t ocall_area_size;
+	uint32_t log_level;		/* SCONE_LOG: 0 error .. 3 debug */
+	uint32_t flags;
+};
+
+/* Host-side operations an ocall can ask for besides system calls. */
+#define ENCL_OCALL_MODIFY_TYPES	(-1)	/* offset, length, page type */
+#define ENCL_OCALL_RESTRICT	(-2)	/* offset, length, SECINFO permissions */
+#define ENCL_OCALL_REMOVE	(-3)	/* offset, length */
+#define ENCL_OCALL_PROTECT	(-4)	/* offset, length, PROT_*: the host's PTEs */
+#define ENCL_OCALL_LOG		(-5)	/* level, pointer to message in the area */
+
+/* At the start of the ocall area. */
+struct encl_ocall {
+	int64_t nr;			/* Linux system call number or ENCL_OCALL_* */
+	uint64_t args[6];		/* pointers point into this area */
+	int64_t ret;			/* written by the host: result or -errno */
+	uint64_t reserved;
+	unsigned char data[];		/* buffers, up to the area's end */
+};
+
+struct encl_crash {
+	uint32_t signal;		/* SIGSEGV, SIGILL, SIGFPE, SIGBUS, SIGTRAP */
+	uint32_t vector;		/* EXITINFO.VECTOR */
+	uint64_t rip;			/* offset from the enclave base */
+	uint64_t addr;			/* fault address, offset from the base (#PF/#GP) */
+	uint32_t error_code;
+	uint32_t addr_valid;
+};
+
+#endif
