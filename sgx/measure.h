@@ -33,7 +33,10 @@ int sgx_measure_eadd(struct sgx_measure *m, uint64_t offset, uint64_t flags);
 /* EEXTEND of one 256-byte chunk of an added page; @offset 256-aligned. */
 int sgx_measure_eextend(struct sgx_measure *m, uint64_t offset, const void *chunk);
 
-/* EADD, then, when @measure is set, the 16 EEXTENDs of @page. */
+/*
+ * EADD, then, when @measure is set, the 16 EEXTENDs of @page. @page may be
+ * NULL for a zero page, so that a measured zero run needs no buffer.
+ */
 int sgx_measure_add_page(struct sgx_measure *m, uint64_t offset, uint64_t flags,
 			 const void *page, int measure);
 
@@ -46,5 +49,8 @@ int sgx_measure_finalize(struct sgx_measure *m, uint8_t mrenclave[SGX_HASH_SIZE]
 
 /* The EADD rules alone, for the simulator and the driver test double. */
 int sgx_secinfo_check_eadd(uint64_t flags, const char **why);
+
+/* ECREATE's rule on SECS.SIZE alone: a power of two of at least 8 KiB. */
+int sgx_secs_check_size(uint64_t size, const char **why);
 
 #endif
