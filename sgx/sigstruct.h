@@ -39,6 +39,9 @@ EVP_PKEY *sgx_key_load(const char *path, char *err, size_t errlen);
 /* Generate a new signing key and write it, mode 0600, atomically to @path. */
 int sgx_key_generate(const char *path, char *err, size_t errlen);
 
+/* MRSIGNER of a key: SHA-256 of its little-endian modulus. Returns 0 or -1. */
+int sgx_key_mrsigner(EVP_PKEY *key, uint8_t mrsigner[SGX_HASH_SIZE]);
+
 /* Fill @ss from @f, sign with @key, compute Q1 and Q2. */
 int sgx_sigstruct_sign(struct sgx_sigstruct *ss, const struct sgx_sigstruct_fields *f,
 		       EVP_PKEY *key, char *err, size_t errlen);
