@@ -55,8 +55,12 @@ enum epcm_fault {
 
 struct epcm;
 
-/* ECREATE's part: an empty EPCM for ELRANGE [base, base + size). */
-struct epcm *epcm_new(uint64_t base, uint64_t size);
+/*
+ * ECREATE's part: an empty EPCM for ELRANGE [base, base + size) of an
+ * enclave with SECS.ATTRIBUTES.FLAGS @attributes (MODE64BIT matters to the
+ * TCS checks). NULL when out of memory or base/size are not page aligned.
+ */
+struct epcm *epcm_new(uint64_t base, uint64_t size, uint64_t attributes);
 void epcm_free(struct epcm *c);
 
 /* SECS.ATTRIBUTES.INIT: set by a successful EINIT; EADD/EAUG depend on it. */
@@ -67,6 +71,13 @@ int epcm_initialized(const struct epcm *c);
 epcm_entry_t epcm_get(const struct epcm *c, uint64_t addr);
 static inline unsigned epcm_entry_pt(epcm_entry_t e) { return sgx_secinfo_pt(e); }
 static inline unsigned epcm_entry_perms(epcm_entry_t e) { return e & SGX_SECINFO_PERM_MASK; }
+
+/*
+ * The TCS checks EADD and EACCEPT make on the page's contents (SDM EADD,
+ * EACCEPT): reserved fields zero, FS/GS limits outside 64-bit mode, and for
+ * EACCEPT also DBGOPTIN, CSSA < NSSA, AEP and STATE. 0 or EPCM_FAULT_GP.
+ */
+int epcm_tcs_check(const struct epcm *c, const struct sgx_tcs *tcs, int eaccept);
 
 /* Number of valid entries, and bytes of table memory in use. */
 uint64_t epcm_count(const struct epcm *c);
@@ -96,8 +107,12 @@ int epcm_access(const struct epcm *c, uint64_t addr, unsigned access, uint32_t *
  * copied by the caller (who checks its own alignment and readability).
  */
 
-/* EADD: before EINIT only; PT_REG or PT_TCS; a TCS gets no permissions. */
-int epcm_eadd(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo);
+/*
+ * EADD: before EINIT only; PT_REG or PT_TCS; a TCS gets no permissions.
+ * @page is the EPC page's new contents (already copied from SRCPGE): for a
+ * TCS it is checked (#GP) and its CPU-owned fields are cleared as EADD does.
+ */
+int epcm_eadd(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo, void *page);
 /* EAUG: after EINIT only, on a page without entry: PT_REG, R|W, PENDING. */
 int epcm_eaug(struct epcm *c, uint64_t addr);
 /* EMODPR: PT_REG, not PENDING/MODIFIED: perms &= new, PR set. */
@@ -110,12 +125,14 @@ int epcm_eremove(struct epcm *c, uint64_t addr);
 /* ENCLU leaves (SGX2) run by the enclave. */
 
 /*
- * EACCEPT: SECINFO must equal the entry exactly (type, R/W/X, PENDING,
- * MODIFIED, PR), else SGX_PAGE_ATTRIBUTES_MISMATCH; clears PENDING,
+ * EACCEPT: SECINFO must be a legal request (REG with PENDING or PR, or
+ * TCS/TRIM with MODIFIED; else #GP) and equal the entry's type, R/W/X,
+ * PENDING and MODIFIED, else SGX_PAGE_ATTRIBUTES_MISMATCH. Clears PENDING,
  * MODIFIED and PR. No valid entry: #PF not-present (the kernel EAUGs then).
+ * @page is the target page's contents, read only when accepting a TCS.
  */
 int epcm_eaccept(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo,
-		 uint32_t *pf_errcode);
+		 const void *page, uint32_t *pf_errcode);
 /*
  * EACCEPTCOPY: a PENDING PT_REG page gets SECINFO's permissions and is
  * accepted; @src_addr must be an enclave page readable by the enclave. On
