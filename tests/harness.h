@@ -14,7 +14,7 @@
 #include <string.h>
 
 static int harness_failed, harness_skipped, harness_total_failed;
-static const char *harness_skip_reason;
+static const char *harness_skip_reason = "";
 
 #define CHECK(cond) do { \
 	if (!(cond)) { \
