@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Layout parameters: defaults, size parsing, SCONE_* overrides.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/config.h"
+#include "sgx/arch.h"
+
+void encl_config_default(struct encl_config *c)
+{
+	c->heap = ENCL_DEFAULT_HEAP;
+	c->min_heap = ENCL_DEFAULT_MIN_HEAP;
+	c->stack = ENCL_DEFAULT_STACK;
+	c->enclave_size = ENCL_DEFAULT_ENCLAVE_SIZE;
+	c->tcs = ENCL_DEFAULT_TCS;
+}
+
+/*
+ * Decimal digits only: strtoull alone would accept a sign and leading
+ * blanks. Returns 0, -1 when @s does not start with a digit, -ERANGE on
+ * overflow.
+ */
+static int parse_decimal(const char *s, const char **end, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v))
+			return -ERANGE;
+	*end = p;
+	*out = v;
+	return 0;
+}
+
+/* 2^63 bytes: anything larger would overflow the page arithmetic further on. */
+#define ENCL_MAX_SIZE_G		(UINT64_C(1) << 33)
+
+int encl_size_parse(const char *name, const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	const char *end = NULL;
+	unsigned shift = 0;
+	uint64_t v = 0;
+	int r = s ? parse_decimal(s, &end, &v) : -1;
+
+	if (!r) {
+		switch (*end) {
+		case 'K': case 'k': shift = 10; end++; break;
+		case 'M': case 'm': shift = 20; end++; break;
+		case 'G': case 'g': shift = 30; end++; break;
+		}
+		if (*end)
+			r = -1;
+		else if (v > (UINT64_C(1) << 63) >> shift)
+			r = -ERANGE;
+	}
+	if (r == -ERANGE) {
+		snprintf(err, errlen, "%s: size '%s' is too large (at most %" PRIu64 "G)",
+			 name, s, ENCL_MAX_SIZE_G);
+		return -1;
+	}
+	if (r) {
+		snprintf(err, errlen, "%s: invalid size '%s' (expected bytes with an optional K, M or G suffix)",
+			 name, s ? s : "");
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+int encl_count_parse(const char *name, const char *s, uint32_t *out, char *err, size_t errlen)
+{
+	const char *end;
+	uint64_t v;
+
+	if (!s || parse_decimal(s, &end, &v) || *end || v == 0 || v > ENCL_MAX_TCS) {
+		snprintf(err, errlen, "%s: invalid thread count '%s' (expected 1 to %u)",
+			 name, s ? s : "", ENCL_MAX_TCS);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static uint64_t page_up(uint64_t v)
+{
+	return (v + SGX_PAGE_SIZE - 1) & ~(SGX_PAGE_SIZE - 1);
+}
+
+int encl_config_set(struct encl_config *c, const char *key, const char *value,
+		    const char *name, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!strcmp(key, "tcs"))
+		return encl_count_parse(name, value, &c->tcs, err, errlen);
+	if (encl_size_parse(name, value, &v, err, errlen))
+		return -1;
+	if (!strcmp(key, "heap")) {
+		c->heap = page_up(v);
+	} else if (!strcmp(key, "min_heap")) {
+		c->min_heap = page_up(v);
+	} else if (!strcmp(key, "stack")) {
+		if (v == 0) {
+			snprintf(err, errlen, "%s: the stack cannot be empty", name);
+			return -1;
+		}
+		c->stack = page_up(v);
+	} else if (!strcmp(key, "enclave_size")) {
+		if (v < SGX_MIN_ENCLAVE_SIZE || (v & (v - 1)) || v > ENCL_MAX_ENCLAVE_SIZE) {
+			snprintf(err, errlen, "%s: the enclave size must be a power of two from 8K to %" PRIu64 "G, not '%s'",
+				 name, ENCL_MAX_ENCLAVE_SIZE >> 30, value);
+			return -1;
+		}
+		c->enclave_size = v;
+	} else {
+		snprintf(err, errlen, "%s: unknown parameter", name);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *var, *key;
+} env_vars[] = {
+	{ "SCONE_HEAP", "heap" },
+	{ "SCONE_MIN_HEAP", "min_heap" },
+	{ "SCONE_STACK", "stack" },
+	{ "SCONE_TCS", "tcs" },
+};
+
+int encl_config_from_env(struct encl_config *c, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
+		const char *v = getenv(env_vars[i].var);
+
+		if (v && encl_config_set(c, env_vars[i].key, v, env_vars[i].var, err, errlen))
+			return -1;
+	}
+	return encl_config_finish(c, err, errlen);
+}
+
+int encl_config_finish(struct encl_config *c, char *err, size_t errlen)
+{
+	if (c->min_heap > c->heap)
+		c->min_heap = c->heap;
+	if (c->tcs == 0 || c->tcs > ENCL_MAX_TCS) {
+		snprintf(err, errlen, "thread count %u out of range 1..%u", c->tcs, ENCL_MAX_TCS);
+		return -1;
+	}
+	if (c->stack == 0 || (c->stack | c->heap | c->min_heap) & (SGX_PAGE_SIZE - 1)) {
+		snprintf(err, errlen, "sizes must be whole pages and the stack non-empty");
+		return -1;
+	}
+	if (c->enclave_size < SGX_MIN_ENCLAVE_SIZE || (c->enclave_size & (c->enclave_size - 1)) ||
+	    c->enclave_size > ENCL_MAX_ENCLAVE_SIZE) {
+		snprintf(err, errlen, "enclave size %#" PRIx64 " is not a power of two within limits",
+			 c->enclave_size);
+		return -1;
+	}
+	return 0;
+}
+
+const char *encl_size_format(uint64_t v, char buf[32])
+{
+	static const char suffix[] = "GMK";
+	int shift;
+
+	for (shift = 30; shift >= 10; shift -= 10)
+		if (v && !(v & ((UINT64_C(1) << shift) - 1))) {
+			snprintf(buf, 32, "%" PRIu64 "%c", v >> shift, suffix[(30 - shift) / 10]);
+			return buf;
+		}
+	snprintf(buf, 32, "%" PRIu64, v);
+	return buf;
+}
