@@ -11,6 +11,7 @@
 #   enclave/                     -> build/lib/libencl-enclave.a (trusted runtime, musl)
 #   tools/encl/                  -> build/bin/encl
 #   tests/unit/NAME.c            -> build/tests/NAME and build/asan/tests/NAME
+#   tests/double/*.c             -> linked into every unit test (test doubles)
 
 CC       ?= gcc
 MUSL_CC  ?= musl-gcc
@@ -31,6 +32,7 @@ HOST_SRCS    := $(filter-out host/main.c,$(wildcard host/*.c host/*/*.c))
 HOST_ASM     := $(wildcard host/*.S host/*/*.S)
 TOOL_SRCS    := $(wildcard tools/encl/*.c)
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
+DOUBLE_SRCS  := $(wildcard tests/double/*.c)
 ENCLAVE_SRCS := $(wildcard enclave/*.c)
 ENCLAVE_ASM  := $(wildcard enclave/*.S)
 
@@ -115,13 +117,13 @@ $(B)/bin/encl-cc: tools/encl-cc
 	cp $< $@
 	chmod +x $@
 
-$(B)/tests/%: tests/unit/%.c $(LIBS) tests/harness.h
+$(B)/tests/%: tests/unit/%.c $(LIBS) tests/harness.h $(DOUBLE_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(DOUBLE_SRCS) $(LIBS) $(LDLIBS)
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) tests/harness.h
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) tests/harness.h $(DOUBLE_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(ASAN_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(DOUBLE_SRCS) $(ASAN_LIBS) $(LDLIBS)
 
 # ---- enclave side ----------------------------------------------------------
 

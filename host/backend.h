@@ -74,6 +74,8 @@ struct encl_enclave {
 	int edmm;
 	int error;		/* errno-style code of the last failure */
 	uint64_t sgx_result;	/* SGX return code of the last ENCLS failure, if any */
+	const char *sigstruct_label; /* in: names the SIGSTRUCT in init()'s messages,
+				 * e.g. "EDMM" or "SGX1" */
 	char err[256];
 };
 

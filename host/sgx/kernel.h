@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one interface between the SGX backend and the kernel: the five system
+ * calls it uses on /dev/sgx_enclave. They follow libc's conventions (-1 or
+ * MAP_FAILED with errno set; ioctl may also return a positive value, which
+ * old drivers used for SGX error codes from EINIT).
+ *
+ * sgx_kernel_real issues the system calls. The test double in
+ * tests/double/sgx_kernel.c implements the same operations in memory and
+ * checks every request the way arch/x86/kernel/cpu/sgx/ioctl.c does.
+ */
+#ifndef ENCL_HOST_SGX_KERNEL_H
+#define ENCL_HOST_SGX_KERNEL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <asm/sgx.h>
+
+struct sgx_kernel_ops {
+	int (*open)(const char *path, int flags);
+	int (*ioctl)(int fd, unsigned long req, void *arg);
+	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+	int (*munmap)(void *addr, size_t len);
+	int (*close)(int fd);
+};
+
+extern const struct sgx_kernel_ops sgx_kernel_real;
+
+/*
+ * The operations and the vDSO entry the backend uses. Tests substitute the
+ * double (and a fake vDSO); NULL restores the real ones.
+ */
+void encl_sgx_use_kernel(const struct sgx_kernel_ops *ops);
+void encl_sgx_use_vdso(vdso_sgx_enter_enclave_t enter);
+const struct sgx_kernel_ops *encl_sgx_kernel(void);
+
+#define SGX_ENCLAVE_DEV		"/dev/sgx_enclave"
+#define SGX_PROVISION_DEV	"/dev/sgx_provision"
+
+/*
+ * The kernel's internal "restart this call" code. User space normally sees
+ * EINTR instead, but the retry loops accept both.
+ */
+#ifndef ERESTARTSYS
+#define ERESTARTSYS		512
+#endif
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A test double of the Linux SGX driver (/dev/sgx_enclave), implementing
+ * struct sgx_kernel_ops in memory. Every request is checked the way
+ * arch/x86/kernel/cpu/sgx/ioctl.c and driver.c check it, in the same order,
+ * with the same errno; the CPU's part (ECREATE, EADD, EEXTEND, EINIT, EMODPR,
+ * EMODT, EREMOVE) uses the EPCM rules of sgx/epcm.h and the measurement of
+ * sgx/measure.h, so EINIT succeeds only for the MRENCLAVE the pages added
+ * really produce.
+ *
+ * Like the kernel, ADD_PAGES, CREATE and INIT read their SECINFO, source
+ * pages, SECS and SIGSTRUCT through the user pointers in the request.
+ *
+ * One machine per process; double_reset() returns it to its defaults: an
+ * SGX2 CPU with FLC, a 6.x kernel with the EDMM ioctls, the device present
+ * and openable, 64 MiB of EPC, EINIT failures reported as -EPERM (mainline).
+ */
+#ifndef ENCL_TESTS_DOUBLE_SGX_KERNEL_H
+#define ENCL_TESTS_DOUBLE_SGX_KERNEL_H
+
+#include <stdint.h>
+#include "host/sgx/kernel.h"
+#include "sgx/epcm.h"
+
+extern const struct sgx_kernel_ops sgx_double_ops;
+
+void double_reset(void);
+
+/* The machine. */
+void double_set_device_errno(int err);	/* open() fails with @err; 0: openable */
+void double_set_cpu_sgx2(int on);	/* off: SGX2 ioctls fail with ENODEV */
+void double_set_kernel_edmm(int on);	/* off: SGX2 ioctls are unknown (ENOTTY) */
+void double_set_dev_noexec(int on);	/* /dev noexec: PROT_EXEC mmap gets EACCES */
+void double_set_src_noexec(int on);	/* EADD sources lack VM_MAYEXEC: EACCES */
+void double_set_epc_pages(uint64_t n);	/* EPC capacity, SECS pages included */
+void double_set_einit_positive(int on);	/* old drivers: EINIT returns the SGX code */
+
+/*
+ * Fault injection: the next @req ioctl stops before its page number @at
+ * (0-based within that call) with count = @at pages, and returns -@err, or
+ * success when @err is 0 (what ADD_PAGES does when a signal arrives after
+ * some progress). Faults queue up in order.
+ */
+void double_inject(unsigned long req, int err, uint64_t at);
+int double_injections_pending(void);
+
+/*
+ * The enclave's side, on the most recently created enclave: ENCLU[EACCEPT]
+ * of the page at enclave @offset with SECINFO.FLAGS @flags. Returns the SGX
+ * code or an enum epcm_fault. On a page without entry in a mapped, EDMM,
+ * initialized enclave, the kernel's EAUG on fault runs first and the
+ * EACCEPT is retried, as on hardware ("augment via EACCEPT").
+ */
+int double_eaccept_flags(uint64_t offset, uint64_t flags);
+/* The same with the SECINFO a correct enclave would use for the page's state. */
+int double_eaccept(uint64_t offset);
+/*
+ * The enclave touches a page without entry: the kernel's EAUG on fault
+ * (sgx_vma_fault) leaves it PENDING. 0, or -1 when the kernel would SIGBUS.
+ */
+int double_touch(uint64_t offset);
+
+/* Inspection of the most recently created enclave. */
+epcm_entry_t double_epcm(uint64_t offset);
+unsigned double_max_prot(uint64_t offset);	/* the kernel's vm_max_prot_bits as PROT_* */
+uint64_t double_epc_used(void);
+int double_initialized(void);
+int double_open_fds(void);
+uint64_t double_last_einit_code(void);		/* the SGX code of the last EINIT */
+unsigned long double_calls(unsigned long req);	/* ioctls issued with @req */
+uint64_t double_secs_base(void);
+uint64_t double_secs_size(void);
+
+#endif

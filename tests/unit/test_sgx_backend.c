@@ -1,0 +1,904 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hardware backend (host/sgx/) against the driver test double
+ * (tests/double/sgx_kernel.c): start-up with interrupted and partial
+ * ADD_PAGES, EINIT with a real signature over the MRENCLAVE the pages
+ * produce, mapping, the EDMM sequences of the kernel selftests, every
+ * request the kernel refuses (with the kernel's errno), the user-visible
+ * failures, the probe, the vDSO lookup on this machine's real vDSO, and
+ * enter() through a fake vDSO.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/harness.h"
+#include "tests/double/sgx_kernel.h"
+#include "host/backend.h"
+#include "host/sgx/sgx.h"
+#include "host/sgx/vdso.h"
+#include "sgx/measure.h"
+#include "sgx/sigstruct.h"
+
+#define KiB		1024ULL
+#define MiB		(1024 * KiB)
+#define REG_RW		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W)
+#define REG_RX		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_X)
+#define REG_R		(SGX_SECINFO_REG | SGX_SECINFO_R)
+
+/* The test layout: ELRANGE of 8 MiB (SGX1) or 16 MiB (EDMM). */
+#define OFF_TCS		0x0000ULL
+#define OFF_CODE	0x1000ULL	/* 2 pages RX, measured */
+#define OFF_PARAMS	0x3000ULL	/* 1 page R, measured, from an unaligned buffer */
+#define OFF_HEAP	0x4000ULL	/* SGX1: HEAP_PAGES RW unmeasured zero pages */
+#define HEAP_PAGES	1024ULL
+#define OFF_DYN		0x100000ULL	/* EDMM: the dynamic heap starts here */
+
+static const struct encl_backend *be = &encl_backend_sgx;
+static EVP_PKEY *key;
+static uint8_t tcs_page[4096] __attribute__((aligned(4096)));
+static uint8_t code_pages[8192] __attribute__((aligned(4096)));
+static uint8_t params_buf[4096 + 8] __attribute__((aligned(4096)));
+
+static void setup(void)
+{
+	struct sgx_tcs *tcs = (struct sgx_tcs *)tcs_page;
+
+	double_reset();
+	encl_sgx_use_kernel(&sgx_double_ops);
+	memset(tcs_page, 0, sizeof(tcs_page));
+	tcs->ossa = 0x2000;
+	tcs->nssa = 1;
+	tcs->oentry = OFF_CODE;
+	memset(code_pages, 0xcc, sizeof(code_pages));
+	for (unsigned i = 0; i < 4096; i++)
+		params_buf[3 + i] = (uint8_t)(i * 7);
+}
+
+static void secs_init(struct sgx_secs *secs, uint64_t size)
+{
+	memset(secs, 0, sizeof(*secs));
+	secs->size = size;
+	secs->ssa_frame_size = 1;
+	secs->attributes.flags = SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG;
+	secs->attributes.xfrm = SGX_XFRM_LEGACY;
+	secs->miscselect = SGX_MISC_EXINFO;
+}
+
+/* The MRENCLAVE the test layout must produce, computed independently. */
+static void expected_mrenclave(int edmm, uint64_t size, uint8_t mr[SGX_HASH_SIZE])
+{
+	struct sgx_measure *m = sgx_measure_new();
+
+	CHECK_EQ_INT(sgx_measure_ecreate(m, 1, size), 0);
+	CHECK_EQ_INT(sgx_measure_add_page(m, OFF_TCS, SGX_SECINFO_TCS, tcs_page, 1), 0);
+	CHECK_EQ_INT(sgx_measure_add_page(m, OFF_CODE, REG_RX, code_pages, 1), 0);
+	CHECK_EQ_INT(sgx_measure_add_page(m, OFF_CODE + 0x1000, REG_RX, code_pages + 4096, 1), 0);
+	CHECK_EQ_INT(sgx_measure_add_page(m, OFF_PARAMS, REG_R, params_buf + 3, 1), 0);
+	if (!edmm)
+		CHECK_EQ_INT(sgx_measure_add_unmeasured(m, OFF_HEAP, HEAP_PAGES, REG_RW), 0);
+	CHECK_EQ_INT(sgx_measure_finalize(m, mr), 0);
+	sgx_measure_free(m);
+}
+
+static void sign(struct sgx_sigstruct *ss, const uint8_t mr[SGX_HASH_SIZE])
+{
+	struct sgx_sigstruct_fields f;
+	char err[256];
+
+	memset(&f, 0, sizeof(f));
+	f.date = 0x20260101;
+	f.miscselect = SGX_MISC_EXINFO;
+	f.miscmask = ~0U;
+	f.attributes.flags = SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG;
+	f.attributes.xfrm = SGX_XFRM_LEGACY;
+	f.attributemask.flags = ~0ULL;
+	f.attributemask.xfrm = ~0ULL;
+	memcpy(f.enclavehash, mr, SGX_HASH_SIZE);
+	CHECK_EQ_INT(sgx_sigstruct_sign(ss, &f, key, err, sizeof(err)), 0);
+}
+
+/* create + the adds of the test layout; 0 or -1. */
+static int build(struct encl_enclave *e, int edmm)
+{
+	struct sgx_secs secs;
+	uint64_t size = edmm ? 16 * MiB : 8 * MiB;
+
+	memset(e, 0, sizeof(*e));
+	e->be = be;
+	secs_init(&secs, size);
+	if (be->create(e, &secs, edmm))
+		return -1;
+	if (be->add_pages(e, OFF_TCS, tcs_page, 4096, SGX_SECINFO_TCS, 1) ||
+	    be->add_pages(e, OFF_CODE, code_pages, 8192, REG_RX, 1) ||
+	    be->add_pages(e, OFF_PARAMS, params_buf + 3, 4096, REG_R, 1))
+		return -1;
+	if (!edmm && be->add_pages(e, OFF_HEAP, NULL, HEAP_PAGES * 4096, REG_RW, 0))
+		return -1;
+	return 0;
+}
+
+/* build + EINIT with a correct SIGSTRUCT + map; 0 or -1. */
+static int start(struct encl_enclave *e, int edmm)
+{
+	static struct sgx_sigstruct ss;
+	uint8_t mr[SGX_HASH_SIZE];
+
+	if (build(e, edmm))
+		return -1;
+	expected_mrenclave(edmm, e->size, mr);
+	sign(&ss, mr);
+	e->sigstruct_label = edmm ? "EDMM" : "SGX1";
+	if (be->init(e, &ss))
+		return -1;
+	if (be->map(e, OFF_TCS, 4096, PROT_READ | PROT_WRITE) ||
+	    be->map(e, OFF_CODE, 8192, PROT_READ | PROT_EXEC) ||
+	    be->map(e, OFF_PARAMS, 4096, PROT_READ))
+		return -1;
+	if (!edmm)
+		return be->map(e, OFF_HEAP, HEAP_PAGES * 4096, PROT_READ | PROT_WRITE);
+	return be->map(e, OFF_DYN, e->size - OFF_DYN, PROT_READ | PROT_WRITE);
+}
+
+static void finish(struct encl_enclave *e)
+{
+	if (e->be)
+		be->destroy(e);
+	CHECK_EQ_INT(double_open_fds(), 0);
+	CHECK_EQ_INT(double_epc_used(), 0);
+}
+
+/* ---- start-up ------------------------------------------------------------- */
+
+static void test_startup_sgx1(void)
+{
+	struct encl_enclave e;
+	unsigned long adds;
+
+	setup();
+	memset(&e, 0, sizeof(e));
+	{
+		struct sgx_secs secs;
+		static struct sgx_sigstruct ss;
+		uint8_t mr[SGX_HASH_SIZE];
+
+		e.be = be;
+		secs_init(&secs, 8 * MiB);
+		CHECK_EQ_INT(be->create(&e, &secs, 0), 0);
+		CHECK(e.base != 0 && (e.base & (8 * MiB - 1)) == 0);
+		CHECK_EQ_INT(secs.base, e.base);
+		CHECK_EQ_INT(double_secs_base(), e.base);
+		CHECK_EQ_INT(double_secs_size(), 8 * MiB);
+		CHECK_EQ_INT(be->add_pages(&e, OFF_TCS, tcs_page, 4096, SGX_SECINFO_TCS, 1), 0);
+		CHECK_EQ_INT(be->add_pages(&e, OFF_CODE, code_pages, 8192, REG_RX, 1), 0);
+		CHECK_EQ_INT(be->add_pages(&e, OFF_PARAMS, params_buf + 3, 4096, REG_R, 1), 0);
+
+		/* The big heap batch: a signal before any page, a signal after
+		 * 100 pages, a busy page, a signal after 500 more, then the rest. */
+		adds = double_calls(SGX_IOC_ENCLAVE_ADD_PAGES);
+		double_inject(SGX_IOC_ENCLAVE_ADD_PAGES, EINTR, 0);
+		double_inject(SGX_IOC_ENCLAVE_ADD_PAGES, EINTR, 100);
+		double_inject(SGX_IOC_ENCLAVE_ADD_PAGES, EAGAIN, 37);
+		double_inject(SGX_IOC_ENCLAVE_ADD_PAGES, 0, 500);
+		CHECK_EQ_INT(be->add_pages(&e, OFF_HEAP, NULL, HEAP_PAGES * 4096, REG_RW, 0), 0);
+		CHECK_EQ_INT(double_injections_pending(), 0);
+		/* One batch, resumed four times: five ioctls, not 1024. */
+		CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_ADD_PAGES) - adds, 5);
+		CHECK_EQ_INT(double_epc_used(), 1 + 4 + HEAP_PAGES);
+
+		expected_mrenclave(0, 8 * MiB, mr);
+		sign(&ss, mr);
+		e.sigstruct_label = "SGX1";
+		CHECK_EQ_INT(be->init(&e, &ss), 0);
+		CHECK(double_initialized());
+		CHECK_EQ_INT(be->map(&e, OFF_TCS, 4096, PROT_READ | PROT_WRITE), 0);
+		CHECK_EQ_INT(be->map(&e, OFF_CODE, 8192, PROT_READ | PROT_EXEC), 0);
+		CHECK_EQ_INT(be->map(&e, OFF_PARAMS, 4096, PROT_READ), 0);
+		CHECK_EQ_INT(be->map(&e, OFF_HEAP, HEAP_PAGES * 4096, PROT_READ | PROT_WRITE), 0);
+
+		CHECK_EQ_INT(double_epcm(OFF_TCS), EPCM_VALID | SGX_SECINFO_TCS);
+		CHECK_EQ_INT(double_epcm(OFF_CODE + 0x1000), EPCM_VALID | REG_RX);
+		CHECK_EQ_INT(double_epcm(OFF_HEAP + (HEAP_PAGES - 1) * 4096), EPCM_VALID | REG_RW);
+		CHECK_EQ_INT(double_epcm(OFF_HEAP + HEAP_PAGES * 4096), 0);
+		CHECK_EQ_INT(double_max_prot(OFF_TCS), PROT_READ | PROT_WRITE);
+		finish(&e);
+	}
+}
+
+static void test_startup_edmm(void)
+{
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	if (e.err[0])
+		fprintf(stderr, "  %s\n", e.err);
+	CHECK_EQ_INT(double_epc_used(), 1 + 4);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), 0);
+	finish(&e);
+}
+
+/* An unmeasured page where the signer measured one is a different MRENCLAVE. */
+static void test_measure_flag_matters(void)
+{
+	struct encl_enclave e;
+	static struct sgx_sigstruct ss;
+	struct sgx_secs secs;
+	uint8_t mr[SGX_HASH_SIZE];
+
+	setup();
+	memset(&e, 0, sizeof(e));
+	e.be = be;
+	secs_init(&secs, 16 * MiB);
+	CHECK_EQ_INT(be->create(&e, &secs, 1), 0);
+	CHECK_EQ_INT(be->add_pages(&e, OFF_TCS, tcs_page, 4096, SGX_SECINFO_TCS, 1), 0);
+	CHECK_EQ_INT(be->add_pages(&e, OFF_CODE, code_pages, 8192, REG_RX, 0), 0);
+	CHECK_EQ_INT(be->add_pages(&e, OFF_PARAMS, params_buf + 3, 4096, REG_R, 1), 0);
+	expected_mrenclave(1, 16 * MiB, mr);
+	sign(&ss, mr);
+	e.sigstruct_label = "EDMM";
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_EQ_INT(double_last_einit_code(), SGX_INVALID_MEASUREMENT);
+	finish(&e);
+}
+
+/* ---- EINIT failures ----------------------------------------------------------- */
+
+static void test_einit_failure_mainline(void)
+{
+	struct encl_enclave e;
+	static struct sgx_sigstruct ss;
+	uint8_t mr[SGX_HASH_SIZE];
+
+	setup();
+	CHECK_EQ_INT(build(&e, 0), 0);
+	memset(mr, 0x5a, sizeof(mr));
+	sign(&ss, mr);
+	e.sigstruct_label = "SGX1";
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EPERM);
+	CHECK_STR_CONTAINS(e.err, "EINIT failed for the SGX1 SIGSTRUCT");
+	CHECK_EQ_INT(double_last_einit_code(), SGX_INVALID_MEASUREMENT);
+	CHECK(!double_initialized());
+	finish(&e);
+}
+
+static void test_einit_failure_code(void)
+{
+	struct encl_enclave e;
+	static struct sgx_sigstruct ss;
+	uint8_t mr[SGX_HASH_SIZE];
+
+	setup();
+	double_set_einit_positive(1);
+	CHECK_EQ_INT(build(&e, 1), 0);
+	expected_mrenclave(1, e.size, mr);
+	sign(&ss, mr);
+	ss.signature[7] ^= 1;
+	e.sigstruct_label = "EDMM";
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_STR_CONTAINS(e.err, "EDMM SIGSTRUCT");
+	CHECK_STR_CONTAINS(e.err, "SGX_INVALID_SIGNATURE");
+	CHECK_EQ_INT(e.sgx_result, SGX_INVALID_SIGNATURE);
+
+	/* The right SIGSTRUCT still works after a failed EINIT. */
+	sign(&ss, mr);
+	CHECK_EQ_INT(be->init(&e, &ss), 0);
+
+	/* The wrong hash, on a fresh enclave: the code is named. */
+	finish(&e);
+	setup();
+	double_set_einit_positive(1);
+	CHECK_EQ_INT(build(&e, 1), 0);
+	memset(mr, 1, sizeof(mr));
+	sign(&ss, mr);
+	e.sigstruct_label = "EDMM";
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_STR_CONTAINS(e.err, "SGX_INVALID_MEASUREMENT");
+	CHECK_EQ_INT(e.sgx_result, SGX_INVALID_MEASUREMENT);
+	finish(&e);
+}
+
+/* ---- EDMM sequences (the kernel selftests' shapes) ---------------------------- */
+
+static void test_augment_via_eaccept(void)
+{
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | REG_RW);
+	CHECK_EQ_INT(double_max_prot(OFF_DYN), PROT_READ | PROT_WRITE | PROT_EXEC);
+	/* Touching without EACCEPT leaves the page PENDING. */
+	CHECK_EQ_INT(double_touch(OFF_DYN + 0x1000), 0);
+	CHECK_EQ_INT(double_epcm(OFF_DYN + 0x1000), EPCM_VALID | REG_RW | SGX_SECINFO_PENDING);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN + 0x1000), SGX_SUCCESS);
+	finish(&e);
+}
+
+static void test_restrict_permissions(void)
+{
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ_INT(double_eaccept(OFF_DYN + i * 0x1000), SGX_SUCCESS);
+	double_inject(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, EAGAIN, 2);
+	double_inject(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, EAGAIN, 0);
+	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_DYN, 0x4000, SGX_SECINFO_R), 0);
+	CHECK_EQ_INT(double_injections_pending(), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		CHECK_EQ_INT(double_epcm(OFF_DYN + i * 0x1000),
+			     EPCM_VALID | REG_R | SGX_SECINFO_PR);
+		CHECK_EQ_INT(double_eaccept(OFF_DYN + i * 0x1000), SGX_SUCCESS);
+		CHECK_EQ_INT(double_epcm(OFF_DYN + i * 0x1000), EPCM_VALID | REG_R);
+	}
+	/* A TCS's permissions cannot be restricted (tcs_permissions). */
+	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_TCS, 0x1000, 0), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	/* A PENDING page: EMODPR fails, the ioctl reports the SGX code in result. */
+	CHECK_EQ_INT(double_touch(OFF_DYN + 0x8000), 0);
+	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_DYN + 0x8000, 0x1000, SGX_SECINFO_R), -1);
+	CHECK_EQ_INT(e.error, EFAULT);
+	CHECK_EQ_INT(e.sgx_result, SGX_PAGE_NOT_MODIFIABLE);
+	CHECK_STR_CONTAINS(e.err, "SGX_PAGE_NOT_MODIFIABLE");
+	finish(&e);
+}
+
+static void test_trim_and_remove(void)
+{
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	for (unsigned i = 0; i < 8; i++)
+		CHECK_EQ_INT(double_eaccept(OFF_DYN + i * 0x1000), SGX_SUCCESS);
+	CHECK_EQ_INT(double_epc_used(), 1 + 4 + 8);
+
+	double_inject(SGX_IOC_ENCLAVE_MODIFY_TYPES, EAGAIN, 3);
+	double_inject(SGX_IOC_ENCLAVE_MODIFY_TYPES, EAGAIN, 1);
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x8000, SGX_PT_TRIM), 0);
+	CHECK_EQ_INT(double_injections_pending(), 0);
+	for (unsigned i = 0; i < 8; i++)
+		CHECK_EQ_INT(double_epcm(OFF_DYN + i * 0x1000),
+			     EPCM_VALID | SGX_SECINFO_TRIM | SGX_SECINFO_MODIFIED);
+
+	/* Removing before the enclave's EACCEPT is refused (remove_added_page_no_eaccept). */
+	CHECK_EQ_INT(be->remove_pages(&e, OFF_DYN, 0x8000), -1);
+	CHECK_EQ_INT(e.error, EPERM);
+	CHECK_STR_CONTAINS(e.err, "EACCEPT");
+
+	for (unsigned i = 0; i < 8; i++)
+		CHECK_EQ_INT(double_eaccept(OFF_DYN + i * 0x1000), SGX_SUCCESS);
+	double_inject(SGX_IOC_ENCLAVE_REMOVE_PAGES, EAGAIN, 5);
+	CHECK_EQ_INT(be->remove_pages(&e, OFF_DYN, 0x8000), 0);
+	for (unsigned i = 0; i < 8; i++)
+		CHECK_EQ_INT(double_epcm(OFF_DYN + i * 0x1000), 0);
+	CHECK_EQ_INT(double_epc_used(), 1 + 4);
+
+	/* A removed page can be augmented again. */
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+	finish(&e);
+}
+
+static void test_tcs_create(void)
+{
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x1000, SGX_PT_TCS), 0);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | SGX_SECINFO_TCS);
+	CHECK_EQ_INT(double_max_prot(OFF_DYN), PROT_READ | PROT_WRITE);
+	/* And a TCS can be trimmed, but never turned back. */
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x1000, SGX_PT_TRIM), 0);
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x1000, SGX_PT_TCS), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	/* An EADDed R page was never vetted for RW: it cannot become a TCS. */
+	CHECK_EQ_INT(be->modify_types(&e, OFF_PARAMS, 0x1000, SGX_PT_TCS), -1);
+	CHECK_EQ_INT(e.error, EPERM);
+	finish(&e);
+}
+
+/* ---- what the kernel refuses, request by request ------------------------------ */
+
+static int raw(struct encl_enclave *e, unsigned long req, void *arg)
+{
+	struct sgx_encl_state *s = e->priv;
+
+	errno = 0;
+	return sgx_double_ops.ioctl(s->fd, req, arg) == 0 ? 0 : errno;
+}
+
+static int raw_add(struct encl_enclave *e, uint64_t src, uint64_t offset, uint64_t length,
+		   struct sgx_secinfo *si)
+{
+	struct sgx_enclave_add_pages a = {
+		.src = src, .offset = offset, .length = length,
+		.secinfo = (uint64_t)(uintptr_t)si, .flags = SGX_PAGE_MEASURE,
+	};
+
+	return raw(e, SGX_IOC_ENCLAVE_ADD_PAGES, &a);
+}
+
+static void test_reject_create(void)
+{
+	struct encl_enclave e;
+	struct sgx_secs secs;
+	struct sgx_enclave_create c = { .src = (uint64_t)(uintptr_t)&secs };
+	int fd;
+
+	setup();
+	memset(&e, 0, sizeof(e));
+	fd = sgx_double_ops.open(SGX_ENCLAVE_DEV, 0);
+	CHECK(fd >= 0);
+
+	secs_init(&secs, 3 * 4096);		/* not a power of two */
+	secs.base = 0x40000000;
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EINVAL);
+	secs_init(&secs, 4096);			/* one page: ECREATE #GP */
+	secs.base = 0x40000000;
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EIO);
+	secs_init(&secs, 8 * MiB);		/* base not naturally aligned */
+	secs.base = 0x40001000;
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EIO);
+	secs.base = 0x40000000;
+	secs.attributes.flags |= SGX_ATTR_INIT;	/* INIT may not be set by software */
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EIO);
+	secs_init(&secs, 8 * MiB);
+	secs.base = 0x40000000;
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), 0);
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EINVAL);		/* created twice */
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, _IO(SGX_MAGIC, 0x3f), NULL), -1);
+	CHECK_EQ_INT(errno, ENOTTY);
+	sgx_double_ops.close(fd);
+	CHECK_EQ_INT(double_open_fds(), 0);
+
+	/* The backend checks SECS.SIZE before it asks. */
+	setup();
+	memset(&e, 0, sizeof(e));
+	e.be = be;
+	secs_init(&secs, 12 * 4096);
+	CHECK_EQ_INT(be->create(&e, &secs, 0), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_STR_CONTAINS(e.err, "power of two");
+	CHECK_EQ_INT(double_open_fds(), 0);
+}
+
+static void test_reject_add(void)
+{
+	struct encl_enclave e;
+	struct sgx_secinfo si;
+	uint64_t src = (uint64_t)(uintptr_t)code_pages;
+
+	setup();
+	CHECK_EQ_INT(build(&e, 0), 0);
+	memset(&si, 0, sizeof(si));
+
+	si.flags = REG_RW | (1ULL << 16);		/* reserved bit */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), EINVAL);
+	si.flags = REG_RW | SGX_SECINFO_PENDING;	/* state bits */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), EINVAL);
+	si.flags = SGX_SECINFO_REG | SGX_SECINFO_W;	/* W without R */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), EINVAL);
+	si.flags = SGX_SECINFO_TCS | SGX_SECINFO_R | SGX_SECINFO_W | SGX_SECINFO_X;
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), EINVAL);
+	si.flags = SGX_SECINFO_TRIM;			/* not REG or TCS */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), EINVAL);
+	si.flags = REG_RW;
+	si.reserved[10] = 1;				/* reserved bytes */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), EINVAL);
+	si.reserved[10] = 0;
+
+	CHECK_EQ_INT(raw_add(&e, src, 0x600800, 4096, &si), EINVAL);	/* offset unaligned */
+	CHECK_EQ_INT(raw_add(&e, src, 8 * MiB, 4096, &si), EINVAL);	/* outside ELRANGE */
+	CHECK_EQ_INT(raw_add(&e, src, 8 * MiB - 4096, 8192, &si), EINVAL);	/* runs past it */
+	CHECK_EQ_INT(raw_add(&e, src, -4096ULL, 8192, &si), EINVAL);	/* wraps */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 0, &si), EINVAL);	/* empty */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 100, &si), EINVAL);	/* not whole pages */
+	CHECK_EQ_INT(raw_add(&e, src + 8, 0x600000, 4096, &si), EINVAL);	/* src unaligned */
+	CHECK_EQ_INT(raw_add(&e, src, OFF_CODE, 4096, &si), EBUSY);	/* already added */
+	CHECK_EQ_INT(raw_add(&e, src, 0x600000, 4096, &si), 0);
+
+	/* No SGX2 ioctl before EINIT. */
+	{
+		struct sgx_enclave_modify_types mt = { .offset = OFF_CODE, .length = 4096,
+						       .page_type = SGX_PT_TRIM };
+		struct sgx_enclave_remove_pages rp = { .offset = OFF_CODE, .length = 4096 };
+
+		CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), EINVAL);
+		CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_REMOVE_PAGES, &rp), EINVAL);
+	}
+
+	/* No EADD after EINIT. */
+	{
+		static struct sgx_sigstruct ss;
+		struct sgx_measure *m = sgx_measure_new();
+		uint8_t mr[SGX_HASH_SIZE];
+
+		CHECK_EQ_INT(sgx_measure_ecreate(m, 1, 8 * MiB), 0);
+		CHECK_EQ_INT(sgx_measure_add_page(m, OFF_TCS, SGX_SECINFO_TCS, tcs_page, 1), 0);
+		CHECK_EQ_INT(sgx_measure_add_page(m, OFF_CODE, REG_RX, code_pages, 1), 0);
+		CHECK_EQ_INT(sgx_measure_add_page(m, OFF_CODE + 0x1000, REG_RX, code_pages + 4096, 1), 0);
+		CHECK_EQ_INT(sgx_measure_add_page(m, OFF_PARAMS, REG_R, params_buf + 3, 1), 0);
+		CHECK_EQ_INT(sgx_measure_add_unmeasured(m, OFF_HEAP, HEAP_PAGES, REG_RW), 0);
+		CHECK_EQ_INT(sgx_measure_add_page(m, 0x600000, REG_RW, code_pages, 1), 0);
+		CHECK_EQ_INT(sgx_measure_finalize(m, mr), 0);
+		sgx_measure_free(m);
+		sign(&ss, mr);
+		CHECK_EQ_INT(be->init(&e, &ss), 0);
+		CHECK_EQ_INT(raw_add(&e, src, 0x700000, 4096, &si), EINVAL);
+		CHECK_EQ_INT(be->add_pages(&e, 0x700000, code_pages, 4096, REG_RW, 1), -1);
+		CHECK_EQ_INT(e.error, EINVAL);
+		/* ...and no second EINIT. */
+		CHECK_EQ_INT(be->init(&e, &ss), -1);
+		CHECK_EQ_INT(e.error, EINVAL);
+	}
+	finish(&e);
+}
+
+static void test_reject_sgx2(void)
+{
+	struct encl_enclave e;
+	struct sgx_enclave_restrict_permissions rp;
+	struct sgx_enclave_modify_types mt;
+	struct sgx_enclave_remove_pages rm;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+
+	rp = (struct sgx_enclave_restrict_permissions){ OFF_DYN, 4096, SGX_SECINFO_R, 1, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &rp), EINVAL);	/* result != 0 */
+	rp = (struct sgx_enclave_restrict_permissions){ OFF_DYN, 4096, SGX_SECINFO_R, 0, 4096 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &rp), EINVAL);	/* count != 0 */
+	rp = (struct sgx_enclave_restrict_permissions){ OFF_DYN, 4096, SGX_SECINFO_W, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &rp), EINVAL);	/* W without R */
+	rp = (struct sgx_enclave_restrict_permissions){ OFF_DYN, 4096, 0x8, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &rp), EINVAL);	/* not a permission */
+	rp = (struct sgx_enclave_restrict_permissions){ OFF_DYN + 1, 4096, SGX_SECINFO_R, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &rp), EINVAL);	/* unaligned */
+	rp = (struct sgx_enclave_restrict_permissions){ OFF_DYN + 0x5000, 4096, SGX_SECINFO_R, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &rp), EFAULT);	/* no page */
+
+	mt = (struct sgx_enclave_modify_types){ OFF_DYN, 4096, SGX_PT_REG, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), EINVAL);	/* only TCS or TRIM */
+	mt = (struct sgx_enclave_modify_types){ OFF_DYN, 4096, 0x104, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), EINVAL);	/* beyond the type mask */
+	mt = (struct sgx_enclave_modify_types){ OFF_DYN, 4096, SGX_PT_TRIM, 0, 4096 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), EINVAL);	/* count != 0 */
+	mt = (struct sgx_enclave_modify_types){ OFF_DYN, 0, SGX_PT_TRIM, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), EINVAL);	/* empty */
+	mt = (struct sgx_enclave_modify_types){ e.size, 4096, SGX_PT_TRIM, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), EINVAL);	/* outside */
+
+	rm = (struct sgx_enclave_remove_pages){ OFF_DYN, 4096, 4096 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_REMOVE_PAGES, &rm), EINVAL);	/* count != 0 */
+	rm = (struct sgx_enclave_remove_pages){ OFF_DYN, 4096, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_REMOVE_PAGES, &rm), EPERM);	/* not TRIM */
+	CHECK_EQ_INT(be->remove_pages(&e, OFF_DYN, 4096), -1);
+	CHECK_EQ_INT(e.error, EPERM);
+
+	/* Without SGX2 in the CPU, or in the kernel. */
+	double_set_cpu_sgx2(0);
+	mt = (struct sgx_enclave_modify_types){ OFF_DYN, 4096, SGX_PT_TRIM, 0, 0 };
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), ENODEV);
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 4096, SGX_PT_TRIM), -1);
+	CHECK_STR_CONTAINS(e.err, "no SGX2");
+	double_set_cpu_sgx2(1);
+	double_set_kernel_edmm(0);
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_MODIFY_TYPES, &mt), ENOTTY);
+	CHECK_EQ_INT(be->remove_pages(&e, OFF_DYN, 4096), -1);
+	CHECK_STR_CONTAINS(e.err, "6.0");
+	finish(&e);
+}
+
+static void test_reject_map(void)
+{
+	struct encl_enclave e;
+	struct sgx_encl_state *s;
+	void *at;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 0), 0);
+	s = e.priv;
+	at = (void *)(uintptr_t)(e.base + OFF_CODE);
+	/* More than the pages were added with. */
+	CHECK_EQ_INT(be->map(&e, OFF_CODE, 8192, PROT_READ | PROT_WRITE), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	CHECK_STR_CONTAINS(e.err, "EPCM permissions");
+	CHECK_EQ_INT(be->map(&e, OFF_TCS, 4096, PROT_READ | PROT_EXEC), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	/* MAP_PRIVATE is refused by the driver. */
+	CHECK(sgx_double_ops.mmap(at, 8192, PROT_READ, MAP_PRIVATE | MAP_FIXED, s->fd, 0) ==
+	      MAP_FAILED);
+	CHECK_EQ_INT(errno, EINVAL);
+	/* Outside ELRANGE once initialized. */
+	CHECK(sgx_double_ops.mmap((void *)(uintptr_t)(e.base + e.size), 4096, PROT_READ,
+				  MAP_SHARED | MAP_FIXED, s->fd, 0) == MAP_FAILED);
+	CHECK_EQ_INT(errno, EACCES);
+	CHECK_EQ_INT(be->map(&e, e.size - 4096, 8192, PROT_READ), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	/* /dev mounted noexec. */
+	double_set_dev_noexec(1);
+	CHECK_EQ_INT(be->map(&e, OFF_CODE, 8192, PROT_READ | PROT_EXEC), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	CHECK_STR_CONTAINS(e.err, "noexec");
+	finish(&e);
+}
+
+/* ---- the user-visible failures ------------------------------------------------- */
+
+static void test_failure_messages(void)
+{
+	struct encl_enclave e;
+	struct sgx_secs secs;
+
+	setup();
+	double_set_device_errno(ENOENT);
+	memset(&e, 0, sizeof(e));
+	secs_init(&secs, 8 * MiB);
+	CHECK_EQ_INT(be->create(&e, &secs, 0), -1);
+	CHECK_STR_CONTAINS(e.err, "no /dev/sgx_enclave");
+	CHECK(!strchr(e.err, '\n'));
+
+	setup();
+	double_set_device_errno(EACCES);
+	memset(&e, 0, sizeof(e));
+	CHECK_EQ_INT(be->create(&e, &secs, 0), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	CHECK_STR_CONTAINS(e.err, "'sgx' group");
+	CHECK_STR_CONTAINS(e.err, "/dev/sgx_enclave");
+
+	/* The EPC runs out in the middle of the heap. */
+	setup();
+	double_set_epc_pages(300);
+	CHECK_EQ_INT(build(&e, 0), -1);
+	CHECK_EQ_INT(e.error, ENOMEM);
+	CHECK_STR_CONTAINS(e.err, "EPC is exhausted");
+	CHECK_STR_CONTAINS(e.err, "0x");
+	finish(&e);
+
+	/* Source pages from a noexec mount. */
+	setup();
+	double_set_src_noexec(1);
+	CHECK_EQ_INT(build(&e, 0), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	CHECK_STR_CONTAINS(e.err, "noexec");
+	finish(&e);
+
+	/* A persistent ENOMEM in ECREATE. */
+	setup();
+	double_set_epc_pages(0);
+	memset(&e, 0, sizeof(e));
+	CHECK_EQ_INT(be->create(&e, &secs, 0), -1);
+	CHECK_STR_CONTAINS(e.err, "EPC is exhausted");
+	CHECK_EQ_INT(double_open_fds(), 0);
+}
+
+/* ---- probe ----------------------------------------------------------------------- */
+
+static void canned_sgx2(struct sgx_cpu_info *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	strcpy(ci->vendor, "GenuineIntel");
+	ci->intel = ci->sgx = ci->flc = ci->sgx1 = ci->sgx2 = ci->exinfo = 1;
+}
+
+static void test_probe_double(void)
+{
+	struct sgx_cpu_info ci;
+	struct encl_caps caps;
+
+	setup();
+	canned_sgx2(&ci);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(caps.sgx1 && caps.sgx2 && caps.os_edmm && caps.exinfo);
+	CHECK_EQ_INT(caps.why_not[0], 0);
+	CHECK_EQ_INT(double_open_fds(), 0);
+	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_MODIFY_TYPES), 1);
+
+	double_set_kernel_edmm(0);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(caps.sgx1 && caps.sgx2 && !caps.os_edmm);
+	CHECK_STR_CONTAINS(caps.why_not, "6.0");
+
+	double_set_kernel_edmm(1);
+	double_set_cpu_sgx2(0);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(caps.sgx1 && !caps.os_edmm);
+	CHECK_STR_CONTAINS(caps.why_not, "SGX2");
+
+	ci.sgx2 = 0;
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(caps.sgx1 && !caps.sgx2);
+	CHECK_STR_CONTAINS(caps.why_not, "SGX1 only");
+
+	canned_sgx2(&ci);
+	double_set_device_errno(ENOENT);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(!caps.sgx1);
+	CHECK_STR_CONTAINS(caps.why_not, "no /dev/sgx_enclave");
+	double_set_device_errno(EACCES);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(!caps.sgx1);
+	CHECK_STR_CONTAINS(caps.why_not, "'sgx' group");
+
+	ci.flc = 0;
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(!caps.sgx1);
+	CHECK_STR_CONTAINS(caps.why_not, "launch control");
+	CHECK_EQ_INT(double_open_fds(), 0);
+}
+
+/* The real probe on this machine: no crash, and a reason naming the CPU. */
+static void test_probe_this_machine(void)
+{
+	struct sgx_cpu_info ci;
+	struct encl_caps caps;
+	char why[160];
+
+	encl_sgx_use_kernel(NULL);
+	sgx_cpu_info_read(&ci);
+	CHECK_EQ_INT(encl_backend_sgx.probe(&caps), 0);
+	printf("  # this machine: %s\n", caps.why_not[0] ? caps.why_not : "SGX usable");
+	if (!sgx_cpu_why_not(&ci, why, sizeof(why))) {
+		SKIP("this CPU has SGX: the no-SGX reason cannot be checked here");
+		return;
+	}
+	CHECK(!caps.sgx1 && !caps.sgx2 && !caps.os_edmm);
+	CHECK_STR_CONTAINS(caps.why_not, ci.intel ? "SGX" : "no SGX");
+	if (!strcmp(ci.vendor, "AuthenticAMD"))
+		CHECK_STR_CONTAINS(caps.why_not, "AMD");
+}
+
+/* ---- vDSO ------------------------------------------------------------------------ */
+
+static void test_vdso_lookup(void)
+{
+	typedef int (*gettime_t)(clockid_t, struct timespec *);
+	gettime_t gt = (gettime_t)encl_vdso_sym("__vdso_clock_gettime", "LINUX_2.6");
+	struct timespec a, b, c;
+	static const uint8_t junk[256] = { 0x7f, 'E', 'L', 'F', 1 };
+
+	CHECK(gt != NULL);
+	if (gt) {
+		CHECK_EQ_INT(clock_gettime(CLOCK_MONOTONIC, &a), 0);
+		CHECK_EQ_INT(gt(CLOCK_MONOTONIC, &b), 0);
+		CHECK_EQ_INT(clock_gettime(CLOCK_MONOTONIC, &c), 0);
+		CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec));
+		CHECK(c.tv_sec > b.tv_sec || (c.tv_sec == b.tv_sec && c.tv_nsec >= b.tv_nsec));
+	}
+	CHECK(encl_vdso_sym("__vdso_clock_gettime", NULL) == (void *)gt);
+	CHECK(encl_vdso_sym("__vdso_clock_gettime", "LINUX_9.9") == NULL);
+	CHECK(encl_vdso_sym("__vdso_no_such_symbol", "LINUX_2.6") == NULL);
+	/* Not on this kernel/CPU: the SGX entry is only there with the driver. */
+	if (access("/dev/sgx_enclave", F_OK) != 0)
+		CHECK(encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") == NULL);
+	CHECK(encl_vdso_lookup(junk, "__vdso_clock_gettime", NULL) == NULL);
+	CHECK(encl_vdso_lookup(NULL, "__vdso_clock_gettime", NULL) == NULL);
+}
+
+/* A stand-in for __vdso_sgx_enter_enclave, following vsgx.S's contract. */
+static int fake_mode;
+static int fake_vdso(unsigned long rdi, unsigned long rsi, unsigned long rdx,
+		     unsigned int function, unsigned long r8, unsigned long r9,
+		     struct sgx_enclave_run *run)
+{
+	sgx_enclave_user_handler_t h = (sgx_enclave_user_handler_t)(uintptr_t)run->user_handler;
+
+	if (function != SGX_EENTER && function != SGX_ERESUME)
+		return -EINVAL;
+	for (unsigned i = 0; i < sizeof(run->reserved); i++)
+		if (run->reserved[i])
+			return -EINVAL;
+	if (r8 || r9 || run->tcs != 0x7000)
+		return -EINVAL;
+	if (fake_mode == 0) {
+		run->function = SGX_EEXIT;	/* the enclave EEXITs with new registers */
+		rdi += 1; rsi += 2; rdx += 3;
+	} else {
+		run->function = SGX_ERESUME;	/* AEX: #PF with EXINFO */
+		run->exception_vector = X86_VEC_PF;
+		run->exception_error_code = X86_PF_USER | X86_PF_WRITE;
+		run->exception_addr = 0xdead000;
+	}
+	return h ? h((long)rdi, (long)rsi, (long)rdx, 0, 0, 0, run) : 0;
+}
+
+static void test_enter_fake_vdso(void)
+{
+	struct encl_enclave e;
+	struct encl_run run;
+
+	memset(&e, 0, sizeof(e));
+	encl_sgx_use_vdso(fake_vdso);
+
+	fake_mode = 0;
+	memset(&run, 0, sizeof(run));
+	run.tcs = 0x7000;
+	run.function = SGX_EENTER;
+	run.rdi = 10; run.rsi = 20; run.rdx = 30;
+	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), 0);
+	CHECK_EQ_INT(run.function, SGX_EEXIT);
+	CHECK_EQ_INT(run.rdi, 11);
+	CHECK_EQ_INT(run.rsi, 22);
+	CHECK_EQ_INT(run.rdx, 33);
+
+	fake_mode = 1;
+	run.function = SGX_EENTER;
+	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), 0);
+	CHECK_EQ_INT(run.function, SGX_ERESUME);
+	CHECK_EQ_INT(run.exception_vector, X86_VEC_PF);
+	CHECK_EQ_INT(run.exception_error_code, X86_PF_USER | X86_PF_WRITE);
+	CHECK_EQ_INT(run.exception_addr, 0xdead000);
+
+	run.function = SGX_EEXIT;
+	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+
+	/* The real vDSO of this machine has no SGX entry. */
+	encl_sgx_use_vdso(NULL);
+	if (!encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6")) {
+		run.function = SGX_EENTER;
+		CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
+		CHECK_STR_CONTAINS(e.err, "__vdso_sgx_enter_enclave");
+	}
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/encl-sgx-test-XXXXXX", path[64], err[256];
+
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/key.pem", dir);
+	if (sgx_key_generate(path, err, sizeof(err)) != 0 ||
+	    !(key = sgx_key_load(path, err, sizeof(err)))) {
+		fprintf(stderr, "key: %s\n", err);
+		return 1;
+	}
+	unlink(path);
+	rmdir(dir);
+
+	RUN(test_startup_sgx1);
+	RUN(test_startup_edmm);
+	RUN(test_measure_flag_matters);
+	RUN(test_einit_failure_mainline);
+	RUN(test_einit_failure_code);
+	RUN(test_augment_via_eaccept);
+	RUN(test_restrict_permissions);
+	RUN(test_trim_and_remove);
+	RUN(test_tcs_create);
+	RUN(test_reject_create);
+	RUN(test_reject_add);
+	RUN(test_reject_sgx2);
+	RUN(test_reject_map);
+	RUN(test_failure_messages);
+	RUN(test_probe_double);
+	RUN(test_probe_this_machine);
+	RUN(test_vdso_lookup);
+	RUN(test_enter_fake_vdso);
+
+	encl_sgx_use_kernel(NULL);
+	double_reset();
+	EVP_PKEY_free(key);
+	HARNESS_EXIT();
+}
