@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Setting up the simulated CPU of a thread: a signal stack aligned to its
+ * size with struct sim_cpu at its base, the host's FS/GS bases, and Syscall
+ * User Dispatch with [sim_gate_start, sim_gate_end) always allowed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <asm/prctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "host/sim/cpu.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH	59
+#define PR_SYS_DISPATCH_OFF		0
+#define PR_SYS_DISPATCH_ON		1
+#endif
+
+/* gate.S's constants are offsets into this structure. */
+_Static_assert(offsetof(struct sim_cpu, selector) == CPU_SELECTOR, "CPU_SELECTOR");
+_Static_assert(offsetof(struct sim_cpu, in_enclave) == CPU_IN_ENCLAVE, "CPU_IN_ENCLAVE");
+_Static_assert(offsetof(struct sim_cpu, host_fs) == CPU_HOST_FS, "CPU_HOST_FS");
+_Static_assert(offsetof(struct sim_cpu, host_gs) == CPU_HOST_GS, "CPU_HOST_GS");
+_Static_assert(offsetof(struct sim_cpu, encl_fs) == CPU_ENCL_FS, "CPU_ENCL_FS");
+_Static_assert(offsetof(struct sim_cpu, encl_gs) == CPU_ENCL_GS, "CPU_ENCL_GS");
+_Static_assert(offsetof(struct sim_cpu, host_rsp) == CPU_HOST_RSP, "CPU_HOST_RSP");
+_Static_assert(offsetof(struct sim_cpu, host_rbp) == CPU_HOST_RBP, "CPU_HOST_RBP");
+_Static_assert(offsetof(struct sim_cpu, target) == CPU_TARGET, "CPU_TARGET");
+_Static_assert(offsetof(struct sim_cpu, rax) == CPU_RAX, "CPU_RAX");
+_Static_assert(offsetof(struct sim_cpu, rbx) == CPU_RBX, "CPU_RBX");
+_Static_assert(offsetof(struct sim_cpu, rcx) == CPU_RCX, "CPU_RCX");
+_Static_assert(offsetof(struct sim_cpu, rdx) == CPU_RDX, "CPU_RDX");
+_Static_assert(offsetof(struct sim_cpu, rsi) == CPU_RSI, "CPU_RSI");
+_Static_assert(offsetof(struct sim_cpu, rdi) == CPU_RDI, "CPU_RDI");
+_Static_assert(offsetof(struct sim_cpu, frame) == CPU_FRAME, "CPU_FRAME");
+_Static_assert(offsetof(struct sim_cpu, exit_rsp) == CPU_EXIT_RSP, "CPU_EXIT_RSP");
+_Static_assert(offsetof(struct sim_cpu, exit_rbp) == CPU_EXIT_RBP, "CPU_EXIT_RBP");
+_Static_assert(offsetof(struct sim_cpu, ursp_slot) == CPU_URSP_SLOT, "CPU_URSP_SLOT");
+_Static_assert(sizeof(struct sim_cpu) <= SIM_FRAME_OFFSET, "SIM_FRAME_OFFSET");
+_Static_assert(SIM_FRAME_OFFSET + SIM_FRAME_SIZE <= SIM_CPU_AREA, "SIM_CPU_AREA");
+
+/* Read by sim_eexit_landing through the host's FS. */
+__thread struct sim_cpu *sim_cpu_self;
+
+/* A mapping of SIM_ALTSTACK_SIZE bytes aligned to its size. */
+static void *map_aligned(void)
+{
+	size_t len = 2 * SIM_ALTSTACK_SIZE;
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)p + SIM_ALTSTACK_SIZE - 1) & ~(uintptr_t)(SIM_ALTSTACK_SIZE - 1);
+	if (a > (uintptr_t)p)
+		munmap(p, a - (uintptr_t)p);
+	if ((uintptr_t)p + len > a + SIM_ALTSTACK_SIZE)
+		munmap((void *)(a + SIM_ALTSTACK_SIZE), (uintptr_t)p + len - a - SIM_ALTSTACK_SIZE);
+	return (void *)a;
+}
+
+struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
+{
+	struct sim_cpu *cpu = sim_cpu_self;
+	stack_t ss;
+	sigset_t mask;
+	uint8_t *area;
+
+	if (cpu)
+		return cpu;
+	if (sim_trap_install(err, errlen))
+		return NULL;
+	area = map_aligned();
+	if (!area) {
+		snprintf(err, errlen, "sim: cannot map a signal stack: %s", strerror(errno));
+		return NULL;
+	}
+	cpu = (struct sim_cpu *)area;
+	cpu->selector = SIM_SUD_ALLOW;
+	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &cpu->host_fs) ||
+	    syscall(SYS_arch_prctl, ARCH_GET_GS, &cpu->host_gs)) {
+		snprintf(err, errlen, "sim: arch_prctl(ARCH_GET_FS): %s", strerror(errno));
+		goto fail;
+	}
+	/*
+	 * The selector is read on every system call while dispatch is on; it
+	 * stays ALLOW except between the gate's switch into enclave mode and
+	 * the trap entry's switch out.
+	 */
+	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
+		  (unsigned long)sim_gate_start,
+		  (unsigned long)(sim_gate_end - sim_gate_start), &cpu->selector)) {
+		snprintf(err, errlen,
+			 "sim: Syscall User Dispatch unavailable (Linux 5.11+ needed): %s",
+			 strerror(errno));
+		goto fail;
+	}
+	ss.ss_sp = area + SIM_CPU_AREA;
+	ss.ss_size = SIM_ALTSTACK_SIZE - SIM_CPU_AREA;
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL)) {
+		snprintf(err, errlen, "sim: sigaltstack: %s", strerror(errno));
+		prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
+		goto fail;
+	}
+	cpu->altstack_sp = ss.ss_sp;
+	cpu->altstack_size = ss.ss_size;
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	memcpy(&cpu->sigmask, &mask, sizeof(cpu->sigmask));
+	sim_cpu_self = cpu;
+	return cpu;
+fail:
+	munmap(area, SIM_ALTSTACK_SIZE);
+	return NULL;
+}

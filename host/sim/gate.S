@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated CPU's mode switches: entering enclave code (EENTER,
+ * ERESUME), coming back (the EEXIT and AEX landings) and the first and last
+ * instructions of every trap taken in enclave code.
+ *
+ * Enclave code runs with FS/GS holding the enclave's bases and the Syscall
+ * User Dispatch selector at BLOCK, so nothing here may touch TLS or issue a
+ * system call outside [sim_gate_start, sim_gate_end): the range the kernel
+ * always lets through. Only arch_prctl and rt_sigreturn are needed, and both
+ * live there.
+ */
+#include "host/sim/cpu.h"
+
+#define SYS_rt_sigreturn	15
+#define SYS_arch_prctl		158
+#define ARCH_SET_GS		0x1001
+#define ARCH_SET_FS		0x1002
+#define ARCH_GET_FS		0x1003
+#define ARCH_GET_GS		0x1004
+
+/* struct ucontext (kernel and glibc agree on the head): uc_stack */
+#define UC_SS_SP		16
+#define UC_SS_FLAGS		24
+#define UC_SS_SIZE		32
+
+	.text
+
+/* ---- the always-allowed range --------------------------------------- */
+
+	.p2align 4
+	.globl sim_gate_start
+sim_gate_start:
+/* arch_prctl(%rdi, %rsi): clobbers %rax, %rcx, %r11 like any syscall. */
+sim_gate_arch_prctl:
+	mov	$SYS_arch_prctl, %eax
+	syscall
+	ret
+
+/*
+ * SA_RESTORER of the trap handlers, and ERESUME's way in: rt_sigreturn
+ * loads every register, RFLAGS and the FXSAVE image from the frame at RSP.
+ */
+	.globl sim_gate_restorer
+sim_gate_restorer:
+	mov	$SYS_rt_sigreturn, %eax
+	syscall
+	ud2
+	.globl sim_gate_end
+sim_gate_end:
+
+/* ---- EENTER / ERESUME ----------------------------------------------- */
+
+/*
+ * int sim_cpu_go(struct sim_cpu *cpu, int resume)
+ *
+ * Saves the host's callee-saved registers on this stack, records RSP/RBP as
+ * URSP/URBP, loads the enclave's FS/GS bases and enters enclave mode:
+ *   EENTER:  RAX/RBX/RCX/RDX/RSI/RDI from cpu, RSP/RBP the host's, jump to
+ *            cpu->target (OENTRY). The jump goes through a slot below RSP,
+ *            which is this frame's own memory.
+ *   ERESUME: rt_sigreturn through the frame at cpu->frame.
+ * Returns SIM_OUT_EEXIT or SIM_OUT_AEX from one of the landings below.
+ */
+	.globl sim_cpu_go
+	.type sim_cpu_go, @function
+sim_cpu_go:
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rdi, %r12
+	mov	%esi, %r13d
+	mov	%rsp, CPU_HOST_RSP(%r12)
+	mov	%rbp, CPU_HOST_RBP(%r12)
+	mov	CPU_URSP_SLOT(%r12), %rax	/* GPRSGX.URSP, URBP */
+	mov	%rsp, (%rax)
+	mov	%rbp, 8(%rax)
+
+	mov	$ARCH_SET_FS, %edi
+	mov	CPU_ENCL_FS(%r12), %rsi
+	call	sim_gate_arch_prctl
+	mov	$ARCH_SET_GS, %edi
+	mov	CPU_ENCL_GS(%r12), %rsi
+	call	sim_gate_arch_prctl
+
+	movb	$1, CPU_IN_ENCLAVE(%r12)
+	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%r12)
+	test	%r13d, %r13d
+	jnz	1f
+
+	mov	%r12, %rdi
+	push	CPU_TARGET(%rdi)
+	mov	CPU_RAX(%rdi), %rax
+	mov	CPU_RBX(%rdi), %rbx
+	mov	CPU_RCX(%rdi), %rcx
+	mov	CPU_RDX(%rdi), %rdx
+	mov	CPU_RSI(%rdi), %rsi
+	mov	CPU_RDI(%rdi), %rdi
+	ret				/* to OENTRY, RSP back at URSP */
+
+1:	mov	CPU_FRAME(%r12), %rsp
+	jmp	sim_gate_restorer
+	.size sim_cpu_go, . - sim_cpu_go
+
+/*
+ * EEXIT's target (the RCX the enclave got at EENTER). FS/GS are the host's
+ * again and the selector is ALLOW; RSP/RBP are whatever the enclave left,
+ * which by convention is URSP/URBP. They are recorded so that sim_enter
+ * can refuse an enclave that broke the convention (on hardware the vDSO
+ * would return through a wrong frame), then the saved frame is used.
+ */
+	.globl sim_eexit_landing
+sim_eexit_landing:
+	mov	sim_cpu_self@gottpoff(%rip), %rax
+	mov	%fs:(%rax), %rax
+	mov	%rdi, CPU_RDI(%rax)
+	mov	%rsi, CPU_RSI(%rax)
+	mov	%rdx, CPU_RDX(%rax)
+	mov	%rsp, CPU_EXIT_RSP(%rax)
+	mov	%rbp, CPU_EXIT_RBP(%rax)
+	mov	CPU_HOST_RSP(%rax), %rsp
+	mov	$SIM_OUT_EEXIT, %eax
+	jmp	2f
+
+/* The AEP: an AEX arrives here with RSP/RBP = URSP/URBP. */
+	.globl sim_aex_landing
+sim_aex_landing:
+	mov	$SIM_OUT_AEX, %eax
+2:	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
+
+/* ---- traps ------------------------------------------------------------ */
+
+/*
+ * sa_sigaction of SIGSYS, SIGILL, SIGSEGV, SIGBUS, SIGFPE and SIGTRAP
+ * (SA_ONSTACK): %edi = signal, %rsi = siginfo, %rdx = ucontext.
+ *
+ * On our own signal stack the struct sim_cpu is at RSP rounded down to
+ * SIM_ALTSTACK_SIZE; the ucontext's uc_stack (the thread's sigaltstack)
+ * tells whether this is our stack before anything is read. A trap from
+ * host code, or on a thread the simulator never set up, goes to
+ * sim_trap_host untouched. A trap from enclave code first leaves enclave
+ * mode: selector ALLOW, the enclave's FS/GS saved, the host's loaded.
+ */
+	.globl sim_trap_entry
+	.type sim_trap_entry, @function
+sim_trap_entry:
+	cmpl	$0, UC_SS_FLAGS(%rdx)		/* SS_DISABLE: no signal stack */
+	jne	sim_trap_host
+	cmpq	$(SIM_ALTSTACK_SIZE - SIM_CPU_AREA), UC_SS_SIZE(%rdx)
+	jne	sim_trap_host
+	mov	%rsp, %rax
+	and	$-SIM_ALTSTACK_SIZE, %rax
+	lea	SIM_CPU_AREA(%rax), %rcx
+	cmp	%rcx, UC_SS_SP(%rdx)
+	jne	sim_trap_host
+	cmpb	$0, CPU_IN_ENCLAVE(%rax)
+	je	sim_trap_host
+
+	movb	$SIM_SUD_ALLOW, CPU_SELECTOR(%rax)
+	movb	$0, CPU_IN_ENCLAVE(%rax)
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15				/* 16-byte aligned from here */
+	mov	%rax, %rbx
+	mov	%edi, %r12d
+	mov	%rsi, %r13
+	mov	%rdx, %r14
+
+	mov	$ARCH_GET_FS, %edi
+	lea	CPU_ENCL_FS(%rbx), %rsi
+	call	sim_gate_arch_prctl
+	mov	$ARCH_GET_GS, %edi
+	lea	CPU_ENCL_GS(%rbx), %rsi
+	call	sim_gate_arch_prctl
+	mov	$ARCH_SET_FS, %edi
+	mov	CPU_HOST_FS(%rbx), %rsi
+	call	sim_gate_arch_prctl
+	mov	$ARCH_SET_GS, %edi
+	mov	CPU_HOST_GS(%rbx), %rsi
+	call	sim_gate_arch_prctl
+
+	mov	%rbx, %rdi
+	mov	%r12d, %esi
+	mov	%r13, %rdx
+	mov	%r14, %rcx
+	call	sim_trap
+	cmp	$SIM_TRAP_TO_ENCLAVE, %eax
+	jne	3f
+
+	mov	$ARCH_SET_FS, %edi
+	mov	CPU_ENCL_FS(%rbx), %rsi
+	call	sim_gate_arch_prctl
+	mov	$ARCH_SET_GS, %edi
+	mov	CPU_ENCL_GS(%rbx), %rsi
+	call	sim_gate_arch_prctl
+	movb	$1, CPU_IN_ENCLAVE(%rbx)
+	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%rbx)
+
+3:	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	ret				/* to sim_gate_restorer */
+	.size sim_trap_entry, . - sim_trap_entry
+
+	.section .note.GNU-stack, "", @progbits
