@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The "sim" backend: a software SGX that fails wherever hardware would.
+ * enclave.c holds ECREATE/EADD/EINIT, sgx2.c the EDMM ioctls and ENCLU
+ * leaves, memory.c protections and faults, keys.c EREPORT/EGETKEY, and
+ * enter.c/trap.c the execution engine.
+ */
+#include "host/sim/sim.h"
+
+const struct encl_backend encl_backend_sim = {
+	.name			= "sim",
+	.probe			= sim_probe,
+	.create			= sim_create,
+	.add_pages		= sim_add_pages,
+	.init			= sim_init,
+	.map			= sim_map,
+	.restrict_permissions	= sim_restrict_permissions,
+	.modify_types		= sim_modify_types,
+	.remove_pages		= sim_remove_pages,
+	.enter			= sim_enter,
+	.destroy		= sim_destroy,
+};

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The sim's memory: host PTE protections recorded by map(), the real page
+ * protections derived from them and the EPCM, the driver's map() checks,
+ * and the fault decision (the MMU's PTE check, the EPCM check, and the
+ * driver's EAUG on fault, arch/x86/kernel/cpu/sgx/encl.c sgx_vma_fault).
+ *
+ * Invariant: a page without a valid EPCM entry is PROT_NONE in the
+ * enclave's view, so syncing protections only visits valid pages.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "host/sim/sim.h"
+
+int sim_pte_prot(const struct sim_enclave *se, uint64_t addr)
+{
+	for (size_t i = se->npte; i-- > 0;)
+		if (addr >= se->pte[i].start && addr < se->pte[i].end)
+			return se->pte[i].prot;
+	return -1;
+}
+
+int sim_pte_add(struct sim_enclave *se, uint64_t addr, uint64_t len, int prot)
+{
+	struct sim_pte_range *n;
+
+	if (se->npte == se->pte_cap) {
+		size_t cap = se->pte_cap ? 2 * se->pte_cap : 16;
+
+		n = realloc(se->pte, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		se->pte = n;
+		se->pte_cap = cap;
+	}
+	se->pte[se->npte++] = (struct sim_pte_range){ addr, addr + len, prot };
+	return 0;
+}
+
+/* EPCM ∩ PTE. The EPCM bits R/W/X equal PROT_READ/WRITE/EXEC. */
+static int page_prot(const struct sim_enclave *se, uint64_t addr)
+{
+	int pte = sim_pte_prot(se, addr);
+
+	if (pte < 0)
+		return PROT_NONE;
+	return (int)epcm_usable_perms(se->epcm, addr) & pte;
+}
+
+int sim_sync_prot(struct sim_enclave *se, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len, run = 0;
+	int run_prot = -1;
+
+	/* Coalesce runs of equal protection: an 8 GiB heap is one mprotect. */
+	for (uint64_t a = addr; a <= end; a += SGX_PAGE_SIZE) {
+		int valid = a < end && (epcm_get(se->epcm, a) & EPCM_VALID);
+		int prot = valid ? page_prot(se, a) : -1;
+
+		if (run_prot >= 0 && prot != run_prot) {
+			if (mprotect((void *)run, a - run, run_prot))
+				return -1;
+			run_prot = -1;
+		}
+		if (prot >= 0 && run_prot < 0) {
+			run = a;
+			run_prot = prot;
+		}
+	}
+	return 0;
+}
+
+void sim_page_discard(struct sim_enclave *se, uint64_t addr)
+{
+	/* Back to a hole in the memfd: reads as zero, holds no memory. */
+	mprotect((void *)addr, SGX_PAGE_SIZE, PROT_NONE);
+	fallocate(se->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  (off_t)(addr - se->base), SGX_PAGE_SIZE);
+}
+
+int sim_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
+{
+	struct sim_enclave *se = sim_of(e);
+
+	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
+	    !sim_in_elrange(se, se->base + offset, length))
+		return sim_fail(e, EINVAL, 0, "map: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
+				(unsigned long long)offset, (unsigned long long)length);
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return sim_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
+	if (sim_pte_add(se, se->base + offset, length, prot))
+		return sim_fail(e, ENOMEM, 0, "map: out of memory");
+	if (sim_sync_prot(se, se->base + offset, length))
+		return sim_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));
+	return 0;
+}
+
+/* The driver's EAUG on fault: possible at all for this address? */
+static int kernel_may_eaug(const struct sim_enclave *se, uint64_t addr)
+{
+	return se->cpu.sgx2 && se->cpu.os_edmm && se->initialized &&
+	       sim_pte_prot(se, addr) >= 0 && !(epcm_get(se->epcm, addr) & EPCM_VALID);
+}
+
+enum sim_access sim_fault(struct sim_enclave *se, uint64_t addr, unsigned access,
+			  uint32_t *pf_errcode)
+{
+	uint64_t page = addr & ~(SGX_PAGE_SIZE - 1);
+	uint32_t wr = (access & EPCM_ACCESS_W ? X86_PF_WRITE : 0) |
+		      (access & EPCM_ACCESS_X ? X86_PF_INSTR : 0);
+	int valid, pte;
+
+	*pf_errcode = X86_PF_USER | wr;
+	if (!sim_in_elrange(se, page, SGX_PAGE_SIZE))
+		return SIM_ACCESS_FAULT;
+	valid = epcm_get(se->epcm, page) & EPCM_VALID;
+	pte = sim_pte_prot(se, page);
+
+	/* The MMU first: a PTE that forbids the access faults without SGX. */
+	if (pte < 0 || (access & ~(unsigned)pte)) {
+		if (valid)
+			*pf_errcode |= X86_PF_PROT;
+		return SIM_ACCESS_FAULT;
+	}
+	if (!valid) {
+		if (!kernel_may_eaug(se, page) || epcm_eaug(se->epcm, page) != SGX_SUCCESS)
+			return SIM_ACCESS_FAULT;	/* not present: SIGBUS/SIGSEGV */
+		/* EAUG zeroes the page: the memfd hole already reads as zero. */
+		sim_sync_prot(se, page, SGX_PAGE_SIZE);
+		return SIM_ACCESS_RETRY;
+	}
+	if (epcm_access(se->epcm, page, access, pf_errcode))
+		return SIM_ACCESS_FAULT;
+	/* Allowed: the real protection was stale; bring it in step. */
+	sim_sync_prot(se, page, SGX_PAGE_SIZE);
+	return SIM_ACCESS_OK;
+}
