@@ -21,6 +21,7 @@
 #define ENCL_EXIT_FAILED	1
 #define ENCL_EXIT_USAGE		2
 
+int cmd_detect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_sigstruct(int argc, char **argv);

@@ -18,6 +18,7 @@ struct encl_cmd {
 
 /* One line per subcommand, in alphabetical order. */
 static const struct encl_cmd commands[] = {
+	{ "detect",	cmd_detect,	"show what this machine supports: SGX1/SGX2/FLC/EXINFO, driver, EDMM" },
 	{ "keygen",	cmd_keygen,	"generate an RSA-3072, e = 3 enclave signing key" },
 	{ "measure",	cmd_measure,	"print the MRENCLAVE of a layout dump" },
 	{ "sigstruct",	cmd_sigstruct,	"show, verify or sign a SIGSTRUCT file" },

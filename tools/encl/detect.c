@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * encl detect: what this machine can run. The CPU from CPUID, the kernel
+ * from uname, the device nodes and the SGX2 ioctls, and from those which
+ * modes would start: hw (the driver), hw+EDMM, sim.
+ *
+ * The hw answers come from the sgx backend's own probe, so detect and the
+ * runtime cannot disagree. The sim needs Linux Syscall User Dispatch (5.11+)
+ * to trap the enclave's system calls; detect asks the kernel for it the
+ * same harmless way (switching it off).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "host/backend.h"
+#include "host/sgx/vdso.h"
+#include "sgx/cpuid.h"
+#include "tools/encl/cmd.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH	59
+#define PR_SYS_DISPATCH_OFF		0
+#endif
+
+static const char detect_help[] =
+	"usage: encl detect [--json]\n"
+	"\n"
+	"Show what this machine supports for enclaves: the CPU (vendor, SGX1, SGX2,\n"
+	"flexible launch control, EXINFO, EPC size), the kernel (release,\n"
+	"/dev/sgx_enclave, /dev/sgx_provision, the EDMM ioctls, the vDSO entry) and\n"
+	"which modes would run: hw, hw+EDMM and sim.\n"
+	"\n"
+	"  --json      the same as one JSON object\n"
+	"  -h, --help  this text\n"
+	"\n"
+	"Exit status: 0 (the report is the result), 2 for bad usage.\n";
+
+struct mode {
+	int ok;
+	char why[200];
+};
+
+struct report {
+	struct sgx_cpu_info cpu;
+	const char *cpu_why;		/* NULL when the CPU can run enclaves */
+	char cpu_why_buf[160];
+	struct utsname uts;
+	const char *dev_enclave;	/* "absent", "present", "permission denied", ... */
+	const char *dev_provision;
+	int edmm_ioctls;		/* 1 yes, 0 no, -1 not checked */
+	int vdso_entry;
+	struct encl_caps caps;
+	struct mode hw, hw_edmm, sim;
+};
+
+/* A device node's state, as the runtime would meet it. */
+static const char *device_state(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return "absent";
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM ? "present, permission denied" :
+		       "present, cannot be opened";
+	close(fd);
+	return "present";
+}
+
+static void gather(struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	sgx_cpu_info_read(&r->cpu);
+	r->cpu_why = sgx_cpu_why_not(&r->cpu, r->cpu_why_buf, sizeof(r->cpu_why_buf));
+	if (uname(&r->uts) != 0)
+		strcpy(r->uts.release, "unknown");
+	r->dev_enclave = device_state("/dev/sgx_enclave");
+	r->dev_provision = device_state("/dev/sgx_provision");
+	r->vdso_entry = encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") != NULL;
+
+	encl_backend_sgx.probe(&r->caps);
+	r->edmm_ioctls = r->caps.sgx1 ? r->caps.os_edmm : -1;
+
+	r->hw.ok = r->caps.sgx1;
+	if (!r->hw.ok)
+		snprintf(r->hw.why, sizeof(r->hw.why), "%s", r->caps.why_not);
+	r->hw_edmm.ok = r->caps.sgx1 && r->caps.sgx2 && r->caps.os_edmm;
+	if (!r->hw_edmm.ok)
+		snprintf(r->hw_edmm.why, sizeof(r->hw_edmm.why), "%s", r->caps.why_not);
+
+	errno = 0;
+	r->sim.ok = prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0) == 0;
+	if (!r->sim.ok)
+		snprintf(r->sim.why, sizeof(r->sim.why), "the kernel has no Syscall User Dispatch "
+			 "(Linux 5.11+ with CONFIG_GENERIC_ENTRY): %s", strerror(errno));
+}
+
+static const char *yes_no(int v)
+{
+	return v ? "yes" : "no";
+}
+
+static void print_text(const struct report *r)
+{
+	const struct sgx_cpu_info *c = &r->cpu;
+
+	if (!c->intel)
+		printf("This CPU is not an Intel CPU (%s): it has no SGX. Only sim mode can run here.\n\n",
+		       c->vendor);
+	else if (!c->sgx)
+		printf("This Intel CPU reports no SGX (absent, or disabled in the BIOS). "
+		       "Only sim mode can run here.\n\n");
+
+	printf("CPU\n");
+	printf("  vendor              %s\n", c->vendor);
+	printf("  SGX                 %s\n", yes_no(c->sgx));
+	printf("  SGX1                %s\n", yes_no(c->sgx1));
+	printf("  SGX2 (EDMM)         %s\n", yes_no(c->sgx2));
+	printf("  FLC (launch ctrl)   %s\n", yes_no(c->flc));
+	printf("  EXINFO              %s\n", yes_no(c->exinfo));
+	if (c->sgx1 && c->epc_sections)
+		printf("  EPC                 %llu MiB in %u section%s\n",
+		       (unsigned long long)(c->epc_size >> 20), c->epc_sections,
+		       c->epc_sections == 1 ? "" : "s");
+	else
+		printf("  EPC                 -\n");
+	if (c->sgx1)
+		printf("  max enclave size    2^%u bytes\n", c->max_size_log2_64);
+
+	printf("kernel\n");
+	printf("  release             %s\n", r->uts.release);
+	printf("  /dev/sgx_enclave    %s\n", r->dev_enclave);
+	printf("  /dev/sgx_provision  %s\n", r->dev_provision);
+	printf("  EDMM ioctls         %s\n", r->edmm_ioctls < 0 ? "not checked (no usable SGX)" :
+	       r->edmm_ioctls ? "yes" : "no");
+	printf("  vDSO SGX entry      %s\n", r->vdso_entry ? "present" : "absent");
+
+	printf("modes\n");
+	printf("  hw                  %s%s%s\n", r->hw.ok ? "available" : "unavailable",
+	       r->hw.ok ? "" : ": ", r->hw.why);
+	printf("  hw+EDMM             %s%s%s\n", r->hw_edmm.ok ? "available" : "unavailable",
+	       r->hw_edmm.ok ? "" : ": ", r->hw_edmm.why);
+	printf("  sim                 %s%s%s\n", r->sim.ok ? "available" : "unavailable",
+	       r->sim.ok ? "" : ": ", r->sim.why);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static const char *jb(int v)
+{
+	return v ? "true" : "false";
+}
+
+static void json_mode(const char *name, const struct mode *m, int last)
+{
+	printf("    ");
+	json_str(name);
+	printf(": {\"available\": %s, \"reason\": ", jb(m->ok));
+	if (m->ok)
+		printf("null");
+	else
+		json_str(m->why);
+	printf("}%s\n", last ? "" : ",");
+}
+
+static void print_json(const struct report *r)
+{
+	const struct sgx_cpu_info *c = &r->cpu;
+
+	printf("{\n  \"cpu\": {\n    \"vendor\": ");
+	json_str(c->vendor);
+	printf(",\n    \"intel\": %s,\n    \"sgx\": %s,\n    \"sgx1\": %s,\n    \"sgx2\": %s,\n"
+	       "    \"flc\": %s,\n    \"exinfo\": %s,\n",
+	       jb(c->intel), jb(c->sgx), jb(c->sgx1), jb(c->sgx2), jb(c->flc), jb(c->exinfo));
+	if (c->sgx1)
+		printf("    \"epc_bytes\": %llu,\n    \"epc_sections\": %u,\n"
+		       "    \"max_enclave_size_log2\": %u,\n",
+		       (unsigned long long)c->epc_size, c->epc_sections, c->max_size_log2_64);
+	else
+		printf("    \"epc_bytes\": null,\n    \"epc_sections\": 0,\n"
+		       "    \"max_enclave_size_log2\": null,\n");
+	printf("    \"reason\": ");
+	if (r->cpu_why)
+		json_str(r->cpu_why);
+	else
+		printf("null");
+	printf("\n  },\n  \"kernel\": {\n    \"release\": ");
+	json_str(r->uts.release);
+	printf(",\n    \"sgx_enclave\": ");
+	json_str(r->dev_enclave);
+	printf(",\n    \"sgx_provision\": ");
+	json_str(r->dev_provision);
+	printf(",\n    \"edmm_ioctls\": %s,\n    \"vdso_sgx_enter_enclave\": %s\n  },\n",
+	       r->edmm_ioctls < 0 ? "null" : jb(r->edmm_ioctls), jb(r->vdso_entry));
+	printf("  \"modes\": {\n");
+	json_mode("hw", &r->hw, 0);
+	json_mode("hw+edmm", &r->hw_edmm, 0);
+	json_mode("sim", &r->sim, 1);
+	printf("  }\n}\n");
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report r;
+	int c, json = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(detect_help, stdout);
+			return ENCL_EXIT_OK;
+		default:
+			return encl_usage("detect", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return encl_usage("detect", "unexpected argument '%s'", argv[optind]);
+	gather(&r);
+	if (json)
+		print_json(&r);
+	else
+		print_text(&r);
+	return ENCL_EXIT_OK;
+}
