@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main() of every enclave executable: read our own signed metadata, work
+ * out the effective configuration, answer SCONE_HASH / SCONE_EDMM_HASH
+ * without running anything, or hand over to the host runtime.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/run.h"
+#include "sgx/sigstruct.h"
+
+#define SELF	"/proc/self/exe"
+
+/* One line on stderr, naming the executable rather than /proc/self/exe. */
+static int die(const char *msg)
+{
+	char name[PATH_MAX];
+	ssize_t n = readlink(SELF, name, sizeof(name) - 1);
+	size_t self_len = strlen(SELF);
+
+	if (n > 0 && !strncmp(msg, SELF, self_len)) {
+		name[n] = 0;
+		fprintf(stderr, "encl: %s%s\n", name, msg + self_len);
+	} else {
+		fprintf(stderr, "encl: %s\n", msg);
+	}
+	return ENCL_EXIT_NOSTART;
+}
+
+static int flag_set(const char *var)
+{
+	const char *v = getenv(var);
+
+	return v && *v && strcmp(v, "0");
+}
+
+static int print_hash(const struct encl_binary *b, const struct encl_config *c,
+		      enum encl_mode mode)
+{
+	uint8_t mr[SGX_HASH_SIZE];
+	char hex[2 * SGX_HASH_SIZE + 1], err[512];
+
+	if (encl_binary_mrenclave(b, c, mode, mr, err, sizeof(err)))
+		return die(err);
+	sgx_hex(mr, sizeof(mr), hex);
+	printf("%s\n", hex);
+	return fflush(stdout) ? ENCL_EXIT_NOSTART : 0;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	struct encl_binary b;
+	struct encl_config c;
+	char err[512];
+	int ret;
+
+	if (encl_binary_open(&b, SELF, 0, err, sizeof(err)) ||
+	    encl_binary_effective_config(&b, &c, err, sizeof(err)))
+		return die(err);
+	if (flag_set("SCONE_HASH") && flag_set("SCONE_EDMM_HASH"))
+		ret = die("SCONE_HASH and SCONE_EDMM_HASH are both set; ask for one hash at a time");
+	else if (flag_set("SCONE_HASH"))
+		ret = print_hash(&b, &c, ENCL_MODE_SGX1);
+	else if (flag_set("SCONE_EDMM_HASH"))
+		ret = print_hash(&b, &c, ENCL_MODE_EDMM);
+	else
+		ret = encl_host_run(&b, &c, argc, argv, envp);
+	encl_binary_close(&b);
+	return ret;
+}
