@@ -22,8 +22,11 @@
 #define ENCL_EXIT_USAGE		2
 
 int cmd_detect(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
 int cmd_sigstruct(int argc, char **argv);
 
 /* "encl CMD: message" on stderr. */

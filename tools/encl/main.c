@@ -19,8 +19,11 @@ struct encl_cmd {
 /* One line per subcommand, in alphabetical order. */
 static const struct encl_cmd commands[] = {
 	{ "detect",	cmd_detect,	"show what this machine supports: SGX1/SGX2/FLC/EXINFO, driver, EDMM" },
+	{ "dump",	cmd_dump,	"write the layout of an enclave executable as a dump" },
+	{ "info",	cmd_info,	"show the signed parameters, identities and checks of an executable" },
 	{ "keygen",	cmd_keygen,	"generate an RSA-3072, e = 3 enclave signing key" },
 	{ "measure",	cmd_measure,	"print the MRENCLAVE of a layout dump" },
+	{ "sign",	cmd_sign,	"sign both layouts of an enclave executable" },
 	{ "sigstruct",	cmd_sigstruct,	"show, verify or sign a SIGSTRUCT file" },
 };
 

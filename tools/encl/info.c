@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * encl info: what an enclave executable was signed with, and whether its
+ * signatures still hold: per layout, the MRENCLAVE recomputed now for the
+ * signed parameters, MRSIGNER, the SIGSTRUCT fields, EINIT's signature
+ * checks, and whether ENCLAVEHASH equals the recomputed MRENCLAVE.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <openssl/sha.h>
+
+#include "image/binary.h"
+#include "sgx/sigstruct.h"
+#include "tools/encl/cmd.h"
+
+static const char info_help[] =
+"usage: encl info [--json] BINARY\n"
+"\n"
+"Show the signed parameters of an enclave executable and, for each layout\n"
+"(sgx1, edmm), MRENCLAVE recomputed now, MRSIGNER, the SIGSTRUCT fields,\n"
+"whether the signature verifies and whether ENCLAVEHASH matches.\n"
+"Exit status 1 when a check fails.\n";
+
+struct layout_report {
+	const struct sgx_sigstruct *ss;
+	char mrenclave[2 * SGX_HASH_SIZE + 1];	/* recomputed now, or "" */
+	char mrsigner[2 * SGX_HASH_SIZE + 1];
+	char enclavehash[2 * SGX_HASH_SIZE + 1];
+	char measure_err[256];
+	char verify_err[256];
+	int verified;
+	int hash_matches;
+};
+
+struct report {
+	const struct encl_binary *b;
+	struct encl_config c;
+	int image_matches;
+	char image_sha[2 * SGX_HASH_SIZE + 1];
+	struct layout_report l[2];
+};
+
+static void check_layout(const struct encl_binary *b, const struct encl_config *c,
+			 enum encl_mode mode, struct layout_report *r)
+{
+	uint8_t mr[SGX_HASH_SIZE], signer[SGX_HASH_SIZE];
+
+	r->ss = encl_binary_sigstruct(b, mode);
+	sgx_hex(r->ss->enclavehash, SGX_HASH_SIZE, r->enclavehash);
+	sgx_sigstruct_mrsigner(r->ss, signer);
+	sgx_hex(signer, SGX_HASH_SIZE, r->mrsigner);
+	r->verified = !sgx_sigstruct_verify(r->ss, r->verify_err, sizeof(r->verify_err));
+	if (encl_binary_mrenclave(b, c, mode, mr, r->measure_err, sizeof(r->measure_err)))
+		return;
+	sgx_hex(mr, SGX_HASH_SIZE, r->mrenclave);
+	r->hash_matches = !memcmp(mr, r->ss->enclavehash, SGX_HASH_SIZE);
+}
+
+static void make_report(const struct encl_binary *b, struct report *r)
+{
+	uint8_t sha[SGX_HASH_SIZE];
+
+	memset(r, 0, sizeof(*r));
+	r->b = b;
+	encl_binary_signed_config(b, &r->c);
+	SHA256(b->image, b->image_len, sha);
+	sgx_hex(sha, SGX_HASH_SIZE, r->image_sha);
+	r->image_matches = b->image_len == b->meta.image_length &&
+			   !memcmp(sha, b->meta.image_sha256, SGX_HASH_SIZE);
+	check_layout(b, &r->c, ENCL_MODE_SGX1, &r->l[ENCL_MODE_SGX1]);
+	check_layout(b, &r->c, ENCL_MODE_EDMM, &r->l[ENCL_MODE_EDMM]);
+}
+
+static int report_ok(const struct report *r)
+{
+	int m;
+
+	for (m = 0; m < 2; m++)
+		if (!r->l[m].verified || !r->l[m].hash_matches)
+			return 0;
+	return r->image_matches;
+}
+
+static void print_text_layout(const struct layout_report *l, enum encl_mode mode)
+{
+	const struct sgx_sigstruct *ss = l->ss;
+
+	printf("%s:\n", encl_mode_name(mode));
+	if (l->mrenclave[0])
+		printf("  mrenclave      %s\n", l->mrenclave);
+	else
+		printf("  mrenclave      (cannot compute: %s)\n", l->measure_err);
+	printf("  mrsigner       %s\n", l->mrsigner);
+	printf("  enclavehash    %s (%s)\n", l->enclavehash,
+	       l->hash_matches ? "matches the layout" : "DOES NOT MATCH the layout");
+	printf("  signature      %s%s\n", l->verified ? "valid" : "INVALID: ",
+	       l->verified ? "" : l->verify_err);
+	printf("  attributes     flags %#" PRIx64 " xfrm %#" PRIx64 "\n",
+	       ss->attributes.flags, ss->attributes.xfrm);
+	printf("  attributemask  flags %#" PRIx64 " xfrm %#" PRIx64 "\n",
+	       ss->attributemask.flags, ss->attributemask.xfrm);
+	printf("  miscselect     %#x (mask %#x)\n", ss->miscselect, ss->miscmask);
+	printf("  isvprodid      %u\n  isvsvn         %u\n", ss->isvprodid, ss->isvsvn);
+	printf("  date           %08x\n  vendor         %#x\n", ss->date, ss->vendor);
+}
+
+static void print_text(const struct report *r)
+{
+	const struct encl_binary *b = r->b;
+	char s[5][32];
+
+	printf("file           %s\n", b->path);
+	printf("parameters     heap %s, min-heap %s, stack %s, tcs %u, enclave-size %s\n",
+	       encl_size_format(r->c.heap, s[0]), encl_size_format(r->c.min_heap, s[1]),
+	       encl_size_format(r->c.stack, s[2]), r->c.tcs,
+	       encl_size_format(r->c.enclave_size, s[3]));
+	printf("debug          %s\n", b->meta.flags & ENCL_META_DEBUG ? "yes" : "no (production)");
+	printf("isvprodid      %u\nisvsvn         %u\n", b->meta.isvprodid, b->meta.isvsvn);
+	printf("enclave image  %zu bytes, sha256 %s (%s)\n", b->image_len, r->image_sha,
+	       r->image_matches ? "as signed" : "CHANGED since signing");
+	print_text_layout(&r->l[ENCL_MODE_SGX1], ENCL_MODE_SGX1);
+	print_text_layout(&r->l[ENCL_MODE_EDMM], ENCL_MODE_EDMM);
+}
+
+/* JSON strings here are hex, paths and our own messages: escape " \ and controls. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_json_layout(const struct layout_report *l)
+{
+	const struct sgx_sigstruct *ss = l->ss;
+	char hex[2 * SGX_SIGSTRUCT_SIZE + 1];
+
+	printf("{\"mrenclave\": ");
+	json_str(l->mrenclave[0] ? l->mrenclave : "");
+	printf(", \"mrsigner\": \"%s\", \"enclavehash\": \"%s\", \"enclavehash_matches\": %s",
+	       l->mrsigner, l->enclavehash, l->hash_matches ? "true" : "false");
+	printf(", \"signature_valid\": %s, \"signature_error\": ", l->verified ? "true" : "false");
+	json_str(l->verified ? "" : l->verify_err);
+	printf(", \"attributes\": {\"flags\": %" PRIu64 ", \"xfrm\": %" PRIu64 "}",
+	       ss->attributes.flags, ss->attributes.xfrm);
+	printf(", \"attributemask\": {\"flags\": \"%#" PRIx64 "\", \"xfrm\": %" PRIu64 "}",
+	       ss->attributemask.flags, ss->attributemask.xfrm);
+	printf(", \"miscselect\": %u, \"miscmask\": %u, \"isvprodid\": %u, \"isvsvn\": %u",
+	       ss->miscselect, ss->miscmask, ss->isvprodid, ss->isvsvn);
+	printf(", \"date\": \"%08x\", \"vendor\": %u", ss->date, ss->vendor);
+	sgx_hex((const uint8_t *)ss, sizeof(*ss), hex);
+	printf(", \"sigstruct\": \"%s\"}", hex);
+}
+
+static void print_json(const struct report *r)
+{
+	const struct encl_binary *b = r->b;
+
+	printf("{\"file\": ");
+	json_str(b->path);
+	printf(", \"parameters\": {\"heap\": %" PRIu64 ", \"min_heap\": %" PRIu64
+	       ", \"stack\": %" PRIu64 ", \"tcs\": %u, \"enclave_size\": %" PRIu64 "}",
+	       r->c.heap, r->c.min_heap, r->c.stack, r->c.tcs, r->c.enclave_size);
+	printf(", \"debug\": %s, \"isvprodid\": %u, \"isvsvn\": %u",
+	       b->meta.flags & ENCL_META_DEBUG ? "true" : "false", b->meta.isvprodid, b->meta.isvsvn);
+	printf(", \"image\": {\"length\": %zu, \"sha256\": \"%s\", \"as_signed\": %s}",
+	       b->image_len, r->image_sha, r->image_matches ? "true" : "false");
+	printf(", \"layouts\": {\"sgx1\": ");
+	print_json_layout(&r->l[ENCL_MODE_SGX1]);
+	printf(", \"edmm\": ");
+	print_json_layout(&r->l[ENCL_MODE_EDMM]);
+	printf("}, \"ok\": %s}\n", report_ok(r) ? "true" : "false");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct encl_binary b;
+	struct report r;
+	char err[1024];
+	int c, json = 0;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(info_help, stdout);
+			return ENCL_EXIT_OK;
+		}
+		if (c != 'j')
+			return encl_usage("info", "unknown option");
+		json = 1;
+	}
+	if (argc - optind != 1)
+		return encl_usage("info", "expected one BINARY");
+	if (encl_binary_open(&b, argv[optind], 0, err, sizeof(err))) {
+		encl_error("info", "%s", err);
+		return ENCL_EXIT_USAGE;
+	}
+	make_report(&b, &r);
+	if (json)
+		print_json(&r);
+	else
+		print_text(&r);
+	encl_binary_close(&b);
+	return report_ok(&r) ? ENCL_EXIT_OK : ENCL_EXIT_FAILED;
+}

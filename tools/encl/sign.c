@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * encl sign: sign both layouts of an enclave executable and write the
+ * signed parameters and SIGSTRUCTs into it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "image/sign.h"
+#include "tools/encl/cmd.h"
+
+static const char sign_help[] =
+"usage: encl sign [OPTIONS] BINARY\n"
+"\n"
+"Measure both layouts of BINARY (SGX1 and EDMM) for the given parameters,\n"
+"sign them, and write the parameters and both SIGSTRUCTs into BINARY, in\n"
+"place (atomically) or to -o OUT. Parameters not given keep their signed\n"
+"values when BINARY is already signed, else the defaults.\n"
+"\n"
+"  --key PEM           RSA-3072, e = 3 key (default: $ENCL_KEY, else the debug\n"
+"                      key $XDG_CONFIG_HOME/encl/debug-signing-key.pem, created\n"
+"                      on first use)\n"
+"  --heap SIZE         maximum heap (default 64M)\n"
+"  --min-heap SIZE     EDMM: heap committed at start (default 20M)\n"
+"  --stack SIZE        stack per thread (default 2M)\n"
+"  --tcs N             thread slots (default 8)\n"
+"  --enclave-size SIZE EDMM ELRANGE, a power of two (default 64G)\n"
+"  --env               take SCONE_HEAP, SCONE_MIN_HEAP, SCONE_STACK, SCONE_TCS\n"
+"                      from the environment (options still win)\n"
+"  --production        clear ATTRIBUTES.DEBUG\n"
+"  --isvprodid N       ISVPRODID (0-65535)\n"
+"  --isvsvn N          ISVSVN (0-65535)\n"
+"  -o OUT              write the signed executable to OUT\n"
+"\n"
+"SIZE is bytes with an optional K, M or G suffix.\n";
+
+enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE,
+       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN };
+
+static const struct option sign_opts[] = {
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "heap", required_argument, NULL, OPT_HEAP },
+	{ "min-heap", required_argument, NULL, OPT_MIN_HEAP },
+	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "tcs", required_argument, NULL, OPT_TCS },
+	{ "enclave-size", required_argument, NULL, OPT_ENCLAVE_SIZE },
+	{ "env", no_argument, NULL, OPT_ENV },
+	{ "production", no_argument, NULL, OPT_PRODUCTION },
+	{ "isvprodid", required_argument, NULL, OPT_ISVPRODID },
+	{ "isvsvn", required_argument, NULL, OPT_ISVSVN },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parameter options, applied after the signed values and the environment. */
+struct sign_args {
+	const char *param[5];		/* heap, min_heap, stack, tcs, enclave_size */
+	const char *isvprodid, *isvsvn;
+	int env;
+	struct encl_sign_opts o;
+};
+
+static const char *const param_key[5] = { "heap", "min_heap", "stack", "tcs", "enclave_size" };
+static const char *const param_opt[5] = { "--heap", "--min-heap", "--stack", "--tcs", "--enclave-size" };
+
+static int parse_args(int argc, char **argv, struct sign_args *a)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", sign_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_KEY: a->o.key = optarg; break;
+		case OPT_HEAP: case OPT_MIN_HEAP: case OPT_STACK: case OPT_TCS: case OPT_ENCLAVE_SIZE:
+			a->param[c - OPT_HEAP] = optarg;
+			break;
+		case OPT_ENV: a->env = 1; break;
+		case OPT_PRODUCTION: a->o.production = 1; break;
+		case OPT_ISVPRODID: a->isvprodid = optarg; break;
+		case OPT_ISVSVN: a->isvsvn = optarg; break;
+		case 'o': a->o.out = optarg; break;
+		case 'h': fputs(sign_help, stdout); return 1;
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_u16(const char *opt, const char *s, uint16_t *v)
+{
+	uint64_t x;
+
+	if (!s)
+		return 0;
+	if (encl_parse_uint(s, 0xffff, &x))
+		return encl_usage("sign", "%s: '%s' is not a number from 0 to 65535", opt, s);
+	*v = (uint16_t)x;
+	return 0;
+}
+
+/* Signed values (or defaults), then the environment, then the options. */
+static int build_config(const struct encl_binary *b, struct sign_args *a)
+{
+	struct encl_config *c = &a->o.config;
+	char err[512];
+	int i;
+
+	encl_binary_signed_config(b, c);
+	if (b->is_signed) {
+		a->o.isvprodid = b->meta.isvprodid;
+		a->o.isvsvn = b->meta.isvsvn;
+	}
+	if (a->env && encl_config_from_env(c, err, sizeof(err)))
+		return encl_usage("sign", "%s", err);
+	for (i = 0; i < 5; i++)
+		if (a->param[i] && encl_config_set(c, param_key[i], a->param[i], param_opt[i],
+						   err, sizeof(err)))
+			return encl_usage("sign", "%s", err);
+	if (encl_config_finish(c, err, sizeof(err)))
+		return encl_usage("sign", "%s", err);
+	if (parse_u16("--isvprodid", a->isvprodid, &a->o.isvprodid) ||
+	    parse_u16("--isvsvn", a->isvsvn, &a->o.isvsvn))
+		return ENCL_EXIT_USAGE;
+	return 0;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+	struct sign_args a = { 0 };
+	struct encl_binary b;
+	char err[1024];
+	int r = parse_args(argc, argv, &a);
+
+	if (r)
+		return r > 0 ? ENCL_EXIT_OK : encl_usage("sign", "unknown option");
+	if (argc - optind != 1)
+		return encl_usage("sign", "expected one BINARY");
+	if (encl_binary_open(&b, argv[optind], ENCL_BINARY_UNSIGNED_OK, err, sizeof(err))) {
+		encl_error("sign", "%s", err);
+		return ENCL_EXIT_USAGE;
+	}
+	r = build_config(&b, &a);
+	if (!r && encl_sign_binary(&b, &a.o, err, sizeof(err))) {
+		encl_error("sign", "%s", err);
+		r = ENCL_EXIT_USAGE;
+	}
+	encl_binary_close(&b);
+	return r;
+}
