@@ -1,16 +1,224 @@
 // SPDX-License-Identifier: MIT
 /*
- * Placeholder for the host runtime: the executable format, the identities
- * and SCONE_HASH work, running the enclave does not exist yet.
+ * The host runtime proper: choose the mode, load the enclave, run the
+ * program, and turn how it ended into an exit status:
+ *
+ *   the program returned or called exit()   its own status
+ *   the program crashed inside the enclave  128 + signal, one diagnostic line
+ *   the runtime could not start or refused  125, one line saying why
+ *     to go on (ENCL_EXIT_FATAL, a broken
+ *     entry protocol)
+ *
+ * ENCL_EXIT_FATAL is 125 because it is the runtime, not the program, that
+ * gave up (for instance the host handed it an unusable ocall area): a
+ * program result must never be confused with it.
+ *
+ * The run loop is shaped like the vDSO's user-handler loop: every EENTER
+ * and ERESUME goes through the one call below, so the ERESUME after an
+ * exception handler runs from the same stack frame as that handler's
+ * EENTER (docs/execution.md, "Host stack").
  */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
 
+#include "host/host.h"
 #include "host/run.h"
+#include "sgx/sigstruct.h"
+
+static int nostart(const char *msg)
+{
+	fprintf(stderr, "encl: %s\n", msg);
+	return ENCL_EXIT_NOSTART;
+}
+
+static int flag_set(const char *var)
+{
+	const char *v = getenv(var);
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* SCONE_VERSION=1: the effective configuration, one line per variable. */
+static void print_version(const struct encl_host *h, const struct encl_binary *b,
+			  const struct encl_config *c)
+{
+	const struct sgx_sigstruct *ss = encl_binary_sigstruct(b, h->layout);
+	char buf[32], hex[2 * SGX_HASH_SIZE + 1];
+
+	fprintf(stderr, "SCONE_MODE=%s\n", h->mode_env);
+	fprintf(stderr, "SCONE_EDMM_MODE=%s\n", h->edmm_env);
+	fprintf(stderr, "SCONE_HEAP=%s\n", encl_size_format(c->heap, buf));
+	fprintf(stderr, "SCONE_MIN_HEAP=%s\n", encl_size_format(c->min_heap, buf));
+	fprintf(stderr, "SCONE_STACK=%s\n", encl_size_format(c->stack, buf));
+	fprintf(stderr, "SCONE_TCS=%u\n", c->tcs);
+	fprintf(stderr, "SCONE_LOG=%s\n", encl_log_name(h->log));
+	fprintf(stderr, "mode: %s\n", h->be == &encl_backend_sgx ? "hw" : "sim");
+	fprintf(stderr, "EDMM: %s\n", h->edmm ? "on" : "off");
+	sgx_hex(ss->enclavehash, SGX_HASH_SIZE, hex);
+	fprintf(stderr, "MRENCLAVE: %s (%s layout)\n", hex, encl_mode_name(h->layout));
+}
+
+/* The enclave's struct encl_crash: one line, offsets from the enclave base. */
+static int report_crash(struct encl_host *h, uint64_t p)
+{
+	struct encl_crash c;
+	const char *name;
+	char where[96] = "";
+
+	if (!encl_area_holds(h, p, sizeof(c)))
+		return nostart("the enclave reported a crash outside the ocall area");
+	memcpy(&c, (const void *)(uintptr_t)p, sizeof(c));
+	if (c.signal == 0 || c.signal >= 64)
+		c.signal = SIGSEGV;
+	name = sigabbrev_np((int)c.signal);
+	if (c.addr_valid) {
+		if (c.addr < h->e.size)
+			snprintf(where, sizeof(where), ", address at enclave offset 0x%llx",
+				 (unsigned long long)c.addr);
+		else
+			snprintf(where, sizeof(where), ", address 0x%llx (outside the enclave)",
+				 (unsigned long long)(c.addr + h->e.base));
+	}
+	fprintf(stderr, "encl: the program crashed: SIG%s (vector %u, error code 0x%x) at enclave offset 0x%llx%s\n",
+		name ? name : "SEGV", c.vector, c.error_code, (unsigned long long)c.rip, where);
+	return 128 + (int)c.signal;
+}
+
+static const char *fatal_code(uint64_t code)
+{
+	switch (code) {
+	case 1: return "an entry that fits no state of the thread";
+	case 2: return "the measured parameter page is missing or wrong";
+	case 3: return "the start-up arguments or the ocall area are unusable";
+	case 4: return "a second start";
+	}
+	return "unknown reason";
+}
+
+static int report_fatal(struct encl_host *h, uint64_t msg, uint64_t code)
+{
+	char line[512];
+	size_t n;
+
+	if (msg && encl_area_holds(h, msg, 1)) {
+		const char *s = (const char *)(uintptr_t)msg;
+		uint64_t room = (uint64_t)(uintptr_t)h->area + h->area_size - msg;
+
+		n = strnlen(s, room < sizeof(line) - 1 ? room : sizeof(line) - 1);
+		memcpy(line, s, n);
+		line[n] = 0;
+		while (n && line[n - 1] == '\n')
+			line[--n] = 0;
+		fprintf(stderr, "encl: the enclave runtime stopped: %s\n", line);
+	} else {
+		fprintf(stderr, "encl: the enclave runtime stopped: %s (code %llu)\n",
+			fatal_code(code), (unsigned long long)code);
+	}
+	return ENCL_EXIT_NOSTART;
+}
+
+static int run_loop(struct encl_host *h, struct encl_start *start)
+{
+	struct encl_run run = {
+		.tcs = h->tcs, .function = SGX_EENTER,
+		.rdi = ENCL_OP_START, .rsi = (uint64_t)(uintptr_t)start,
+	};
+	int in_handler = 0;
+	char msg[400];
+
+	for (;;) {
+		if (h->be->enter(&h->e, &run)) {
+			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", h->e.err);
+			return nostart(msg);
+		}
+		if (run.function == SGX_ERESUME) {
+			/* An AEX: the enclave's handler runs on the next SSA frame. */
+			if (in_handler) {
+				snprintf(msg, sizeof(msg),
+					 "the enclave's exception handler itself faulted (vector %u)",
+					 run.exception_vector);
+				return nostart(msg);
+			}
+			encl_host_log(h, ENCL_LOG_DEBUG, "AEX: vector %u, address 0x%llx",
+				      run.exception_vector,
+				      (unsigned long long)run.exception_addr);
+			in_handler = 1;
+			run = (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER };
+			continue;
+		}
+		switch (run.rdi) {
+		case ENCL_EXIT_HANDLED:
+			if (!in_handler)
+				return nostart("the enclave asked to resume with no exception pending");
+			in_handler = 0;
+			run = (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
+			continue;
+		case ENCL_EXIT_OCALL:
+			if (run.rsi != (uint64_t)(uintptr_t)h->area)
+				return nostart("the enclave made an ocall outside its ocall area");
+			encl_host_ocall(h);
+			run = (struct encl_run){
+				.tcs = h->tcs, .function = SGX_EENTER,
+				.rdi = ENCL_OP_ORET, .rsi = run.rsi,
+			};
+			continue;
+		case ENCL_EXIT_RETURN:
+			return (int)(run.rsi & 0xff);
+		case ENCL_EXIT_CRASH:
+			return report_crash(h, run.rsi);
+		case ENCL_EXIT_FATAL:
+			return report_fatal(h, run.rsi, run.rdx);
+		default:
+			snprintf(msg, sizeof(msg), "the enclave exited with unknown reason %llu",
+				 (unsigned long long)run.rdi);
+			return nostart(msg);
+		}
+	}
+}
 
 int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		  int argc, char **argv, char **envp)
 {
-	(void)b; (void)c; (void)argc; (void)argv; (void)envp;
-	fprintf(stderr, "encl: enclave execution not available yet\n");
-	return ENCL_EXIT_NOSTART;
+	struct encl_host h;
+	struct encl_start start;
+	char err[512];
+	int ret;
+
+	memset(&h, 0, sizeof(h));
+	if (encl_host_settings(&h, err, sizeof(err)) ||
+	    encl_host_choose_backend(&h, err, sizeof(err)))
+		return nostart(err);
+	if (encl_host_load(&h, b, c, err, sizeof(err))) {
+		encl_host_unload(&h);
+		return nostart(err);
+	}
+	if (flag_set("SCONE_VERSION"))
+		print_version(&h, b, c);
+
+	h.area_size = ENCL_OCALL_AREA_SIZE;
+	h.area = mmap(NULL, h.area_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (h.area == MAP_FAILED) {
+		encl_host_unload(&h);
+		return nostart("cannot map the ocall area");
+	}
+	start = (struct encl_start){
+		.argc = (uint64_t)argc,
+		.argv = (uint64_t)(uintptr_t)argv,
+		.envp = (uint64_t)(uintptr_t)envp,
+		.heap_hint = c->heap,
+		.min_heap_hint = c->min_heap,
+		.ocall_area = (uint64_t)(uintptr_t)h.area,
+		.ocall_area_size = h.area_size,
+		.log_level = h.log,
+	};
+	fflush(NULL);
+	ret = run_loop(&h, &start);
+	fflush(NULL);
+	encl_host_unload(&h);
+	munmap(h.area, h.area_size);
+	return ret;
 }

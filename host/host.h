@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host runtime's own state and its parts: the mode and logging
+ * settings (mode.c), loading the enclave (load.c), serving ocalls
+ * (ocall.c), and the run loop (run.c).
+ */
+#ifndef ENCL_HOST_HOST_H
+#define ENCL_HOST_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "enclave/abi.h"
+#include "enclave/params.h"
+#include "host/backend.h"
+#include "image/binary.h"
+
+/* SCONE_LOG, and struct encl_start.log_level */
+enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG };
+
+#define ENCL_OCALL_AREA_SIZE	(1UL << 20)
+
+struct encl_host {
+	/* mode.c */
+	const struct encl_backend *be;
+	const char *mode_env;		/* SCONE_MODE as given ("auto" when unset) */
+	const char *edmm_env;		/* SCONE_EDMM_MODE as given ("disable" when unset) */
+	struct encl_caps caps;
+	int edmm;			/* the EDMM layout is in use */
+	enum encl_log log;
+
+	/* load.c */
+	enum encl_mode layout;		/* ENCL_MODE_SGX1 or _EDMM */
+	struct encl_enclave e;
+	struct encl_params params;
+	int loaded;
+	uint64_t tcs;			/* linear address of thread 0's TCS */
+
+	/* the ocall area: host memory outside ELRANGE */
+	uint8_t *area;
+	uint64_t area_size;
+};
+
+/* mode.c: SCONE_MODE, SCONE_EDMM_MODE, SCONE_LOG; -1 with @err on a bad value. */
+int encl_host_settings(struct encl_host *h, char *err, size_t errlen);
+/* Choose and probe the backend; prints the sim warning. */
+int encl_host_choose_backend(struct encl_host *h, char *err, size_t errlen);
+const char *encl_log_name(enum encl_log l);
+__attribute__((format(printf, 3, 4)))
+void encl_host_log(const struct encl_host *h, enum encl_log level, const char *fmt, ...);
+
+/* load.c: ECREATE, EADD/EEXTEND, EINIT with the layout's SIGSTRUCT, map. */
+int encl_host_load(struct encl_host *h, const struct encl_binary *b,
+		   const struct encl_config *c, char *err, size_t errlen);
+void encl_host_unload(struct encl_host *h);
+
+/* ocall.c: serve the request at the start of the area; writes o->ret. */
+void encl_host_ocall(struct encl_host *h);
+/* [p, p + len) lies inside the ocall area. */
+int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len);
+
+#endif
