@@ -53,6 +53,13 @@ struct encl_ocall {
 	unsigned char data[];		/* buffers, up to the area's end */
 };
 
+/*
+ * encl_crash.vector when no exception was involved: the program sent
+ * itself a signal whose default action terminates (abort(), raise()).
+ * rip is then the offset of the instruction after its `syscall`.
+ */
+#define ENCL_CRASH_NO_VECTOR	0xffffffffU
+
 struct encl_crash {
 	uint32_t signal;		/* SIGSEGV, SIGILL, SIGFPE, SIGBUS, SIGTRAP */
 	uint32_t vector;		/* EXITINFO.VECTOR */

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Entering and leaving the enclave (docs/execution.md).
+ *
+ * EENTER lands at encl_entry with RAX = CSSA, RBX = TCS, RCX = the address
+ * after the host's ENCLU, FS base = the thread-data page (TCS.OFSBASE) and
+ * the host's RSP/RBP. Nothing else in the registers or flags is ours: the
+ * entry decides what this entry means from the thread's own state, moves
+ * to a trusted stack and loads a clean FPU state before running C.
+ *
+ * Every exit goes through encl_exit: it scrubs the registers and the FPU,
+ * puts back the host's RSP/RBP and EEXITs to the saved return address with
+ * RDI = reason, RSI/RDX = values.
+ */
+#include "enclave/thread.h"
+
+/* enclave/abi.h (checked against it in tls.c) */
+#define ENCL_OP_START		1
+#define ENCL_OP_ORET		2
+#define ENCL_EXIT_OCALL		1
+#define ENCL_EXIT_FATAL		5
+#define ENCL_FATAL_ENTRY	1
+
+#define SGX_EEXIT		4
+#define ENCLU			.byte 0x0f, 0x01, 0xd7
+
+/* What a fresh start needs at least below the exception stack. */
+#define MIN_PROGRAM_STACK	(16 * 1024)
+
+	.text
+
+/*
+ * encl_entry: TCS.OENTRY.
+ */
+	.globl	encl_entry
+	.type	encl_entry, @function
+encl_entry:
+	mov	%rsp, %fs:TD_HOST_RSP
+	mov	%rbp, %fs:TD_HOST_RBP
+	mov	%rcx, %fs:TD_HOST_RET
+	/* DF is the host's: string instructions below and C need it clear. */
+	cld
+	mov	%rax, %r8			/* CSSA */
+	lea	__ehdr_start(%rip), %rbx	/* enclave base: the ELF header is at offset 0 */
+	mov	%fs:TD_INIT_SELF, %r12		/* measured offset of this page */
+	add	%rbx, %r12			/* r12 = thread data, kept across the C calls */
+	mov	%rbx, %fs:TD_BASE
+	mov	%r12, %fs:TD_SELF
+	/*
+	 * The host chose the x87 control word and MXCSR (masked exceptions,
+	 * rounding): start from the architectural initial state instead.
+	 */
+	mov	$3, %eax
+	xor	%edx, %edx
+	xrstor	encl_fpu_init(%rip)
+
+	test	%r8, %r8
+	jnz	.Lexception
+	cmpq	$TD_STATE_OCALL, %fs:TD_STATE
+	je	.Loret
+	cmpq	$TD_STATE_NEW, %fs:TD_STATE
+	je	.Lstart
+	jmp	.Lrefuse
+
+/*
+ * START: the first entry of this TCS. Its stack was EADDed unmeasured, so
+ * it holds whatever the host put there: zero it (registers only, nothing
+ * runs on it yet), then run the C start-up on it.
+ */
+.Lstart:
+	cmp	$ENCL_OP_START, %rdi
+	jne	.Lrefuse
+	movq	$TD_STATE_RUNNING, %fs:TD_STATE
+	mov	%rsi, %r13			/* struct encl_start * (host memory) */
+	mov	%fs:TD_INIT_STACK_LOW, %rdi
+	mov	%fs:TD_INIT_STACK_HIGH, %rcx
+	sub	%rdi, %rcx
+	jbe	.Lrefuse
+	cmp	$(ENCL_EXC_STACK_SIZE + MIN_PROGRAM_STACK), %rcx
+	jb	.Lrefuse
+	add	%rbx, %rdi
+	xor	%eax, %eax
+	shr	$3, %rcx
+	rep stosq
+	mov	%fs:TD_INIT_STACK_HIGH, %rsp
+	add	%rbx, %rsp
+	sub	$ENCL_EXC_STACK_SIZE, %rsp
+	and	$-16, %rsp
+	xor	%ebp, %ebp
+	/* AC and the rest of RFLAGS are the host's too. */
+	pushq	$0
+	popfq
+	mov	%r12, %rdi
+	mov	%r13, %rsi
+	call	encl_start_main
+	/* encl_start_main ends in exit_group; getting here is a bug. */
+	jmp	.Lrefuse
+
+/*
+ * ORET: the host has served the ocall this thread is waiting in. Back to
+ * the stack encl_ocall_switch left, with the program's thread pointer.
+ */
+.Loret:
+	cmp	$ENCL_OP_ORET, %rdi
+	jne	.Lrefuse
+	movq	$TD_STATE_RUNNING, %fs:TD_STATE
+	mov	%fs:TD_ENCL_RSP, %rsp
+	mov	%fs:TD_TP, %rax
+	test	%rax, %rax
+	jz	1f
+	wrfsbase %rax
+1:	pushq	$0
+	popfq
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
+
+/*
+ * CSSA = 1: an AEX interrupted the program and the host asks us to look at
+ * it. The handler runs on the top of this thread's stack, which the program
+ * never uses.
+ */
+.Lexception:
+	cmp	$1, %r8
+	jne	.Lrefuse
+	cmpq	$TD_STATE_RUNNING, %fs:TD_STATE
+	jne	.Lrefuse
+	mov	%fs:TD_INIT_STACK_HIGH, %rsp
+	add	%rbx, %rsp
+	and	$-16, %rsp
+	xor	%ebp, %ebp
+	pushq	$0
+	popfq
+	mov	%r12, %rdi
+	call	encl_exception			/* rax = exit reason, rdx = value */
+	mov	%rax, %rdi
+	mov	%rdx, %rsi
+	xor	%edx, %edx
+	mov	%r12, %rcx
+	jmp	encl_exit
+
+/*
+ * An EENTER that fits nothing: refuse it without touching a stack (the
+ * thread's may be live, or never zeroed). The thread stays dead.
+ */
+.Lrefuse:
+	movq	$TD_STATE_DEAD, %fs:TD_STATE
+	mov	$ENCL_EXIT_FATAL, %edi
+	xor	%esi, %esi
+	mov	$ENCL_FATAL_ENTRY, %edx
+	mov	%r12, %rcx
+	jmp	.Lexit_nostack
+	.size	encl_entry, . - encl_entry
+
+/*
+ * void encl_exit(reason, value, value2, struct encl_thread *td): the one way
+ * out. RDI/RSI/RDX go to the host; every other register is cleared.
+ */
+	.globl	encl_exit
+	.type	encl_exit, @function
+encl_exit:
+	pushq	$0
+	popfq
+.Lexit_nostack:
+	mov	TD_HOST_RET(%rcx), %rbx
+	mov	TD_HOST_RSP(%rcx), %r8
+	mov	TD_HOST_RBP(%rcx), %r9
+	/* Scrub x87/SSE: XRSTOR from an image whose XSTATE_BV is 0 is the init state. */
+	mov	%rdx, %r10
+	mov	$3, %eax
+	xor	%edx, %edx
+	xrstor	encl_fpu_init(%rip)
+	mov	%r10, %rdx
+	xor	%ecx, %ecx
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+	mov	%r8, %rsp
+	mov	%r9, %rbp
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	mov	$SGX_EEXIT, %eax
+	ENCLU
+	ud2
+	.size	encl_exit, . - encl_exit
+
+/*
+ * void encl_ocall_switch(struct encl_thread *td, uint64_t area): EEXIT with
+ * ENCL_EXIT_OCALL, keeping the callee-saved registers on this stack; the
+ * ORET entry above pops them and returns here.
+ */
+	.globl	encl_ocall_switch
+	.type	encl_ocall_switch, @function
+encl_ocall_switch:
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, TD_ENCL_RSP(%rdi)
+	movq	$TD_STATE_OCALL, TD_STATE(%rdi)
+	mov	%rdi, %rcx
+	mov	$ENCL_EXIT_OCALL, %edi
+	xor	%edx, %edx
+	jmp	encl_exit
+	.size	encl_ocall_switch, . - encl_ocall_switch
+
+/*
+ * The syscall trampoline. The exception handler saw `syscall` at RIP and
+ * made ERESUME come here instead: every register is the program's, RSP
+ * points at two slots the handler wrote below the red zone,
+ *	[rsp]     the thread data
+ *	[rsp + 8] RIP after the syscall instruction
+ * and the program's RSP is rsp + 16 + 128. Save everything, run the
+ * dispatcher with a clean FPU, put its result in RAX, restore everything
+ * and return past the red zone, leaving it untouched.
+ */
+	.globl	encl_syscall_trampoline
+	.hidden	encl_syscall_trampoline
+	.type	encl_syscall_trampoline, @function
+encl_syscall_trampoline:
+	pushfq
+	push	%rax
+	push	%rcx
+	push	%rdx
+	push	%rbx
+	push	%rbp
+	push	%rsi
+	push	%rdi
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, %rbx			/* struct encl_syscall_regs * */
+	cld
+	sub	$512, %rsp
+	and	$-16, %rsp
+	fxsave64 (%rsp)
+	mov	$3, %eax
+	xor	%edx, %edx
+	xrstor	encl_fpu_init(%rip)
+	pushq	$0
+	popfq
+	mov	%rbx, %rdi
+	call	encl_syscall
+	mov	%rax, 14*8(%rbx)		/* regs->rax */
+	fxrstor64 (%rsp)
+	mov	%rbx, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rdi
+	pop	%rsi
+	pop	%rbp
+	pop	%rbx
+	pop	%rdx
+	pop	%rcx
+	pop	%rax
+	popfq
+	lea	8(%rsp), %rsp			/* the thread-data slot; LEA keeps the flags */
+	ret	$128
+	.size	encl_syscall_trampoline, . - encl_syscall_trampoline
+
+/*
+ * An XSAVE image in the init state for x87 and SSE (XSTATE_BV = 0) with
+ * the default MXCSR, which XRSTOR loads whenever RFBM[1] is set.
+ */
+	.section .rodata
+	.balign	64
+	.type	encl_fpu_init, @object
+encl_fpu_init:
+	.word	0x037f				/* FCW (unused: x87 is initialized) */
+	.fill	22, 1, 0
+	.long	0x1f80				/* MXCSR */
+	.long	0xffff				/* MXCSR_MASK (ignored by XRSTOR) */
+	.fill	576 - 32, 1, 0
+	.size	encl_fpu_init, . - encl_fpu_init
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trusted runtime's checks on host results (enclave/iago.c), run on the
+ * host: the file is compiled in as it is, with a pretend ELRANGE.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "enclave/iago.c"
+#include "tests/harness.h"
+
+/* A pretend enclave: [BASE, BASE + SIZE). */
+#define BASE	0x7f0000000000ULL
+#define SIZE	0x100000000ULL
+
+static void test_read_counts(void)
+{
+	CHECK(iago_check_read(100, 100) == NULL);
+	CHECK(iago_check_read(100, 0) == NULL);
+	CHECK(iago_check_read(100, -9) == NULL);		/* -EBADF */
+	CHECK(iago_check_read(100, -4095) == NULL);
+	CHECK_STR_CONTAINS(iago_check_read(100, 101), "larger than the request");
+	CHECK_STR_CONTAINS(iago_check_read(0, 1), "larger");
+	CHECK_STR_CONTAINS(iago_check_read(100, -4096), "not an errno");
+	CHECK_STR_CONTAINS(iago_check_read(100, INT64_MIN), "not an errno");
+}
+
+static void test_results(void)
+{
+	CHECK(iago_check_zero(0) == NULL);
+	CHECK(iago_check_zero(-2) == NULL);
+	CHECK(iago_check_zero(1) != NULL);
+	CHECK(iago_check_zero(-5000) != NULL);
+	CHECK(iago_check_fd(3) == NULL);
+	CHECK(iago_check_fd(-24) == NULL);
+	CHECK(iago_check_fd(0x80000000LL) != NULL);
+	CHECK(iago_check_fd(-100000) != NULL);
+	CHECK(iago_check_nonneg(1LL << 40) == NULL);
+	CHECK(iago_check_nonneg(-70000) != NULL);
+	CHECK(iago_check_timespec(5, 999999999) == NULL);
+	CHECK(iago_check_timespec(5, 1000000000) != NULL);
+	CHECK(iago_check_timespec(5, -1) != NULL);
+	CHECK(iago_check_timespec(-1, 0) != NULL);
+}
+
+static void test_negative_length(void)
+{
+	CHECK(iago_negative_len((uint64_t)-1));
+	CHECK(iago_negative_len(1ULL << 63));
+	CHECK(!iago_negative_len(0));
+	CHECK(!iago_negative_len(INT64_MAX));
+}
+
+static void test_ranges(void)
+{
+	/* A host "buffer" inside ELRANGE, straddling either edge, or wrapping. */
+	CHECK(!iago_outside(BASE + 0x1000, 16, BASE, SIZE));
+	CHECK(!iago_outside(BASE - 8, 16, BASE, SIZE));
+	CHECK(!iago_outside(BASE + SIZE - 8, 16, BASE, SIZE));
+	CHECK(!iago_outside(UINT64_MAX - 4, 16, BASE, SIZE));
+	CHECK(!iago_outside(0, UINT64_MAX, BASE, SIZE));
+	CHECK(iago_outside(BASE - 16, 16, BASE, SIZE));
+	CHECK(iago_outside(BASE + SIZE, 16, BASE, SIZE));
+	CHECK(iago_inside(BASE, SIZE, BASE, SIZE));
+	CHECK(!iago_inside(BASE, SIZE + 1, BASE, SIZE));
+	CHECK(!iago_inside(BASE - 1, 2, BASE, SIZE));
+}
+
+static void test_ocall_area(void)
+{
+	CHECK(iago_check_area(BASE - 0x10000, 0x10000, BASE, SIZE, 0x2000, 1 << 30) == NULL);
+	CHECK_STR_CONTAINS(iago_check_area(BASE + 0x1000, 0x10000, BASE, SIZE, 0x2000, 1 << 30),
+			   "overlaps the enclave");
+	CHECK_STR_CONTAINS(iago_check_area(BASE - 0x1000, 0x10000, BASE, SIZE, 0x2000, 1 << 30),
+			   "overlaps the enclave");
+	CHECK_STR_CONTAINS(iago_check_area(0x1008, 0x10000, BASE, SIZE, 0x2000, 1 << 30), "aligned");
+	CHECK_STR_CONTAINS(iago_check_area(0x1000, 0x100, BASE, SIZE, 0x2000, 1 << 30), "too small");
+	CHECK_STR_CONTAINS(iago_check_area(0, 0x10000, BASE, SIZE, 0x2000, 1 << 30), "missing");
+}
+
+/* Append one linux_dirent64 record with @reclen (0: the natural size). */
+static size_t put_dirent(unsigned char *buf, size_t off, const char *name, unsigned reclen)
+{
+	size_t natural = (19 + strlen(name) + 1 + 7) & ~7UL;
+
+	if (!reclen)
+		reclen = (unsigned)natural;
+	memset(buf + off, 0, reclen);
+	buf[off + 16] = reclen & 0xff;
+	buf[off + 17] = reclen >> 8;
+	memcpy(buf + off + 19, name, strlen(name) < reclen - 19 ? strlen(name) : reclen - 19);
+	return off + reclen;
+}
+
+static void test_dirents(void)
+{
+	unsigned char buf[512];
+	size_t n;
+
+	n = put_dirent(buf, 0, ".", 0);
+	n = put_dirent(buf, n, "..", 0);
+	n = put_dirent(buf, n, "a-longer-file-name.txt", 0);
+	CHECK(iago_check_dirents(buf, n) == NULL);
+	CHECK(iago_check_dirents(buf, 0) == NULL);
+
+	/* A length that cuts the last record. */
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, n - 1), "runs past");
+	/* A length that leaves less than a header. */
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, 24 + 5), "cut off");
+
+	/* d_reclen too small to hold the header and a name. */
+	n = put_dirent(buf, 0, "x", 0);
+	buf[16] = 12;
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, 24), "shorter than its header");
+	/* d_reclen of 0 would make a reader loop forever. */
+	buf[16] = 0;
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, 24), "shorter than its header");
+	/* d_reclen past the returned length. */
+	buf[16] = 200;
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, 24), "runs past");
+
+	/* A name that fills its record without a NUL. */
+	n = put_dirent(buf, 0, "abcde", 24);
+	memset(buf + 19, 'z', 5);
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, n), "not terminated");
+}
+
+static void test_strings(void)
+{
+	static char a0[] = "prog", a1[] = "arg";
+	char *longstr = malloc(IAGO_MAX_STRLEN + 2);
+	uint64_t ptrs[2], lens[2], total = 0;
+
+	ptrs[0] = (uintptr_t)a0;
+	ptrs[1] = (uintptr_t)a1;
+	/* ELRANGE somewhere else: accepted, with lengths. */
+	CHECK(iago_check_strings(ptrs, 2, BASE, SIZE, lens, &total) == NULL);
+	CHECK_EQ_INT(lens[0], 4);
+	CHECK_EQ_INT(lens[1], 3);
+	CHECK_EQ_INT(total, 4 + 1 + 8 + 3 + 1 + 8);
+
+	/* An argv pointer inside ELRANGE: the pretend enclave covers a1. */
+	total = 0;
+	CHECK_STR_CONTAINS(iago_check_strings(ptrs, 2, (uintptr_t)a1, 16, lens, &total),
+			   "inside the enclave");
+	/* A string that runs into ELRANGE. */
+	total = 0;
+	CHECK_STR_CONTAINS(iago_check_strings(ptrs, 1, (uintptr_t)a0 + 2, 16, lens, &total),
+			   "inside the enclave");
+	/* NULL pointers and strings that are too long. */
+	ptrs[0] = 0;
+	CHECK_STR_CONTAINS(iago_check_strings(ptrs, 1, BASE, SIZE, lens, &total), "NULL");
+	memset(longstr, 'x', IAGO_MAX_STRLEN + 1);
+	longstr[IAGO_MAX_STRLEN + 1] = 0;
+	ptrs[0] = (uintptr_t)longstr;
+	total = 0;
+	CHECK_STR_CONTAINS(iago_check_strings(ptrs, 1, BASE, SIZE, lens, &total), "too long");
+	/* Too much in total. */
+	longstr[IAGO_MAX_STRLEN - 1] = 0;
+	total = IAGO_MAX_ARGBYTES - 100;
+	CHECK_STR_CONTAINS(iago_check_strings(ptrs, 1, BASE, SIZE, lens, &total), "too large");
+	free(longstr);
+}
+
+static void test_string_terminated(void)
+{
+	CHECK(iago_check_string("abc", 4) == NULL);
+	CHECK(iago_check_string("abc", 3) != NULL);
+}
+
+int main(void)
+{
+	RUN(test_read_counts);
+	RUN(test_results);
+	RUN(test_negative_length);
+	RUN(test_ranges);
+	RUN(test_ocall_area);
+	RUN(test_dirents);
+	RUN(test_strings);
+	RUN(test_string_terminated);
+	HARNESS_EXIT();
+}
