@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The EMM inside the enclave: the ENCLU leaves behind struct emm_ops, the
+ * enclave's one EMM instance, and the #PF hook the exception handler calls.
+ * The runtime supplies the two things only it can do: leave for an ocall,
+ * and print a warning (see docs/emm.md, "Wiring").
+ */
+#include "enclave/emm_sgx.h"
+#include "sgx/arch.h"
+
+struct emm encl_emm;
+
+/*
+ * ENCLU[EACCEPT] (leaf 5): RBX = SECINFO (64-byte aligned), RCX = the page.
+ * EAX is 0 or the SGX error code. On a page the kernel has not EAUGed yet
+ * the leaf faults; the kernel EAUGs on that fault and the CPU re-executes
+ * the ENCLU, so this returns only once the page exists.
+ */
+int emm_sgx_eaccept(uint64_t addr, uint64_t secinfo_flags)
+{
+	struct sgx_secinfo si = { .flags = secinfo_flags };
+	uint64_t rax = SGX_EACCEPT;
+
+	__asm__ volatile("enclu"
+			 : "+a"(rax)
+			 : "b"(&si), "c"(addr)
+			 : "memory", "cc");
+	return (int)rax;
+}
+
+/* ENCLU[EMODPE] (leaf 6): RBX = SECINFO, RCX = the page. Faults, never fails. */
+int emm_sgx_emodpe(uint64_t addr, uint64_t perms)
+{
+	struct sgx_secinfo si = { .flags = perms };
+	uint64_t rax = SGX_EMODPE;
+
+	__asm__ volatile("enclu"
+			 : "+a"(rax)
+			 : "b"(&si), "c"(addr)
+			 : "memory", "cc");
+	return 0;
+}
+
+/* rep stosb: fast on every CPU with ERMSB, and no call to a libc memset. */
+void emm_sgx_zero(void *p, size_t n)
+{
+	__asm__ volatile("rep stosb"
+			 : "+D"(p), "+c"(n)
+			 : "a"(0)
+			 : "memory");
+}
+
+static struct emm_ops encl_emm_ops = {
+	.eaccept = emm_sgx_eaccept,
+	.emodpe = emm_sgx_emodpe,
+	.zero = emm_sgx_zero,
+};
+
+int emm_sgx_init(const struct encl_params *p, uint64_t base,
+		 uint64_t heap_hint, uint64_t min_heap_hint,
+		 long (*ocall)(long nr, uint64_t a0, uint64_t a1, uint64_t a2),
+		 void (*warn)(const char *msg))
+{
+	struct emm_config c = {
+		.mode = p->mode == ENCL_PARAMS_MODE_EDMM ? EMM_MODE_EDMM : EMM_MODE_SGX1,
+		.base = base,
+		.heap_offset = p->heap_offset,
+		.heap_size = p->heap_size,
+		.max_heap = heap_hint,
+		.min_heap = min_heap_hint,
+	};
+
+	encl_emm_ops.ocall = ocall;
+	encl_emm_ops.warn = warn;
+	return emm_init(&encl_emm, &c, &encl_emm_ops);
+}
+
+/*
+ * The hook of the exception handler: 1 when the #PF was a lazily committed
+ * heap page, now committed (ERESUME), 0 otherwise (a crash). Before
+ * emm_sgx_init the instance is zero, i.e. SGX1 mode, and claims nothing.
+ */
+int emm_handle_fault(uint64_t addr, uint32_t errcd)
+{
+	return emm_fault(&encl_emm, addr, errcd);
+}

@@ -1,0 +1,1059 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The enclave memory manager (enclave/emm.c) on the host, behind a fake EPC.
+ *
+ * The fake plays the CPU and the Linux driver for one enclave: an EPCM
+ * entry per page (type, R/W/X, PENDING, MODIFIED, PR), EAUG on the fault of
+ * an EACCEPT to a page without entry, EACCEPT/EMODPE with the SDM's exact
+ * SECINFO match, and the ioctls behind the ocalls (restrict, modify types,
+ * remove: only accepted TRIM pages) plus the host PTEs. ELRANGE is a real
+ * PROT_NONE reservation; each page is made accessible exactly as far as the
+ * EPCM and the PTE allow, so the EMM touching a page it should not (say,
+ * zeroing a restricted one) crashes the test. Removed pages read as zero
+ * again, like a fresh EAUG.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tests/harness.h"
+
+#include "enclave/emm.c"
+#include "enclave/emm_region.c"
+
+_Static_assert(EMM_MAP_FIXED == MAP_FIXED, "MAP_FIXED");
+_Static_assert(EMM_MAP_FIXED_NOREPLACE == MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE");
+_Static_assert(EMM_PROT_READ == PROT_READ && EMM_PROT_WRITE == PROT_WRITE &&
+	       EMM_PROT_EXEC == PROT_EXEC, "PROT_*");
+
+#define KiB		(1ULL << 10)
+#define MiB		(1ULL << 20)
+#define GiB		(1ULL << 30)
+#define HEAP_OFF	(64 * KiB)	/* the "image" below the heap */
+#define LEAF		512
+
+#define E_VALID		0x040
+#define E_STATE		(SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED | SGX_SECINFO_PR)
+#define E_PERMS		SGX_SECINFO_PERM_MASK
+#define REG_RW		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W)
+
+/* ---- the fake EPC ----------------------------------------------------------- */
+
+struct leaf {
+	uint16_t e[LEAF];	/* EPCM entry: SECINFO.FLAGS[15:0] | E_VALID */
+	uint8_t pte[LEAF];	/* host PTE protection */
+	uint8_t zeroed[LEAF];	/* times ops->zero covered the page */
+};
+
+struct event {
+	char kind;		/* A EACCEPT, P EMODPE, O ocall */
+	long nr;
+	uint64_t addr, len, arg;
+	int ret;
+};
+
+#define MAX_EVENTS	4096
+
+static struct fake {
+	uint8_t *mem;		/* ELRANGE */
+	uint64_t size;
+	int edmm;
+	struct leaf **dir;
+	uint64_t nleaves;
+	uint64_t eaugs, eaccepts, emodpes, zero_bytes;
+	uint64_t ocalls[6];	/* by -nr */
+	int fail_next;		/* the next ocall of this nr lies: returns 0, does nothing */
+	int warns;
+	char last_warn[256];
+	struct event ev[MAX_EVENTS];
+	unsigned nev;
+} F;
+
+static struct leaf *leaf_of(uint64_t pg, int create)
+{
+	struct leaf **l = &F.dir[pg / LEAF];
+
+	if (!*l && create) {
+		*l = calloc(1, sizeof(**l));
+		memset((*l)->pte, PROT_READ | PROT_WRITE, LEAF);
+	}
+	return *l;
+}
+
+static uint64_t pg_of(uint64_t addr)
+{
+	uint64_t off = addr - (uint64_t)F.mem;
+
+	if (addr < (uint64_t)F.mem || off >= F.size) {
+		fprintf(stderr, "fake: address %#lx outside ELRANGE\n", (unsigned long)addr);
+		abort();
+	}
+	return off >> 12;
+}
+
+static uint16_t *entry(uint64_t addr)
+{
+	uint64_t pg = pg_of(addr);
+
+	return &leaf_of(pg, 1)->e[pg % LEAF];
+}
+
+static uint16_t peek(uint64_t addr)
+{
+	uint64_t pg = pg_of(addr);
+	struct leaf *l = leaf_of(pg, 0);
+
+	return l ? l->e[pg % LEAF] : 0;
+}
+
+/* What an access may do: accepted PT_REG pages only, within the PTE. */
+static unsigned usable(uint64_t addr)
+{
+	uint64_t pg = pg_of(addr);
+	struct leaf *l = leaf_of(pg, 0);
+	uint16_t e = l ? l->e[pg % LEAF] : 0;
+
+	if (!(e & E_VALID) || (e & E_STATE) || sgx_secinfo_pt(e) != SGX_PT_REG)
+		return 0;
+	return (e & E_PERMS) & l->pte[pg % LEAF];
+}
+
+static void sync_page(uint64_t addr)
+{
+	if (mprotect((void *)(addr & ~4095ULL), 4096, (int)usable(addr))) {
+		perror("fake: mprotect");
+		abort();
+	}
+}
+
+static void log_event(char kind, long nr, uint64_t addr, uint64_t len, uint64_t arg, int ret)
+{
+	if (F.nev < MAX_EVENTS)
+		F.ev[F.nev++] = (struct event){ kind, nr, addr, len, arg, ret };
+}
+
+static int f_eaccept(uint64_t addr, uint64_t flags)
+{
+	uint16_t *e = entry(addr);
+	int ret = 0;
+
+	F.eaccepts++;
+	if (!(*e & E_VALID)) {
+		if (!F.edmm) {
+			fprintf(stderr, "fake: EACCEPT without EDMM\n");
+			abort();
+		}
+		/* the #PF of the EACCEPT: the kernel EAUGs, the CPU retries */
+		*e = E_VALID | REG_RW | SGX_SECINFO_PENDING;
+		F.eaugs++;
+	}
+	if (!(*e & E_STATE) || (flags & 0xffff & ~E_VALID) != (*e & ~E_VALID))
+		ret = SGX_PAGE_ATTRIBUTES_MISMATCH;
+	else
+		*e &= ~E_STATE;
+	log_event('A', 0, addr, 0, flags, ret);
+	sync_page(addr);
+	return ret;
+}
+
+static int f_emodpe(uint64_t addr, uint64_t perms)
+{
+	uint16_t *e = entry(addr);
+
+	F.emodpes++;
+	if (!(*e & E_VALID) || sgx_secinfo_pt(*e) != SGX_PT_REG ||
+	    (*e & (SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED)) ||
+	    ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))) {
+		fprintf(stderr, "fake: EMODPE on %#lx (entry %#x) would fault\n",
+			(unsigned long)addr, *e);
+		abort();
+	}
+	*e |= perms & E_PERMS;
+	log_event('P', 0, addr, 0, perms, 0);
+	sync_page(addr);
+	return 0;
+}
+
+static long f_ocall(long nr, uint64_t off, uint64_t len, uint64_t arg)
+{
+	uint64_t a = (uint64_t)F.mem + off, k;
+	long ret = 0;
+
+	F.ocalls[-nr]++;
+	log_event('O', nr, a, len, arg, 0);
+	if (F.fail_next == nr) {
+		F.fail_next = 0;
+		return 0;
+	}
+	for (k = 0; k < len; k += 4096) {
+		uint16_t *e = entry(a + k);
+		uint64_t pg = pg_of(a + k);
+
+		switch (nr) {
+		case ENCL_OCALL_MODIFY_TYPES:
+		case ENCL_OCALL_RESTRICT:
+			if (!(*e & E_VALID))
+				return -EFAULT;
+			if (sgx_secinfo_pt(*e) != SGX_PT_REG ||
+			    (*e & (SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED)))
+				return -EINVAL;
+			if (nr == ENCL_OCALL_RESTRICT)
+				*e = (uint16_t)((*e & ~E_PERMS) | (*e & arg & E_PERMS) | SGX_SECINFO_PR);
+			else
+				*e = E_VALID | SGX_SECINFO_TRIM | SGX_SECINFO_MODIFIED;
+			break;
+		case ENCL_OCALL_REMOVE:
+			if (!(*e & E_VALID))
+				return -EFAULT;
+			if (sgx_secinfo_pt(*e) != SGX_PT_TRIM || (*e & SGX_SECINFO_MODIFIED))
+				return -EPERM;
+			*e = 0;
+			/* the next EAUG of this page comes back zeroed */
+			mprotect(F.mem + (pg << 12), 4096, PROT_READ | PROT_WRITE);
+			madvise(F.mem + (pg << 12), 4096, MADV_DONTNEED);
+			break;
+		case ENCL_OCALL_PROTECT:
+			leaf_of(pg, 1)->pte[pg % LEAF] = (uint8_t)arg;
+			break;
+		default:
+			return -ENOSYS;
+		}
+		sync_page(a + k);
+	}
+	return ret;
+}
+
+static void f_zero(void *p, size_t n)
+{
+	uint64_t a = (uint64_t)p, k;
+
+	memset(p, 0, n);
+	/* only heap pages count; the metadata area is zeroed too */
+	for (k = a & ~4095ULL; k < a + n; k += 4096) {
+		uint64_t pg;
+
+		if (!F.mem || k < (uint64_t)F.mem || k >= (uint64_t)F.mem + F.size)
+			continue;	/* struct emm itself */
+		pg = pg_of(k);
+
+		if (leaf_of(pg, 1)->zeroed[pg % LEAF] < 255)
+			leaf_of(pg, 1)->zeroed[pg % LEAF]++;
+	}
+	F.zero_bytes += n;
+}
+
+static void f_warn(const char *msg)
+{
+	F.warns++;
+	snprintf(F.last_warn, sizeof(F.last_warn), "%s", msg);
+}
+
+static const struct emm_ops fake_ops = {
+	.eaccept = f_eaccept,
+	.emodpe = f_emodpe,
+	.ocall = f_ocall,
+	.zero = f_zero,
+	.warn = f_warn,
+};
+
+static void fake_free(void)
+{
+	uint64_t i;
+
+	if (!F.mem)
+		return;
+	for (i = 0; i < F.nleaves; i++)
+		free(F.dir[i]);
+	free(F.dir);
+	munmap(F.mem, F.size);
+	memset(&F, 0, sizeof(F));
+}
+
+/*
+ * A fresh enclave with a heap of @heap bytes at HEAP_OFF. SGX1: the heap is
+ * EADDed RW and holds the host's garbage.
+ */
+static int setup(struct emm *m, int edmm, uint64_t heap, uint64_t max, uint64_t min,
+		 uint64_t trim)
+{
+	struct emm_config c = {
+		.mode = edmm ? EMM_MODE_EDMM : EMM_MODE_SGX1,
+		.heap_offset = HEAP_OFF,
+		.heap_size = heap,
+		.max_heap = max,
+		.min_heap = min,
+		.trim_threshold = trim,
+	};
+	uint64_t a;
+
+	fake_free();
+	F.size = HEAP_OFF + heap;
+	F.mem = mmap(NULL, F.size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (F.mem == MAP_FAILED)
+		abort();
+	F.edmm = edmm;
+	F.nleaves = (F.size / 4096 + LEAF - 1) / LEAF;
+	F.dir = calloc(F.nleaves, sizeof(*F.dir));
+	if (!edmm) {
+		for (a = HEAP_OFF; a < F.size; a += 4096)
+			*entry((uint64_t)F.mem + a) = E_VALID | REG_RW;
+		mprotect(F.mem + HEAP_OFF, heap, PROT_READ | PROT_WRITE);
+		memset(F.mem + HEAP_OFF, 0xa5, heap);
+	}
+	c.base = (uint64_t)F.mem;
+	return emm_init(m, &c, &fake_ops);
+}
+
+static void clear_log(void)
+{
+	F.nev = 0;
+}
+
+static unsigned zeroed(uint64_t addr)
+{
+	uint64_t pg = pg_of(addr);
+	struct leaf *l = leaf_of(pg, 0);
+
+	return l ? l->zeroed[pg % LEAF] : 0;
+}
+
+/*
+ * The program touches @addr: the CPU checks the page, a #PF goes to the
+ * EMM's handler, then the access is retried. Returns 0 when the access is
+ * allowed in the end, -1 when it would crash.
+ */
+static int touch(struct emm *m, uint64_t addr, int write, unsigned char val)
+{
+	unsigned need = write ? PROT_WRITE : PROT_READ;
+
+	if (!(usable(addr) & need)) {
+		uint32_t errcd = X86_PF_USER | (write ? X86_PF_WRITE : 0);
+
+		if (peek(addr) & E_VALID)
+			errcd |= X86_PF_PROT | X86_PF_SGX;
+		if (!emm_fault(m, addr, errcd) || !(usable(addr) & need))
+			return -1;
+	}
+	if (write)
+		*(volatile unsigned char *)addr = val;
+	return 0;
+}
+
+static int is_zero(uint64_t addr, uint64_t len)
+{
+	const unsigned char *p = (const unsigned char *)addr;
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The EMM's view against the fake's: regions sorted, disjoint, inside the
+ * heap; bitmaps counted right; every committed bit an accepted page with
+ * the region's permissions, every other program page without an entry.
+ */
+static int consistent(struct emm *m)
+{
+	struct emm_region *r;
+	uint64_t prev_end = m->lo, mapped = 0, committed = 0, pool = 0, a;
+
+	for (r = m->head; r; r = r->next) {
+		uint64_t n = emm_region_pages(r), i, cnt = 0;
+
+		if (r->start < prev_end || r->end <= r->start || r->end > m->hi ||
+		    (r->start | r->end) & 4095 || (r->next && r->next->prev != r))
+			return fprintf(stderr, "  bad region [%#lx, %#lx)\n",
+				       (unsigned long)r->start, (unsigned long)r->end), 0;
+		prev_end = r->end;
+		if (r->kind == EMM_REGION_USED)
+			mapped += r->end - r->start;
+		for (i = 0; m->mode == EMM_MODE_EDMM && i < n; i++) {
+			uint16_t e = peek(addr_of(r, i));
+			uint64_t want = r->kind == EMM_REGION_FREE ? EMM_PERM_RW : perms_of(r->prot);
+
+			if (emm_committed(r, i)) {
+				cnt++;
+				if (e != (E_VALID | SGX_SECINFO_REG | want))
+					return fprintf(stderr, "  page %#lx: entry %#x, want perms %#lx\n",
+						       (unsigned long)addr_of(r, i), e,
+						       (unsigned long)want), 0;
+			} else if (e) {
+				return fprintf(stderr, "  page %#lx: entry %#x but not committed\n",
+					       (unsigned long)addr_of(r, i), e), 0;
+			}
+		}
+		if (m->mode == EMM_MODE_EDMM && cnt != r->ncommitted)
+			return fprintf(stderr, "  ncommitted %lu, bits %lu\n",
+				       (unsigned long)r->ncommitted, (unsigned long)cnt), 0;
+		committed += r->ncommitted;
+		if (r->kind == EMM_REGION_FREE)
+			pool += r->ncommitted;
+	}
+	if (mapped != m->st.mapped)
+		return fprintf(stderr, "  mapped %lu != %lu\n", (unsigned long)mapped,
+			       (unsigned long)m->st.mapped), 0;
+	if (m->mode == EMM_MODE_SGX1)
+		return 1;
+	if (committed * 4096 != m->st.committed || pool * 4096 != m->st.pool)
+		return fprintf(stderr, "  committed %lu/%lu pool %lu/%lu\n",
+			       (unsigned long)committed * 4096, (unsigned long)m->st.committed,
+			       (unsigned long)pool * 4096, (unsigned long)m->st.pool), 0;
+	/* pages outside every region have no entry (gaps) */
+	r = m->head;
+	for (a = m->lo; a < m->hi && m->hi - m->lo <= 64 * MiB; a += 4096) {
+		while (r && r->end <= a)
+			r = r->next;
+		if ((!r || a < r->start) && peek(a))
+			return fprintf(stderr, "  page %#lx in a gap has entry %#x\n",
+				       (unsigned long)a, peek(a)), 0;
+	}
+	return 1;
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static struct emm M;
+
+static void test_reserve_lazy_commit(void)
+{
+	struct emm *m = &M;
+	long p;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 64 * MiB, 1 * MiB, 0), 0);
+	/* SCONE_MIN_HEAP is committed at start-up, nothing else */
+	CHECK_EQ_INT(m->st.committed, 1 * MiB);
+	CHECK_EQ_INT(F.eaugs, 256 + m->st.meta_committed / 4096);
+	CHECK(consistent(m));
+
+	/* a mapping reserves; it lands on the committed minimum first */
+	p = emm_mmap(m, 0, 8 * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	CHECK(p > 0);
+	CHECK_EQ_INT(m->st.committed, 1 * MiB);
+	CHECK_EQ_INT(m->st.pool, 0);
+	CHECK(is_zero((uint64_t)p + 7 * MiB, 1 * MiB));
+
+	/* the first touch of an uncommitted page commits its batch */
+	F.eaccepts = F.eaugs = 0;
+	CHECK_EQ_INT(touch(m, (uint64_t)p + 5, 1, 0x11), 0);
+	CHECK_EQ_INT(F.eaugs, EMM_BATCH_PAGES);
+	CHECK_EQ_INT(m->st.committed, 1 * MiB + EMM_BATCH_PAGES * 4096);
+	CHECK(usable((uint64_t)p + (EMM_BATCH_PAGES - 1) * 4096) == (PROT_READ | PROT_WRITE));
+	CHECK(!usable((uint64_t)p + EMM_BATCH_PAGES * 4096));
+	CHECK(is_zero((uint64_t)p + 4096, (EMM_BATCH_PAGES - 1) * 4096));
+
+	/* faults that are not the EMM's */
+	CHECK_EQ_INT(emm_fault(m, (uint64_t)p + 5, X86_PF_WRITE | X86_PF_PROT), 0);
+	CHECK_EQ_INT(emm_fault(m, m->lo - 4096, 0), 0);
+	CHECK_EQ_INT(emm_fault(m, (uint64_t)p + 2 * MiB, X86_PF_INSTR), 0);
+	CHECK_EQ_INT(emm_fault(m, (uint64_t)p - 4096, X86_PF_WRITE), 0); /* unmapped */
+	CHECK(consistent(m));
+}
+
+static void test_batching(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a, pages = 16 * MiB / 4096;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 16 * MiB, PROT_READ | PROT_WRITE, 0);
+	F.eaccepts = F.eaugs = 0;
+	for (a = p; a < p + 16 * MiB; a += 4096)
+		CHECK_EQ_INT(touch(m, a, 1, 1), 0);
+	/* every page committed exactly once ... */
+	CHECK_EQ_INT(F.eaugs, pages);
+	CHECK_EQ_INT(F.eaccepts, pages);
+	/* ... by 16, 16, 32, 64, 128 and then 256 pages per fault */
+	printf("  batching: %lu pages touched in order, %lu faults\n",
+	       (unsigned long)pages, (unsigned long)m->st.faults);
+	CHECK_EQ_INT(m->st.faults, 5 + (pages - 256) / 256);
+	CHECK(m->st.faults * 100 < pages);
+
+	/* random order: one fault per 16-page window at most */
+	CHECK_EQ_INT(emm_munmap(m, p, 16 * MiB), 0);	/* above the threshold: trimmed */
+	CHECK_EQ_INT(m->st.trimmed, 16 * MiB);
+	CHECK_EQ_INT(emm_trim_pending(m), 0);
+	p = (uint64_t)emm_mmap(m, 0, 16 * MiB, PROT_READ | PROT_WRITE, 0);
+	m->st.faults = 0;
+	srand(7);
+	for (a = 0; a < 4 * pages; a++)
+		CHECK_EQ_INT(touch(m, p + ((uint64_t)rand() % pages) * 4096, 0, 0), 0);
+	CHECK(m->st.faults <= pages / EMM_BATCH_PAGES);
+	CHECK(consistent(m));
+}
+
+static void test_mmap_munmap(void)
+{
+	struct emm *m = &M;
+	long p[64], q;
+	uint64_t len[64];
+	int i, j;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 32 * MiB, 0, 0), 0);
+	for (i = 0; i < 64; i++) {
+		len[i] = (uint64_t)(i % 7 + 1) * 4096 + (uint64_t)(i % 3) * 100;
+		p[i] = emm_mmap(m, 0, len[i], PROT_READ | PROT_WRITE, 0);
+		CHECK(p[i] > 0 && !(p[i] & 4095));
+		CHECK((uint64_t)p[i] >= m->lo && (uint64_t)p[i] + len[i] <= m->hi);
+		for (j = 0; j < i; j++)
+			CHECK((uint64_t)p[i] + len[i] <= (uint64_t)p[j] ||
+			      (uint64_t)p[j] + len[j] <= (uint64_t)p[i]);
+		CHECK_EQ_INT(touch(m, (uint64_t)p[i] + len[i] - 1, 1, (unsigned char)i), 0);
+	}
+	for (i = 0; i < 64; i++)
+		CHECK_EQ_INT(*(unsigned char *)(p[i] + len[i] - 1), i);
+	CHECK(consistent(m));
+	for (i = 0; i < 64; i += 2)
+		CHECK_EQ_INT(emm_munmap(m, (uint64_t)p[i], len[i]), 0);
+	CHECK(consistent(m));
+
+	/* bad arguments */
+	CHECK_EQ_INT(emm_mmap(m, 0, 0, PROT_READ, 0), -EINVAL);
+	CHECK_EQ_INT(emm_mmap(m, 0, 4096, 8, 0), -EINVAL);
+	CHECK_EQ_INT(emm_munmap(m, (uint64_t)p[1] + 1, 4096), -EINVAL);
+	CHECK_EQ_INT(emm_munmap(m, m->lo - 4096, 4096), -EINVAL);
+
+	/* MAP_FIXED: within the heap it replaces, with zeroed memory */
+	q = emm_mmap(m, (uint64_t)p[1], 4096, PROT_READ | PROT_WRITE, MAP_FIXED);
+	CHECK_EQ_INT(q, p[1]);
+	CHECK_EQ_INT(touch(m, (uint64_t)q, 0, 0), 0);
+	CHECK(is_zero((uint64_t)q, 4096));
+	CHECK_EQ_INT(emm_mmap(m, (uint64_t)p[1], 4096, PROT_READ, MAP_FIXED_NOREPLACE), -EEXIST);
+	CHECK_EQ_INT(emm_mmap(m, m->lo - 4096, 4096, PROT_READ, MAP_FIXED), -EINVAL);
+	CHECK_EQ_INT(emm_mmap(m, m->hi, 4096, PROT_READ, MAP_FIXED), -EINVAL);
+	CHECK_EQ_INT(emm_mmap(m, (uint64_t)p[1] + 1, 4096, PROT_READ, MAP_FIXED), -EINVAL);
+	/* a free hint is honoured, a taken one is not */
+	q = emm_mmap(m, (uint64_t)p[0], 4096, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(q, p[0]);
+	q = emm_mmap(m, (uint64_t)p[1], 4096, PROT_READ | PROT_WRITE, 0);
+	CHECK(q > 0 && q != p[1]);
+	CHECK(consistent(m));
+}
+
+static void test_enomem_warns_once(void)
+{
+	struct emm *m = &M;
+	long a, b;
+	uint64_t brk0;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 8 * MiB, 0, 0), 0);
+	a = emm_mmap(m, 0, 6 * MiB, PROT_READ | PROT_WRITE, 0);
+	CHECK(a > 0);
+	CHECK_EQ_INT(emm_mmap(m, 0, 4 * MiB, PROT_READ | PROT_WRITE, 0), -ENOMEM);
+	CHECK_EQ_INT(F.warns, 1);
+	CHECK_STR_CONTAINS(F.last_warn, "SCONE_HEAP=8M");
+	CHECK_EQ_INT(emm_mmap(m, 0, 4 * MiB, PROT_READ | PROT_WRITE, 0), -ENOMEM);
+	CHECK_EQ_INT(emm_mmap(m, 0, 1ULL << 62, PROT_READ, 0), -ENOMEM);
+	brk0 = emm_brk(m, 0);
+	CHECK_EQ_INT(emm_brk(m, brk0 + 1 * MiB), brk0 + 1 * MiB);
+	CHECK_EQ_INT(emm_brk(m, brk0 + 1 * MiB + 3 * MiB), brk0 + 1 * MiB); /* runs into a */
+	CHECK_EQ_INT(emm_mmap(m, 0, 2 * MiB, PROT_READ | PROT_WRITE, 0), -ENOMEM);
+	CHECK_EQ_INT(F.warns, 1);
+	CHECK_EQ_INT(m->st.enomem, 4);
+	CHECK_EQ_INT(emm_brk(m, brk0), brk0);
+	/* memory given back can be had again */
+	CHECK_EQ_INT(emm_munmap(m, (uint64_t)a, 6 * MiB), 0);
+	b = emm_mmap(m, 0, 8 * MiB, PROT_READ | PROT_WRITE, 0);
+	CHECK(b > 0);
+	CHECK_EQ_INT(F.warns, 1);
+
+	/* brk past SCONE_HEAP: the break stays, one warning */
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 8 * MiB, 0, 0), 0);
+	brk0 = emm_brk(m, 0);
+	CHECK_EQ_INT(emm_brk(m, brk0 + 9 * MiB), brk0);
+	CHECK_EQ_INT(emm_brk(m, brk0 + 10 * MiB), brk0);
+	CHECK_EQ_INT(F.warns, 1);
+	CHECK_STR_CONTAINS(F.last_warn, "SCONE_HEAP=8M");
+	CHECK_EQ_INT(emm_brk(m, brk0 + 8 * MiB), brk0 + 8 * MiB);
+
+	/* SCONE_HEAP above the measured heap is clamped to it */
+	CHECK_EQ_INT(setup(m, 1, 4 * MiB, 64 * GiB, 64 * GiB, 0), 0);
+	CHECK(m->max_heap <= 4 * MiB && m->min_heap == m->max_heap);
+	CHECK_EQ_INT(emm_mmap(m, 0, 4 * MiB, PROT_READ, 0), -ENOMEM);
+	CHECK_STR_CONTAINS(F.last_warn, "SCONE_HEAP=");
+}
+
+static void test_brk(void)
+{
+	struct emm *m = &M;
+	uint64_t b0, a;
+	long p;
+	int i;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 16 * MiB, 0, 0), 0);
+	b0 = emm_brk(m, 0);
+	CHECK_EQ_INT(b0, m->lo);
+	CHECK_EQ_INT(emm_brk(m, b0 + 10000), b0 + 10000);
+	CHECK_EQ_INT(touch(m, b0 + 9999, 1, 7), 0);
+	CHECK_EQ_INT(touch(m, b0 + 12288, 0, 0), -1);	/* beyond the break's page */
+	/* page by page, the break stays one region */
+	for (i = 0; i < 200; i++)
+		CHECK(emm_brk(m, b0 + 10000 + (uint64_t)i * 4096) == b0 + 10000 + (uint64_t)i * 4096);
+	CHECK_EQ_INT(m->st.regions, 1);
+	for (a = b0; a < b0 + 200 * 4096; a += 4096)
+		CHECK_EQ_INT(touch(m, a, 0, 0), 0);
+	CHECK_EQ_INT(*(unsigned char *)(b0 + 9999), 7);
+	/* shrink, then grow: fresh pages read zero */
+	CHECK_EQ_INT(touch(m, b0 + 100 * 4096, 1, 9), 0);
+	CHECK_EQ_INT(emm_brk(m, b0 + 4096), b0 + 4096);
+	CHECK_EQ_INT(emm_brk(m, b0 + 200 * 4096), b0 + 200 * 4096);
+	CHECK_EQ_INT(touch(m, b0 + 100 * 4096, 0, 0), 0);
+	CHECK(is_zero(b0 + 4096, 199 * 4096));
+	/* a mapping right above the break stops it */
+	p = emm_mmap(m, b0 + 300 * 4096, 4096, PROT_READ, MAP_FIXED);
+	CHECK_EQ_INT(p, b0 + 300 * 4096);
+	CHECK_EQ_INT(emm_brk(m, b0 + 400 * 4096), b0 + 200 * 4096);
+	CHECK_EQ_INT(emm_brk(m, b0 - 1), b0 + 200 * 4096);
+	CHECK(consistent(m));
+}
+
+static int count_events(char kind, long nr, uint64_t arg)
+{
+	unsigned i;
+	int n = 0;
+
+	for (i = 0; i < F.nev; i++)
+		if (F.ev[i].kind == kind && F.ev[i].nr == nr && (kind == 'O' || F.ev[i].arg == arg))
+			n++;
+	return n;
+}
+
+static void test_mprotect(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a, n = 16;
+	unsigned i;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 2 * n * 4096, PROT_READ | PROT_WRITE, 0);
+	for (a = p; a < p + n * 4096; a += 4096)
+		CHECK_EQ_INT(touch(m, a, 1, 0x42), 0);
+	CHECK_EQ_INT(m->st.committed, n * 4096);	/* the second half is not */
+
+	/* restrict: the ioctl, then EACCEPT(PR) of each page; PTEs follow */
+	clear_log();
+	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_READ), 0);
+	CHECK(F.nev >= 2 + n);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_RESTRICT && F.ev[0].addr == p &&
+	      F.ev[0].len == n * 4096 && F.ev[0].arg == SGX_SECINFO_R);
+	for (i = 1; i <= n; i++)
+		CHECK(F.ev[i].kind == 'A' &&
+		      F.ev[i].arg == (SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_PR) &&
+		      F.ev[i].ret == 0);
+	CHECK(F.ev[F.nev - 1].kind == 'O' && F.ev[F.nev - 1].nr == ENCL_OCALL_PROTECT &&
+	      F.ev[F.nev - 1].arg == PROT_READ);
+	CHECK_EQ_INT(count_events('P', 0, 0) + count_events('P', 0, SGX_SECINFO_R), 0);
+	CHECK_EQ_INT(usable(p), PROT_READ);
+	CHECK_EQ_INT(touch(m, p, 1, 0), -1);		/* a write now crashes */
+	CHECK_EQ_INT(*(unsigned char *)p, 0x42);
+
+	/* extend: EMODPE only, no ocall but the PTEs */
+	clear_log();
+	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(count_events('P', 0, REG_RW & E_PERMS), n);
+	CHECK_EQ_INT(count_events('O', ENCL_OCALL_RESTRICT, 0), 0);
+	CHECK_EQ_INT(touch(m, p, 1, 0x43), 0);
+
+	/* RW -> RX over a half-committed range: EMODPE(X), restrict(W), and the
+	 * uncommitted half is committed, since no fault could do it later */
+	clear_log();
+	CHECK_EQ_INT(emm_mprotect(m, p, 2 * n * 4096, PROT_READ | PROT_EXEC), 0);
+	CHECK_EQ_INT(m->st.committed, 2 * n * 4096);
+	CHECK_EQ_INT(usable(p + (2 * n - 1) * 4096), PROT_READ | PROT_EXEC);
+	CHECK_EQ_INT(usable(p), PROT_READ | PROT_EXEC);
+	CHECK(consistent(m));
+
+	/* PROT_NONE and back */
+	CHECK_EQ_INT(emm_mprotect(m, p, 4096, PROT_NONE), 0);
+	CHECK_EQ_INT(usable(p), 0);
+	CHECK_EQ_INT(emm_fault(m, p, X86_PF_PROT | X86_PF_SGX), 0);
+	CHECK_EQ_INT(emm_mprotect(m, p, 4096, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(*(unsigned char *)p, 0x43);
+	CHECK(consistent(m));
+
+	/* unmapped or unaligned */
+	CHECK_EQ_INT(emm_mprotect(m, p + 2 * n * 4096, 4096, PROT_READ), -ENOMEM);
+	CHECK_EQ_INT(emm_mprotect(m, p + 1, 4096, PROT_READ), -EINVAL);
+
+	/* a host that claims to have restricted but did not: EACCEPT(PR) says so */
+	F.fail_next = ENCL_OCALL_RESTRICT;
+	CHECK_EQ_INT(emm_mprotect(m, p, 4096, PROT_READ), -EACCES);
+	CHECK_EQ_INT(peek(p) & E_PERMS, REG_RW & E_PERMS);	/* nothing was restricted */
+	CHECK_EQ_INT(emm_mprotect(m, p, 4096, PROT_READ | PROT_WRITE), 0);
+	CHECK(consistent(m));
+
+	/* RWX memory commits on fault, with EMODPE(X) per page */
+	p = (uint64_t)emm_mmap(m, 0, 64 * 4096, PROT_READ | PROT_WRITE | PROT_EXEC, 0);
+	CHECK_EQ_INT(touch(m, p, 1, 1), 0);
+	CHECK_EQ_INT(usable(p + 4096), PROT_READ | PROT_WRITE | PROT_EXEC);
+	/* mmap(PROT_READ) is committed at once */
+	p = (uint64_t)emm_mmap(m, 0, 8 * 4096, PROT_READ, 0);
+	CHECK_EQ_INT(usable(p + 7 * 4096), PROT_READ);
+	CHECK(is_zero(p, 8 * 4096));
+	CHECK(consistent(m));
+}
+
+static void test_trim(void)
+{
+	struct emm *m = &M;
+	uint64_t p, n = 2 * MiB / 4096, i, eaugs;
+	unsigned k;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 1 * MiB), 0);
+	/* below the threshold: kept for reuse */
+	p = (uint64_t)emm_mmap(m, 0, 512 * KiB, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(emm_commit(m, p, 512 * KiB), 0);
+	clear_log();
+	CHECK_EQ_INT(emm_munmap(m, p, 512 * KiB), 0);
+	CHECK_EQ_INT(F.nev, 0);
+	CHECK_EQ_INT(m->st.pool, 512 * KiB);
+	CHECK_EQ_INT(m->st.committed, 512 * KiB);
+
+	/* above it: MODIFY_TYPES(TRIM) -> EACCEPT(TRIM|MODIFIED) each -> REMOVE */
+	p = (uint64_t)emm_mmap(m, 0, 2 * MiB, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_FIXED_NOREPLACE);
+	CHECK_EQ_INT(p, -EINVAL);	/* p was not a hint */
+	p = (uint64_t)emm_mmap(m, m->lo + 16 * MiB, 2 * MiB, PROT_READ | PROT_WRITE, MAP_FIXED);
+	for (i = 0; i < n; i++)
+		CHECK_EQ_INT(touch(m, p + i * 4096, 1, 1), 0);
+	clear_log();
+	CHECK_EQ_INT(emm_munmap(m, p, 2 * MiB), 0);
+	CHECK_EQ_INT(m->st.pool, 0);
+	CHECK_EQ_INT(m->st.committed, 0);
+	CHECK_EQ_INT(m->st.trimmed, 2 * MiB + 512 * KiB);
+	/* per run: the ioctl, every page's EACCEPT, the remove */
+	for (k = 0; k < F.nev;) {
+		struct event *t = &F.ev[k];
+		uint64_t j;
+
+		CHECK(t->kind == 'O' && t->nr == ENCL_OCALL_MODIFY_TYPES && t->arg == SGX_PT_TRIM);
+		for (j = 0; j < t->len / 4096; j++)
+			CHECK(F.ev[k + 1 + j].kind == 'A' &&
+			      F.ev[k + 1 + j].addr == t->addr + j * 4096 &&
+			      F.ev[k + 1 + j].arg == (SGX_SECINFO_TRIM | SGX_SECINFO_MODIFIED) &&
+			      F.ev[k + 1 + j].ret == 0);
+		CHECK(F.ev[k + 1 + j].kind == 'O' && F.ev[k + 1 + j].nr == ENCL_OCALL_REMOVE &&
+		      F.ev[k + 1 + j].addr == t->addr && F.ev[k + 1 + j].len == t->len);
+		k += 2 + (unsigned)j;
+	}
+	CHECK_EQ_INT(F.ocalls[-ENCL_OCALL_MODIFY_TYPES], 2);
+	CHECK_EQ_INT(F.ocalls[-ENCL_OCALL_REMOVE], 2);
+	CHECK(!peek(p) && !peek(p + 2 * MiB - 4096));
+	CHECK(consistent(m));
+
+	/* re-commit after trim: a fresh EAUG, zeroed */
+	eaugs = F.eaugs;
+	p = (uint64_t)emm_mmap(m, p, 2 * MiB, PROT_READ | PROT_WRITE, MAP_FIXED);
+	CHECK_EQ_INT(touch(m, p + 4096, 0, 0), 0);
+	CHECK(F.eaugs > eaugs);
+	CHECK(is_zero(p, EMM_BATCH_PAGES * 4096));
+
+	/* reuse below the threshold: the same committed pages, zeroed by the EMM */
+	CHECK_EQ_INT(touch(m, p + 4096, 1, 0x77), 0);
+	CHECK_EQ_INT(emm_munmap(m, p, 2 * MiB), 0);
+	CHECK_EQ_INT(m->st.pool, EMM_BATCH_PAGES * 4096);
+	eaugs = F.eaugs;
+	p = (uint64_t)emm_mmap(m, p, 2 * MiB, PROT_READ | PROT_WRITE, MAP_FIXED);
+	CHECK_EQ_INT(F.eaugs, eaugs);
+	CHECK_EQ_INT(touch(m, p + 4096, 0, 0), 0);
+	CHECK_EQ_INT(*(unsigned char *)(p + 4096), 0);
+	CHECK(consistent(m));
+
+	/* the SCONE_MIN_HEAP floor is never trimmed */
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 8 * MiB, 1 * MiB), 0);
+	CHECK_EQ_INT(emm_trim_pending(m), 0);
+	CHECK_EQ_INT(m->st.committed, 8 * MiB);
+	CHECK_EQ_INT(F.ocalls[-ENCL_OCALL_MODIFY_TYPES], 0);
+}
+
+static void test_dontneed(void)
+{
+	struct emm *m = &M;
+	uint64_t p;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 64 * KiB, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(touch(m, p, 1, 5), 0);
+	CHECK_EQ_INT(emm_madvise_dontneed(m, p, 64 * KiB), 0);
+	CHECK_EQ_INT(m->st.committed, 0);	/* given back at once */
+	CHECK_EQ_INT(touch(m, p, 0, 0), 0);
+	CHECK_EQ_INT(*(unsigned char *)p, 0);
+	CHECK_EQ_INT(emm_madvise_dontneed(m, p + 64 * KiB, 4096), -ENOMEM);
+	/* read-only memory stays readable (recommitted) */
+	CHECK_EQ_INT(emm_mprotect(m, p, 64 * KiB, PROT_READ), 0);
+	CHECK_EQ_INT(emm_madvise_dontneed(m, p, 64 * KiB), 0);
+	CHECK_EQ_INT(usable(p), PROT_READ);
+	CHECK(consistent(m));
+
+	CHECK_EQ_INT(setup(m, 0, 4 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 64 * KiB, PROT_READ | PROT_WRITE, 0);
+	*(unsigned char *)p = 5;
+	CHECK_EQ_INT(emm_madvise_dontneed(m, p, 64 * KiB), 0);
+	CHECK_EQ_INT(*(unsigned char *)p, 0);
+	CHECK_EQ_INT(emm_mprotect(m, p, 64 * KiB, PROT_READ), 0);
+	CHECK_EQ_INT(emm_madvise_dontneed(m, p, 64 * KiB), 0);	/* opens the PTE to zero */
+	CHECK_EQ_INT(usable(p), PROT_READ);
+}
+
+static void test_sgx1_zeroing(void)
+{
+	struct emm *m = &M;
+	uint64_t a, b, c, i;
+
+	CHECK_EQ_INT(setup(m, 0, 4 * MiB, 4 * MiB, 1 * MiB, 0), 0);
+	CHECK_EQ_INT(m->st.committed, 4 * MiB);
+	for (i = m->lo; i < m->hi; i += 4096)
+		CHECK(zeroed(i) == 0);		/* nothing at start-up */
+	CHECK_EQ_INT(F.eaccepts, 0);
+
+	a = (uint64_t)emm_mmap(m, 0, 64 * KiB, PROT_READ | PROT_WRITE, 0);
+	b = (uint64_t)emm_mmap(m, 0, 32 * KiB, PROT_READ | PROT_WRITE, 0);
+	for (i = 0; i < 64 * KiB; i += 4096)
+		CHECK_EQ_INT(zeroed(a + i), 1);
+	for (i = 0; i < 32 * KiB; i += 4096)
+		CHECK_EQ_INT(zeroed(b + i), 1);
+	CHECK(is_zero(a, 64 * KiB) && is_zero(b, 32 * KiB));
+	CHECK(*(unsigned char *)(b - 4096) == 0xa5);	/* not handed out: untouched */
+	memset((void *)a, 0x33, 64 * KiB);
+	CHECK_EQ_INT(emm_munmap(m, a, 64 * KiB), 0);
+	c = (uint64_t)emm_mmap(m, 0, 64 * KiB, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(c, a);				/* reused ... */
+	for (i = 0; i < 64 * KiB; i += 4096)
+		CHECK_EQ_INT(zeroed(c + i), 2);		/* ... and zeroed again */
+	CHECK(is_zero(c, 64 * KiB));
+	for (i = 0; i < 32 * KiB; i += 4096)
+		CHECK_EQ_INT(zeroed(b + i), 1);
+	/* brk pages too, once each */
+	CHECK_EQ_INT(emm_brk(m, m->lo + 3 * 4096), m->lo + 3 * 4096);
+	CHECK_EQ_INT(zeroed(m->lo), 1);
+	CHECK(is_zero(m->lo, 3 * 4096));
+	/* no faults, no EACCEPT, no trim in SGX1 */
+	CHECK_EQ_INT(emm_fault(m, a, X86_PF_WRITE), 0);
+	CHECK_EQ_INT(emm_munmap(m, c, 64 * KiB), 0);
+	CHECK_EQ_INT(emm_trim_pending(m), 0);
+	CHECK_EQ_INT(F.eaccepts, 0);
+	/* mprotect moves only the PTEs */
+	CHECK_EQ_INT(emm_mprotect(m, b, 4096, PROT_READ), 0);
+	CHECK_EQ_INT(usable(b), PROT_READ);
+	CHECK_EQ_INT(F.ocalls[-ENCL_OCALL_RESTRICT], 0);
+	CHECK(consistent(m));
+}
+
+static void test_overhead(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a, pages = GiB / 4096, bound;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * GiB, 64 * GiB, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, GiB, PROT_READ | PROT_WRITE, 0);
+	CHECK(p > 0);
+	for (a = p; a < p + GiB; a += 4096)
+		if (!usable(a))
+			CHECK(emm_fault(m, a, X86_PF_WRITE | X86_PF_USER));
+	CHECK_EQ_INT(m->st.committed, GiB);
+	/*
+	 * One bit per committed page, plus one node and rounding to the
+	 * allocator's class: the region's bitmap is pages/8 bytes.
+	 */
+	bound = pages / 8 + 2 * sizeof(struct emm_region);
+	printf("  overhead: 64 GiB reserved, 1 GiB committed: %lu bytes of metadata "
+	       "(%.2f bits per committed page), %lu committed; struct emm %zu bytes; "
+	       "%lu faults\n",
+	       (unsigned long)m->st.meta, m->st.meta * 8.0 / (double)pages,
+	       (unsigned long)m->st.meta_committed, sizeof(struct emm),
+	       (unsigned long)m->st.faults);
+	CHECK(m->st.meta <= bound);
+	CHECK(m->st.meta_committed <= ((bound + 4095) & ~4095ULL) + 4096);
+	CHECK(sizeof(struct emm) < 1024);
+	CHECK(m->st.meta < 16 * MiB / 256);	/* vs a byte per ELRANGE page */
+	/* and it goes away with the mapping */
+	CHECK_EQ_INT(emm_munmap(m, p, GiB), 0);
+	CHECK_EQ_INT(m->st.committed, 0);
+	CHECK(m->st.meta <= 2 * 64);
+}
+
+/* ---- pseudo-random stress against a reference model ------------------------ */
+
+#define SP	1024			/* program pages in the stress heap */
+
+struct ref {
+	signed char prot[SP];		/* -1 unmapped, else PROT_* */
+	unsigned char val[SP];		/* byte 0 of the page as the program wrote it */
+};
+
+static uint64_t rnd(void)
+{
+	static uint64_t s = 0x9e3779b97f4a7c15ULL;
+
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+static void stress(int edmm)
+{
+	static struct ref R;
+	struct emm *m = &M;
+	unsigned iter, i, bad = 0;
+	uint64_t heap = 8 * MiB;
+
+	CHECK_EQ_INT(setup(m, edmm, heap, SP * 4096, edmm ? 256 * KiB : 0, 512 * KiB), 0);
+	CHECK((m->hi - m->lo) / 4096 >= SP);
+	m->hi = m->top;			/* a window the model covers */
+	memset(R.prot, -1, sizeof(R.prot));
+	memset(R.val, 0, sizeof(R.val));
+	for (iter = 0; iter < 6000 && !bad; iter++) {
+		static const int prots[] = { PROT_NONE, PROT_READ, PROT_READ | PROT_EXEC,
+					     PROT_READ | PROT_WRITE | PROT_EXEC };
+		unsigned op = (unsigned)(rnd() % 100);
+		unsigned pg = (unsigned)(rnd() % SP);
+		unsigned big = rnd() % 4 == 0;
+		unsigned n = 1 + (unsigned)(rnd() % (big ? 64 : 8));
+		unsigned pick = (unsigned)(rnd() % 20);
+		int prot = pick < 16 ? PROT_READ | PROT_WRITE : prots[pick - 16];
+		uint64_t a = m->lo + (uint64_t)pg * 4096;
+		long r;
+
+		if (pg + n > SP)
+			n = SP - pg;
+		if (op < 25) {				/* mmap anywhere */
+			r = emm_mmap(m, 0, (uint64_t)n * 4096, prot, 0);
+			if (r == -ENOMEM)
+				continue;
+			CHECK(r > 0);
+			if (r < 0)
+				break;
+			pg = (unsigned)(((uint64_t)r - m->lo) / 4096);
+			for (i = 0; i < n; i++) {
+				if (R.prot[pg + i] != -1)
+					bad = 1, fprintf(stderr, "  overlap at page %u\n", pg + i);
+				R.prot[pg + i] = (signed char)prot;
+				R.val[pg + i] = 0;
+			}
+		} else if (op < 35) {			/* MAP_FIXED */
+			r = emm_mmap(m, a, (uint64_t)n * 4096, prot, MAP_FIXED);
+			if (r == -ENOMEM)
+				continue;
+			CHECK_EQ_INT(r, (long)a);
+			for (i = 0; i < n; i++) {
+				R.prot[pg + i] = (signed char)prot;
+				R.val[pg + i] = 0;
+			}
+		} else if (op < 55) {			/* munmap */
+			CHECK_EQ_INT(emm_munmap(m, a, (uint64_t)n * 4096), 0);
+			for (i = 0; i < n; i++)
+				R.prot[pg + i] = -1;
+		} else if (op < 65) {			/* mprotect */
+			int mapped = 1;
+
+			for (i = 0; i < n; i++)
+				mapped &= R.prot[pg + i] != -1;
+			r = emm_mprotect(m, a, (uint64_t)n * 4096, prot);
+			CHECK_EQ_INT(r, mapped ? 0 : -ENOMEM);
+			for (i = 0; mapped && i < n; i++)
+				R.prot[pg + i] = (signed char)prot;
+		} else if (op < 70) {			/* madvise(DONTNEED) */
+			int mapped = 1;
+
+			for (i = 0; i < n; i++)
+				mapped &= R.prot[pg + i] != -1;
+			CHECK_EQ_INT(emm_madvise_dontneed(m, a, (uint64_t)n * 4096),
+				     mapped ? 0 : -ENOMEM);
+			for (i = 0; mapped && i < n; i++)
+				R.val[pg + i] = 0;
+		} else {				/* the program touches a page */
+			int w = R.prot[pg] >= 0 && (R.prot[pg] & PROT_WRITE) && rnd() % 2;
+			int ok = R.prot[pg] > 0;	/* anything but unmapped and NONE */
+			unsigned char v = (unsigned char)(1 + rnd() % 255);
+
+			if (R.prot[pg] >= 0 && (R.prot[pg] & PROT_WRITE))
+				ok = 1;
+			else if (w)
+				ok = 0;
+			/*
+			 * Unmapped heap may still be present memory: SGX1's
+			 * EADDed heap, EDMM's committed pages awaiting reuse.
+			 */
+			if (R.prot[pg] == -1)
+				continue;
+			if ((touch(m, a, w, v) == 0) != ok) {
+				bad = 1;
+				fprintf(stderr, "  iter %u: touch page %u (prot %d, write %d) -> %s\n",
+					iter, pg, R.prot[pg], w, ok ? "crash" : "allowed");
+			} else if (ok && *(unsigned char *)a != (w ? v : R.val[pg])) {
+				bad = 1;
+				fprintf(stderr, "  iter %u: page %u holds %u, expected %u\n",
+					iter, pg, *(unsigned char *)a, w ? v : R.val[pg]);
+			}
+			if (ok && w)
+				R.val[pg] = v;
+		}
+		if (iter % 50 == 0 || bad) {
+			uint64_t mapped = 0;
+
+			for (i = 0; i < SP; i++)
+				mapped += R.prot[i] != -1;
+			CHECK_EQ_INT(m->st.mapped, mapped * 4096);
+			if (!consistent(m) || m->st.mapped != mapped * 4096) {
+				fprintf(stderr, "  after iteration %u (op %u)\n", iter, op);
+				bad = 1;
+			}
+		}
+	}
+	CHECK(!bad);
+	CHECK(F.warns <= 1);
+	printf("  stress (%s): %lu faults, %lu trims, %lu regions at the end, peak %lu KiB\n",
+	       edmm ? "edmm" : "sgx1", (unsigned long)m->st.faults, (unsigned long)m->st.trims,
+	       (unsigned long)m->st.regions, (unsigned long)(m->st.peak >> 10));
+}
+
+static void test_stress_edmm(void)
+{
+	stress(1);
+}
+
+static void test_stress_sgx1(void)
+{
+	stress(0);
+}
+
+static void test_init_rejects(void)
+{
+	struct emm m;
+	struct emm_config c = { .mode = EMM_MODE_EDMM, .base = 1ULL << 40,
+				.heap_offset = 4096, .heap_size = 64 * KiB };
+
+	CHECK_EQ_INT(emm_init(&m, &c, &fake_ops), -EINVAL);	/* too small */
+	c.heap_size = 64 * MiB + 1;
+	CHECK_EQ_INT(emm_init(&m, &c, &fake_ops), -EINVAL);	/* unaligned */
+	c.heap_size = 64 * MiB;
+	c.mode = 7;
+	CHECK_EQ_INT(emm_init(&m, &c, &fake_ops), -EINVAL);
+	c.mode = EMM_MODE_EDMM;
+	c.heap_offset = ~0ULL & ~4095ULL;
+	CHECK_EQ_INT(emm_init(&m, &c, &fake_ops), -EINVAL);	/* wraps */
+}
+
+int main(void)
+{
+	RUN(test_init_rejects);
+	RUN(test_reserve_lazy_commit);
+	RUN(test_batching);
+	RUN(test_mmap_munmap);
+	RUN(test_enomem_warns_once);
+	RUN(test_brk);
+	RUN(test_mprotect);
+	RUN(test_trim);
+	RUN(test_dontneed);
+	RUN(test_sgx1_zeroing);
+	RUN(test_overhead);
+	RUN(test_stress_edmm);
+	RUN(test_stress_sgx1);
+	fake_free();
+	HARNESS_EXIT();
+}
