@@ -74,7 +74,11 @@ int sgx_enter(struct encl_enclave *e, struct encl_run *run)
 	r.user_data = (uint64_t)(uintptr_t)&x;
 
 	rc = encl_sgx_vdso_call(fn, run->rdi, run->rsi, run->rdx, run->function, &r);
-	if (rc < 0)
+	/*
+	 * vsgx.S returns 0 after an exception too (the uapi comment says
+	 * -EFAULT); accept both, as long as run says which leaf it saw.
+	 */
+	if (rc < 0 && !(rc == -EFAULT && (r.function == SGX_EENTER || r.function == SGX_ERESUME)))
 		return sgx_fail(e, (int)-rc, "__vdso_sgx_enter_enclave: %s", strerror((int)-rc));
 
 	if (r.function == SGX_EEXIT) {
