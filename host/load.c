@@ -75,7 +75,14 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 	secs.ssa_frame_size = l.ssaframesize;
 	secs.attributes.flags = SGX_ATTR_MODE64BIT | (ss->attributes.flags & SGX_ATTR_DEBUG);
 	secs.attributes.xfrm = SGX_XFRM_LEGACY;
-	secs.miscselect = ss->miscselect & (h->caps.exinfo ? SGX_MISC_EXINFO : 0);
+	/*
+	 * MISCSELECT is not measured: EINIT compares it only under
+	 * MISCMASK. Bits the signature fixes are taken from it; EXINFO is
+	 * requested otherwise whenever the CPU has it, so that #PF and #GP
+	 * reach the enclave's handler with their vector and address.
+	 */
+	secs.miscselect = (ss->miscselect & ss->miscmask) |
+			  ((h->caps.exinfo ? SGX_MISC_EXINFO : 0) & ~ss->miscmask);
 
 	memset(&h->e, 0, sizeof(h->e));
 	h->e.be = h->be;

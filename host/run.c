@@ -83,6 +83,13 @@ static int report_crash(struct encl_host *h, uint64_t p)
 			snprintf(where, sizeof(where), ", address 0x%llx (outside the enclave)",
 				 (unsigned long long)(c.addr + h->e.base));
 	}
+#ifdef ENCL_CRASH_NO_VECTOR
+	if (c.vector == ENCL_CRASH_NO_VECTOR) {
+		fprintf(stderr, "encl: the program was killed by SIG%s (raised by itself) at enclave offset 0x%llx\n",
+			name ? name : "ABRT", (unsigned long long)c.rip);
+		return 128 + (int)c.signal;
+	}
+#endif
 	fprintf(stderr, "encl: the program crashed: SIG%s (vector %u, error code 0x%x) at enclave offset 0x%llx%s\n",
 		name ? name : "SEGV", c.vector, c.error_code, (unsigned long long)c.rip, where);
 	return 128 + (int)c.signal;

@@ -1,0 +1,143 @@
+#!/bin/bash
+# Real C programs (tests/programs/*.c) built twice, with encl-cc and natively
+# with `musl-gcc -static`, run in the simulator: stdout, stderr and the exit
+# code must be the same. Then the runtime's own behaviour: a crash, the
+# mode and log settings, SCONE_VERSION, and a configuration that differs
+# from the signed one.
+. "$(dirname "$0")/lib.sh"
+
+PROGS=$ROOT/tests/programs
+export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
+# Quiet sim: the "nothing is protected" warning would differ from native stderr.
+export SCONE_MODE=sim SCONE_LOG=error
+
+if ! command -v musl-gcc >/dev/null; then
+	skip all "musl-gcc not installed"
+	exit 0
+fi
+if [ ! -f "$ROOT/build/lib/libencl-enclave.a" ]; then
+	skip all "the trusted runtime (build/lib/libencl-enclave.a) is not built"
+	exit 0
+fi
+
+quiet() { "$@" >/dev/null 2>&1; }
+
+# build NAME: $TMP/NAME.encl and $TMP/NAME.native, or a FAIL line
+build() {
+	local n=$1
+	if ! encl-cc -O2 "$PROGS/$n.c" -o "$TMP/$n.encl" 2>"$TMP/$n.build"; then
+		fail "build_$n" "encl-cc: $(head -c 600 "$TMP/$n.build")"
+		return 1
+	fi
+	if ! musl-gcc -static -O2 "$PROGS/$n.c" -o "$TMP/$n.native" 2>"$TMP/$n.build"; then
+		fail "build_$n" "musl-gcc: $(head -c 600 "$TMP/$n.build")"
+		return 1
+	fi
+}
+
+# same NAME TESTNAME [STDIN-FILE] -- ARGS...: both builds agree on all three outputs
+same() {
+	local n=$1 t=$2 in=/dev/null
+	shift 2
+	if [ "$1" != -- ]; then in=$1; shift; fi
+	shift
+	"$TMP/$n.native" "$@" <"$in" >"$TMP/n.out" 2>"$TMP/n.err"; local nrc=$?
+	"$TMP/$n.encl" "$@" <"$in" >"$TMP/e.out" 2>"$TMP/e.err"; local erc=$?
+	if [ $nrc -ne $erc ]; then
+		fail "$t" "exit $erc, native $nrc; stderr: $(head -c 600 "$TMP/e.err")"
+	elif ! cmp -s "$TMP/n.out" "$TMP/e.out"; then
+		fail "$t" "stdout differs: $(diff "$TMP/n.out" "$TMP/e.out" | head -20)"
+	elif ! cmp -s "$TMP/n.err" "$TMP/e.err"; then
+		fail "$t" "stderr differs: $(diff "$TMP/n.err" "$TMP/e.err" | head -20)"
+	else
+		pass "$t"
+	fi
+}
+
+for n in printf args exit_code files sort_malloc stdin_upper null_write; do
+	build "$n" || true
+done
+
+[ -x "$TMP/printf.encl" ] && same printf printf --
+[ -x "$TMP/args.encl" ] && E2E_ONE=1 E2E_TWO="a b  c" same args argv_envp -- one "two words" "" 'sp$cial*'
+if [ -x "$TMP/exit_code.encl" ]; then
+	for s in 0 3 255; do same exit_code "exit_$s" -- $s; done
+	same exit_code return_from_main_7 -- 7 return
+fi
+if [ -x "$TMP/files.encl" ]; then
+	mkdir -p "$TMP/nd" "$TMP/ed"
+	# The directory name is part of nothing printed, so each build gets its own.
+	"$TMP/files.native" "$TMP/nd" >"$TMP/fn.out" 2>&1; nrc=$?
+	"$TMP/files.encl" "$TMP/ed" >"$TMP/fe.out" 2>&1; erc=$?
+	if [ $nrc -eq $erc ] && cmp -s "$TMP/fn.out" "$TMP/fe.out"; then
+		pass files
+	else
+		fail files "exit $erc/$nrc: $(diff "$TMP/fn.out" "$TMP/fe.out" | head -20)"
+	fi
+fi
+[ -x "$TMP/sort_malloc.encl" ] && same sort_malloc qsort_malloc_strtod_time --
+if [ -x "$TMP/stdin_upper.encl" ]; then
+	printf 'hello\nenclave world\n' >"$TMP/input"
+	same stdin_upper stdin_file "$TMP/input" --
+	got=$(echo hi | "$TMP/stdin_upper.encl")
+	check stdin_pipeline test "$got" = "$(printf '1: HI\n1 lines')"
+fi
+
+# A null-pointer write: 139 like the native program's death by SIGSEGV, and
+# one diagnostic line naming the signal.
+if [ -x "$TMP/null_write.encl" ]; then
+	# (an inner shell, so that its "Segmentation fault" notice goes nowhere)
+	nrc=$(bash -c '"$1" >/dev/null 2>&1; echo $?' _ "$TMP/null_write.native" 2>/dev/null)
+	check null_write_native_is_139 test $nrc -eq 139
+	expect_exit null_write 139 "crashed: SIGSEGV \(vector 14" "$TMP/null_write.encl"
+	check null_write_stdout grep -qx "about to crash" "$TMP/stdout"
+	check null_write_one_line test "$(wc -l <"$TMP/stderr")" -eq 1
+fi
+
+# ---- the runtime's settings -------------------------------------------------
+P=$TMP/printf.encl
+if [ -x "$P" ]; then
+	if [ -e /dev/sgx_enclave ]; then
+		skip mode_hw_unusable "this machine has /dev/sgx_enclave"
+	else
+		SCONE_MODE=hw expect_exit mode_hw_unusable 125 "SCONE_MODE=hw: SGX is not usable" "$P"
+	fi
+	SCONE_MODE=bogus expect_exit mode_bogus 125 "SCONE_MODE=bogus" "$P"
+	SCONE_MODE=SIM SCONE_LOG=ERROR check mode_case_insensitive quiet "$P"
+	SCONE_LOG=loud expect_exit log_bogus 125 "SCONE_LOG=loud" "$P"
+	SCONE_EDMM_MODE=sometimes expect_exit edmm_mode_bogus 125 "SCONE_EDMM_MODE=sometimes" "$P"
+
+	# sim warns once that nothing is protected, unless SCONE_LOG=error
+	SCONE_LOG=warning "$P" >/dev/null 2>"$TMP/warn"
+	check sim_warning test "$(grep -c 'nothing is protected' "$TMP/warn")" -eq 1
+	SCONE_MODE=auto SCONE_LOG=warning "$P" >/dev/null 2>"$TMP/warn"
+	if [ -e /dev/sgx_enclave ]; then
+		skip auto_falls_back "this machine has /dev/sgx_enclave"
+	else
+		check auto_falls_back_to_sim grep -q "running in simulation mode" "$TMP/warn"
+	fi
+
+	hash=$(SCONE_HASH=1 "$P")
+	SCONE_VERSION=1 "$P" >/dev/null 2>"$TMP/version"; rc=$?
+	check version_exit_0 test $rc -eq 0
+	for line in SCONE_MODE=sim SCONE_EDMM_MODE=disable SCONE_HEAP=64M SCONE_MIN_HEAP=20M \
+		    SCONE_STACK=2M SCONE_TCS=8 SCONE_LOG=error "mode: sim" "EDMM: off" \
+		    "MRENCLAVE: $hash (sgx1 layout)"; do
+		check "version_${line%%[=:]*}" grep -qx "$line" "$TMP/version"
+	done
+
+	SCONE_HEAP=128M expect_exit heap_mismatch 125 "SCONE_HEAP.*encl sign --heap" "$P"
+	SCONE_TCS=4 expect_exit tcs_mismatch 125 "SCONE_TCS=4.*encl sign --tcs" "$P"
+	SCONE_HEAP=12x expect_exit heap_bad_size 125 "SCONE_HEAP" "$P"
+
+	# EDMM is not loaded yet: enable must say so, auto runs without it.
+	SCONE_EDMM_MODE=enable "$P" >/dev/null 2>"$TMP/err"; rc=$?
+	if [ $rc -eq 125 ] && grep -q "EDMM" "$TMP/err"; then
+		pass edmm_enable_refused
+	elif [ $rc -eq 0 ]; then
+		pass edmm_enable_runs
+	else
+		fail edmm_enable "exit $rc: $(cat "$TMP/err")"
+	fi
+	SCONE_EDMM_MODE=auto check edmm_auto_runs quiet "$P"
+fi
