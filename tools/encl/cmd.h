@@ -26,6 +26,7 @@ int cmd_dump(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_sigstruct(int argc, char **argv);
 

@@ -23,6 +23,7 @@ static const struct encl_cmd commands[] = {
 	{ "info",	cmd_info,	"show the signed parameters, identities and checks of an executable" },
 	{ "keygen",	cmd_keygen,	"generate an RSA-3072, e = 3 enclave signing key" },
 	{ "measure",	cmd_measure,	"print the MRENCLAVE of a layout dump" },
+	{ "policy",	cmd_policy,	"check an executable against a session policy, or write one" },
 	{ "sign",	cmd_sign,	"sign both layouts of an enclave executable" },
 	{ "sigstruct",	cmd_sigstruct,	"show, verify or sign a SIGSTRUCT file" },
 };
