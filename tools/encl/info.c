@@ -73,14 +73,35 @@ static void make_report(const struct encl_binary *b, struct report *r)
 	check_layout(b, &r->c, ENCL_MODE_EDMM, &r->l[ENCL_MODE_EDMM]);
 }
 
-static int report_ok(const struct report *r)
+/* The first failed check, or NULL when all hold. */
+static const char *report_failure(const struct report *r, char *buf, size_t len)
 {
 	int m;
 
-	for (m = 0; m < 2; m++)
-		if (!r->l[m].verified || !r->l[m].hash_matches)
-			return 0;
-	return r->image_matches;
+	for (m = 0; m < 2; m++) {
+		const char *name = encl_mode_name(m);
+
+		if (!r->l[m].verified) {
+			snprintf(buf, len, "%s SIGSTRUCT: %s", name, r->l[m].verify_err);
+			return buf;
+		}
+		if (!r->l[m].hash_matches) {
+			snprintf(buf, len, "%s ENCLAVEHASH does not match the layout", name);
+			return buf;
+		}
+	}
+	if (!r->image_matches) {
+		snprintf(buf, len, "the enclave image changed since signing");
+		return buf;
+	}
+	return NULL;
+}
+
+static int report_ok(const struct report *r)
+{
+	char buf[320];
+
+	return !report_failure(r, buf, sizeof(buf));
 }
 
 static void print_text_layout(const struct layout_report *l, enum encl_mode mode)
@@ -213,6 +234,12 @@ int cmd_info(int argc, char **argv)
 		print_json(&r);
 	else
 		print_text(&r);
+	fflush(stdout);
+	if (report_failure(&r, err, sizeof(err))) {
+		encl_error("info", "%s: check failed: %s", b.path, err);
+		encl_binary_close(&b);
+		return ENCL_EXIT_FAILED;
+	}
 	encl_binary_close(&b);
-	return report_ok(&r) ? ENCL_EXIT_OK : ENCL_EXIT_FAILED;
+	return ENCL_EXIT_OK;
 }

@@ -1,0 +1,240 @@
+#!/bin/bash
+# Enclave executables end to end: encl-cc, SCONE_HASH / SCONE_EDMM_HASH,
+# encl sign / info / dump against encl measure, and bad input.
+. "$(dirname "$0")/lib.sh"
+
+export XDG_CONFIG_HOME=$TMP/config
+unset ENCL_KEY SCONE_HEAP SCONE_MIN_HEAP SCONE_STACK SCONE_TCS SCONE_HASH SCONE_EDMM_HASH
+cd "$TMP"
+
+cat > test.c <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(void)
+{
+	char *p = malloc(1 << 20);
+
+	memset(p, 'x', 1 << 20);
+	printf("hello from the enclave, %c\n", p[12345]);
+	free(p);
+	return 0;
+}
+EOF
+
+if ! encl-cc -O2 test.c -o test-c 2>build.err; then
+	fail build "encl-cc failed: $(grep -v 'entry symbol' build.err | head -5)"
+	exit 0
+fi
+pass build
+key=$XDG_CONFIG_HOME/encl/debug-signing-key.pem
+check debug_key_created_0600 test "$(stat -c %a "$key" 2>/dev/null)" = 600
+
+# ---- helpers -------------------------------------------------------------
+
+quiet() { "$@" >/dev/null; }
+is_hash() { [[ $1 =~ ^[0-9a-f]{64}$ ]]; }
+# hash MODE [VAR=VALUE...]: what the executable prints
+hash() {
+	local var=SCONE_HASH; [ "$1" = edmm ] && var=SCONE_EDMM_HASH
+	shift
+	env "$@" "$var=1" ./test-c
+}
+# measured MODE [VAR=VALUE...]: encl dump, then encl measure
+measured() {
+	local mode=$1; shift
+	rm -rf "dump-$mode"
+	env "$@" encl dump --mode "$mode" test-c "dump-$mode" && encl measure "dump-$mode/layout" "dump-$mode/image"
+}
+# section_offset FILE NAME [size]: file offset (or size) of a section
+section_offset() {
+	local h
+	h=$(readelf -SW "$1" | awk -v s="$2" -v f="${3:-off}" '
+		$2 == s { print f == "size" ? $6 : $5 } $3 == s { print f == "size" ? $7 : $6 }')
+	[ -n "$h" ] && echo $((16#$h))
+}
+# sigstruct MODE FILE OUT: copy the SIGSTRUCT of MODE out of .encl_meta
+sigstruct() {
+	local off; off=$(section_offset "$2" .encl_meta)
+	local at=168; [ "$1" = edmm ] && at=$((168 + 1808))
+	dd if="$2" of="$3" bs=1 skip=$((off + at)) count=1808 status=none
+}
+
+# ---- the hashes ------------------------------------------------------------
+
+out=$(SCONE_HASH=1 ./test-c 2>hash.err); rc=$?
+if [ $rc -eq 0 ] && is_hash "$out" && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [ ! -s hash.err ]; then
+	pass sgx1_hash_one_line
+else
+	fail sgx1_hash_one_line "rc=$rc out='$out' err=$(cat hash.err)"
+fi
+out=$(SCONE_EDMM_HASH=1 ./test-c 2>hash.err); rc=$?
+if [ $rc -eq 0 ] && is_hash "$out" && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [ ! -s hash.err ]; then
+	pass edmm_hash_one_line
+else
+	fail edmm_hash_one_line "rc=$rc out='$out' err=$(cat hash.err)"
+fi
+S=$(hash sgx1) E=$(hash edmm)
+check hashes_differ test "$S" != "$E"
+
+for heap in "" 64M 1G 8G; do
+	envs=(); [ -n "$heap" ] && envs=("SCONE_HEAP=$heap")
+	for mode in sgx1 edmm; do
+		a=$(hash $mode "${envs[@]}") b=$(measured $mode "${envs[@]}")
+		if is_hash "$a" && [ "$a" = "$b" ]; then
+			pass "dump_measure_${mode}_heap_${heap:-default}"
+		else
+			fail "dump_measure_${mode}_heap_${heap:-default}" "printed '$a', measured '$b'"
+		fi
+	done
+done
+
+same=1
+for v in SCONE_HEAP=64M SCONE_HEAP=1G SCONE_HEAP=8G SCONE_MIN_HEAP=1M SCONE_MIN_HEAP=30M \
+	 "SCONE_HEAP=8G SCONE_MIN_HEAP=30M"; do
+	# shellcheck disable=SC2086
+	[ "$(hash edmm $v)" = "$E" ] || { same=0; echo "  EDMM hash changed with $v" >&2; }
+done
+check edmm_hash_independent_of_heap test $same = 1
+
+s64=$(hash sgx1 SCONE_HEAP=64M) s1g=$(hash sgx1 SCONE_HEAP=1G) s8g=$(hash sgx1 SCONE_HEAP=8G)
+check sgx1_hash_follows_heap test "$s64" = "$S" -a "$s64" != "$s1g" -a "$s1g" != "$s8g"
+check sgx1_hash_ignores_min_heap test "$(hash sgx1 SCONE_MIN_HEAP=1M)" = "$S"
+check min_heap_above_heap_is_clamped test "$(hash sgx1 SCONE_HEAP=16M SCONE_MIN_HEAP=1G)" = "$(hash sgx1 SCONE_HEAP=16M)"
+
+for v in SCONE_TCS=3 SCONE_STACK=4M; do
+	if [ "$(hash sgx1 $v)" != "$S" ] && [ "$(hash edmm $v)" != "$E" ]; then
+		pass "both_hashes_follow_${v%%=*}"
+	else
+		fail "both_hashes_follow_${v%%=*}" "a hash did not change with $v"
+	fi
+done
+
+# One byte of the program's code, patched in the embedded enclave ELF.
+cp test-c patched
+img=$(section_offset patched .encl_image)
+dd if=patched of=enclave.elf bs=4096 iflag=skip_bytes,count_bytes skip=$img \
+	count=$(section_offset patched .encl_image size) status=none
+text=$(section_offset enclave.elf .text)
+at=$((img + text + 16))
+byte=$(od -An -tu1 -j $at -N1 patched | tr -d ' ')
+printf "\\$(printf %03o $(((byte + 1) % 256)))" | dd of=patched bs=1 seek=$at conv=notrunc status=none
+ps=$(SCONE_HASH=1 ./patched) pe=$(SCONE_EDMM_HASH=1 ./patched)
+if is_hash "$ps" && is_hash "$pe" && [ "$ps" != "$S" ] && [ "$pe" != "$E" ]; then
+	pass both_hashes_follow_code
+else
+	fail both_hashes_follow_code "sgx1 $ps edmm $pe"
+fi
+expect_exit info_reports_changed_code 1 "ENCLAVEHASH does not match" encl info patched
+grep -q "DOES NOT MATCH" "$TMP/stdout" && pass info_says_enclavehash_mismatch ||
+	fail info_says_enclavehash_mismatch "$(cat "$TMP/stdout")"
+
+# ---- the SIGSTRUCTs ----------------------------------------------------------
+
+for mode in sgx1 edmm; do
+	want=$S; [ $mode = edmm ] && want=$E
+	sigstruct $mode test-c ss.$mode
+	if encl sigstruct verify ss.$mode > verify.out 2>&1 &&
+	   grep -q "^ENCLAVEHASH *$want" verify.out; then
+		pass "sigstruct_${mode}_verifies_with_printed_hash"
+	else
+		fail "sigstruct_${mode}_verifies_with_printed_hash" "$(cat verify.out)"
+	fi
+done
+mrsigner=$(grep -m1 '^MRSIGNER' verify.out | awk '{print $2}')
+check info_ok quiet encl info test-c
+check info_json_ok sh -c "encl info --json test-c | grep -q '\"ok\": true'"
+check info_mrsigner sh -c "encl info test-c | grep -q 'mrsigner *$mrsigner'"
+check info_debug_attributes sh -c "encl info test-c | grep -q 'attributes *flags 0x6 xfrm 0x3'"
+check info_edmm_exinfo sh -c "encl info --json test-c | grep -o '\"edmm\": .*' | grep -q '\"miscselect\": 1, \"miscmask\": 1'"
+
+# ---- encl sign -------------------------------------------------------------
+
+cp test-c resigned
+chmod 0750 resigned
+check sign_heap_1g encl sign --heap 1G resigned
+check resigned_sgx1_is_1g_hash test "$(SCONE_HASH=1 ./resigned)" = "$s1g"
+check resigned_edmm_unchanged test "$(SCONE_EDMM_HASH=1 ./resigned)" = "$E"
+check resign_keeps_mode test "$(stat -c %a resigned)" = 750
+check resigned_info_ok quiet encl info resigned
+check resigned_parameters sh -c "encl info resigned | grep -q 'heap 1G, min-heap 20M'"
+
+check sign_to_out encl sign --stack 4M -o other test-c
+check sign_out_leaves_input test "$(hash sgx1)" = "$S"
+check sign_out_stack test "$(SCONE_HASH=1 ./other)" = "$(hash sgx1 SCONE_STACK=4M)"
+
+check sign_env sh -c "SCONE_HEAP=8G SCONE_TCS=3 encl sign --env --tcs 2 -o envsigned test-c"
+check sign_env_flags_win test "$(SCONE_HASH=1 ./envsigned)" = "$(hash sgx1 SCONE_HEAP=8G SCONE_TCS=2)"
+
+encl keygen "$TMP/other.pem" >/dev/null 2>&1
+check sign_other_key encl sign --key "$TMP/other.pem" --production --isvprodid 7 --isvsvn 3 -o prod test-c
+check production_clears_debug sh -c "encl info prod | grep -q 'attributes *flags 0x4 xfrm'"
+check production_isv sh -c "encl info --json prod | grep -q '\"isvprodid\": 7, \"isvsvn\": 3'"
+check other_key_other_signer sh -c "! encl info prod | grep -q 'mrsigner *$mrsigner'"
+check encl_key_env sh -c "ENCL_KEY=$TMP/other.pem encl sign -o envkey test-c && ! encl info envkey | grep -q 'mrsigner *$mrsigner'"
+
+expect_exit sign_heap_above_enclave_size 2 "128G.*64G|64G.*128G" encl sign --heap 128G -o x test-c
+expect_exit sign_bad_size 2 "--heap.*abc" encl sign --heap abc -o x test-c
+expect_exit sign_enclave_size_not_pow2 2 "power of two" encl sign --enclave-size 100G -o x test-c
+expect_exit sign_missing_key 2 "nonexistent" encl sign --key "$TMP/nonexistent.pem" -o x test-c
+check sign_failure_leaves_no_file test ! -e x
+
+# ---- more than one file, -I, -D, -l, -c then link ----------------------------
+
+mkdir -p inc
+cat > inc/greet.h <<'EOF'
+double half(double);
+EOF
+cat > main2.c <<'EOF'
+#include <stdio.h>
+#include "greet.h"
+int main(void) { printf("%s %g\n", WHO, half(3.0)); return 0; }
+EOF
+cat > half.c <<'EOF'
+#include <math.h>
+#include "greet.h"
+double half(double x) { return sqrt(x * x) / 2; }
+EOF
+check multi_file encl-cc -O2 -Iinc '-DWHO="multi"' main2.c half.c -lm -o multi
+check compile_only sh -c "encl-cc -Iinc -c half.c && encl-cc -Iinc '-DWHO=\"sep\"' -c main2.c -o main2.o"
+check separate_link encl-cc main2.o half.o -lm -o separate
+check separate_link_hash sh -c 'SCONE_HASH=1 ./separate | grep -qE "^[0-9a-f]{64}$"'
+
+# ---- bad input ---------------------------------------------------------------
+
+for v in abc -1 99999999999G 10X; do
+	expect_exit "bad_scone_heap_$v" 125 "SCONE_HEAP" env SCONE_HEAP=$v SCONE_HASH=1 ./test-c
+done
+expect_exit bad_scone_tcs_0 125 "SCONE_TCS" env SCONE_TCS=0 SCONE_EDMM_HASH=1 ./test-c
+expect_exit bad_scone_stack 125 "SCONE_STACK" env SCONE_STACK=2X SCONE_EDMM_HASH=1 ./test-c
+expect_exit bad_scone_min_heap_run 125 "SCONE_MIN_HEAP" env SCONE_MIN_HEAP=lots ./test-c
+expect_exit dump_bad_scone_heap 2 "SCONE_HEAP" env SCONE_HEAP=abc encl dump --mode sgx1 test-c d
+expect_exit dump_bad_mode 2 "mode" encl dump --mode sgx3 test-c d
+
+size=$(stat -c %s test-c)
+head -c $((size - 100)) test-c > truncated; chmod +x truncated
+head -c 3000 test-c > short
+expect_exit info_truncated 2 "truncated" encl info truncated
+expect_exit info_short 2 "truncated" encl info short
+expect_exit run_truncated 125 "truncated" ./truncated
+expect_exit info_not_elf 2 "not an ELF" encl info test.c
+: > empty
+expect_exit info_empty 2 "empty" encl info empty
+expect_exit info_foreign_elf 2 "not built by encl-cc" encl info /bin/true
+expect_exit sign_foreign_elf 2 "not built by encl-cc" encl sign -o x /bin/true
+expect_exit dump_foreign_elf 2 "not built by encl-cc" encl dump --mode edmm /bin/true d
+
+cp test-c corrupt
+meta=$(section_offset corrupt .encl_meta)
+printf '\377' | dd of=corrupt bs=1 seek=$((meta + 168 + 600)) conv=notrunc status=none
+expect_exit info_corrupt_signature 2 "corrupted" encl info corrupt
+expect_exit run_corrupt_signature 125 "corrupted" env SCONE_HASH=1 ./corrupt
+expect_exit sign_corrupt_signature 2 "corrupted" encl sign -o x corrupt
+
+# An unsigned executable: .encl_meta still zero.
+cp test-c unsigned
+dd if=/dev/zero of=unsigned bs=1 seek=$meta count=8192 conv=notrunc status=none
+expect_exit unsigned_hash 125 "not signed" env SCONE_HASH=1 ./unsigned
+check sign_unsigned encl sign unsigned
+check signed_unsigned_hash test "$(SCONE_HASH=1 ./unsigned)" = "$S"
