@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <asm/prctl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -17,6 +18,9 @@
 
 #include "host/sim/cpu.h"
 
+#ifndef HWCAP2_FSGSBASE
+#define HWCAP2_FSGSBASE			(1 << 1)
+#endif
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH	59
 #define PR_SYS_DISPATCH_OFF		0
@@ -43,6 +47,8 @@ _Static_assert(offsetof(struct sim_cpu, frame) == CPU_FRAME, "CPU_FRAME");
 _Static_assert(offsetof(struct sim_cpu, exit_rsp) == CPU_EXIT_RSP, "CPU_EXIT_RSP");
 _Static_assert(offsetof(struct sim_cpu, exit_rbp) == CPU_EXIT_RBP, "CPU_EXIT_RBP");
 _Static_assert(offsetof(struct sim_cpu, ursp_slot) == CPU_URSP_SLOT, "CPU_URSP_SLOT");
+_Static_assert(offsetof(struct sim_cpu, cur_gs) == CPU_CUR_GS, "CPU_CUR_GS");
+_Static_assert(offsetof(struct sim_cpu, fsgsbase) == CPU_FSGSBASE, "CPU_FSGSBASE");
 _Static_assert(sizeof(struct sim_cpu) <= SIM_FRAME_OFFSET, "SIM_FRAME_OFFSET");
 _Static_assert(SIM_FRAME_OFFSET + SIM_FRAME_SIZE <= SIM_CPU_AREA, "SIM_CPU_AREA");
 
@@ -102,6 +108,8 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 			 strerror(errno));
 		goto fail;
 	}
+	cpu->cur_gs = cpu->host_gs;
+	cpu->fsgsbase = !!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE);
 	ss.ss_sp = area + SIM_CPU_AREA;
 	ss.ss_size = SIM_ALTSTACK_SIZE - SIM_CPU_AREA;
 	ss.ss_flags = 0;

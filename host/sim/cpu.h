@@ -52,6 +52,8 @@
 #define CPU_EXIT_RSP	120
 #define CPU_EXIT_RBP	128
 #define CPU_URSP_SLOT	136
+#define CPU_CUR_GS	144
+#define CPU_FSGSBASE	152
 
 #ifndef __ASSEMBLER__
 
@@ -72,6 +74,8 @@ struct sim_cpu {
 	uint64_t frame;			/* ERESUME: rt_sigreturn frame to load */
 	uint64_t exit_rsp, exit_rbp;	/* EEXIT: RSP/RBP as the enclave left them */
 	uint64_t *ursp_slot;		/* &GPRSGX.URSP of the frame entered (URBP follows) */
+	uint64_t cur_gs;		/* the GS base the thread has now */
+	uint64_t fsgsbase;		/* user space may run RD/WR{FS,GS}BASE itself */
 
 	/* Not used by gate.S. */
 	struct sim_enclave *enclave;	/* while entered: the enclave and its TCS */

@@ -16,13 +16,62 @@
 #define SYS_arch_prctl		158
 #define ARCH_SET_GS		0x1001
 #define ARCH_SET_FS		0x1002
-#define ARCH_GET_FS		0x1003
-#define ARCH_GET_GS		0x1004
 
 /* struct ucontext (kernel and glibc agree on the head): uc_stack */
 #define UC_SS_SP		16
 #define UC_SS_FLAGS		24
 #define UC_SS_SIZE		32
+
+/*
+ * Loading the enclave's FS/GS bases (%r = struct sim_cpu *, callee-saved).
+ * With FSGSBASE for user space the instructions do it; without, each base
+ * is an arch_prctl, which is a privileged MSR write (about 10 us under a
+ * hypervisor). GS is therefore written only when it changes: x86-64 Linux
+ * user space (glibc, ASan) never reads GS, so the host keeps running with
+ * the enclave's GS base after an exit instead of paying for two switches.
+ */
+.macro load_enclave_bases r
+	cmpq	$0, CPU_FSGSBASE(\r)
+	je	1001f
+	mov	CPU_ENCL_FS(\r), %rax
+	wrfsbase %rax
+	mov	CPU_ENCL_GS(\r), %rax
+	wrgsbase %rax
+	mov	%rax, CPU_CUR_GS(\r)
+	jmp	1003f
+1001:	mov	$ARCH_SET_FS, %edi
+	mov	CPU_ENCL_FS(\r), %rsi
+	call	sim_gate_arch_prctl
+	mov	CPU_ENCL_GS(\r), %rsi
+	cmp	CPU_CUR_GS(\r), %rsi
+	je	1003f
+	mov	%rsi, CPU_CUR_GS(\r)
+	mov	$ARCH_SET_GS, %edi
+	call	sim_gate_arch_prctl
+1003:
+.endm
+
+/*
+ * Leaving enclave mode: record the enclave's bases and load the host's FS.
+ * Without FSGSBASE for user space the enclave can change its bases only
+ * through the emulated WR*BASE (trap.c), so the recorded values are exact.
+ */
+.macro load_host_fs r
+	cmpq	$0, CPU_FSGSBASE(\r)
+	je	1004f
+	rdfsbase %rax
+	mov	%rax, CPU_ENCL_FS(\r)
+	rdgsbase %rax
+	mov	%rax, CPU_ENCL_GS(\r)
+	mov	%rax, CPU_CUR_GS(\r)
+	mov	CPU_HOST_FS(\r), %rax
+	wrfsbase %rax
+	jmp	1005f
+1004:	mov	$ARCH_SET_FS, %edi
+	mov	CPU_HOST_FS(\r), %rsi
+	call	sim_gate_arch_prctl
+1005:
+.endm
 
 	.text
 
@@ -79,12 +128,7 @@ sim_cpu_go:
 	mov	%rsp, (%rax)
 	mov	%rbp, 8(%rax)
 
-	mov	$ARCH_SET_FS, %edi
-	mov	CPU_ENCL_FS(%r12), %rsi
-	call	sim_gate_arch_prctl
-	mov	$ARCH_SET_GS, %edi
-	mov	CPU_ENCL_GS(%r12), %rsi
-	call	sim_gate_arch_prctl
+	load_enclave_bases %r12
 
 	movb	$1, CPU_IN_ENCLAVE(%r12)
 	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%r12)
@@ -148,7 +192,7 @@ sim_aex_landing:
  * tells whether this is our stack before anything is read. A trap from
  * host code, or on a thread the simulator never set up, goes to
  * sim_trap_host untouched. A trap from enclave code first leaves enclave
- * mode: selector ALLOW, the enclave's FS/GS saved, the host's loaded.
+ * mode: selector ALLOW, the enclave's FS/GS recorded, the host's FS loaded.
  */
 	.globl sim_trap_entry
 	.type sim_trap_entry, @function
@@ -177,18 +221,7 @@ sim_trap_entry:
 	mov	%rsi, %r13
 	mov	%rdx, %r14
 
-	mov	$ARCH_GET_FS, %edi
-	lea	CPU_ENCL_FS(%rbx), %rsi
-	call	sim_gate_arch_prctl
-	mov	$ARCH_GET_GS, %edi
-	lea	CPU_ENCL_GS(%rbx), %rsi
-	call	sim_gate_arch_prctl
-	mov	$ARCH_SET_FS, %edi
-	mov	CPU_HOST_FS(%rbx), %rsi
-	call	sim_gate_arch_prctl
-	mov	$ARCH_SET_GS, %edi
-	mov	CPU_HOST_GS(%rbx), %rsi
-	call	sim_gate_arch_prctl
+	load_host_fs %rbx
 
 	mov	%rbx, %rdi
 	mov	%r12d, %esi
@@ -198,12 +231,7 @@ sim_trap_entry:
 	cmp	$SIM_TRAP_TO_ENCLAVE, %eax
 	jne	3f
 
-	mov	$ARCH_SET_FS, %edi
-	mov	CPU_ENCL_FS(%rbx), %rsi
-	call	sim_gate_arch_prctl
-	mov	$ARCH_SET_GS, %edi
-	mov	CPU_ENCL_GS(%rbx), %rsi
-	call	sim_gate_arch_prctl
+	load_enclave_bases %rbx
 	movb	$1, CPU_IN_ENCLAVE(%rbx)
 	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%rbx)
 
