@@ -200,34 +200,36 @@ static void *grow(struct ctx *c, void *base, size_t n, size_t size)
 	return base;
 }
 
+/* Hex digit values plus one; 0 marks a byte that is not a hex digit. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* The one rule for hex hashes, shared with the command line. */
 int encl_policy_parse_hash(const char *s, size_t len, uint8_t out[SGX_HASH_SIZE],
 			   size_t *bad, char *err, size_t errlen)
 {
 	size_t i;
 
+	*bad = 0;
 	if (len != 2 * SGX_HASH_SIZE) {
 		snprintf(err, errlen, "must be %d hex characters, got %zu",
 			 2 * SGX_HASH_SIZE, len);
-		*bad = 0;
 		return -1;
 	}
-	for (i = 0; i < len; i++) {
-		char ch = s[i];
-		int v = ch >= '0' && ch <= '9' ? ch - '0' :
-			ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
-			ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+	for (i = 0; i < len; i += 2) {
+		unsigned hi = hex1[(unsigned char)s[i]], lo = hex1[(unsigned char)s[i + 1]];
 
-		if (v < 0) {
+		if (!hi || !lo) {
+			*bad = hi ? i + 1 : i;
 			snprintf(err, errlen, "has a character that is not hex at position %zu",
-				 i + 1);
-			*bad = i;
+				 *bad + 1);
 			return -1;
 		}
-		if (i % 2)
-			out[i / 2] |= v;
-		else
-			out[i / 2] = v << 4;
+		out[i / 2] = (hi - 1) << 4 | (lo - 1);
 	}
 	return 0;
 }
