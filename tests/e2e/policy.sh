@@ -199,3 +199,9 @@ expect_out signer_isvsvn_min 1 "^sgx1: rejected \(signer at line 4: isvsvn 2 is 
 sed -i 's/isvsvn_min: 3/isvsvn_min: 2/' "$TMP/svn.yaml"
 expect_out signer_isvsvn_min_equal 0 "^edmm: accepted \(signer at line 4 matches: .*isvprodid 5, isvsvn 2 >= 2\)$" \
 	encl policy check "$TMP/svn.yaml" --service s "$TMP/hello-svn2"
+
+# Bad input on the binary side is exit 2 too.
+expect_exit check_not_enclave 2 "$TMP/hello.c" \
+	encl policy check "$TMP/hashes.yaml" --service hello "$TMP/hello.c"
+expect_exit check_bad_scone_heap 2 "SCONE_HEAP" \
+	env SCONE_HEAP=abc encl policy check "$TMP/hashes.yaml" --service hello "$PROD"
