@@ -5,6 +5,7 @@
  * User Dispatch with [sim_gate_start, sim_gate_end) always allowed.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -48,7 +49,9 @@ _Static_assert(offsetof(struct sim_cpu, exit_rsp) == CPU_EXIT_RSP, "CPU_EXIT_RSP
 _Static_assert(offsetof(struct sim_cpu, exit_rbp) == CPU_EXIT_RBP, "CPU_EXIT_RBP");
 _Static_assert(offsetof(struct sim_cpu, ursp_slot) == CPU_URSP_SLOT, "CPU_URSP_SLOT");
 _Static_assert(offsetof(struct sim_cpu, cur_gs) == CPU_CUR_GS, "CPU_CUR_GS");
-_Static_assert(offsetof(struct sim_cpu, fsgsbase) == CPU_FSGSBASE, "CPU_FSGSBASE");
+_Static_assert(offsetof(struct sim_cpu, kernel_fsgs) == CPU_KERNEL_FSGS, "CPU_KERNEL_FSGS");
+_Static_assert(offsetof(struct sim_cpu, insn_fsgs) == CPU_INSN_FSGS, "CPU_INSN_FSGS");
+_Static_assert(offsetof(struct sim_cpu, last_fs) == CPU_LAST_FS, "CPU_LAST_FS");
 _Static_assert(sizeof(struct sim_cpu) <= SIM_FRAME_OFFSET, "SIM_FRAME_OFFSET");
 _Static_assert(SIM_FRAME_OFFSET + SIM_FRAME_SIZE <= SIM_CPU_AREA, "SIM_CPU_AREA");
 
@@ -72,6 +75,43 @@ static void *map_aligned(void)
 	return (void *)a;
 }
 
+/*
+ * Whether RDFSBASE runs without #UD. Some hypervisors leave CR4.FSGSBASE
+ * set under a kernel that does not manage it (no HWCAP2_FSGSBASE): the
+ * instructions work, but a base written with them is lost at the next
+ * context switch. The enclave's WRFSBASE then never traps, so the engine
+ * must read the bases back (and cannot emulate them). Probed once, before
+ * the trap handlers are installed.
+ */
+static sigjmp_buf probe_env;
+
+static void probe_sigill(int sig)
+{
+	(void)sig;
+	siglongjmp(probe_env, 1);
+}
+
+static int fsgsbase_executes(void)
+{
+	static int result = -1;
+	struct sigaction sa = { .sa_handler = probe_sigill }, old;
+	uint64_t v;
+
+	if (result >= 0)
+		return result;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGILL, &sa, &old))
+		return result = 0;
+	if (sigsetjmp(probe_env, 1) == 0) {
+		__asm__ volatile("rdfsbase %0" : "=r"(v));
+		result = 1;
+	} else {
+		result = 0;
+	}
+	sigaction(SIGILL, &old, NULL);
+	return result;
+}
+
 struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 {
 	struct sim_cpu *cpu = sim_cpu_self;
@@ -81,6 +121,7 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 
 	if (cpu)
 		return cpu;
+	fsgsbase_executes();
 	if (sim_trap_install(err, errlen))
 		return NULL;
 	area = map_aligned();
@@ -109,7 +150,8 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 		goto fail;
 	}
 	cpu->cur_gs = cpu->host_gs;
-	cpu->fsgsbase = !!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE);
+	cpu->kernel_fsgs = !!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE);
+	cpu->insn_fsgs = cpu->kernel_fsgs || fsgsbase_executes();
 	ss.ss_sp = area + SIM_CPU_AREA;
 	ss.ss_size = SIM_ALTSTACK_SIZE - SIM_CPU_AREA;
 	ss.ss_flags = 0;

@@ -53,7 +53,9 @@
 #define CPU_EXIT_RBP	128
 #define CPU_URSP_SLOT	136
 #define CPU_CUR_GS	144
-#define CPU_FSGSBASE	152
+#define CPU_KERNEL_FSGS	152
+#define CPU_INSN_FSGS	160
+#define CPU_LAST_FS	168
 
 #ifndef __ASSEMBLER__
 
@@ -75,7 +77,9 @@ struct sim_cpu {
 	uint64_t exit_rsp, exit_rbp;	/* EEXIT: RSP/RBP as the enclave left them */
 	uint64_t *ursp_slot;		/* &GPRSGX.URSP of the frame entered (URBP follows) */
 	uint64_t cur_gs;		/* the GS base the thread has now */
-	uint64_t fsgsbase;		/* user space may run RD/WR{FS,GS}BASE itself */
+	uint64_t kernel_fsgs;		/* the kernel manages FSGSBASE (AT_HWCAP2) */
+	uint64_t insn_fsgs;		/* RD/WR{FS,GS}BASE execute without #UD */
+	uint64_t last_fs;		/* the enclave's FS base at its last trap */
 
 	/* Not used by gate.S. */
 	struct sim_enclave *enclave;	/* while entered: the enclave and its TCS */

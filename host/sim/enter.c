@@ -179,6 +179,9 @@ int sim_enter(struct encl_enclave *e, struct encl_run *run)
 		cpu->rdi = run->rdi;
 		cpu->rsi = run->rsi;
 		cpu->rdx = run->rdx;
+		/* The exception handler runs on OFSBASE throughout: predict nothing. */
+		if (tcs->cssa)
+			cpu->last_fs = 0;
 	} else {
 		if (!xsave_ok(se, sim_ssa_xsave(se, tcs, i)) ||
 		    !sim_in_elrange(se, gpr->rip, 1) ||

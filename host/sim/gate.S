@@ -23,15 +23,26 @@
 #define UC_SS_SIZE		32
 
 /*
- * Loading the enclave's FS/GS bases (%r = struct sim_cpu *, callee-saved).
- * With FSGSBASE for user space the instructions do it; without, each base
- * is an arch_prctl, which is a privileged MSR write (about 10 us under a
- * hypervisor). GS is therefore written only when it changes: x86-64 Linux
- * user space (glibc, ASan) never reads GS, so the host keeps running with
- * the enclave's GS base after an exit instead of paying for two switches.
+ * Loading the enclave's FS/GS bases (\r = struct sim_cpu *, callee-saved).
+ *
+ * With a kernel that manages FSGSBASE the instructions do it. Without, a
+ * base is an arch_prctl: a privileged MSR write (about 10 us under a
+ * hypervisor), and the value the kernel restores at every context switch.
+ * GS is written only when it changes: x86-64 Linux user space (glibc,
+ * ASan) never reads GS, so the host runs on with the enclave's GS base
+ * after an exit instead of paying for two switches per transition.
+ *
+ * When the instructions execute but the kernel does not manage them
+ * (cpu.c), the enclave's own WRFSBASE does not trap and is undone by the
+ * next context switch. For an EENTER at CSSA 0 (\predict = 1; enter.c
+ * zeroes CPU_LAST_FS for the exception handler's entries) the kernel is
+ * told the FS base the enclave had at its last trap, its thread pointer,
+ * which the entry code reloads at once, and the architectural base +
+ * OFSBASE is written with WRFSBASE: a preemption can then only fall in the
+ * few instructions before that reload instead of anywhere in the program.
  */
-.macro load_enclave_bases r
-	cmpq	$0, CPU_FSGSBASE(\r)
+.macro load_enclave_bases r, predict
+	cmpq	$0, CPU_KERNEL_FSGS(\r)
 	je	1001f
 	mov	CPU_ENCL_FS(\r), %rax
 	wrfsbase %rax
@@ -39,38 +50,57 @@
 	wrgsbase %rax
 	mov	%rax, CPU_CUR_GS(\r)
 	jmp	1003f
-1001:	mov	$ARCH_SET_FS, %edi
-	mov	CPU_ENCL_FS(\r), %rsi
-	call	sim_gate_arch_prctl
-	mov	CPU_ENCL_GS(\r), %rsi
+	/* GS first: a system call after a WRFSBASE is a chance to lose it. */
+1001:	mov	CPU_ENCL_GS(\r), %rsi
 	cmp	CPU_CUR_GS(\r), %rsi
-	je	1003f
+	je	1008f
 	mov	%rsi, CPU_CUR_GS(\r)
 	mov	$ARCH_SET_GS, %edi
 	call	sim_gate_arch_prctl
+1008:	mov	$ARCH_SET_FS, %edi
+	mov	CPU_ENCL_FS(\r), %rsi
+.if \predict
+	cmpq	$0, CPU_INSN_FSGS(\r)
+	je	1002f
+	cmpq	$0, CPU_LAST_FS(\r)
+	je	1002f
+	mov	CPU_LAST_FS(\r), %rsi
+1002:
+.endif
+	call	sim_gate_arch_prctl
+.if \predict
+	cmpq	$0, CPU_INSN_FSGS(\r)
+	je	1006f
+	mov	CPU_ENCL_FS(\r), %rax
+	wrfsbase %rax
+1006:
+.endif
 1003:
 .endm
 
 /*
  * Leaving enclave mode: record the enclave's bases and load the host's FS.
- * Without FSGSBASE for user space the enclave can change its bases only
- * through the emulated WR*BASE (trap.c), so the recorded values are exact.
+ * Where RD/WR*BASE trap, the enclave changes its bases only through the
+ * emulation in trap.c and the recorded values are already exact; where
+ * they execute, they are read back.
  */
 .macro load_host_fs r
-	cmpq	$0, CPU_FSGSBASE(\r)
+	cmpq	$0, CPU_INSN_FSGS(\r)
 	je	1004f
 	rdfsbase %rax
 	mov	%rax, CPU_ENCL_FS(\r)
+	mov	%rax, CPU_LAST_FS(\r)
 	rdgsbase %rax
 	mov	%rax, CPU_ENCL_GS(\r)
-	mov	%rax, CPU_CUR_GS(\r)
+1004:	cmpq	$0, CPU_KERNEL_FSGS(\r)
+	je	1005f
 	mov	CPU_HOST_FS(\r), %rax
 	wrfsbase %rax
-	jmp	1005f
-1004:	mov	$ARCH_SET_FS, %edi
+	jmp	1007f
+1005:	mov	$ARCH_SET_FS, %edi
 	mov	CPU_HOST_FS(\r), %rsi
 	call	sim_gate_arch_prctl
-1005:
+1007:
 .endm
 
 	.text
@@ -128,7 +158,12 @@ sim_cpu_go:
 	mov	%rsp, (%rax)
 	mov	%rbp, 8(%rax)
 
-	load_enclave_bases %r12
+	test	%r13d, %r13d
+	jnz	4f
+	load_enclave_bases %r12, 1
+	jmp	5f
+4:	load_enclave_bases %r12, 0
+5:
 
 	movb	$1, CPU_IN_ENCLAVE(%r12)
 	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%r12)
@@ -231,7 +266,7 @@ sim_trap_entry:
 	cmp	$SIM_TRAP_TO_ENCLAVE, %eax
 	jne	3f
 
-	load_enclave_bases %rbx
+	load_enclave_bases %rbx, 0
 	movb	$1, CPU_IN_ENCLAVE(%rbx)
 	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%rbx)
 
