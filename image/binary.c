@@ -79,6 +79,8 @@ static int section_table(struct encl_binary *b, const Elf64_Shdr **shp, unsigned
 		fail("no section headers: not built by encl-cc");
 	if (!in_file(b, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
 		fail("truncated executable (section headers beyond the end of the file)");
+	if (eh->e_shoff % 8)
+		fail("malformed executable (misaligned section headers)");
 	sh = (const Elf64_Shdr *)(b->map + eh->e_shoff);
 	if (eh->e_shstrndx >= eh->e_shnum ||
 	    !in_file(b, sh[eh->e_shstrndx].sh_offset, sh[eh->e_shstrndx].sh_size))

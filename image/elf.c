@@ -11,14 +11,23 @@
 #include "image/elf.h"
 #include "sgx/arch.h"
 
-/* Enclave images are small; this also keeps all arithmetic far from overflow. */
-#define ENCL_ELF_MAX_IMAGE	(UINT64_C(1) << 40)
+/*
+ * Every image page is built in memory to be measured, so images are kept to
+ * a sane size; this also keeps all arithmetic far from overflow.
+ */
+#define ENCL_ELF_MAX_IMAGE	(UINT64_C(1) << 30)
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 static int in_file(const struct encl_elf *e, uint64_t off, uint64_t len)
 {
 	return off <= e->size && len <= e->size - off;
+}
+
+/* ELF tables are read in place: they must be 8-byte aligned in memory. */
+static int aligned(const void *p)
+{
+	return ((uintptr_t)p & 7) == 0;
 }
 
 static int check_header(const struct encl_elf *e, const Elf64_Ehdr **ehp, char *err, size_t errlen)
@@ -29,13 +38,16 @@ static int check_header(const struct encl_elf *e, const Elf64_Ehdr **ehp, char *
 		fail("not an ELF file");
 	if (e->size < sizeof(*eh))
 		fail("truncated ELF header");
+	if (!aligned(eh))
+		fail("misaligned ELF file");
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_machine != EM_X86_64)
 		fail("not an x86-64 ELF file");
 	if (eh->e_type != ET_DYN)
 		fail("not a static PIE (ELF type %u, expected ET_DYN): link with -static-pie", eh->e_type);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
-	    !in_file(e, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
+	    !in_file(e, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)) ||
+	    eh->e_phoff % 8)
 		fail("bad or truncated program header table");
 	*ehp = eh;
 	return 0;
@@ -50,7 +62,8 @@ static int add_load(struct encl_elf *e, const Elf64_Phdr *ph, char *err, size_t 
 		fail("more than %d PT_LOAD segments", ENCL_ELF_MAX_LOAD);
 	if (ph->p_filesz > ph->p_memsz || !in_file(e, ph->p_offset, ph->p_filesz) ||
 	    ph->p_vaddr >= ENCL_ELF_MAX_IMAGE || ph->p_memsz > ENCL_ELF_MAX_IMAGE - ph->p_vaddr)
-		fail("bad PT_LOAD at vaddr %#" PRIx64, (uint64_t)ph->p_vaddr);
+		fail("bad PT_LOAD at vaddr %#" PRIx64 " (images are limited to %" PRIu64 " MiB)",
+		     (uint64_t)ph->p_vaddr, ENCL_ELF_MAX_IMAGE >> 20);
 	for (i = 0; i < e->nload; i++)
 		if (ph->p_vaddr < e->load[i].vaddr + e->load[i].memsz &&
 		    e->load[i].vaddr < ph->p_vaddr + ph->p_memsz)
@@ -101,8 +114,8 @@ static int read_dynamic(const struct encl_elf *e, const Elf64_Phdr *ph, struct d
 	const Elf64_Dyn *dyn;
 	uint64_t i, n;
 
-	if (!in_file(e, ph->p_offset, ph->p_filesz))
-		fail("truncated PT_DYNAMIC");
+	if (!in_file(e, ph->p_offset, ph->p_filesz) || ph->p_offset % 8)
+		fail("truncated or misaligned PT_DYNAMIC");
 	dyn = (const Elf64_Dyn *)(e->data + ph->p_offset);
 	n = ph->p_filesz / sizeof(*dyn);
 	memset(d, 0, sizeof(*d));
@@ -144,8 +157,8 @@ static int check_relocations(const struct encl_elf *e, const struct dyn_info *d,
 	if (d->relaent != sizeof(Elf64_Rela))
 		fail("bad DT_RELAENT %" PRIu64, d->relaent);
 	r = (const Elf64_Rela *)vaddr_bytes(e, d->rela, d->relasz);
-	if (!r)
-		fail("DT_RELA table outside the file's segments");
+	if (!r || !aligned(r))
+		fail("DT_RELA table misaligned or outside the file's segments");
 	n = d->relasz / sizeof(*r);
 	for (i = 0; i < n; i++) {
 		const struct encl_elf_load *l;

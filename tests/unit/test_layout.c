@@ -109,6 +109,10 @@ static void test_elf_rejects(void)
 	expect_reject("non-writable");
 	rela()->r_offset = 0x9000;		/* nowhere */
 	expect_reject("outside");
+	((Elf64_Dyn *)(file + 0x2000))->d_un.d_ptr = 0x2081;
+	expect_reject("misaligned");
+	phdr(2)->p_memsz = 2ULL << 30;		/* a 2 GiB .bss */
+	expect_reject("limited");
 	ehdr()->e_entry = 0x8000;
 	expect_reject("entry point");
 	phdr(2)->p_filesz = 0x10000;		/* beyond the file */
