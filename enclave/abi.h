@@ -34,8 +34,19 @@ struct encl_start {
 	uint64_t ocall_area;		/* shared buffer, outside ELRANGE */
 	uint64_t ocall_area_size;
 	uint32_t log_level;		/* SCONE_LOG: 0 error .. 3 debug */
-	uint32_t flags;
+	uint32_t flags;			/* ENCL_START_* */
 };
+
+/*
+ * struct encl_start.flags. FS_VOLATILE: a WRFSBASE executed inside the
+ * enclave may not persist, so every change of the thread pointer must be
+ * made durable by resuming through ERESUME (which loads SSA.FSBASE). The
+ * simulator sets it: on a kernel without FSGSBASE support whose CPU still
+ * executes WRFSBASE, the kernel puts back its own idea of FS at the next
+ * context switch. On hardware AEX/ERESUME save and restore FS, so the flag
+ * only costs time there; it never affects what the enclave trusts.
+ */
+#define ENCL_START_FS_VOLATILE	0x1
 
 /* Host-side operations an ocall can ask for besides system calls. */
 #define ENCL_OCALL_MODIFY_TYPES	(-1)	/* offset, length, page type */
@@ -59,6 +70,14 @@ struct encl_ocall {
  * rip is then the offset of the instruction after its `syscall`.
  */
 #define ENCL_CRASH_NO_VECTOR	0xffffffffU
+
+/*
+ * encl_crash.vector when the CPU did not report one: EXITINFO.VALID was 0,
+ * which for an exception means #PF or #GP without MISCSELECT.EXINFO (the
+ * SGX1 identity does not select it). The signal is SIGSEGV, right for
+ * both; the host, which saw the AEX, may print the vector it observed.
+ */
+#define ENCL_CRASH_VECTOR_UNREPORTED	0xffU
 
 struct encl_crash {
 	uint32_t signal;		/* SIGSEGV, SIGILL, SIGFPE, SIGBUS, SIGTRAP */

@@ -20,32 +20,84 @@
 #define ENCL_EXIT_OCALL		1
 #define ENCL_EXIT_FATAL		5
 #define ENCL_FATAL_ENTRY	1
+#define ENCL_FATAL_PARAMS	2
+#define ENCL_PARAMS_MAGIC	0x314d5250434e45	/* params.h */
 
 #define SGX_EEXIT		4
 #define ENCLU			.byte 0x0f, 0x01, 0xd7
 
+	/* Linker-defined and runtime symbols, all inside this image. */
+	.hidden	__ehdr_start
+	.hidden	_end
+	.hidden	encl_fs_volatile
+
 /* What a fresh start needs at least below the exception stack. */
 #define MIN_PROGRAM_STACK	(16 * 1024)
+
+/*
+ * The trampoline's way back: every register and RFLAGS as the program had
+ * them (RAX the result), RSP at the return-address slot.
+ */
+.macro restore_program
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rdi
+	pop	%rsi
+	pop	%rbp
+	pop	%rbx
+	pop	%rdx
+	pop	%rcx
+	pop	%rax
+	popfq
+	lea	8(%rsp), %rsp			/* the thread-data slot; LEA keeps the flags */
+.endm
 
 	.text
 
 /*
  * encl_entry: TCS.OENTRY.
+ *
+ * The thread data is found from RBX, the TCS the CPU entered (it checked
+ * that it is a TCS of this enclave), and the measured layout: the
+ * parameter page one guard page after the image, and the thread block's
+ * td_in_block - tcs_in_block. FS is not used: it points at the thread data
+ * too, but a simulator on a kernel that does not support FSGSBASE cannot
+ * promise that it stays there (abi.h, ENCL_START_FS_VOLATILE).
  */
 	.globl	encl_entry
 	.type	encl_entry, @function
 encl_entry:
-	mov	%rsp, %fs:TD_HOST_RSP
-	mov	%rbp, %fs:TD_HOST_RBP
-	mov	%rcx, %fs:TD_HOST_RET
 	/* DF is the host's: string instructions below and C need it clear. */
 	cld
 	mov	%rax, %r8			/* CSSA */
-	lea	__ehdr_start(%rip), %rbx	/* enclave base: the ELF header is at offset 0 */
-	mov	%fs:TD_INIT_SELF, %r12		/* measured offset of this page */
+	lea	__ehdr_start(%rip), %r9		/* enclave base: the ELF header is at offset 0 */
+	lea	_end(%rip), %r10
+	add	$4095, %r10
+	and	$-4096, %r10
+	add	$4096, %r10			/* the parameter page */
+	movabs	$ENCL_PARAMS_MAGIC, %rax
+	cmp	%rax, P_MAGIC(%r10)
+	jne	.Lrefuse_early
+	mov	P_TD_IN_BLOCK(%r10), %r12
+	sub	P_TCS_IN_BLOCK(%r10), %r12
 	add	%rbx, %r12			/* r12 = thread data, kept across the C calls */
-	mov	%rbx, %fs:TD_BASE
-	mov	%r12, %fs:TD_SELF
+	mov	TD_INIT_TCS(%r12), %rax		/* whose measured head names this TCS */
+	add	%r9, %rax
+	cmp	%rax, %rbx
+	jne	.Lrefuse_early
+
+	mov	%rsp, TD_HOST_RSP(%r12)
+	mov	%rbp, TD_HOST_RBP(%r12)
+	mov	%rcx, TD_HOST_RET(%r12)
+	mov	%r9, TD_BASE(%r12)
+	mov	%r12, TD_SELF(%r12)
+	mov	%r9, %rbx			/* rbx = base from here on */
 	/*
 	 * The host chose the x87 control word and MXCSR (masked exceptions,
 	 * rounding): start from the architectural initial state instead.
@@ -56,9 +108,9 @@ encl_entry:
 
 	test	%r8, %r8
 	jnz	.Lexception
-	cmpq	$TD_STATE_OCALL, %fs:TD_STATE
+	cmpq	$TD_STATE_OCALL, TD_STATE(%r12)
 	je	.Loret
-	cmpq	$TD_STATE_NEW, %fs:TD_STATE
+	cmpq	$TD_STATE_NEW, TD_STATE(%r12)
 	je	.Lstart
 	jmp	.Lrefuse
 
@@ -70,10 +122,10 @@ encl_entry:
 .Lstart:
 	cmp	$ENCL_OP_START, %rdi
 	jne	.Lrefuse
-	movq	$TD_STATE_RUNNING, %fs:TD_STATE
+	movq	$TD_STATE_RUNNING, TD_STATE(%r12)
 	mov	%rsi, %r13			/* struct encl_start * (host memory) */
-	mov	%fs:TD_INIT_STACK_LOW, %rdi
-	mov	%fs:TD_INIT_STACK_HIGH, %rcx
+	mov	TD_INIT_STACK_LOW(%r12), %rdi
+	mov	TD_INIT_STACK_HIGH(%r12), %rcx
 	sub	%rdi, %rcx
 	jbe	.Lrefuse
 	cmp	$(ENCL_EXC_STACK_SIZE + MIN_PROGRAM_STACK), %rcx
@@ -82,7 +134,7 @@ encl_entry:
 	xor	%eax, %eax
 	shr	$3, %rcx
 	rep stosq
-	mov	%fs:TD_INIT_STACK_HIGH, %rsp
+	mov	TD_INIT_STACK_HIGH(%r12), %rsp
 	add	%rbx, %rsp
 	sub	$ENCL_EXC_STACK_SIZE, %rsp
 	and	$-16, %rsp
@@ -103,12 +155,16 @@ encl_entry:
 .Loret:
 	cmp	$ENCL_OP_ORET, %rdi
 	jne	.Lrefuse
-	movq	$TD_STATE_RUNNING, %fs:TD_STATE
-	mov	%fs:TD_ENCL_RSP, %rsp
-	mov	%fs:TD_TP, %rax
+	movq	$TD_STATE_RUNNING, TD_STATE(%r12)
+	mov	TD_ENCL_RSP(%r12), %rsp
+	mov	TD_TP(%r12), %rax
 	test	%rax, %rax
 	jz	1f
 	wrfsbase %rax
+	/* Where WRFSBASE may not persist, resume the program through ERESUME. */
+	cmpb	$0, encl_fs_volatile(%rip)
+	je	1f
+	movq	$1, TD_FS_DIRTY(%r12)
 1:	pushq	$0
 	popfq
 	pop	%r15
@@ -127,9 +183,9 @@ encl_entry:
 .Lexception:
 	cmp	$1, %r8
 	jne	.Lrefuse
-	cmpq	$TD_STATE_RUNNING, %fs:TD_STATE
+	cmpq	$TD_STATE_RUNNING, TD_STATE(%r12)
 	jne	.Lrefuse
-	mov	%fs:TD_INIT_STACK_HIGH, %rsp
+	mov	TD_INIT_STACK_HIGH(%r12), %rsp
 	add	%rbx, %rsp
 	and	$-16, %rsp
 	xor	%ebp, %ebp
@@ -148,12 +204,30 @@ encl_entry:
  * thread's may be live, or never zeroed). The thread stays dead.
  */
 .Lrefuse:
-	movq	$TD_STATE_DEAD, %fs:TD_STATE
+	movq	$TD_STATE_DEAD, TD_STATE(%r12)
 	mov	$ENCL_EXIT_FATAL, %edi
 	xor	%esi, %esi
 	mov	$ENCL_FATAL_ENTRY, %edx
 	mov	%r12, %rcx
 	jmp	.Lexit_nostack
+
+/*
+ * Not even the thread data could be found (a layout that does not match
+ * this image): nothing has been changed yet, RSP/RBP are still the host's.
+ */
+.Lrefuse_early:
+	mov	%rcx, %rbx
+	mov	$ENCL_EXIT_FATAL, %edi
+	xor	%esi, %esi
+	mov	$ENCL_FATAL_PARAMS, %edx
+	xor	%ecx, %ecx
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r12d, %r12d
+	mov	$SGX_EEXIT, %eax
+	ENCLU
+	ud2
 	.size	encl_entry, . - encl_entry
 
 /*
@@ -258,25 +332,42 @@ encl_syscall_trampoline:
 	mov	%rax, 14*8(%rbx)		/* regs->rax */
 	fxrstor64 (%rsp)
 	mov	%rbx, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rdi
-	pop	%rsi
-	pop	%rbp
-	pop	%rbx
-	pop	%rdx
-	pop	%rcx
-	pop	%rax
-	popfq
-	lea	8(%rsp), %rsp			/* the thread-data slot; LEA keeps the flags */
+	mov	16*8(%rbx), %rax		/* regs->td */
+	cmpq	$0, TD_FS_DIRTY(%rax)
+	jne	.Lsync_exit
+	restore_program
+	ret	$128
+
+/*
+ * The thread pointer was set with WRFSBASE during this call (an ORET, or
+ * arch_prctl) and may not persist: return through a #UD that the exception
+ * handler resumes (RIP + 2, SSA.FSBASE = the recorded thread pointer), so
+ * that ERESUME loads it.
+ */
+.Lsync_exit:
+	movq	$0, TD_FS_DIRTY(%rax)
+	restore_program
+	.globl	encl_fs_sync_ret
+	.hidden	encl_fs_sync_ret
+encl_fs_sync_ret:
+	ud2
 	ret	$128
 	.size	encl_syscall_trampoline, . - encl_syscall_trampoline
+
+/*
+ * void encl_fs_sync(void): make the recorded thread pointer the live FS
+ * through the same #UD / ERESUME round trip.
+ */
+	.globl	encl_fs_sync
+	.hidden	encl_fs_sync
+	.type	encl_fs_sync, @function
+encl_fs_sync:
+	.globl	encl_fs_sync_insn
+	.hidden	encl_fs_sync_insn
+encl_fs_sync_insn:
+	ud2
+	ret
+	.size	encl_fs_sync, . - encl_fs_sync
 
 /*
  * An XSAVE image in the init state for x87 and SSE (XSTATE_BV = 0) with

@@ -107,11 +107,24 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 	exinfo = (struct sgx_misc_exinfo *)((uint64_t)(uintptr_t)gpr - sizeof(*exinfo));
 	info = gpr->exitinfo;
 	if (!(info & SGX_EXITINFO_VALID))
-		encl_crash(td, SIGSEGV, 0xff, gpr->rip, 0, 0, 0);
+		encl_crash(td, SIGSEGV, ENCL_CRASH_VECTOR_UNREPORTED, gpr->rip, 0, 0, 0);
 	vector = info & SGX_EXITINFO_VECTOR_MASK;
+
+	/*
+	 * The thread pointer is the runtime's record (tls.c): whatever FS the
+	 * AEX saved, ERESUME loads the recorded one, which also makes it
+	 * durable where WRFSBASE is not (ENCL_START_FS_VOLATILE).
+	 */
+	if (td->tp)
+		gpr->fsbase = td->tp;
 
 	switch (vector) {
 	case X86_VEC_UD:
+		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn ||
+		    gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret) {
+			gpr->rip += 2;
+			return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
+		}
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_rdrand_insn)
 			encl_fatal("this CPU has no RDRAND: the enclave has no source of randomness");
 		if (is_syscall(gpr->rip))

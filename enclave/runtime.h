@@ -50,6 +50,12 @@ void encl_exit(uint64_t reason, uint64_t value, uint64_t value2, struct encl_thr
 /* Leave for an ocall; returns when the host has EENTERed with ORET. */
 void encl_ocall_switch(struct encl_thread *td, uint64_t area);
 extern const char encl_syscall_trampoline[] __attribute__((visibility("hidden")));
+/* #UD at these resumes at RIP + 2 with SSA.FSBASE = the recorded thread pointer. */
+extern const char encl_fs_sync_insn[] __attribute__((visibility("hidden")));
+extern const char encl_fs_sync_ret[] __attribute__((visibility("hidden")));
+void encl_fs_sync(void) __attribute__((visibility("hidden")));
+/* ENCL_START_FS_VOLATILE was given: see abi.h. */
+extern uint8_t encl_fs_volatile __attribute__((visibility("hidden")));
 
 /* tls.c */
 void encl_set_fs(struct encl_thread *td, uint64_t tp);

@@ -33,6 +33,26 @@ static long unsupported(long nr)
 	return -ENOSYS;
 }
 
+/* SCONE_HEAP as the user would write it: 64M, 1G, or bytes. */
+static void warn_heap(void)
+{
+	static const char units[] = "GMK";
+	uint64_t v = encl_rt.heap_hint;
+	char size[32];
+
+	encl_fmt(size, sizeof(size), "%lu", (unsigned long)v);
+	for (int i = 0; i < 3; i++) {
+		unsigned shift = 30 - 10 * i;
+
+		if (v && !(v & ((1ULL << shift) - 1))) {
+			encl_fmt(size, sizeof(size), "%lu%c", (unsigned long)(v >> shift), units[i]);
+			break;
+		}
+	}
+	encl_log(ENCL_LOG_WARNING, "the enclave heap is exhausted (SCONE_HEAP=%s): "
+		 "mmap fails with ENOMEM and malloc returns NULL; raise SCONE_HEAP", size);
+}
+
 static long dispatch(long nr, const uint64_t *a)
 {
 	switch (nr) {
@@ -141,8 +161,7 @@ long encl_syscall(struct encl_syscall_regs *r)
 	ocall_reset();
 	ret = dispatch((long)r->rax, a);
 	if (heap_exhausted_once())
-		encl_log(ENCL_LOG_WARNING, "the enclave heap is exhausted: SCONE_HEAP=%lu bytes; "
-			 "raise SCONE_HEAP (and re-sign for SGX1)", (unsigned long)encl_rt.heap_hint);
+		warn_heap();
 	encl_syscall_current = outer;
 	return ret;
 }

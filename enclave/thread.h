@@ -30,6 +30,12 @@
 #define TD_TP			104	/* musl's thread pointer, 0 until set */
 #define TD_SELF			112	/* linear address of this page */
 #define TD_BASE			120	/* linear address of the enclave */
+#define TD_FS_DIRTY		128	/* FS was set by WRFSBASE since the last ERESUME */
+
+/* Offsets into the measured parameter page (struct encl_params). */
+#define P_MAGIC			0
+#define P_TCS_IN_BLOCK		96
+#define P_TD_IN_BLOCK		112
 
 /*
  * The top of each thread's stack is the exception handler's (CSSA = 1):
@@ -54,6 +60,7 @@ struct encl_thread {
 	uint64_t tp;
 	uint64_t self;
 	uint64_t base;
+	uint64_t fs_dirty;
 	/* C-only state below */
 	uint64_t clear_child_tid;	/* set_tid_address */
 	uint64_t robust_list;		/* set_robust_list */
@@ -75,7 +82,11 @@ _Static_assert(offsetof(struct encl_thread, encl_rsp) == TD_ENCL_RSP, "TD_ENCL_R
 _Static_assert(offsetof(struct encl_thread, tp) == TD_TP, "TD_TP");
 _Static_assert(offsetof(struct encl_thread, self) == TD_SELF, "TD_SELF");
 _Static_assert(offsetof(struct encl_thread, base) == TD_BASE, "TD_BASE");
+_Static_assert(offsetof(struct encl_thread, fs_dirty) == TD_FS_DIRTY, "TD_FS_DIRTY");
 _Static_assert(sizeof(struct encl_thread) <= 4096, "one page");
+_Static_assert(offsetof(struct encl_params, magic) == P_MAGIC, "P_MAGIC");
+_Static_assert(offsetof(struct encl_params, tcs_in_block) == P_TCS_IN_BLOCK, "P_TCS_IN_BLOCK");
+_Static_assert(offsetof(struct encl_params, td_in_block) == P_TD_IN_BLOCK, "P_TD_IN_BLOCK");
 
 #endif /* __ASSEMBLER__ */
 #endif
