@@ -2,8 +2,8 @@
 /*
  * The enclave heap: anonymous memory for brk and mmap, page by page, from
  * the range [start, start + size) the measured parameters give (clamped to
- * the SCONE_HEAP hint). Everything handed out is zero-filled. The EDMM
- * memory manager replaces the implementation behind this interface.
+ * the SCONE_HEAP hint). Everything handed out is zero-filled. heap.c
+ * implements it with the enclave memory manager (emm.h).
  *
  * All functions return the Linux system call's result: an address (as a
  * non-negative value) or 0 for success, -errno on failure.
@@ -13,13 +13,15 @@
 
 #include <stdint.h>
 
+struct encl_params;
+
 /*
- * @start/@size: the heap's linear range, page aligned. @clean: the pages
- * are known to be zero (EAUGed); otherwise (SGX1: EADDed without EEXTEND,
- * the host chose their contents) each page is zeroed when first handed out.
- * Returns 0, or -1 if the range cannot even hold the allocator's bitmaps.
+ * Set up the heap for the measured layout @p at enclave base @base, with
+ * the host's SCONE_HEAP and SCONE_MIN_HEAP hints (clamped to the measured
+ * bounds inside). Under EDMM this commits SCONE_MIN_HEAP. 0 or -errno.
  */
-int heap_init(uint64_t start, uint64_t size, int clean);
+int heap_init(const struct encl_params *p, uint64_t base, uint64_t heap_hint,
+	      uint64_t min_heap_hint);
 
 /* mmap(2) for MAP_PRIVATE|MAP_ANONYMOUS, with MAP_FIXED[_NOREPLACE] inside the heap. */
 int64_t heap_mmap(uint64_t addr, uint64_t len, int prot, int flags);
@@ -30,12 +32,6 @@ int64_t heap_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags,
 
 /* brk(2): the new break, or the current one when @brk cannot be set. */
 uint64_t heap_brk(uint64_t brk);
-
-/*
- * 1 exactly once: the first time after an allocation failed because the
- * heap is full (the caller warns that SCONE_HEAP was reached).
- */
-int heap_exhausted_once(void);
 
 /*
  * The exception handler's hook into the memory manager: a #PF at linear

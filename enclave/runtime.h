@@ -40,6 +40,8 @@ struct encl_runtime {
 	uint64_t ocall_size;
 	uint32_t log_level;
 	uint64_t heap_hint;			/* SCONE_HEAP as the host passed it */
+	uint64_t heap_size;			/* the heap in use: min(hint, measured) */
+	uint64_t min_heap;			/* SCONE_MIN_HEAP clamped to heap_size */
 };
 
 extern struct encl_runtime encl_rt;

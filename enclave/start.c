@@ -68,13 +68,18 @@ static int thread_ok(const struct encl_params *p, const struct encl_thread *td)
 static void setup_heap(const struct encl_params *p, const struct encl_start *st)
 {
 	uint64_t size = p->heap_size;
+	int err;
 
-	/* The hints are the host's: they may only shrink what was measured. */
+	/* The hints are the host's: they may only shrink what was measured (the EMM clamps). */
 	if (st->heap_hint && st->heap_hint < size)
 		size = st->heap_hint & ~(ENCL_PAGE_SIZE - 1);
 	encl_rt.heap_hint = st->heap_hint ? st->heap_hint : p->heap_size;
-	if (heap_init(encl_rt.base + p->heap_offset, size, p->mode == ENCL_PARAMS_MODE_EDMM))
-		encl_fatal("the heap (%lu bytes) is too small to start", (unsigned long)size);
+	encl_rt.heap_size = size;
+	encl_rt.min_heap = st->min_heap_hint < size ? st->min_heap_hint & ~(ENCL_PAGE_SIZE - 1) : size;
+	err = heap_init(p, encl_rt.base, st->heap_hint, st->min_heap_hint);
+	if (err)
+		encl_fatal("the heap cannot be set up (error %d): SCONE_HEAP=%lu, SCONE_MIN_HEAP=%lu",
+			   -err, (unsigned long)st->heap_hint, (unsigned long)st->min_heap_hint);
 }
 
 static void *heap_alloc(uint64_t len)

@@ -23,6 +23,20 @@
 #define F_OFD_SETLKW	38
 #endif
 
+/*
+ * Copy a struct stat the host wrote, by its size, after checking what a
+ * program would compute with: a size or block size that is negative.
+ */
+void encl_take_stat(long nr, const struct stat *hb, struct stat *out)
+{
+	struct stat st;
+
+	memcpy(&st, hb, sizeof(st));
+	if (st.st_size < 0 || st.st_blksize < 0 || st.st_blocks < 0)
+		encl_iago_fail(nr, 0, "negative size in struct stat");
+	memcpy(out, &st, sizeof(st));
+}
+
 /* A call with integer arguments only and a 0/-errno result. */
 static long zero_call(long nr, const uint64_t *a)
 {
@@ -69,6 +83,9 @@ SYSFN(lseek)
 	int64_t r = ocall3(SYS_lseek, a[0], a[1], a[2]);
 
 	IAGO(iago_check_nonneg(r), SYS_lseek, r);
+	/* SEEK_SET lands exactly where it was asked to, or fails. */
+	if (a[2] == SEEK_SET && r >= 0 && (uint64_t)r != a[1])
+		encl_iago_fail(SYS_lseek, r, "SEEK_SET landed elsewhere");
 	return r;
 }
 
@@ -212,6 +229,6 @@ SYSFN(fstat)
 
 	IAGO(iago_check_zero(r), SYS_fstat, r);
 	if (!r)
-		memcpy((void *)a[1], hb, sizeof(*hb));
+		encl_take_stat(SYS_fstat, hb, (struct stat *)a[1]);
 	return r;
 }

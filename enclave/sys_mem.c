@@ -58,10 +58,13 @@ SYSFN(mmap)
 		return -EINVAL;
 	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
 		return -ENODEV;
-	r = heap_mmap(addr, len, prot & ~PROT_EXEC, flags);
+	/* Writable while it is filled, then the protection asked for. */
+	r = heap_mmap(addr, len, PROT_READ | PROT_WRITE, (flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS);
 	if (r < 0)
 		return r;
 	e = read_file(a[4], (uint64_t)r, len, off);
+	if (!e && (prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE))
+		e = heap_mprotect((uint64_t)r, len, prot & ~PROT_EXEC);
 	if (e < 0) {
 		heap_munmap((uint64_t)r, len);
 		return e;

@@ -85,7 +85,11 @@ static long stat_call(long nr, const uint64_t *a, int pi, int bi, uint64_t size)
 	b[bi] = HP(hb);
 	r = ocall6(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
 	IAGO(iago_check_zero(r), nr, r);
-	if (!r)
+	if (r)
+		return r;
+	if (size == sizeof(struct stat))
+		encl_take_stat(nr, hb, (struct stat *)a[bi]);
+	else
 		memcpy((void *)a[bi], hb, size);
 	return r;
 }

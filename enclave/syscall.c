@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <sys/syscall.h>
 
-#include "enclave/heap.h"
 #include "enclave/ocall.h"
 #include "enclave/runtime.h"
 #include "enclave/syscall.h"
@@ -31,26 +30,6 @@ static long unsupported(long nr)
 	else
 		encl_log(ENCL_LOG_DEBUG, "unsupported system call %ld: ENOSYS", nr);
 	return -ENOSYS;
-}
-
-/* SCONE_HEAP as the user would write it: 64M, 1G, or bytes. */
-static void warn_heap(void)
-{
-	static const char units[] = "GMK";
-	uint64_t v = encl_rt.heap_hint;
-	char size[32];
-
-	encl_fmt(size, sizeof(size), "%lu", (unsigned long)v);
-	for (int i = 0; i < 3; i++) {
-		unsigned shift = 30 - 10 * i;
-
-		if (v && !(v & ((1ULL << shift) - 1))) {
-			encl_fmt(size, sizeof(size), "%lu%c", (unsigned long)(v >> shift), units[i]);
-			break;
-		}
-	}
-	encl_log(ENCL_LOG_WARNING, "the enclave heap is exhausted (SCONE_HEAP=%s): "
-		 "mmap fails with ENOMEM and malloc returns NULL; raise SCONE_HEAP", size);
 }
 
 static long dispatch(long nr, const uint64_t *a)
@@ -160,8 +139,6 @@ long encl_syscall(struct encl_syscall_regs *r)
 	encl_syscall_current = r;
 	ocall_reset();
 	ret = dispatch((long)r->rax, a);
-	if (heap_exhausted_once())
-		warn_heap();
 	encl_syscall_current = outer;
 	return ret;
 }

@@ -66,6 +66,10 @@ SYSFN(rt_sigaction); SYSFN(rt_sigprocmask); SYSFN(kill); SYSFN(tkill); SYSFN(tgk
 /* sys_mem.c: the heap */
 SYSFN(brk); SYSFN(mmap); SYSFN(munmap); SYSFN(mprotect); SYSFN(madvise); SYSFN(mremap);
 
+/* sys_fd.c: a struct stat from the host, checked and copied */
+struct stat;
+void encl_take_stat(long nr, const struct stat *hb, struct stat *out);
+
 /* sys_proc.c: the host's id of the one thread, asked once */
 int64_t encl_tid(void);
 int64_t encl_pid(void);
