@@ -3,10 +3,11 @@
  * Entering and leaving the enclave (docs/execution.md).
  *
  * EENTER lands at encl_entry with RAX = CSSA, RBX = TCS, RCX = the address
- * after the host's ENCLU, FS base = the thread-data page (TCS.OFSBASE) and
- * the host's RSP/RBP. Nothing else in the registers or flags is ours: the
- * entry decides what this entry means from the thread's own state, moves
- * to a trusted stack and loads a clean FPU state before running C.
+ * after the host's ENCLU, FS/GS bases = the thread-data page (TCS.OFSBASE,
+ * OGSBASE) and the host's RSP/RBP. Nothing else in the registers or flags
+ * is ours: the entry decides what this entry means from the thread's own
+ * state, moves to a trusted stack and loads a clean FPU state before
+ * running C.
  *
  * Every exit goes through encl_exit: it scrubs the registers and the FPU,
  * puts back the host's RSP/RBP and EEXITs to the saved return address with
