@@ -27,6 +27,7 @@ struct encl_host {
 	const char *edmm_env;		/* SCONE_EDMM_MODE as given ("disable" when unset) */
 	struct encl_caps caps;
 	int edmm;			/* the EDMM layout is in use */
+	char edmm_why[256];		/* why EDMM is on or off (SCONE_VERSION=1) */
 	enum encl_log log;
 
 	/* load.c */
@@ -45,6 +46,8 @@ struct encl_host {
 int encl_host_settings(struct encl_host *h, char *err, size_t errlen);
 /* Choose and probe the backend; prints the sim warning. */
 int encl_host_choose_backend(struct encl_host *h, char *err, size_t errlen);
+/* After the backend: EDMM on or off from SCONE_EDMM_MODE and the probe. */
+int encl_host_choose_edmm(struct encl_host *h, char *err, size_t errlen);
 const char *encl_log_name(enum encl_log l);
 __attribute__((format(printf, 3, 4)))
 void encl_host_log(const struct encl_host *h, enum encl_log level, const char *fmt, ...);

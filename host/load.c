@@ -115,6 +115,19 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 				 (unsigned long long)l.seg[i].offset, h->e.err);
 			goto out_zero;
 		}
+	/*
+	 * EDMM: the heap, from heap_offset to the end of ELRANGE, was never
+	 * added. Mapping it read-write is what lets the kernel (or the sim)
+	 * EAUG a page when the enclave's EACCEPT of it faults; the EMM commits
+	 * SCONE_MIN_HEAP that way at start-up and the rest on demand.
+	 */
+	if (h->layout == ENCL_MODE_EDMM &&
+	    h->be->map(&h->e, h->params.heap_offset, h->params.enclave_size - h->params.heap_offset,
+		       PROT_READ | PROT_WRITE)) {
+		snprintf(err, errlen, "mapping the EDMM heap at enclave offset 0x%llx failed: %s",
+			 (unsigned long long)h->params.heap_offset, h->e.err);
+		goto out_zero;
+	}
 	h->tcs = h->e.base + h->params.thread_offset + h->params.tcs_in_block;
 	ret = 0;
 out_zero:

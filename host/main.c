@@ -18,17 +18,7 @@
 /* One line on stderr, naming the executable rather than /proc/self/exe. */
 static int die(const char *msg)
 {
-	char name[PATH_MAX];
-	ssize_t n = readlink(SELF, name, sizeof(name) - 1);
-	size_t self_len = strlen(SELF);
-
-	if (n > 0 && !strncmp(msg, SELF, self_len)) {
-		name[n] = 0;
-		fprintf(stderr, "encl: %s%s\n", name, msg + self_len);
-	} else {
-		fprintf(stderr, "encl: %s\n", msg);
-	}
-	return ENCL_EXIT_NOSTART;
+	return encl_host_nostart(msg);
 }
 
 static int flag_set(const char *var)

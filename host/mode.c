@@ -62,18 +62,10 @@ int encl_host_settings(struct encl_host *h, char *err, size_t errlen)
 	}
 	h->log = (enum encl_log)i;
 
-	/*
-	 * The EDMM layout is not loaded yet: `auto` means "EDMM when both
-	 * CPU and kernel have it", and without the runtime's support it
-	 * cannot have it, so it is disable; `enable` must not be ignored.
-	 */
+	/* Whether EDMM can be had is known only once the backend is probed. */
 	h->edmm_env = env_or("SCONE_EDMM_MODE", "disable");
-	if (!strcasecmp(h->edmm_env, "enable")) {
-		snprintf(err, errlen, "SCONE_EDMM_MODE=enable: EDMM is not implemented yet in this "
-			 "runtime; use SCONE_EDMM_MODE=disable or auto");
-		return -1;
-	}
-	if (strcasecmp(h->edmm_env, "disable") && strcasecmp(h->edmm_env, "auto")) {
+	if (strcasecmp(h->edmm_env, "enable") && strcasecmp(h->edmm_env, "disable") &&
+	    strcasecmp(h->edmm_env, "auto")) {
 		snprintf(err, errlen, "SCONE_EDMM_MODE=%s is not valid: use enable, disable or auto",
 			 h->edmm_env);
 		return -1;
@@ -114,5 +106,41 @@ int encl_host_choose_backend(struct encl_host *h, char *err, size_t errlen)
 		encl_host_log(h, ENCL_LOG_WARNING,
 			      "SGX hardware not usable (%s); running in simulation mode, nothing is protected",
 			      hw.why_not);
+	return 0;
+}
+
+/*
+ * SCONE_EDMM_MODE against what the backend's probe found: EDMM needs the
+ * CPU (SGX2: EAUG, EMODPR, EMODT, EACCEPT) and the OS (the driver's SGX2
+ * ioctls and EAUG on fault). `enable` without either is refused naming the
+ * missing one; `auto` takes EDMM exactly when both are there. h->edmm_why
+ * keeps the reason for SCONE_VERSION=1.
+ */
+int encl_host_choose_edmm(struct encl_host *h, char *err, size_t errlen)
+{
+	const struct encl_caps *c = &h->caps;
+	const char *missing = !c->sgx2 ? "the CPU has no EDMM (SGX2)" :
+			      !c->os_edmm ? "the OS has no EDMM support" : NULL;
+
+	h->edmm = 0;
+	h->layout = ENCL_MODE_SGX1;
+	if (!strcasecmp(h->edmm_env, "disable")) {
+		snprintf(h->edmm_why, sizeof(h->edmm_why), "SCONE_EDMM_MODE=%s", h->edmm_env);
+		return 0;
+	}
+	if (missing) {
+		if (!strcasecmp(h->edmm_env, "enable")) {
+			snprintf(err, errlen, "SCONE_EDMM_MODE=enable, but %s: %s; use SCONE_EDMM_MODE=auto or disable",
+				 missing, c->why_not[0] ? c->why_not : "the probe says so");
+			return -1;
+		}
+		snprintf(h->edmm_why, sizeof(h->edmm_why), "SCONE_EDMM_MODE=%s and %s: %s",
+			 h->edmm_env, missing, c->why_not);
+		return 0;
+	}
+	h->edmm = 1;
+	h->layout = ENCL_MODE_EDMM;
+	snprintf(h->edmm_why, sizeof(h->edmm_why), "SCONE_EDMM_MODE=%s and the CPU and the OS support it",
+		 h->edmm_env);
 	return 0;
 }

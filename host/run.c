@@ -23,16 +23,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #include "host/host.h"
 #include "host/run.h"
 #include "sgx/sigstruct.h"
 
+#define SELF	"/proc/self/exe"
+
+int encl_host_nostart(const char *msg)
+{
+	char name[PATH_MAX];
+	ssize_t n = readlink(SELF, name, sizeof(name) - 1);
+	const char *p;
+
+	if (n <= 0)
+		snprintf(name, sizeof(name), "%s", SELF);
+	else
+		name[n] = 0;
+	fputs("encl: ", stderr);
+	while ((p = strstr(msg, SELF))) {
+		fprintf(stderr, "%.*s%s", (int)(p - msg), msg, name);
+		msg = p + strlen(SELF);
+	}
+	fprintf(stderr, "%s\n", msg);
+	return ENCL_EXIT_NOSTART;
+}
+
 static int nostart(const char *msg)
 {
-	fprintf(stderr, "encl: %s\n", msg);
-	return ENCL_EXIT_NOSTART;
+	return encl_host_nostart(msg);
 }
 
 static int flag_set(const char *var)
@@ -57,7 +79,7 @@ static void print_version(const struct encl_host *h, const struct encl_binary *b
 	fprintf(stderr, "SCONE_TCS=%u\n", c->tcs);
 	fprintf(stderr, "SCONE_LOG=%s\n", encl_log_name(h->log));
 	fprintf(stderr, "mode: %s\n", h->be == &encl_backend_sgx ? "hw" : "sim");
-	fprintf(stderr, "EDMM: %s\n", h->edmm ? "on" : "off");
+	fprintf(stderr, "EDMM: %s (%s)\n", h->edmm ? "on" : "off", h->edmm_why);
 	sgx_hex(ss->enclavehash, SGX_HASH_SIZE, hex);
 	fprintf(stderr, "MRENCLAVE: %s (%s layout)\n", hex, encl_mode_name(h->layout));
 }
@@ -197,7 +219,8 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 
 	memset(&h, 0, sizeof(h));
 	if (encl_host_settings(&h, err, sizeof(err)) ||
-	    encl_host_choose_backend(&h, err, sizeof(err)))
+	    encl_host_choose_backend(&h, err, sizeof(err)) ||
+	    encl_host_choose_edmm(&h, err, sizeof(err)))
 		return nostart(err);
 	if (encl_host_load(&h, b, c, err, sizeof(err))) {
 		encl_host_unload(&h);

@@ -15,6 +15,12 @@
 
 #define ENCL_EXIT_NOSTART	125
 
+/*
+ * The one line for exit 125: "encl: @msg", with /proc/self/exe (how the
+ * executable opens itself) replaced by its real name. Returns 125.
+ */
+int encl_host_nostart(const char *msg);
+
 int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		  int argc, char **argv, char **envp);
 

@@ -252,9 +252,15 @@ int encl_binary_check_signed(const struct encl_binary *b, const struct encl_conf
 	if (encl_params_compute(b->elf.entry, b->elf.image_size, &s, mode, &p, err, errlen))
 		return -1;
 	if (c->heap > p.heap_size) {
-		snprintf(err, errlen, "SCONE_HEAP=%s does not fit the signed enclave size %s (at most %s of heap); re-sign with a larger --enclave-size",
+		/* The smallest ELRANGE (a power of two) that holds everything below the heap too. */
+		uint64_t want = s.enclave_size;
+
+		while (want < ENCL_MAX_ENCLAVE_SIZE && want - p.heap_offset < c->heap)
+			want <<= 1;
+		snprintf(err, errlen, "SCONE_HEAP=%s does not fit the signed enclave size %s (at most %s of heap); re-sign with a larger ELRANGE: encl sign --enclave-size %s %s",
 			 encl_size_format(c->heap, x), encl_size_format(s.enclave_size, y),
-			 encl_size_format(p.heap_size, (char[32]){ 0 }));
+			 encl_size_format(p.heap_size, (char[32]){ 0 }),
+			 encl_size_format(want, (char[32]){ 0 }), b->path);
 		return -1;
 	}
 	return 0;
