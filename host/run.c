@@ -244,6 +244,14 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		.ocall_area = (uint64_t)(uintptr_t)h.area,
 		.ocall_area_size = h.area_size,
 		.log_level = h.log,
+		/*
+		 * The sim runs enclave code as an ordinary thread of this
+		 * process: where the CPU executes WRFSBASE but the kernel does
+		 * not manage FS (no FSGSBASE support), a context switch puts
+		 * back the kernel's FS. The runtime then makes every change of
+		 * its thread pointer durable through ERESUME (enclave/abi.h).
+		 */
+		.flags = h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0,
 	};
 	fflush(NULL);
 	ret = run_loop(&h, &start);
