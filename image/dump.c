@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "image/dump.h"
+#include "image/file.h"
 #include "sgx/measure.h"
 
 #define SEG_SYNTAX "seg OFFSET NPAGES FLAGS MEASURE data|zero"
@@ -278,22 +279,14 @@ static uint8_t *read_image(const char *path, const char *layout_path, uint64_t w
 			 path, (unsigned long long)want);
 		goto fail;
 	}
-	while (got < want) {
-		n = read(fd, buf + got, want - got > (1 << 30) ? (1 << 30) : want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			goto wrong_length;
-		got += n;
+	n = encl_read_full(fd, buf, want);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+		goto fail;
 	}
-	do
-		n = read(fd, &extra, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 0)
+	got = n;
+	/* Short, or longer than the layout says (a pipe that goes on). */
+	if (got < want || encl_read_full(fd, &extra, 1) != 0)
 		goto wrong_length;
 	close(fd);
 	return buf;
@@ -406,73 +399,32 @@ static int write_layout(FILE *f, const struct encl_layout *l)
 	return ferror(f) ? -1 : 0;
 }
 
-static int write_all(int fd, const uint8_t *p, uint64_t len)
+static int write_image(int fd, const void *arg)
 {
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len > (1 << 30) ? (1 << 30) : len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int write_image(int fd, const struct encl_layout *l)
-{
+	const struct encl_layout *l = arg;
 	size_t i;
 
 	for (i = 0; i < l->nseg; i++)
 		if (l->seg[i].data &&
-		    write_all(fd, l->seg[i].data, l->seg[i].npages * SGX_PAGE_SIZE))
+		    encl_write_full(fd, l->seg[i].data, l->seg[i].npages * SGX_PAGE_SIZE))
 			return -1;
 	return 0;
 }
 
-/* Write one file of the dump via a temporary next to it, then rename. */
-static int write_atomic(const char *dir, const char *name, const struct encl_layout *l,
-			int (*fill)(int fd, const struct encl_layout *l), char *err, size_t errlen)
+/* Write DIR/NAME atomically, its contents from @fill. */
+static int write_dump_file(const char *dir, const char *name, const struct encl_layout *l,
+			   int (*fill)(int fd, const void *l), char *err, size_t errlen)
 {
-	char path[4096], tmp[4096];
-	int fd, saved, ok;
+	char path[4096];
 
-	if (dir_file(path, sizeof(path), dir, name) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp)) {
+	if (dir_file(path, sizeof(path), dir, name)) {
 		snprintf(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a file in it: %s", dir, strerror(errno));
-		return -1;
-	}
-	errno = EIO;	/* for a failure that does not set errno */
-	ok = !fchmod(fd, 0644) && !fill(fd, l) && !fsync(fd);
-	saved = errno;
-	/* close() reports delayed write errors, and releases the fd even then. */
-	if (close(fd) && ok) {
-		ok = 0;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(saved));
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		saved = errno;
-		unlink(tmp);
-		snprintf(err, errlen, "%s: cannot rename %s to it: %s", path, tmp, strerror(saved));
-		return -1;
-	}
-	return 0;
+	return encl_write_atomic(path, 0644, fill, l, err, errlen);
 }
 
-static int fill_layout(int fd, const struct encl_layout *l)
+static int fill_layout(int fd, const void *l)
 {
 	FILE *f = fdopen(dup(fd), "w");
 	int ret;
@@ -492,7 +444,7 @@ int encl_dump_write(const struct encl_layout *l, const char *dir, char *err, siz
 		return -1;
 	}
 	/* The image first: a layout never names pages its image lacks. */
-	if (write_atomic(dir, "image", l, write_image, err, errlen))
+	if (write_dump_file(dir, "image", l, write_image, err, errlen))
 		return -1;
-	return write_atomic(dir, "layout", l, fill_layout, err, errlen);
+	return write_dump_file(dir, "layout", l, fill_layout, err, errlen);
 }

@@ -92,6 +92,10 @@ for v in a b c; do
 done
 encl sigstruct sign --key "$VECTORS/test-key.pem" --mrenclave "$(cat "$VECTORS/c.mrenclave")" "$TMP/c2.sigstruct"
 check sign_mrenclave cmp "$TMP/c2.sigstruct" "$VECTORS/c.sigstruct"
+expect_exit sign_out_missing_dir 2 "no-such-dir/o.sigstruct: cannot create a temporary file" \
+	encl sigstruct sign --key "$VECTORS/test-key.pem" --mrenclave "$(cat "$VECTORS/c.mrenclave")" \
+	"$TMP/no-such-dir/o.sigstruct"
+check sign_leaves_no_temp_files sh -c '! ls -A "$1" | grep -q "^\."' _ "$TMP"
 
 # keygen, then a round trip with the new key.
 out=$(encl keygen "$TMP/new.pem")

@@ -179,6 +179,9 @@ expect_exit sign_bad_size 2 "--heap.*abc" encl sign --heap abc -o x test-c
 expect_exit sign_enclave_size_not_pow2 2 "power of two" encl sign --enclave-size 100G -o x test-c
 expect_exit sign_missing_key 2 "nonexistent" encl sign --key "$TMP/nonexistent.pem" -o x test-c
 check sign_failure_leaves_no_file test ! -e x
+expect_exit sign_out_missing_dir 2 "no-such-dir/x: cannot create a temporary file" \
+	encl sign -o no-such-dir/x test-c
+check sign_leaves_no_temp_files sh -c '! ls -A | grep -q "^\.[a-z-]*\.[A-Za-z0-9]\{6\}$"'
 
 # ---- more than one file, -I, -D, -l, -c then link ----------------------------
 

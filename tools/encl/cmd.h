@@ -39,10 +39,6 @@ int encl_usage(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 /* Read a SIGSTRUCT file, which must be exactly 1808 bytes. */
 int encl_read_sigstruct(const char *path, struct sgx_sigstruct *ss, char *err, size_t errlen);
 
-/* Write @len bytes to @path through a temporary file and rename. */
-int encl_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-		      char *err, size_t errlen);
-
 /* A decimal or 0x-hex number no larger than @max, for option values. */
 int encl_parse_uint(const char *s, uint64_t max, uint64_t *v);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "image/dump.h"
+#include "image/file.h"
 #include "sgx/sigstruct.h"
 #include "tools/encl/cmd.h"
 
@@ -278,7 +279,7 @@ static int sigstruct_sign(int argc, char **argv)
 		encl_error("sigstruct", "%s: %s", keypath, err);
 		return ENCL_EXIT_USAGE;
 	}
-	if (encl_write_atomic(out, &ss, sizeof(ss), 0644, err, sizeof(err))) {
+	if (encl_write_atomic_buf(out, 0644, &ss, sizeof(ss), err, sizeof(err))) {
 		encl_error("sigstruct", "%s", err);
 		return ENCL_EXIT_USAGE;
 	}
