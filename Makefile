@@ -12,6 +12,7 @@
 #   tools/encl/                  -> build/bin/encl
 #   tests/unit/NAME.c            -> build/tests/NAME and build/asan/tests/NAME
 #   tests/double/*.c             -> linked into every unit test (test doubles)
+#   tests/*.h                    -> helpers the unit tests include (harness.h, testutil.h)
 
 CC       ?= gcc
 MUSL_CC  ?= musl-gcc
@@ -33,6 +34,7 @@ HOST_ASM     := $(wildcard host/*.S host/*/*.S)
 TOOL_SRCS    := $(wildcard tools/encl/*.c)
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 DOUBLE_SRCS  := $(wildcard tests/double/*.c)
+TEST_HDRS    := $(wildcard tests/*.h tests/double/*.h)
 ENCLAVE_SRCS := $(wildcard enclave/*.c)
 ENCLAVE_ASM  := $(wildcard enclave/*.S)
 
@@ -117,11 +119,11 @@ $(B)/bin/encl-cc: tools/encl-cc
 	cp $< $@
 	chmod +x $@
 
-$(B)/tests/%: tests/unit/%.c $(LIBS) tests/harness.h $(DOUBLE_SRCS)
+$(B)/tests/%: tests/unit/%.c $(LIBS) $(TEST_HDRS) $(DOUBLE_SRCS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(DOUBLE_SRCS) $(LIBS) $(LDLIBS)
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) tests/harness.h $(DOUBLE_SRCS)
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(TEST_HDRS) $(DOUBLE_SRCS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(DOUBLE_SRCS) $(ASAN_LIBS) $(LDLIBS)
 

@@ -9,30 +9,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tests/harness.h"
+#include "tests/testutil.h"
 #include "image/dump.h"
 #include "sgx/sigstruct.h"
 
 static char tmpdir[] = "/tmp/encl-test-dump-XXXXXX";
 
-static void vpath(char *buf, size_t len, const char *name, const char *ext)
-{
-	snprintf(buf, len, "%s/%s.%s", harness_vectors(), name, ext);
-}
-
 static void expected_hash(const char *name, char hex[65])
 {
-	char path[4096];
-	FILE *f;
-
-	hex[0] = '\0';
-	vpath(path, sizeof(path), name, "mrenclave");
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	CHECK(fscanf(f, "%64s", hex) == 1);
-	fclose(f);
+	CHECK_EQ_INT(testutil_vector_mrenclave(name, hex), 0);
 }
 
 static void measure_hex(const struct encl_layout *l, char hex[65])
@@ -53,8 +38,8 @@ static void check_vector(const char *name)
 	char lpath[4096], ipath[4096], err[512] = "", got[65], want[65];
 	struct encl_layout l;
 
-	vpath(lpath, sizeof(lpath), name, "layout");
-	vpath(ipath, sizeof(ipath), name, "img");
+	testutil_vector_path(lpath, sizeof(lpath), name, "layout");
+	testutil_vector_path(ipath, sizeof(ipath), name, "img");
 	CHECK_EQ_INT(encl_layout_read(lpath, ipath, &l, err, sizeof(err)), 0);
 	if (err[0]) {
 		fprintf(stderr, "  %s\n", err);
@@ -102,8 +87,8 @@ static void test_write_round_trip(void)
 	char a[4096], b[4096];
 	struct encl_layout l, back;
 
-	vpath(lpath, sizeof(lpath), "b", "layout");
-	vpath(ipath, sizeof(ipath), "b", "img");
+	testutil_vector_path(lpath, sizeof(lpath), "b", "layout");
+	testutil_vector_path(ipath, sizeof(ipath), "b", "img");
 	CHECK_EQ_INT(encl_layout_read(lpath, ipath, &l, err, sizeof(err)), 0);
 	snprintf(dir, sizeof(dir), "%s/dump-b", tmpdir);
 	CHECK_EQ_INT(encl_dump_write(&l, dir, err, sizeof(err)), 0);
@@ -262,7 +247,7 @@ static void expect_image_error(const char *name, long delta, const char *msg)
 	static uint8_t img[12288 + 8];
 	struct encl_layout l;
 
-	vpath(lpath, sizeof(lpath), name, "layout");
+	testutil_vector_path(lpath, sizeof(lpath), name, "layout");
 	snprintf(ipath, sizeof(ipath), "%s/wrong.img", tmpdir);
 	write_file(ipath, img, 12288 + delta);
 	CHECK_EQ_INT(encl_layout_read(lpath, ipath, &l, err, sizeof(err)), -1);
@@ -287,7 +272,7 @@ static void test_missing_files(void)
 	char lpath[4096], err[512] = "";
 	struct encl_layout l;
 
-	vpath(lpath, sizeof(lpath), "a", "layout");
+	testutil_vector_path(lpath, sizeof(lpath), "a", "layout");
 	CHECK_EQ_INT(encl_layout_read(lpath, "/nonexistent/x.img", &l, err, sizeof(err)), -1);
 	CHECK_STR_CONTAINS(err, "/nonexistent/x.img: cannot read: No such file");
 	CHECK_EQ_INT(encl_layout_read("/nonexistent/x.layout", lpath, &l, err, sizeof(err)), -1);
@@ -310,15 +295,6 @@ static void test_measure_errors(void)
 	l.size = 0x30000;
 	CHECK_EQ_INT(encl_layout_measure(&l, h, err, sizeof(err)), -1);
 	CHECK_STR_CONTAINS(err, "not a power of two");
-}
-
-static void cleanup(void)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "  could not remove %s\n", tmpdir);
 }
 
 int main(void)
@@ -344,6 +320,6 @@ int main(void)
 	RUN(test_trailing_bytes);
 	RUN(test_missing_files);
 	RUN(test_measure_errors);
-	cleanup();
+	testutil_rmtree(tmpdir);
 	HARNESS_EXIT();
 }

@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tests/harness.h"
+#include "tests/testutil.h"
 #include "sgx/measure.h"
+#include "sgx/sigstruct.h"
 
 #define REG_RW	(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W)
 #define REG_RX	(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_X)
@@ -31,24 +32,6 @@ static void pages_init(void)
 	memset(cc_page, 0xcc, sizeof(cc_page));
 }
 
-/* The expected hash of vector @name, from X.mrenclave. */
-static int expected(const char *name, char hex[65])
-{
-	char path[4096];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s.mrenclave", harness_vectors(), name);
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "  cannot open %s\n", path);
-		return -1;
-	}
-	ok = fscanf(f, "%64s", hex) == 1;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
 /* Vector a's three measured pages into @m, after ECREATE with @size. */
 static struct sgx_measure *three_pages(uint64_t size)
 {
@@ -62,22 +45,14 @@ static struct sgx_measure *three_pages(uint64_t size)
 	return m;
 }
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-}
-
 static void check_hash(struct sgx_measure *m, const char *vector)
 {
 	uint8_t h[SGX_HASH_SIZE];
 	char got[65], want[65];
 
 	CHECK_EQ_INT(sgx_measure_finalize(m, h), 0);
-	hex(h, sizeof(h), got);
-	CHECK_EQ_INT(expected(vector, want), 0);
+	sgx_hex(h, sizeof(h), got);
+	CHECK_EQ_INT(testutil_vector_mrenclave(vector, want), 0);
 	if (strcmp(got, want)) {
 		fprintf(stderr, "  vector %s: got %s\n  expected %s\n", vector, got, want);
 		harness_failed = 1;

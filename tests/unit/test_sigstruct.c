@@ -13,17 +13,12 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "tests/harness.h"
+#include "tests/testutil.h"
 #include "sgx/sigstruct.h"
 
 #define TEST_KEY_MRSIGNER "20f3d60eff4f6a4656e3cdc33ed30aa36eccf2f0a2dda026399b6ccd626c3548"
 
 static char tmpdir[] = "/tmp/encl-test-sigstruct-XXXXXX";
-
-static void vector_path(char *buf, size_t len, const char *file)
-{
-	snprintf(buf, len, "%s/%s", harness_vectors(), file);
-}
 
 static int read_file(const char *path, void *buf, size_t len)
 {
@@ -41,10 +36,9 @@ static int read_file(const char *path, void *buf, size_t len)
 
 static int read_vector_sigstruct(const char *name, struct sgx_sigstruct *ss)
 {
-	char path[4096], file[32];
+	char path[4096];
 
-	snprintf(file, sizeof(file), "%s.sigstruct", name);
-	vector_path(path, sizeof(path), file);
+	testutil_vector_path(path, sizeof(path), name, "sigstruct");
 	return read_file(path, ss, sizeof(*ss));
 }
 
@@ -53,7 +47,7 @@ static EVP_PKEY *test_key(void)
 	char path[4096], err[512];
 	EVP_PKEY *key;
 
-	vector_path(path, sizeof(path), "test-key.pem");
+	testutil_vector_path(path, sizeof(path), "test-key", "pem");
 	key = sgx_key_load(path, err, sizeof(err));
 	if (!key)
 		fprintf(stderr, "  %s\n", err);
@@ -63,21 +57,14 @@ static EVP_PKEY *test_key(void)
 /* The vectors' fields: MODE64BIT, XFRM 3, the hash, everything else zero. */
 static int vector_fields(const char *name, struct sgx_sigstruct_fields *f)
 {
-	char path[4096], file[32], hex[80] = "";
-	FILE *fp;
-	int ok;
+	char hex[65];
 
 	memset(f, 0, sizeof(*f));
 	f->attributes.flags = SGX_ATTR_MODE64BIT;
 	f->attributes.xfrm = SGX_XFRM_LEGACY;
-	snprintf(file, sizeof(file), "%s.mrenclave", name);
-	vector_path(path, sizeof(path), file);
-	fp = fopen(path, "r");
-	if (!fp)
+	if (testutil_vector_mrenclave(name, hex))
 		return -1;
-	ok = fscanf(fp, "%79s", hex) == 1;
-	fclose(fp);
-	return ok ? sgx_unhex(hex, f->enclavehash, sizeof(f->enclavehash)) : -1;
+	return sgx_unhex(hex, f->enclavehash, sizeof(f->enclavehash));
 }
 
 static void sign_vector(const char *name)
@@ -342,15 +329,6 @@ static void test_hex(void)
 	CHECK_EQ_INT(sgx_unhex("00abfg", b, 3), -1);
 }
 
-static void cleanup(void)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "  could not remove %s\n", tmpdir);
-}
-
 int main(void)
 {
 	/* gcc's -Wformat-overflow sees harness.h print a reason that is never set. */
@@ -372,6 +350,6 @@ int main(void)
 	RUN(test_sign_refuses_bad_key);
 	RUN(test_keygen_round_trip);
 	RUN(test_hex);
-	cleanup();
+	testutil_rmtree(tmpdir);
 	HARNESS_EXIT();
 }
