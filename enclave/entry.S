@@ -22,6 +22,7 @@
 #define ENCL_EXIT_FATAL		5
 #define ENCL_FATAL_ENTRY	1
 #define ENCL_FATAL_PARAMS	2
+#define ENCL_FATAL_TCS		5
 #define ENCL_PARAMS_MAGIC	0x314d5250434e45	/* params.h */
 
 #define SGX_EEXIT		4
@@ -85,6 +86,29 @@ encl_entry:
 	movabs	$ENCL_PARAMS_MAGIC, %rax
 	cmp	%rax, P_MAGIC(%r10)
 	jne	.Lrefuse_early
+	/*
+	 * Only the measured TCSs run: RBX - base must be thread_offset +
+	 * index * thread_stride + tcs_in_block with index < tcs_count. The
+	 * enclave can make TCS pages at run time (EAUG, EMODT, EACCEPT), and
+	 * the page where such a TCS's thread data would be is ordinary
+	 * memory, maybe not even committed: refuse before reading it.
+	 */
+	mov	%rbx, %rax
+	sub	%r9, %rax
+	sub	P_THREAD_OFFSET(%r10), %rax
+	jb	.Lrefuse_tcs
+	sub	P_TCS_IN_BLOCK(%r10), %rax
+	jb	.Lrefuse_tcs
+	mov	P_THREAD_STRIDE(%r10), %r11
+	test	%r11, %r11
+	jz	.Lrefuse_tcs
+	xor	%edx, %edx
+	div	%r11				/* rax = index, rdx = offset in the block */
+	test	%rdx, %rdx
+	jnz	.Lrefuse_tcs
+	mov	P_TCS_COUNT(%r10), %edx
+	cmp	%rdx, %rax
+	jae	.Lrefuse_tcs
 	mov	P_TD_IN_BLOCK(%r10), %r12
 	sub	P_TCS_IN_BLOCK(%r10), %r12
 	add	%rbx, %r12			/* r12 = thread data, kept across the C calls */
@@ -214,17 +238,22 @@ encl_entry:
 
 /*
  * Not even the thread data could be found (a layout that does not match
- * this image): nothing has been changed yet, RSP/RBP are still the host's.
+ * this image, or a TCS that is not a measured thread's): nothing has been
+ * changed yet, RSP/RBP are still the host's.
  */
+.Lrefuse_tcs:
+	mov	$ENCL_FATAL_TCS, %edx
+	jmp	1f
 .Lrefuse_early:
-	mov	%rcx, %rbx
+	mov	$ENCL_FATAL_PARAMS, %edx
+1:	mov	%rcx, %rbx
 	mov	$ENCL_EXIT_FATAL, %edi
 	xor	%esi, %esi
-	mov	$ENCL_FATAL_PARAMS, %edx
 	xor	%ecx, %ecx
 	xor	%r8d, %r8d
 	xor	%r9d, %r9d
 	xor	%r10d, %r10d
+	xor	%r11d, %r11d
 	xor	%r12d, %r12d
 	mov	$SGX_EEXIT, %eax
 	ENCLU

@@ -31,6 +31,7 @@
 #define ENCL_FATAL_PARAMS	2	/* the measured parameter page is not where it must be */
 #define ENCL_FATAL_START	3	/* struct encl_start or its ocall area is unusable */
 #define ENCL_FATAL_STARTED	4	/* START on a second thread, or a second START */
+#define ENCL_FATAL_TCS		5	/* EENTER on a TCS that is not a measured thread's */
 
 struct encl_runtime {
 	uint64_t base;				/* enclave base (linear) */

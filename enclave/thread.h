@@ -34,6 +34,9 @@
 
 /* Offsets into the measured parameter page (struct encl_params). */
 #define P_MAGIC			0
+#define P_TCS_COUNT		64
+#define P_THREAD_OFFSET		80
+#define P_THREAD_STRIDE		88
 #define P_TCS_IN_BLOCK		96
 #define P_TD_IN_BLOCK		112
 
@@ -85,6 +88,9 @@ _Static_assert(offsetof(struct encl_thread, base) == TD_BASE, "TD_BASE");
 _Static_assert(offsetof(struct encl_thread, fs_dirty) == TD_FS_DIRTY, "TD_FS_DIRTY");
 _Static_assert(sizeof(struct encl_thread) <= 4096, "one page");
 _Static_assert(offsetof(struct encl_params, magic) == P_MAGIC, "P_MAGIC");
+_Static_assert(offsetof(struct encl_params, tcs_count) == P_TCS_COUNT, "P_TCS_COUNT");
+_Static_assert(offsetof(struct encl_params, thread_offset) == P_THREAD_OFFSET, "P_THREAD_OFFSET");
+_Static_assert(offsetof(struct encl_params, thread_stride) == P_THREAD_STRIDE, "P_THREAD_STRIDE");
 _Static_assert(offsetof(struct encl_params, tcs_in_block) == P_TCS_IN_BLOCK, "P_TCS_IN_BLOCK");
 _Static_assert(offsetof(struct encl_params, td_in_block) == P_TD_IN_BLOCK, "P_TD_IN_BLOCK");
 

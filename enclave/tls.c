@@ -16,7 +16,8 @@
 /* entry.S hard-codes these. */
 _Static_assert(ENCL_OP_START == 1 && ENCL_OP_ORET == 2, "entry.S operations");
 _Static_assert(ENCL_EXIT_OCALL == 1 && ENCL_EXIT_FATAL == 5, "entry.S exit reasons");
-_Static_assert(ENCL_FATAL_ENTRY == 1 && ENCL_FATAL_PARAMS == 2, "entry.S fatal codes");
+_Static_assert(ENCL_FATAL_ENTRY == 1 && ENCL_FATAL_PARAMS == 2 && ENCL_FATAL_TCS == 5,
+	       "entry.S fatal codes");
 _Static_assert(ENCL_PARAMS_MAGIC == 0x314d5250434e45ULL, "entry.S parameter magic");
 
 uint8_t encl_fs_volatile;
