@@ -54,6 +54,30 @@ struct encl_start {
 #define ENCL_OCALL_REMOVE	(-3)	/* offset, length */
 #define ENCL_OCALL_PROTECT	(-4)	/* offset, length, PROT_*: the host's PTEs */
 #define ENCL_OCALL_LOG		(-5)	/* level, pointer to message in the area */
+#define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
+
+/*
+ * ENCL_OCALL_ENTER_TCS: the host EENTERs the TCS at the given offset once,
+ * from the ocall, with RDI = RSI = RDX = 0, and reports how the CPU let the
+ * thread out. It never ERESUMEs and never serves that thread's ocalls. A
+ * diagnostic for the EPCM scenarios (enclave/testing.h): it shows that a
+ * TCS made at run time (EAUG, EMODT(TCS), EACCEPT) is one the CPU enters.
+ * The trusted runtime itself refuses every TCS that is not one of its
+ * measured threads (ENCL_FATAL_TCS), so the thread ends in EEXIT with
+ * ENCL_EXIT_FATAL. ret is 0 with the report filled, or -errno: -EINVAL for
+ * an offset outside ELRANGE, -EBUSY for the TCS that made the request.
+ */
+#define ENCL_ENTER_EEXIT	1	/* the thread left with EEXIT: rdi, rsi, rdx */
+#define ENCL_ENTER_AEX		2	/* an exception inside: vector, error_code, addr */
+#define ENCL_ENTER_FAULT	3	/* EENTER itself faulted (#GP, #PF): vector, addr */
+
+struct encl_enter_report {
+	uint32_t how;			/* ENCL_ENTER_* */
+	uint16_t vector;
+	uint16_t error_code;
+	uint64_t addr;			/* linear */
+	uint64_t rdi, rsi, rdx;
+};
 
 /* At the start of the ocall area. */
 struct encl_ocall {

@@ -28,6 +28,23 @@ int emm_sgx_eaccept(uint64_t addr, uint64_t secinfo_flags)
 	return (int)rax;
 }
 
+/*
+ * ENCLU[EACCEPTCOPY] (leaf 7): RBX = SECINFO, RCX = the PENDING page, RDX =
+ * the source page. EAX is 0 or the SGX error code. The EMM does not use it;
+ * the test interface (enclave/testing.h) does.
+ */
+int emm_sgx_eacceptcopy(uint64_t addr, uint64_t secinfo_flags, uint64_t src)
+{
+	struct sgx_secinfo si = { .flags = secinfo_flags };
+	uint64_t rax = SGX_EACCEPTCOPY;
+
+	__asm__ volatile("enclu"
+			 : "+a"(rax)
+			 : "b"(&si), "c"(addr), "d"(src)
+			 : "memory", "cc");
+	return (int)rax;
+}
+
 /* ENCLU[EMODPE] (leaf 6): RBX = SECINFO, RCX = the page. Faults, never fails. */
 int emm_sgx_emodpe(uint64_t addr, uint64_t perms)
 {

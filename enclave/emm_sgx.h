@@ -28,6 +28,7 @@ int emm_sgx_init(const struct encl_params *p, uint64_t base,
 /* The ENCLU leaves and the zeroing behind encl_emm's ops. */
 int emm_sgx_eaccept(uint64_t addr, uint64_t secinfo_flags);
 int emm_sgx_emodpe(uint64_t addr, uint64_t perms);
+int emm_sgx_eacceptcopy(uint64_t addr, uint64_t secinfo_flags, uint64_t src);
 void emm_sgx_zero(void *p, size_t n);
 
 #endif

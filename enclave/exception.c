@@ -16,6 +16,7 @@
 
 #include "enclave/heap.h"
 #include "enclave/runtime.h"
+#include "enclave/testing.h"
 #include "sgx/arch.h"
 
 #define RED_ZONE		128
@@ -94,6 +95,25 @@ static struct encl_exit_req redirect_syscall(struct encl_thread *td, struct sgx_
 	return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
 }
 
+int (*encl_exception_hook)(const struct encl_fault *f, uint64_t *resume_rip);
+
+/*
+ * The test interface's fault hook (testing.h), last before a crash report:
+ * with none installed this is always 0. The hook may fix the cause (retry
+ * at the same RIP) or send a probe to its fixup; testing.c checks which.
+ */
+static int hooked(struct sgx_ssa_gpr *gpr, uint32_t vector, uint64_t addr, uint32_t errcd)
+{
+	struct encl_fault f = { .vector = vector, .error_code = errcd, .addr = addr,
+				.rip = gpr->rip };
+	uint64_t rip = gpr->rip;
+
+	if (!encl_exception_hook || !encl_exception_hook(&f, &rip))
+		return 0;
+	gpr->rip = rip;
+	return 1;
+}
+
 struct encl_exit_req encl_exception(struct encl_thread *td)
 {
 	struct sgx_ssa_gpr *gpr;
@@ -131,13 +151,18 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 			return redirect_syscall(td, gpr);
 		break;
 	case X86_VEC_PF:
-		if (emm_handle_fault(exinfo->maddr, exinfo->errcd))
+		if (emm_handle_fault(exinfo->maddr, exinfo->errcd) ||
+		    hooked(gpr, vector, exinfo->maddr, exinfo->errcd))
 			return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
 		encl_crash(td, SIGSEGV, vector, gpr->rip, exinfo->maddr, exinfo->errcd, 1);
 	case X86_VEC_GP:
+		if (hooked(gpr, vector, 0, exinfo->errcd))
+			return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
 		encl_crash(td, SIGSEGV, vector, gpr->rip, 0, exinfo->errcd, 0);
 	default:
 		break;
 	}
+	if (hooked(gpr, vector, 0, 0))
+		return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
 	encl_crash(td, vector_signal(vector), vector, gpr->rip, 0, 0, 0);
 }

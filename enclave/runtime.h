@@ -60,6 +60,14 @@ void encl_fs_sync(void) __attribute__((visibility("hidden")));
 /* ENCL_START_FS_VOLATILE was given: see abi.h. */
 extern uint8_t encl_fs_volatile __attribute__((visibility("hidden")));
 
+/*
+ * exception.c: the test interface's slot (testing.c fills it through
+ * encl_set_fault_hook; NULL otherwise). Nonzero: resume at *@resume_rip.
+ */
+struct encl_fault;
+extern int (*encl_exception_hook)(const struct encl_fault *f, uint64_t *resume_rip)
+	__attribute__((visibility("hidden")));
+
 /* tls.c */
 void encl_set_fs(struct encl_thread *td, uint64_t tp);
 

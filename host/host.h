@@ -59,6 +59,8 @@ void encl_host_unload(struct encl_host *h);
 
 /* ocall.c: serve the request at the start of the area; writes o->ret. */
 void encl_host_ocall(struct encl_host *h);
+/* enter_tcs.c: ENCL_OCALL_ENTER_TCS with the request's args; 0 or -errno. */
+int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args);
 /* [p, p + len) lies inside the ocall area. */
 int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len);
 

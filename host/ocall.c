@@ -297,6 +297,8 @@ void encl_host_ocall(struct encl_host *h)
 		o->ret = forward(h, (long)nr, args);
 	else if (nr == ENCL_OCALL_LOG)
 		o->ret = log_line(h, args);
+	else if (nr == ENCL_OCALL_ENTER_TCS)
+		o->ret = encl_host_enter_tcs(h, args);	/* host/enter_tcs.c */
 	else if (nr >= ENCL_OCALL_PROTECT && nr <= ENCL_OCALL_MODIFY_TYPES)
 		o->ret = page_op(h, (long)nr, args);
 	else
