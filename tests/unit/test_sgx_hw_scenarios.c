@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * The EPCM scenarios of the Linux SGX selftests (tools/testing/selftests/sgx)
- * against the hardware backend, on a real /dev/sgx_enclave. They are the
- * same scenarios the sim backend must pass (DESIGN §4); here they check
- * that the driver and the CPU agree with what encl expects.
+ * The driver backend's SGX2 ioctls on a real /dev/sgx_enclave, at the level
+ * of the backend alone: a tiny enclave built and signed here (TCS, one code
+ * page, data pages), never entered, and the kernel's answers to what the
+ * host may ask without the enclave running. The scenarios that need code
+ * inside the enclave (EACCEPT, EMODPE, touching pages, entering a new TCS)
+ * are tests/e2e/epcm_scenarios.sh, which runs the selftest-style suite of
+ * DESIGN §4 in an enclave built with encl-cc, in sim and in hw.
  *
- * Without /dev/sgx_enclave every scenario is reported as SKIP, never PASS.
- * With it, the host-only scenarios run on a tiny enclave built and signed
- * here (TCS, one code page, data pages): everything the kernel decides
- * without the enclave running. The scenarios that need code inside the
- * enclave (EACCEPT, EMODPE, touching pages) skip until the trusted runtime
- * provides an enclave that performs them on request.
+ * Without /dev/sgx_enclave every test is reported as SKIP, never PASS.
+ * The names start with "ioctl_" so that they are not taken for the
+ * in-enclave scenarios of the same selftests.
  *
- * The host-only scenarios also run, under names starting with "double_",
- * against the driver test double (tests/double/sgx_kernel.c), so that
- * their bodies are exercised on every machine; those passes say nothing
- * about hardware.
+ * The same tests also run, under names starting with "double_", against
+ * the driver test double (tests/double/sgx_kernel.c), so that their bodies
+ * are exercised on every machine; those passes say nothing about hardware.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,7 +37,6 @@
 #define OFF_DATA	0x3000ULL	/* DATA_PAGES RW pages, EADDed */
 #define DATA_PAGES	4ULL
 #define OFF_DYN		0x10000ULL	/* never added: for EAUG */
-#define NEEDS_RUNTIME	"needs an enclave that runs EACCEPT on request (trusted runtime not ready)"
 
 #define REG_RW		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W)
 #define REG_RX		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_X)
@@ -168,68 +166,10 @@ static int scenario_enclave(struct encl_enclave *e)
 	return 0;
 }
 
-/* ---- scenarios that need code inside the enclave ---------------------------------- */
-
-/* EAUG on a write fault, then EACCEPT from inside. */
-static void augment(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* EACCEPT of a page never added: the kernel EAUGs it on the fault. */
-static void augment_via_eaccept(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* EAUG, MODIFY_TYPES(PT_TCS), EACCEPT(TCS|MODIFIED), then EENTER on the new TCS. */
-static void tcs_create(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* RESTRICT_PERMISSIONS to R: a write faults until EACCEPT(PR) and EMODPE(W). */
-static void epcm_permissions(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* A PTE without write (mprotect) faults with EPCM permissions intact. */
-static void pte_permissions(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* A trimmed page touched before EACCEPT faults; REMOVE still needs the EACCEPT. */
-static void remove_added_page_invalid_access(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* A trimmed, accepted page touched before REMOVE faults; then REMOVE succeeds. */
-static void remove_added_page_invalid_access_after_eaccept(void)
-{
-	if (unavailable())
-		return;
-	SKIP(NEEDS_RUNTIME);
-}
-
-/* ---- scenarios the host alone decides ----------------------------------------------- */
+/* ---- what the host alone decides ---------------------------------------------------- */
 
 /* A TCS's EPCM permissions cannot be restricted: EINVAL before any EMODPR. */
-static void tcs_permissions(void)
+static void ioctl_tcs_permissions(void)
 {
 	struct encl_enclave e;
 
@@ -245,7 +185,7 @@ static void tcs_permissions(void)
 }
 
 /* MODIFY_TYPES(TRIM) of an added page, then REMOVE without EACCEPT: EPERM. */
-static void remove_added_page_no_eaccept(void)
+static void ioctl_remove_added_page_no_eaccept(void)
 {
 	struct encl_enclave e;
 
@@ -261,8 +201,8 @@ static void remove_added_page_no_eaccept(void)
 	be->destroy(&e);
 }
 
-/* An untouched page of the dynamic range has no EPC page: nothing to trim (EFAULT). */
-static void remove_untouched_page(void)
+/* A page of the dynamic range that was never added has no EPC page: nothing to trim (EFAULT). */
+static void ioctl_remove_never_added_page(void)
 {
 	struct encl_enclave e;
 
@@ -280,7 +220,7 @@ static void remove_untouched_page(void)
 }
 
 /* RESTRICT on an added page sets PR; a second request with more permissions is ignored. */
-static void restrict_added_page(void)
+static void ioctl_restrict_added_page(void)
 {
 	struct encl_enclave e;
 
@@ -310,30 +250,23 @@ static void restrict_added_page(void)
 		encl_sgx_use_kernel(NULL); \
 		CHECK_EQ_INT(double_open_fds(), 0); \
 	}
-ON_DOUBLE(tcs_permissions)
-ON_DOUBLE(remove_added_page_no_eaccept)
-ON_DOUBLE(remove_untouched_page)
-ON_DOUBLE(restrict_added_page)
+ON_DOUBLE(ioctl_tcs_permissions)
+ON_DOUBLE(ioctl_remove_added_page_no_eaccept)
+ON_DOUBLE(ioctl_remove_never_added_page)
+ON_DOUBLE(ioctl_restrict_added_page)
 
 int main(void)
 {
 	check_machine();
-	RUN(augment);
-	RUN(augment_via_eaccept);
-	RUN(tcs_create);
-	RUN(epcm_permissions);
-	RUN(pte_permissions);
-	RUN(tcs_permissions);
-	RUN(remove_added_page_no_eaccept);
-	RUN(remove_added_page_invalid_access);
-	RUN(remove_added_page_invalid_access_after_eaccept);
-	RUN(remove_untouched_page);
-	RUN(restrict_added_page);
+	RUN(ioctl_tcs_permissions);
+	RUN(ioctl_remove_added_page_no_eaccept);
+	RUN(ioctl_remove_never_added_page);
+	RUN(ioctl_restrict_added_page);
 
-	RUN(double_tcs_permissions);
-	RUN(double_remove_added_page_no_eaccept);
-	RUN(double_remove_untouched_page);
-	RUN(double_restrict_added_page);
+	RUN(double_ioctl_tcs_permissions);
+	RUN(double_ioctl_remove_added_page_no_eaccept);
+	RUN(double_ioctl_remove_never_added_page);
+	RUN(double_ioctl_restrict_added_page);
 	double_reset();
 	EVP_PKEY_free(key);
 	HARNESS_EXIT();
