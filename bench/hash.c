@@ -20,34 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 
+#include "bench/bench.h"
 #include "image/binary.h"
 
 #define REPEAT	5
 
 extern char **environ;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Bytes SHA-256 sees: 64 for ECREATE and per EADD, 64 + 256 per EEXTEND. */
-static uint64_t record_bytes(const struct encl_layout *l)
-{
-	uint64_t n = 64;
-	size_t i;
-
-	for (i = 0; i < l->nseg; i++)
-		n += l->seg[i].npages * (64 + (l->seg[i].measure ? 16 * (64 + 256) : 0));
-	return n;
-}
 
 static uint64_t layout_bytes(const char *prog, const char *heap, enum encl_mode mode)
 {
@@ -66,35 +46,10 @@ static uint64_t layout_bytes(const char *prog, const char *heap, enum encl_mode 
 		exit(1);
 	}
 	unsetenv("SCONE_HEAP");
-	n = record_bytes(&l);
+	n = bench_record_bytes(&l);
 	encl_layout_free(&l);
 	encl_binary_close(&b);
 	return n;
-}
-
-static double raw_sha256(uint64_t bytes)
-{
-	static uint8_t buf[1 << 20];
-	double best = 1e9, t;
-	uint8_t h[32];
-	int r;
-
-	memset(buf, 0x5a, sizeof(buf));
-	for (r = 0; r < REPEAT; r++) {
-		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-		uint64_t left = bytes;
-
-		t = now();
-		EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-		for (; left; left -= left < sizeof(buf) ? left : sizeof(buf))
-			EVP_DigestUpdate(ctx, buf, left < sizeof(buf) ? left : sizeof(buf));
-		EVP_DigestFinal_ex(ctx, h, NULL);
-		t = now() - t;
-		EVP_MD_CTX_free(ctx);
-		if (t < best)
-			best = t;
-	}
-	return best;
 }
 
 /*
@@ -123,13 +78,13 @@ static double run_prog(const char *prog, char *const env[], int want)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	for (r = 0; r < REPEAT; r++) {
-		t = now();
+		t = bench_now();
 		if (posix_spawn(&pid, prog, &fa, NULL, argv, envp) ||
 		    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != want) {
 			fprintf(stderr, "bench hash: %s failed\n", prog);
 			exit(1);
 		}
-		t = now() - t;
+		t = bench_now() - t;
 		if (t < best)
 			best = t;
 	}
@@ -142,7 +97,7 @@ static void row(const char *what, const char *prog, char *const env[], const cha
 		enum encl_mode mode)
 {
 	uint64_t bytes = layout_bytes(prog, heap, mode);
-	double t = run_prog(prog, env, 0), raw = raw_sha256(bytes);
+	double t = run_prog(prog, env, 0), raw = bench_raw_sha256(bytes, REPEAT);
 
 	printf("| %-34s | %9.1f MiB | %8.1f ms | %8.1f ms | %5.2f |\n", what,
 	       bytes / 1048576.0, t * 1e3, raw * 1e3, t / raw);

@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <openssl/evp.h>
 
+#include "bench/bench.h"
 #include "image/layout.h"
 #include "sgx/sigstruct.h"
 
@@ -27,14 +27,6 @@
 #define REPEAT		3
 
 static uint8_t tcs_page[4096] __attribute__((aligned(4096)));
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void build_layout(struct encl_layout *l, struct encl_segment *seg, uint8_t *code)
 {
@@ -54,17 +46,6 @@ static void build_layout(struct encl_layout *l, struct encl_segment *seg, uint8_
 	*l = (struct encl_layout){ .size = 16ULL << 30, .ssaframesize = 1, .nseg = 4, .seg = seg };
 }
 
-/* Bytes SHA-256 sees for @l: 64 per record, plus 256 data bytes per EEXTEND. */
-static uint64_t record_bytes(const struct encl_layout *l)
-{
-	uint64_t n = 64;
-	size_t i;
-
-	for (i = 0; i < l->nseg; i++)
-		n += l->seg[i].npages * (64 + (l->seg[i].measure ? 16 * (64 + 256) : 0));
-	return n;
-}
-
 static double time_builder(const struct encl_layout *l, uint8_t h[32])
 {
 	double best = 1e9, t;
@@ -72,41 +53,14 @@ static double time_builder(const struct encl_layout *l, uint8_t h[32])
 	int r;
 
 	for (r = 0; r < REPEAT; r++) {
-		t = now();
+		t = bench_now();
 		if (encl_layout_measure(l, h, err, sizeof(err))) {
 			fprintf(stderr, "bench measure: %s\n", err);
 			exit(1);
 		}
-		t = now() - t;
+		t = bench_now() - t;
 		best = t < best ? t : best;
 	}
-	return best;
-}
-
-static double time_raw(uint64_t bytes)
-{
-	static uint8_t buf[1 << 20];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	double best = 1e9, t;
-	uint8_t h[32];
-	uint64_t left;
-	int r;
-
-	memset(buf, 0x5a, sizeof(buf));
-	for (r = 0; r < REPEAT; r++) {
-		t = now();
-		EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-		for (left = bytes; left; ) {
-			size_t n = left < sizeof(buf) ? left : sizeof(buf);
-
-			EVP_DigestUpdate(ctx, buf, n);
-			left -= n;
-		}
-		EVP_DigestFinal_ex(ctx, h, NULL);
-		t = now() - t;
-		best = t < best ? t : best;
-	}
-	EVP_MD_CTX_free(ctx);
 	return best;
 }
 
@@ -158,9 +112,9 @@ static double time_per_record(const struct encl_layout *l, uint8_t h[32])
 	int r;
 
 	for (r = 0; r < REPEAT; r++) {
-		t = now();
+		t = bench_now();
 		per_record(l, h);
-		t = now() - t;
+		t = bench_now() - t;
 		best = t < best ? t : best;
 	}
 	return best;
@@ -179,9 +133,9 @@ int main(void)
 	if (!code)
 		return 1;
 	build_layout(&l, seg, code);
-	bytes = record_bytes(&l);
+	bytes = bench_record_bytes(&l);
 	tb = time_builder(&l, h1);
-	tr = time_raw(bytes);
+	tr = bench_raw_sha256(bytes, REPEAT);
 	tp = time_per_record(&l, h2);
 	sgx_hex(h1, 32, hex);
 

@@ -15,22 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <yaml.h>
 
+#include "bench/bench.h"
 #include "policy/policy.h"
 
 #define SERVICES	10000
 #define REPEAT		5
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A hash that differs per service and per use, so that nothing is shared. */
 static void fake_hash(FILE *f, unsigned service, unsigned which)
@@ -111,15 +103,15 @@ int main(void)
 	fclose(f);
 
 	for (r = 0; r < REPEAT; r++) {
-		t = now();
+		t = bench_now();
 		events = scan_events(path);
-		t = now() - t;
+		t = bench_now() - t;
 		if (t < best_scan)
 			best_scan = t;
 
-		t = now();
+		t = bench_now();
 		p = encl_policy_parse_file(path, err, sizeof(err));
-		t = now() - t;
+		t = bench_now() - t;
 		if (t < best_parse)
 			best_parse = t;
 		if (!p || events < 0) {
@@ -133,7 +125,7 @@ int main(void)
 	unlink(path);
 
 	/* For scale: look every service up by name and evaluate one identity against it. */
-	t_eval = now();
+	t_eval = bench_now();
 	for (i = 0; i < SERVICES; i++) {
 		const struct encl_policy_service *s;
 
@@ -142,7 +134,7 @@ int main(void)
 		if (s && encl_policy_eval(p, s, &id, 0, why, sizeof(why)) == ENCL_POLICY_ACCEPTED)
 			accepted++;
 	}
-	t_eval = now() - t_eval;
+	t_eval = bench_now() - t_eval;
 
 	printf("policy: %u services, %.1f MiB, %ld libyaml events\n", (unsigned)p->nservice,
 	       size / 1048576.0, events);
