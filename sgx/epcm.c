@@ -120,6 +120,31 @@ epcm_entry_t epcm_get(const struct epcm *c, uint64_t addr)
 	return e ? *e : 0;
 }
 
+uint64_t epcm_next_valid(const struct epcm *c, uint64_t addr, uint64_t end)
+{
+	uint64_t page;
+
+	if (end > c->base + c->size)
+		end = c->base + c->size;
+	addr &= ~(uint64_t)(SGX_PAGE_SIZE - 1);
+	if (addr < c->base)
+		addr = c->base;
+	while (addr < end) {
+		page = (addr - c->base) >> SGX_PAGE_SHIFT;
+		const struct epcm_leaf *l = c->dir[page >> LEAF_SHIFT];
+
+		if (!l) {
+			/* A leaf that was never allocated (or was freed) holds nothing. */
+			addr = c->base + (((page >> LEAF_SHIFT) + 1) << (LEAF_SHIFT + SGX_PAGE_SHIFT));
+			continue;
+		}
+		if (l->e[page & (LEAF_ENTRIES - 1)] & EPCM_VALID)
+			return addr;
+		addr += SGX_PAGE_SIZE;
+	}
+	return end;
+}
+
 /* Make the entry for @addr valid with @value; -1 when out of memory. */
 static int entry_set_valid(struct epcm *c, uint64_t addr, epcm_entry_t value)
 {

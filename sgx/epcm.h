@@ -79,6 +79,14 @@ static inline unsigned epcm_entry_perms(epcm_entry_t e) { return e & SGX_SECINFO
  */
 int epcm_tcs_check(const struct epcm *c, const struct sgx_tcs *tcs, int eaccept);
 
+/*
+ * The first page at or after @addr (rounded down to its page) with a valid
+ * entry, or @end (clamped to ELRANGE) when there is none below it. Skips a
+ * 2 MiB stretch without entries in one step, so that walking a 64 GiB
+ * ELRANGE that holds little costs little.
+ */
+uint64_t epcm_next_valid(const struct epcm *c, uint64_t addr, uint64_t end);
+
 /* Number of valid entries, and bytes of table memory in use. */
 uint64_t epcm_count(const struct epcm *c);
 size_t epcm_overhead(const struct epcm *c);

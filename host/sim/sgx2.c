@@ -62,12 +62,15 @@ int sim_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t l
 				(unsigned long long)perms);
 	if ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))
 		return sim_fail(e, EINVAL, 0, "%s: W without R", op);
-	for (uint64_t c = 0; c < length && !r; c += SGX_PAGE_SIZE) {
+	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_restrict(se->epcm, se->base + offset + c, perms, &result);
-		sim_sync_prot(se, se->base + offset + c, SGX_PAGE_SIZE);
-		if (r)
+		if (r) {
+			sim_sync_prot(se, se->base + offset, c + SGX_PAGE_SIZE);
 			return ioc_page_fail(e, op, offset + c, r, result);
+		}
 	}
+	/* The new protections take effect before the ioctl returns, as the driver's PTE zap. */
+	sim_sync_prot(se, se->base + offset, length);
 	return 0;
 }
 
@@ -85,11 +88,17 @@ int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 		return sim_fail(e, EINVAL, 0, "%s: page type %u is out of range", op, page_type);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_modify_type(se->epcm, se->base + offset + c, page_type, &result);
-		if (r)
+		if (r) {
+			sim_sync_prot(se, se->base + offset, c);
 			return ioc_page_fail(e, op, offset + c, r, result);
-		/* The driver zaps the PTEs; the MODIFIED page is unusable anyway. */
-		sim_sync_prot(se, se->base + offset + c, SGX_PAGE_SIZE);
+		}
 	}
+	/*
+	 * The driver zaps the PTEs; the MODIFIED pages are unusable anyway.
+	 * Once for the whole range: one mprotect (and one TLB flush) instead
+	 * of one per page.
+	 */
+	sim_sync_prot(se, se->base + offset, length);
 	return 0;
 }
 
@@ -103,10 +112,13 @@ int sim_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length)
 		return -1;
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_remove(se->epcm, se->base + offset + c);
-		if (r)
+		if (r) {
+			if (c)
+				sim_range_discard(se, se->base + offset, c);
 			return ioc_page_fail(e, op, offset + c, r, 0);
-		sim_page_discard(se, se->base + offset + c);
+		}
 	}
+	sim_range_discard(se, se->base + offset, length);
 	return 0;
 }
 

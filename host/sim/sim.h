@@ -85,6 +85,8 @@ int sim_pte_add(struct sim_enclave *se, uint64_t addr, uint64_t len, int prot);
 int sim_sync_prot(struct sim_enclave *se, uint64_t addr, uint64_t len);
 /* EREMOVE's memory side: zero the page, free its memory, PROT_NONE. */
 void sim_page_discard(struct sim_enclave *se, uint64_t addr);
+/* The same for every page of [addr, addr + len): one mprotect, one hole. */
+void sim_range_discard(struct sim_enclave *se, uint64_t addr, uint64_t len);
 
 /*
  * An enclave access that faulted (SIGSEGV inside ELRANGE) or that a leaf
