@@ -108,19 +108,24 @@ static char *put_size(char *p, uint64_t v)
 
 static void warn_heap(struct emm *m, uint64_t len)
 {
-	char msg[160], *p = msg;
+	char msg[224], *p = msg;
 
 	m->st.enomem++;
 	if (m->warned_heap)
 		return;
 	m->warned_heap = 1;
 	p = put_str(p, "encl: SCONE_HEAP=");
-	p = put_size(p, m->max_heap);
+	p = put_size(p, m->heap_shown);
 	p = put_str(p, " reached: cannot map ");
 	p = put_u64(p, len);
 	p = put_str(p, " more bytes; raise SCONE_HEAP (e.g. SCONE_HEAP=");
-	p = put_size(p, m->max_heap * 2);
-	p = put_str(p, ")");
+	p = put_size(p, m->heap_shown * 2);
+	/* Without EDMM the heap is part of MRENCLAVE: a new value needs a new signature. */
+	p = put_str(p, m->mode == EMM_MODE_SGX1 ? " and re-sign with encl sign --heap " : ")");
+	if (m->mode == EMM_MODE_SGX1) {
+		p = put_size(p, m->heap_shown * 2);
+		p = put_str(p, ")");
+	}
 	*p = 0;
 	m->ops->warn(msg);
 }
@@ -533,6 +538,13 @@ int emm_init(struct emm *m, const struct emm_config *c, const struct emm_ops *op
 	if (min > max || c->min_heap > max)
 		min = max;
 	m->max_heap = max;
+	/*
+	 * What the SCONE_HEAP warning names: the user's own value, not the
+	 * cap after the metadata reserve (the user never wrote 65280K), unless
+	 * it had to be clamped to the measured heap, whose size is then the
+	 * honest answer.
+	 */
+	m->heap_shown = c->max_heap && c->max_heap <= c->heap_size ? c->max_heap : max;
 	m->min_heap = c->mode == EMM_MODE_EDMM ? min : 0;
 	m->top = m->lo + max;
 	m->brk_start = m->brk_cur = m->lo;

@@ -165,6 +165,7 @@ struct emm {
 	uint64_t lo, hi;		/* the program's part of the heap: [lo, hi) */
 	uint64_t top;			/* mmap places top-down below here first */
 	uint64_t max_heap;		/* clamped SCONE_HEAP: cap on stats.mapped */
+	uint64_t heap_shown;		/* SCONE_HEAP as the user set it, for the warning */
 	uint64_t min_heap;		/* clamped SCONE_MIN_HEAP: trim floor */
 	uint64_t brk_start, brk_cur;	/* program break: [brk_start, brk_cur) */
 	struct emm_region *head;	/* region list */

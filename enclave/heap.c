@@ -41,10 +41,35 @@ static void emm_warn(const char *msg)
 	encl_log(ENCL_LOG_WARNING, "%s", msg);
 }
 
+/* Committed right after start-up: SCONE_MIN_HEAP (EDMM) or the whole heap (SGX1). */
+static uint64_t committed_at_start;
+
 int heap_init(const struct encl_params *p, uint64_t base, uint64_t heap_hint,
 	      uint64_t min_heap_hint)
 {
-	return emm_sgx_init(p, base, heap_hint, min_heap_hint, emm_host, emm_warn);
+	struct emm_stats st;
+	int err = emm_sgx_init(p, base, heap_hint, min_heap_hint, emm_host, emm_warn);
+
+	if (!err) {
+		emm_get_stats(&encl_emm, &st);
+		committed_at_start = st.committed;
+	}
+	return err;
+}
+
+void heap_report(void)
+{
+	struct emm_stats st;
+
+	emm_get_stats(&encl_emm, &st);
+	encl_log(ENCL_LOG_INFO,
+		 "heap: %s, committed %lu KiB at start, peak %lu KiB, at exit %lu KiB, "
+		 "faults %lu, commits %lu, EACCEPTs %lu, trims %lu, trimmed %lu KiB, ENOMEM %lu",
+		 encl_emm.mode == EMM_MODE_EDMM ? "EDMM" : "SGX1",
+		 (unsigned long)(committed_at_start >> 10), (unsigned long)(st.peak >> 10),
+		 (unsigned long)(st.committed >> 10), (unsigned long)st.faults,
+		 (unsigned long)st.commits, (unsigned long)st.eaccepts, (unsigned long)st.trims,
+		 (unsigned long)(st.trimmed >> 10), (unsigned long)st.enomem);
 }
 
 int64_t heap_mmap(uint64_t addr, uint64_t len, int prot, int flags)

@@ -23,6 +23,13 @@ struct encl_params;
 int heap_init(const struct encl_params *p, uint64_t base, uint64_t heap_hint,
 	      uint64_t min_heap_hint);
 
+/*
+ * At exit, with SCONE_LOG=info or debug: one line of the memory manager's
+ * statistics (committed at start, peak, faults, EACCEPTs, trims), the
+ * observable record of how the heap grew. Makes an ocall.
+ */
+void heap_report(void);
+
 /* mmap(2) for MAP_PRIVATE|MAP_ANONYMOUS, with MAP_FIXED[_NOREPLACE] inside the heap. */
 int64_t heap_mmap(uint64_t addr, uint64_t len, int prot, int flags);
 int64_t heap_munmap(uint64_t addr, uint64_t len);

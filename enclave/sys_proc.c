@@ -14,6 +14,7 @@
 
 #include "enclave/iago.h"
 #include "enclave/ocall.h"
+#include "enclave/heap.h"
 #include "enclave/runtime.h"
 #include "enclave/syscall.h"
 
@@ -108,6 +109,7 @@ SYSFN(exit_group)
 {
 	struct encl_thread *td = current_td();
 
+	heap_report();
 	td->state = TD_STATE_DEAD;
 	encl_exit(ENCL_EXIT_RETURN, a[0] & 0xff, 0, td);
 }
