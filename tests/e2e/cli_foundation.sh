@@ -69,6 +69,16 @@ expect_exit unknown_command 2 "unknown command 'frob'" encl frob
 expect_exit no_command 2 "usage: encl COMMAND" encl
 expect_exit sigstruct_unknown 2 "unknown subcommand 'frob'" encl sigstruct frob
 expect_exit unknown_option 2 "Try 'encl measure --help'" encl measure --frob a b
+expect_exit unknown_option_named 2 "^encl measure: unrecognized option '--frob'" encl measure --frob a b
+expect_exit missing_option_value 2 "^encl sigstruct sign: option '--key' requires an argument" \
+	encl sigstruct sign --key
+expect_exit sub_unknown_option 2 "^encl sigstruct verify: unrecognized option '--frob'" \
+	encl sigstruct verify --frob x
+expect_exit show_no_file 2 "^encl sigstruct show: expected one FILE" encl sigstruct show
+expect_exit sign_bad_isvsvn 2 "--isvsvn: '70000' is not a number from 0 to 65535" \
+	encl sigstruct sign --key "$VECTORS/test-key.pem" --isvsvn 70000 --mrenclave "$(cat "$VECTORS/a.mrenclave")" "$TMP/o"
+expect_exit sign_signed_isvprodid 2 "--isvprodid: ' 5' is not a number" \
+	encl sigstruct sign --key "$VECTORS/test-key.pem" --isvprodid " 5" --mrenclave "$(cat "$VECTORS/a.mrenclave")" "$TMP/o"
 
 # Key errors name the file and say what is wrong.
 if command -v openssl >/dev/null; then
@@ -111,7 +121,8 @@ check keygen_force bash -c 'encl keygen --force "$1" >/dev/null' _ "$TMP/new.pem
 expect_exit keygen_bad_dir 2 "no-such-dir/k.pem" encl keygen "$TMP/no-such-dir/k.pem"
 
 # --help everywhere: exit 0, a usage line on stdout.
-for c in "" measure keygen sigstruct "sigstruct show" "sigstruct verify" "sigstruct sign"; do
+for c in "" detect dump info keygen measure policy "policy check" "policy template" sign \
+	sigstruct "sigstruct show" "sigstruct verify" "sigstruct sign"; do
 	# shellcheck disable=SC2086
 	if encl $c --help >"$TMP/help" 2>&1 && grep -q '^usage: encl' "$TMP/help"; then
 		pass "help_${c// /_}"

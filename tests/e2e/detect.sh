@@ -27,6 +27,13 @@ else
 	skip detect_says_not_intel "this CPU is Intel with SGX"
 fi
 check detect_sim_available grep -qE '^  sim +available$' "$TMP/out"
+# sim+EDMM from the simulator's own probe: on by default, off with its knobs
+check detect_sim_edmm_available grep -qE '^  sim\+EDMM +available$' "$TMP/out"
+ENCL_SIM_CPU=sgx1 encl detect >"$TMP/sgx1" 2>&1
+check detect_sim_edmm_sgx1_cpu grep -qE '^  sim\+EDMM +unavailable: .*ENCL_SIM_CPU=sgx1' "$TMP/sgx1"
+check detect_sim_on_sgx1_cpu grep -qE '^  sim +available$' "$TMP/sgx1"
+ENCL_SIM_KERNEL=no-edmm encl detect >"$TMP/noedmm" 2>&1
+check detect_sim_edmm_old_kernel grep -qE '^  sim\+EDMM +unavailable: .*ENCL_SIM_KERNEL=no-edmm' "$TMP/noedmm"
 check detect_release grep -qF "$(uname -r)" "$TMP/out"
 
 encl detect --json >"$TMP/json" 2>"$TMP/err"
@@ -40,6 +47,7 @@ m = d["modes"]
 assert m["hw"]["available"] is False and m["hw"]["reason"], m
 assert m["hw+edmm"]["available"] is False, m
 assert m["sim"]["available"] is True, m
+assert m["sim+edmm"]["available"] is True, m
 assert d["cpu"]["sgx1"] is False and d["cpu"]["reason"], d["cpu"]
 assert d["kernel"]["sgx_enclave"] == "absent" or d["cpu"]["intel"], d["kernel"]
 ' "$TMP/json"
@@ -47,5 +55,5 @@ fi
 
 encl detect --help >"$TMP/help" 2>&1
 check detect_help grep -q '^usage: encl detect \[--json\]' "$TMP/help"
-expect_exit detect_bad_option 2 'unknown option' encl detect --bogus
+expect_exit detect_bad_option 2 "encl detect: unrecognized option '--bogus'" encl detect --bogus
 expect_exit detect_extra_arg 2 'unexpected argument' encl detect foo

@@ -178,6 +178,8 @@ expect_exit sign_heap_above_enclave_size 2 "128G.*64G|64G.*128G" encl sign --hea
 expect_exit sign_bad_size 2 "--heap.*abc" encl sign --heap abc -o x test-c
 expect_exit sign_enclave_size_not_pow2 2 "power of two" encl sign --enclave-size 100G -o x test-c
 expect_exit sign_missing_key 2 "nonexistent" encl sign --key "$TMP/nonexistent.pem" -o x test-c
+expect_exit sign_bad_isvprodid 2 "--isvprodid: '-1' is not a number from 0 to 65535" \
+	encl sign --isvprodid -1 -o x test-c
 check sign_failure_leaves_no_file test ! -e x
 expect_exit sign_out_missing_dir 2 "no-such-dir/x: cannot create a temporary file" \
 	encl sign -o no-such-dir/x test-c
@@ -213,7 +215,8 @@ expect_exit bad_scone_tcs_0 125 "SCONE_TCS" env SCONE_TCS=0 SCONE_EDMM_HASH=1 ./
 expect_exit bad_scone_stack 125 "SCONE_STACK" env SCONE_STACK=2X SCONE_EDMM_HASH=1 ./test-c
 expect_exit bad_scone_min_heap_run 125 "SCONE_MIN_HEAP" env SCONE_MIN_HEAP=lots ./test-c
 expect_exit dump_bad_scone_heap 2 "SCONE_HEAP" env SCONE_HEAP=abc encl dump --mode sgx1 test-c d
-expect_exit dump_bad_mode 2 "mode" encl dump --mode sgx3 test-c d
+expect_exit dump_bad_mode 2 "--mode must be sgx1 or edmm, not 'sgx3'" encl dump --mode sgx3 test-c d
+expect_exit dump_no_mode 2 "--mode sgx1 or --mode edmm is required" encl dump test-c d
 
 size=$(stat -c %s test-c)
 head -c $((size - 100)) test-c > truncated; chmod +x truncated

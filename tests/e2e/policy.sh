@@ -98,6 +98,10 @@ expect_exit isvsvn_needs_mrsigner 2 "need --mrsigner" \
 	encl policy check "$P" --service or --mrenclave "$HA" --isvsvn 3
 expect_exit no_identity 2 "missing BINARY or --mrenclave" \
 	encl policy check "$P" --service or
+expect_exit bad_isvprodid 2 "--isvprodid: '65536' is not a number from 0 to 65535" \
+	encl policy check "$P" --service or --mrenclave "$HA" --mrsigner "$HA" --isvprodid 65536
+expect_exit bad_option_named 2 "^encl policy check: unrecognized option '--frob'" \
+	encl policy check "$P" --service or --frob
 expect_exit no_service 2 "missing --service" \
 	encl policy check "$P" --mrenclave "$HA"
 expect_exit unknown_subcommand 2 "unknown subcommand" encl policy frob

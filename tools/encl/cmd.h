@@ -2,9 +2,10 @@
 /*
  * The `encl` subcommands and what they share. Each subcommand is one file,
  * tools/encl/NAME.c, with one entry point declared here and one line in the
- * table in main.c. An entry point gets argv[0] = its own name, parses its
- * options with getopt_long (optind is reset for it), and returns the exit
- * code:
+ * table in main.c. An entry point gets argv[0] = "encl NAME", so that
+ * getopt's own messages ("encl NAME: unrecognized option '--x'") name the
+ * command; it parses its options with getopt_long (optind is reset for it)
+ * and returns the exit code:
  *
  *   0  success
  *   1  a check failed (a signature, a policy, a comparison)
@@ -36,10 +37,28 @@ void encl_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 /* A usage error: the message, a pointer to --help, and ENCL_EXIT_USAGE. */
 int encl_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A bad option that getopt has already named on stderr: only the pointer
+ * to --help, and ENCL_EXIT_USAGE.
+ */
+int encl_try_help(const char *cmd);
+
 /* Read a SIGSTRUCT file, which must be exactly 1808 bytes. */
 int encl_read_sigstruct(const char *path, struct sgx_sigstruct *ss, char *err, size_t errlen);
 
-/* A decimal or 0x-hex number no larger than @max, for option values. */
-int encl_parse_uint(const char *s, uint64_t max, uint64_t *v);
+/*
+ * The value of option @opt (ISVPRODID, ISVSVN): 0 to 65535, decimal or
+ * 0x-hex. 0, or
+ * ENCL_EXIT_USAGE after a message that names the option and the value.
+ */
+int encl_parse_u16(const char *cmd, const char *opt, const char *s, uint16_t *v);
+
+/*
+ * The MRENCLAVE of a layout dump: the files @layout and @image, or with
+ * @image NULL the dump directory @layout. 0, or ENCL_EXIT_USAGE after a
+ * message that names the file (and line).
+ */
+int encl_measure_dump(const char *cmd, const char *layout, const char *image,
+		      uint8_t mrenclave[SGX_HASH_SIZE]);
 
 #endif

@@ -4,17 +4,16 @@
  * from uname, the device nodes and the SGX2 ioctls, and from those which
  * modes would start: hw (the driver), hw+EDMM, sim.
  *
- * The hw answers come from the sgx backend's own probe, so detect and the
- * runtime cannot disagree. The sim needs Linux Syscall User Dispatch (5.11+)
- * to trap the enclave's system calls; detect asks the kernel for it the
- * same harmless way (switching it off).
+ * The answers come from the backends' own probes, so detect and the
+ * runtime cannot disagree: hw and hw+EDMM from the sgx backend's, sim and
+ * sim+EDMM from the simulator's (Syscall User Dispatch, and the simulated
+ * CPU and kernel that ENCL_SIM_CPU and ENCL_SIM_KERNEL choose).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -24,18 +23,13 @@
 #include "sgx/cpuid.h"
 #include "tools/encl/cmd.h"
 
-#ifndef PR_SET_SYSCALL_USER_DISPATCH
-#define PR_SET_SYSCALL_USER_DISPATCH	59
-#define PR_SYS_DISPATCH_OFF		0
-#endif
-
 static const char detect_help[] =
 	"usage: encl detect [--json]\n"
 	"\n"
 	"Show what this machine supports for enclaves: the CPU (vendor, SGX1, SGX2,\n"
 	"flexible launch control, EXINFO, EPC size), the kernel (release,\n"
 	"/dev/sgx_enclave, /dev/sgx_provision, the EDMM ioctls, the vDSO entry) and\n"
-	"which modes would run: hw, hw+EDMM and sim.\n"
+	"which modes would run: hw, hw+EDMM, sim and sim+EDMM.\n"
 	"\n"
 	"  --json      the same as one JSON object\n"
 	"  -h, --help  this text\n"
@@ -56,8 +50,8 @@ struct report {
 	const char *dev_provision;
 	int edmm_ioctls;		/* 1 yes, 0 no, -1 not checked */
 	int vdso_entry;
-	struct encl_caps caps;
-	struct mode hw, hw_edmm, sim;
+	struct encl_caps caps, sim_caps;
+	struct mode hw, hw_edmm, sim, sim_edmm;
 };
 
 /* A device node's state, as the runtime would meet it. */
@@ -97,11 +91,12 @@ static void gather(struct report *r)
 	if (!r->hw_edmm.ok)
 		snprintf(r->hw_edmm.why, sizeof(r->hw_edmm.why), "%s", r->caps.why_not);
 
-	errno = 0;
-	r->sim.ok = prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0) == 0;
+	r->sim.ok = encl_backend_sim.probe(&r->sim_caps) == 0 && r->sim_caps.sgx1;
 	if (!r->sim.ok)
-		snprintf(r->sim.why, sizeof(r->sim.why), "the kernel has no Syscall User Dispatch "
-			 "(Linux 5.11+ with CONFIG_GENERIC_ENTRY): %s", strerror(errno));
+		snprintf(r->sim.why, sizeof(r->sim.why), "%s", r->sim_caps.why_not);
+	r->sim_edmm.ok = r->sim.ok && r->sim_caps.sgx2 && r->sim_caps.os_edmm;
+	if (!r->sim_edmm.ok)
+		snprintf(r->sim_edmm.why, sizeof(r->sim_edmm.why), "%s", r->sim_caps.why_not);
 }
 
 static const char *yes_no(int v)
@@ -151,6 +146,8 @@ static void print_text(const struct report *r)
 	       r->hw_edmm.ok ? "" : ": ", r->hw_edmm.why);
 	printf("  sim                 %s%s%s\n", r->sim.ok ? "available" : "unavailable",
 	       r->sim.ok ? "" : ": ", r->sim.why);
+	printf("  sim+EDMM            %s%s%s\n", r->sim_edmm.ok ? "available" : "unavailable",
+	       r->sim_edmm.ok ? "" : ": ", r->sim_edmm.why);
 }
 
 static void json_str(const char *s)
@@ -218,7 +215,8 @@ static void print_json(const struct report *r)
 	printf("  \"modes\": {\n");
 	json_mode("hw", &r->hw, 0);
 	json_mode("hw+edmm", &r->hw_edmm, 0);
-	json_mode("sim", &r->sim, 1);
+	json_mode("sim", &r->sim, 0);
+	json_mode("sim+edmm", &r->sim_edmm, 1);
 	printf("  }\n}\n");
 }
 
@@ -241,7 +239,7 @@ int cmd_detect(int argc, char **argv)
 			fputs(detect_help, stdout);
 			return ENCL_EXIT_OK;
 		default:
-			return encl_usage("detect", "unknown option");
+			return encl_try_help("detect");
 		}
 	}
 	if (optind != argc)

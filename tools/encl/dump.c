@@ -19,7 +19,13 @@ static const char dump_help[] =
 "configuration (the signed parameters overridden by SCONE_HEAP,\n"
 "SCONE_MIN_HEAP, SCONE_STACK and SCONE_TCS). `encl measure DIR/layout\n"
 "DIR/image` then prints what SCONE_HASH=1 (sgx1) or SCONE_EDMM_HASH=1\n"
-"(edmm) prints.\n";
+"(edmm) prints. DIR is created if missing; each file is replaced atomically.\n"
+"\n"
+"  -m, --mode MODE  the layout: sgx1 (EDMM off) or edmm (required)\n"
+"  -h, --help       this text\n"
+"\n"
+"Exit status: 0 on success, 2 for bad usage, a BINARY that cannot be read or\n"
+"a DIR that cannot be written.\n";
 
 static int dump(const char *path, enum encl_mode mode, const char *dir)
 {
@@ -64,11 +70,13 @@ int cmd_dump(int argc, char **argv)
 			return ENCL_EXIT_OK;
 		}
 		if (c != 'm')
-			return encl_usage("dump", "unknown option");
+			return encl_try_help("dump");
 		mode = optarg;
 	}
-	if (!mode || (strcmp(mode, "sgx1") && strcmp(mode, "edmm")))
+	if (!mode)
 		return encl_usage("dump", "--mode sgx1 or --mode edmm is required");
+	if (strcmp(mode, "sgx1") && strcmp(mode, "edmm"))
+		return encl_usage("dump", "--mode must be sgx1 or edmm, not '%s'", mode);
 	if (argc - optind != 2)
 		return encl_usage("dump", "expected BINARY DIR");
 	return dump(argv[optind], strcmp(mode, "edmm") ? ENCL_MODE_SGX1 : ENCL_MODE_EDMM,

@@ -21,7 +21,12 @@ static const char info_help[] =
 "Show the signed parameters of an enclave executable and, for each layout\n"
 "(sgx1, edmm), MRENCLAVE recomputed now, MRSIGNER, the SIGSTRUCT fields,\n"
 "whether the signature verifies and whether ENCLAVEHASH matches.\n"
-"Exit status 1 when a check fails.\n";
+"\n"
+"  -j, --json  the same as one JSON object\n"
+"  -h, --help  this text\n"
+"\n"
+"Exit status: 0 when every check passes, 1 when one fails (it is named),\n"
+"2 for bad usage or a BINARY that cannot be read.\n";
 
 struct layout_report {
 	const struct sgx_sigstruct *ss;
@@ -220,7 +225,7 @@ int cmd_info(int argc, char **argv)
 			return ENCL_EXIT_OK;
 		}
 		if (c != 'j')
-			return encl_usage("info", "unknown option");
+			return encl_try_help("info");
 		json = 1;
 	}
 	if (argc - optind != 1)

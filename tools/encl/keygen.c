@@ -42,7 +42,7 @@ int cmd_keygen(int argc, char **argv)
 			fputs(keygen_help, stdout);
 			return ENCL_EXIT_OK;
 		default:
-			return encl_usage("keygen", "unknown option");
+			return encl_try_help("keygen");
 		}
 	}
 	if (argc - optind != 1)

@@ -53,6 +53,11 @@ static const struct encl_cmd *find_command(const char *name)
 
 static int run(const struct encl_cmd *c, int argc, char **argv)
 {
+	char name[32];
+
+	/* getopt names argv[0] in its messages: "encl sign: unrecognized option". */
+	snprintf(name, sizeof(name), "encl %s", c->name);
+	argv[0] = name;
 	optind = 0;	/* a full getopt reset, for the subcommand's own parse */
 	return c->fn(argc, argv);
 }

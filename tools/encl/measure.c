@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "image/dump.h"
 #include "sgx/sigstruct.h"
 #include "tools/encl/cmd.h"
 
@@ -25,35 +24,22 @@ int cmd_measure(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint8_t mrenclave[SGX_HASH_SIZE];
-	char err[1024], hex[2 * SGX_HASH_SIZE + 1];
-	struct encl_layout l;
-	int c, r;
+	char hex[2 * SGX_HASH_SIZE + 1];
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(measure_help, stdout);
 			return ENCL_EXIT_OK;
 		}
-		return encl_usage("measure", "unknown option");
+		return encl_try_help("measure");
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 1)
-		r = encl_dump_read(argv[0], &l, err, sizeof(err));
-	else if (argc == 2)
-		r = encl_layout_read(argv[0], argv[1], &l, err, sizeof(err));
-	else
+	if (argc != 1 && argc != 2)
 		return encl_usage("measure", "expected LAYOUT IMAGE, or a dump DIR");
-	if (r) {
-		encl_error("measure", "%s", err);
+	if (encl_measure_dump("measure", argv[0], argc == 2 ? argv[1] : NULL, mrenclave))
 		return ENCL_EXIT_USAGE;
-	}
-	r = encl_layout_measure(&l, mrenclave, err, sizeof(err));
-	encl_layout_free(&l);
-	if (r) {
-		encl_error("measure", "%s: %s", argv[0], err);
-		return ENCL_EXIT_USAGE;
-	}
 	sgx_hex(mrenclave, sizeof(mrenclave), hex);
 	printf("%s\n", hex);
 	return ENCL_EXIT_OK;

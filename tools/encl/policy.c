@@ -70,20 +70,6 @@ static const char policy_usage[] =
 "Session policies (SCONE session language 0.3, see DESIGN.md section 6).\n"
 "Run encl policy check --help or encl policy template --help for details.\n";
 
-static int parse_u16(const char *s, uint16_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoul(s, &end, 10);
-	if (*end || v > UINT16_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_hash_arg(const char *opt, const char *s, uint8_t out[SGX_HASH_SIZE])
 {
 	char msg[96];
@@ -176,12 +162,11 @@ static int given_identity(const struct check_args *a, struct encl_identity *id,
 		return ENCL_EXIT_USAGE;
 	if (a->mrsigner && parse_hash_arg("--mrsigner", a->mrsigner, id->mrsigner))
 		return ENCL_EXIT_USAGE;
-	if (a->isvprodid && parse_u16(a->isvprodid, &id->isvprodid))
-		return encl_usage("policy check", "--isvprodid must be 0 to 65535, not '%s'",
-				  a->isvprodid);
-	if (a->isvsvn && parse_u16(a->isvsvn, &id->isvsvn))
-		return encl_usage("policy check", "--isvsvn must be 0 to 65535, not '%s'",
-				  a->isvsvn);
+	if (a->isvprodid && encl_parse_u16("policy check", "--isvprodid", a->isvprodid,
+					   &id->isvprodid))
+		return ENCL_EXIT_USAGE;
+	if (a->isvsvn && encl_parse_u16("policy check", "--isvsvn", a->isvsvn, &id->isvsvn))
+		return ENCL_EXIT_USAGE;
 	return 0;
 }
 
@@ -244,8 +229,7 @@ static int cmd_check(int argc, char **argv)
 		case O_DEBUG: a.debug = 1; break;
 		case 'h': fputs(check_usage, stdout); return 0;
 		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "Try 'encl policy check --help'.\n");
-			return ENCL_EXIT_USAGE;
+			return encl_try_help("policy check");
 		}
 	}
 	if (optind < argc)
@@ -292,8 +276,7 @@ static int cmd_template(int argc, char **argv)
 		case O_SESSION: session = optarg; break;
 		case 'h': fputs(template_usage, stdout); return 0;
 		default:	/* getopt has said what is wrong */
-			fprintf(stderr, "Try 'encl policy template --help'.\n");
-			return ENCL_EXIT_USAGE;
+			return encl_try_help("policy template");
 		}
 	}
 	if (!service)
@@ -317,7 +300,7 @@ static int cmd_template(int argc, char **argv)
 	return 0;
 }
 
-/* argv[0] is "policy"; argv[1] the subcommand. */
+/* argv[0] is "encl policy"; argv[1] the subcommand. */
 int cmd_policy(int argc, char **argv)
 {
 	if (argc < 2) {

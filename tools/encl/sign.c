@@ -32,8 +32,11 @@ static const char sign_help[] =
 "  --isvprodid N       ISVPRODID (0-65535)\n"
 "  --isvsvn N          ISVSVN (0-65535)\n"
 "  -o OUT              write the signed executable to OUT\n"
+"  -h, --help          this text\n"
 "\n"
-"SIZE is bytes with an optional K, M or G suffix.\n";
+"SIZE is bytes with an optional K, M or G suffix.\n"
+"Exit status: 0 on success, 2 for bad usage, a bad value or a BINARY that\n"
+"cannot be read or written.\n";
 
 enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE,
        OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN };
@@ -86,18 +89,6 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 	return 0;
 }
 
-static int parse_u16(const char *opt, const char *s, uint16_t *v)
-{
-	uint64_t x;
-
-	if (!s)
-		return 0;
-	if (encl_parse_uint(s, 0xffff, &x))
-		return encl_usage("sign", "%s: '%s' is not a number from 0 to 65535", opt, s);
-	*v = (uint16_t)x;
-	return 0;
-}
-
 /* Signed values (or defaults), then the environment, then the options. */
 static int build_config(const struct encl_binary *b, struct sign_args *a)
 {
@@ -118,8 +109,8 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 			return encl_usage("sign", "%s", err);
 	if (encl_config_finish(c, err, sizeof(err)))
 		return encl_usage("sign", "%s", err);
-	if (parse_u16("--isvprodid", a->isvprodid, &a->o.isvprodid) ||
-	    parse_u16("--isvsvn", a->isvsvn, &a->o.isvsvn))
+	if ((a->isvprodid && encl_parse_u16("sign", "--isvprodid", a->isvprodid, &a->o.isvprodid)) ||
+	    (a->isvsvn && encl_parse_u16("sign", "--isvsvn", a->isvsvn, &a->o.isvsvn)))
 		return ENCL_EXIT_USAGE;
 	return 0;
 }
@@ -132,7 +123,7 @@ int cmd_sign(int argc, char **argv)
 	int r = parse_args(argc, argv, &a);
 
 	if (r)
-		return r > 0 ? ENCL_EXIT_OK : encl_usage("sign", "unknown option");
+		return r > 0 ? ENCL_EXIT_OK : encl_try_help("sign");
 	if (argc - optind != 1)
 		return encl_usage("sign", "expected one BINARY");
 	if (encl_binary_open(&b, argv[optind], ENCL_BINARY_UNSIGNED_OK, err, sizeof(err))) {

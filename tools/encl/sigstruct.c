@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "image/dump.h"
 #include "image/file.h"
 #include "sgx/sigstruct.h"
 #include "tools/encl/cmd.h"
@@ -54,7 +53,7 @@ static const char sign_help[] =
 	"  -h, --help             this text\n";
 
 /* getopt_long over @argv with only --help: 0 to go on, or the exit code + 1. */
-static int help_only(int argc, char **argv, const char *text)
+static int help_only(int argc, char **argv, const char *cmd, const char *text)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -67,26 +66,25 @@ static int help_only(int argc, char **argv, const char *text)
 			fputs(text, stdout);
 			return ENCL_EXIT_OK + 1;
 		}
-		encl_usage("sigstruct", "unknown option");
-		return ENCL_EXIT_USAGE + 1;
+		return encl_try_help(cmd) + 1;
 	}
 	return 0;
 }
 
-/* The one FILE argument of show/verify, read; or the exit code + 1. */
-static int one_file(int argc, char **argv, const char *text, struct sgx_sigstruct *ss,
-		    const char **path)
+/* The one FILE argument of "sigstruct show|verify", read; or the exit code + 1. */
+static int one_file(int argc, char **argv, const char *cmd, const char *text,
+		    struct sgx_sigstruct *ss, const char **path)
 {
 	char err[1024];
-	int r = help_only(argc, argv, text);
+	int r = help_only(argc, argv, cmd, text);
 
 	if (r)
 		return r;
 	if (argc - optind != 1)
-		return encl_usage("sigstruct", "%s: expected one FILE", argv[0]) + 1;
+		return encl_usage(cmd, "expected one FILE") + 1;
 	*path = argv[optind];
 	if (encl_read_sigstruct(*path, ss, err, sizeof(err))) {
-		encl_error("sigstruct", "%s", err);
+		encl_error(cmd, "%s", err);
 		return ENCL_EXIT_USAGE + 1;
 	}
 	return 0;
@@ -140,7 +138,7 @@ static int sigstruct_show(int argc, char **argv)
 {
 	struct sgx_sigstruct ss;
 	const char *path;
-	int r = one_file(argc, argv, show_help, &ss, &path);
+	int r = one_file(argc, argv, "sigstruct show", show_help, &ss, &path);
 
 	if (r)
 		return r - 1;
@@ -174,14 +172,14 @@ static int sigstruct_verify(int argc, char **argv)
 	struct sgx_sigstruct ss;
 	const char *path;
 	char err[1024];
-	int r = one_file(argc, argv, verify_help, &ss, &path);
+	int r = one_file(argc, argv, "sigstruct verify", verify_help, &ss, &path);
 
 	if (r)
 		return r - 1;
 	print_hex_field("ENCLAVEHASH", ss.enclavehash, sizeof(ss.enclavehash));
 	print_mrsigner(&ss);
 	if (sgx_sigstruct_verify(&ss, err, sizeof(err))) {
-		encl_error("sigstruct", "%s: verification failed: %s", path, err);
+		encl_error("sigstruct verify", "%s: verification failed: %s", path, err);
 		return ENCL_EXIT_FAILED;
 	}
 	return ENCL_EXIT_OK;
@@ -190,25 +188,10 @@ static int sigstruct_verify(int argc, char **argv)
 /* ENCLAVEHASH for sign: given in hex, or measured from a layout dump. */
 static int sign_hash(const char *hex, char **pos, uint8_t hash[SGX_HASH_SIZE])
 {
-	struct encl_layout l;
-	char err[1024];
-	int r;
-
-	if (hex) {
-		if (sgx_unhex(hex, hash, SGX_HASH_SIZE))
-			return encl_usage("sigstruct", "--mrenclave '%s': expected 64 hex digits", hex);
-		return 0;
-	}
-	if (encl_layout_read(pos[0], pos[1], &l, err, sizeof(err))) {
-		encl_error("sigstruct", "%s", err);
-		return ENCL_EXIT_USAGE;
-	}
-	r = encl_layout_measure(&l, hash, err, sizeof(err));
-	encl_layout_free(&l);
-	if (r) {
-		encl_error("sigstruct", "%s: %s", pos[0], err);
-		return ENCL_EXIT_USAGE;
-	}
+	if (!hex)
+		return encl_measure_dump("sigstruct sign", pos[0], pos[1], hash);
+	if (sgx_unhex(hex, hash, SGX_HASH_SIZE))
+		return encl_usage("sigstruct sign", "--mrenclave '%s': expected 64 hex digits", hex);
 	return 0;
 }
 
@@ -231,7 +214,6 @@ static int sigstruct_sign(int argc, char **argv)
 	struct sgx_sigstruct ss;
 	char err[1024];
 	EVP_PKEY *key;
-	uint64_t v;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "k:m:dh", opts, NULL)) != -1) {
@@ -246,23 +228,24 @@ static int sigstruct_sign(int argc, char **argv)
 			f.attributes.flags |= SGX_ATTR_DEBUG;
 			break;
 		case OPT_ISVPRODID:
+			if (encl_parse_u16("sigstruct sign", "--isvprodid", optarg, &f.isvprodid))
+				return ENCL_EXIT_USAGE;
+			break;
 		case OPT_ISVSVN:
-			if (encl_parse_uint(optarg, UINT16_MAX, &v))
-				return encl_usage("sigstruct", "--%s '%s': expected 0-65535",
-						  c == OPT_ISVSVN ? "isvsvn" : "isvprodid", optarg);
-			*(c == OPT_ISVSVN ? &f.isvsvn : &f.isvprodid) = v;
+			if (encl_parse_u16("sigstruct sign", "--isvsvn", optarg, &f.isvsvn))
+				return ENCL_EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(sign_help, stdout);
 			return ENCL_EXIT_OK;
 		default:
-			return encl_usage("sigstruct", "unknown option");
+			return encl_try_help("sigstruct sign");
 		}
 	}
 	if (!keypath)
-		return encl_usage("sigstruct", "sign: --key KEY is required");
+		return encl_usage("sigstruct sign", "--key KEY is required");
 	if (argc - optind != (hex ? 1 : 3))
-		return encl_usage("sigstruct", hex ? "sign: expected OUT" : "sign: expected LAYOUT IMAGE OUT");
+		return encl_usage("sigstruct sign", hex ? "expected OUT" : "expected LAYOUT IMAGE OUT");
 	r = sign_hash(hex, argv + optind, f.enclavehash);
 	if (r)
 		return r;
@@ -270,17 +253,17 @@ static int sigstruct_sign(int argc, char **argv)
 
 	key = sgx_key_load(keypath, err, sizeof(err));
 	if (!key) {
-		encl_error("sigstruct", "%s", err);
+		encl_error("sigstruct sign", "%s", err);
 		return ENCL_EXIT_USAGE;
 	}
 	r = sgx_sigstruct_sign(&ss, &f, key, err, sizeof(err));
 	EVP_PKEY_free(key);
 	if (r) {
-		encl_error("sigstruct", "%s: %s", keypath, err);
+		encl_error("sigstruct sign", "%s: %s", keypath, err);
 		return ENCL_EXIT_USAGE;
 	}
 	if (encl_write_atomic_buf(out, 0644, &ss, sizeof(ss), err, sizeof(err))) {
-		encl_error("sigstruct", "%s", err);
+		encl_error("sigstruct sign", "%s", err);
 		return ENCL_EXIT_USAGE;
 	}
 	return ENCL_EXIT_OK;
@@ -296,6 +279,7 @@ int cmd_sigstruct(int argc, char **argv)
 		{ "verify", sigstruct_verify },
 		{ "sign", sigstruct_sign },
 	};
+	char name[32];
 	size_t i;
 
 	if (argc < 2)
@@ -305,8 +289,12 @@ int cmd_sigstruct(int argc, char **argv)
 		return ENCL_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(argv[1], subs[i].name))
+		if (!strcmp(argv[1], subs[i].name)) {
+			/* getopt names argv[0] in its messages. */
+			snprintf(name, sizeof(name), "encl sigstruct %s", subs[i].name);
+			argv[1] = name;
 			return subs[i].fn(argc - 1, argv + 1);
+		}
 	return encl_usage("sigstruct", "unknown subcommand '%s'; expected show, verify or sign",
 			  argv[1]);
 }

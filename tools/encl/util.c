@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Helpers shared by the encl subcommands: messages, SIGSTRUCT files, numbers. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/dump.h"
 #include "image/file.h"
 #include "tools/encl/cmd.h"
 
@@ -35,6 +37,11 @@ int encl_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(cmd, fmt, ap);
 	va_end(ap);
+	return encl_try_help(cmd);
+}
+
+int encl_try_help(const char *cmd)
+{
 	fprintf(stderr, "Try 'encl %s --help'.\n", cmd);
 	return ENCL_EXIT_USAGE;
 }
@@ -70,14 +77,50 @@ int encl_read_sigstruct(const char *path, struct sgx_sigstruct *ss, char *err, s
 	return 0;
 }
 
-int encl_parse_uint(const char *s, uint64_t max, uint64_t *v)
+/* A decimal or 0x-hex number no larger than @max. */
+static int parse_uint(const char *s, uint64_t max, uint64_t *v)
 {
 	int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || (base == 16 && !s[2]))
+	/* strtoull would take leading blanks and signs; a value starts with a digit. */
+	if (!isdigit((unsigned char)s[0]) || (base == 16 && !isxdigit((unsigned char)s[2])))
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, base);
 	return (errno || *end || *v > max) ? -1 : 0;
+}
+
+int encl_parse_u16(const char *cmd, const char *opt, const char *s, uint16_t *v)
+{
+	uint64_t x;
+
+	if (parse_uint(s, UINT16_MAX, &x))
+		return encl_usage(cmd, "%s: '%s' is not a number from 0 to 65535", opt, s);
+	*v = x;
+	return 0;
+}
+
+int encl_measure_dump(const char *cmd, const char *layout, const char *image,
+		      uint8_t mrenclave[SGX_HASH_SIZE])
+{
+	struct encl_layout l;
+	char err[1024];
+	int r;
+
+	if (image)
+		r = encl_layout_read(layout, image, &l, err, sizeof(err));
+	else
+		r = encl_dump_read(layout, &l, err, sizeof(err));
+	if (r) {
+		encl_error(cmd, "%s", err);
+		return ENCL_EXIT_USAGE;
+	}
+	r = encl_layout_measure(&l, mrenclave, err, sizeof(err));
+	encl_layout_free(&l);
+	if (r) {
+		encl_error(cmd, "%s: %s", layout, err);
+		return ENCL_EXIT_USAGE;
+	}
+	return 0;
 }
