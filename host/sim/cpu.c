@@ -55,6 +55,15 @@ _Static_assert(offsetof(struct sim_cpu, last_fs) == CPU_LAST_FS, "CPU_LAST_FS");
 _Static_assert(sizeof(struct sim_cpu) <= SIM_FRAME_OFFSET, "SIM_FRAME_OFFSET");
 _Static_assert(SIM_FRAME_OFFSET + SIM_FRAME_SIZE <= SIM_CPU_AREA, "SIM_CPU_AREA");
 
+int sim_cpu_dispatch_check(char *why, unsigned long len)
+{
+	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0) == 0)
+		return 0;
+	snprintf(why, len, "the kernel has no Syscall User Dispatch "
+		 "(Linux 5.11+ with CONFIG_GENERIC_ENTRY): %s", strerror(errno));
+	return -1;
+}
+
 /* Read by sim_eexit_landing through the host's FS. */
 __thread struct sim_cpu *sim_cpu_self;
 

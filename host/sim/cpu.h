@@ -92,6 +92,13 @@ struct sim_cpu {
 	uint64_t altstack_size;
 };
 
+/*
+ * Can enclave system calls be trapped here? Syscall User Dispatch (Linux
+ * 5.11+, CONFIG_GENERIC_ENTRY), asked the harmless way: switching it off.
+ * 0, or -1 with the reason in @why.
+ */
+int sim_cpu_dispatch_check(char *why, unsigned long len);
+
 /* The calling thread's CPU: set up on first use (signal stack, dispatch). */
 struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen);
 

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "host/sim/cpu.h"
 #include "host/sim/sim.h"
 #include "sgx/sigstruct.h"
 
@@ -58,7 +59,8 @@ int sim_probe(struct encl_caps *caps)
 	struct sim_features f;
 
 	memset(caps, 0, sizeof(*caps));
-	if (sim_features_get(&f, caps->why_not, sizeof(caps->why_not)))
+	if (sim_features_get(&f, caps->why_not, sizeof(caps->why_not)) ||
+	    sim_cpu_dispatch_check(caps->why_not, sizeof(caps->why_not)))
 		return -1;
 	caps->sgx1 = 1;
 	caps->sgx2 = f.sgx2;
