@@ -185,6 +185,21 @@ expect_exit sign_out_missing_dir 2 "no-such-dir/x: cannot create a temporary fil
 	encl sign -o no-such-dir/x test-c
 check sign_leaves_no_temp_files sh -c '! ls -A | grep -q "^\.[a-z-]*\.[A-Za-z0-9]\{6\}$"'
 
+# ---- encl-cc's own usage ------------------------------------------------------
+
+encl-cc --help >help.out 2>&1
+check cc_help_exit_0 test $? -eq 0
+check cc_help_usage grep -q '^usage: encl-cc \[cc options\] FILES\.\.\. \[-o OUT\]$' help.out
+for w in --key --heap --min-heap --stack --tcs --enclave-size --production --isvprodid --isvsvn \
+	ENCL_KEY debug-signing-key.pem Examples:; do
+	check "cc_help_mentions_${w#--}" grep -q -- "$w" help.out
+done
+expect_exit cc_no_arguments 1 "^encl-cc: no input files; usage: encl-cc " encl-cc
+expect_exit cc_no_arguments_hint 1 "^Try 'encl-cc --help'" encl-cc
+expect_exit cc_no_input_files 1 "^encl-cc: no input files$" encl-cc -O2
+expect_exit cc_unknown_input 1 "notes\.txt: unknown input" encl-cc notes.txt
+expect_exit cc_option_needs_value 1 "option --key needs a value" encl-cc test.c --key
+
 # ---- more than one file, -I, -D, -l, -c then link ----------------------------
 
 mkdir -p inc
