@@ -228,16 +228,31 @@ out:
 	return ret;
 }
 
+/*
+ * The modulus N of @key, little endian as SIGSTRUCT.MODULUS holds it.
+ * @n receives N (the caller frees it) or NULL. Returns 0 or -1.
+ */
+static int key_modulus(EVP_PKEY *key, uint8_t mod[SGX_MODULUS_SIZE], BIGNUM **n)
+{
+	*n = NULL;
+	if (!EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    BN_bn2lebinpad(*n, mod, SGX_MODULUS_SIZE) != SGX_MODULUS_SIZE)
+		return -1;
+	return 0;
+}
+
+/* MRSIGNER: SHA-256 of the little-endian modulus. */
+static int mrsigner_of(const uint8_t mod[SGX_MODULUS_SIZE], uint8_t mrsigner[SGX_HASH_SIZE])
+{
+	return EVP_Digest(mod, SGX_MODULUS_SIZE, mrsigner, NULL, EVP_sha256(), NULL) ? 0 : -1;
+}
+
 int sgx_key_mrsigner(EVP_PKEY *key, uint8_t mrsigner[SGX_HASH_SIZE])
 {
 	uint8_t mod[SGX_MODULUS_SIZE];
-	BIGNUM *n = NULL;
-	int ret = -1;
+	BIGNUM *n;
+	int ret = key_modulus(key, mod, &n) || mrsigner_of(mod, mrsigner) ? -1 : 0;
 
-	if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) &&
-	    BN_bn2lebinpad(n, mod, sizeof(mod)) == (int)sizeof(mod) &&
-	    EVP_Digest(mod, sizeof(mod), mrsigner, NULL, EVP_sha256(), NULL))
-		ret = 0;
 	BN_free(n);
 	return ret;
 }
@@ -316,15 +331,14 @@ int sgx_sigstruct_sign(struct sgx_sigstruct *ss, const struct sgx_sigstruct_fiel
 {
 	uint8_t msg[2 * SGX_SIGSTRUCT_SIGNED_LEN], sig[SGX_MODULUS_SIZE];
 	EVP_MD_CTX *mctx = NULL;
-	BIGNUM *n = NULL, *s = NULL;
+	BIGNUM *n, *s = NULL;
 	size_t siglen = sizeof(sig);
 	int ret = -1;
 
 	if (key_check(key, "signing key", err, errlen))
 		return -1;
 	sigstruct_fill(ss, f);
-	if (!EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) ||
-	    BN_bn2lebinpad(n, ss->modulus, sizeof(ss->modulus)) < 0) {
+	if (key_modulus(key, ss->modulus, &n)) {
 		snprintf(err, errlen, "cannot read the RSA modulus (%s)", ossl_reason());
 		goto out;
 	}
@@ -484,7 +498,7 @@ out:
 
 void sgx_sigstruct_mrsigner(const struct sgx_sigstruct *ss, uint8_t mrsigner[SGX_HASH_SIZE])
 {
-	EVP_Digest(ss->modulus, sizeof(ss->modulus), mrsigner, NULL, EVP_sha256(), NULL);
+	mrsigner_of(ss->modulus, mrsigner);
 }
 
 /* ---- hex ----------------------------------------------------------------- */
