@@ -211,37 +211,30 @@ static void expect_load_error(const char *path, const char *msg)
 	CHECK_STR_CONTAINS(err, msg);
 }
 
-static void test_key_2048_bit(void)
+/* @key, written to TMPDIR/@file, is refused by the loader with @msg. */
+static void expect_key_refused(EVP_PKEY *key, const char *file, const char *msg)
 {
 	char path[4096];
-	EVP_PKEY *key = gen_rsa(2048, 3);
 
-	snprintf(path, sizeof(path), "%s/rsa2048.pem", tmpdir);
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, file);
 	CHECK_EQ_INT(write_key(key, path), 0);
 	EVP_PKEY_free(key);
-	expect_load_error(path, "2048-bit");
+	expect_load_error(path, msg);
+}
+
+static void test_key_2048_bit(void)
+{
+	expect_key_refused(gen_rsa(2048, 3), "rsa2048.pem", "2048-bit");
 }
 
 static void test_key_e65537(void)
 {
-	char path[4096];
-	EVP_PKEY *key = gen_rsa(3072, 65537);
-
-	snprintf(path, sizeof(path), "%s/e65537.pem", tmpdir);
-	CHECK_EQ_INT(write_key(key, path), 0);
-	EVP_PKEY_free(key);
-	expect_load_error(path, "exponent is 65537");
+	expect_key_refused(gen_rsa(3072, 65537), "e65537.pem", "exponent is 65537");
 }
 
 static void test_key_not_rsa(void)
 {
-	char path[4096];
-	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-
-	snprintf(path, sizeof(path), "%s/ec.pem", tmpdir);
-	CHECK_EQ_INT(write_key(key, path), 0);
-	EVP_PKEY_free(key);
-	expect_load_error(path, "not an RSA key");
+	expect_key_refused(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "ec.pem", "not an RSA key");
 }
 
 static void test_key_unreadable_or_garbage(void)
