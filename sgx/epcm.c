@@ -72,11 +72,6 @@ void epcm_set_initialized(struct epcm *c)
 	c->initialized = 1;
 }
 
-int epcm_initialized(const struct epcm *c)
-{
-	return c->initialized;
-}
-
 uint64_t epcm_count(const struct epcm *c)
 {
 	return c->nvalid;

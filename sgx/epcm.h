@@ -65,7 +65,6 @@ void epcm_free(struct epcm *c);
 
 /* SECS.ATTRIBUTES.INIT: set by a successful EINIT; EADD/EAUG depend on it. */
 void epcm_set_initialized(struct epcm *c);
-int epcm_initialized(const struct epcm *c);
 
 /* The entry for @addr (any address in the page); 0 when invalid or outside. */
 epcm_entry_t epcm_get(const struct epcm *c, uint64_t addr);
