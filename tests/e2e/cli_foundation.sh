@@ -75,6 +75,11 @@ expect_exit missing_option_value 2 "^encl sigstruct sign: option '--key' require
 expect_exit sub_unknown_option 2 "^encl sigstruct verify: unrecognized option '--frob'" \
 	encl sigstruct verify --frob x
 expect_exit show_no_file 2 "^encl sigstruct show: expected one FILE" encl sigstruct show
+expect_exit show_extra_file 2 "^encl sigstruct show: unexpected argument 'b'" \
+	encl sigstruct show "$VECTORS/a.sigstruct" b
+expect_exit measure_extra 2 "^encl measure: unexpected argument 'extra'" \
+	encl measure "$VECTORS/a.layout" "$VECTORS/a.img" extra
+expect_exit keygen_extra 2 "^encl keygen: unexpected argument 'k2.pem'" encl keygen k1.pem k2.pem
 expect_exit sign_bad_isvsvn 2 "--isvsvn: '70000' is not a number from 0 to 65535" \
 	encl sigstruct sign --key "$VECTORS/test-key.pem" --isvsvn 70000 --mrenclave "$(cat "$VECTORS/a.mrenclave")" "$TMP/o"
 expect_exit sign_signed_isvprodid 2 "--isvprodid: ' 5' is not a number" \

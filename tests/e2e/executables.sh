@@ -232,6 +232,9 @@ expect_exit bad_scone_min_heap_run 125 "SCONE_MIN_HEAP" env SCONE_MIN_HEAP=lots 
 expect_exit dump_bad_scone_heap 2 "SCONE_HEAP" env SCONE_HEAP=abc encl dump --mode sgx1 test-c d
 expect_exit dump_bad_mode 2 "--mode must be sgx1 or edmm, not 'sgx3'" encl dump --mode sgx3 test-c d
 expect_exit dump_no_mode 2 "--mode sgx1 or --mode edmm is required" encl dump test-c d
+expect_exit dump_extra 2 "^encl dump: unexpected argument 'e'" encl dump --mode edmm test-c d e
+expect_exit sign_extra 2 "^encl sign: unexpected argument 'extra'" encl sign -o x test-c extra
+expect_exit info_no_binary 2 "^encl info: expected one BINARY" encl info
 
 size=$(stat -c %s test-c)
 head -c $((size - 100)) test-c > truncated; chmod +x truncated

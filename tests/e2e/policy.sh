@@ -106,6 +106,8 @@ expect_exit no_service 2 "missing --service" \
 	encl policy check "$P" --mrenclave "$HA"
 expect_exit unknown_subcommand 2 "unknown subcommand" encl policy frob
 expect_exit template_no_binary 2 "missing BINARY" encl policy template --service s
+expect_exit template_two_binaries 2 "give exactly one BINARY, not also 'b2'" \
+	encl policy template --service s b1 b2
 expect_exit template_not_enclave 2 "$P" encl policy template --service s "$P"
 expect_out check_help 0 "--mrenclave HEX" encl policy check --help
 expect_out template_help 0 "usage: encl policy template" encl policy template --help

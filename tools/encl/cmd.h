@@ -38,6 +38,13 @@ void encl_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 int encl_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * Exactly @n operands after the options (argv[optind] on): 0, or
+ * ENCL_EXIT_USAGE after "expected @what" when there are fewer, or
+ * "unexpected argument 'X'" naming the first extra one.
+ */
+int encl_operands(const char *cmd, int argc, char **argv, int n, const char *what);
+
+/*
  * A bad option that getopt has already named on stderr: only the pointer
  * to --help, and ENCL_EXIT_USAGE.
  */

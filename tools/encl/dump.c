@@ -77,8 +77,8 @@ int cmd_dump(int argc, char **argv)
 		return encl_usage("dump", "--mode sgx1 or --mode edmm is required");
 	if (strcmp(mode, "sgx1") && strcmp(mode, "edmm"))
 		return encl_usage("dump", "--mode must be sgx1 or edmm, not '%s'", mode);
-	if (argc - optind != 2)
-		return encl_usage("dump", "expected BINARY DIR");
+	if (encl_operands("dump", argc, argv, 2, "BINARY DIR"))
+		return ENCL_EXIT_USAGE;
 	return dump(argv[optind], strcmp(mode, "edmm") ? ENCL_MODE_SGX1 : ENCL_MODE_EDMM,
 		    argv[optind + 1]);
 }

@@ -228,8 +228,8 @@ int cmd_info(int argc, char **argv)
 			return encl_try_help("info");
 		json = 1;
 	}
-	if (argc - optind != 1)
-		return encl_usage("info", "expected one BINARY");
+	if (encl_operands("info", argc, argv, 1, "one BINARY"))
+		return ENCL_EXIT_USAGE;
 	if (encl_binary_open(&b, argv[optind], 0, err, sizeof(err))) {
 		encl_error("info", "%s", err);
 		return ENCL_EXIT_USAGE;

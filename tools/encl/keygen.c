@@ -45,8 +45,8 @@ int cmd_keygen(int argc, char **argv)
 			return encl_try_help("keygen");
 		}
 	}
-	if (argc - optind != 1)
-		return encl_usage("keygen", "expected one FILE");
+	if (encl_operands("keygen", argc, argv, 1, "one FILE"))
+		return ENCL_EXIT_USAGE;
 	path = argv[optind];
 	/* Losing a signing key changes MRSIGNER for good: never overwrite silently. */
 	if (!force && access(path, F_OK) == 0)

@@ -36,8 +36,10 @@ int cmd_measure(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1 && argc != 2)
+	if (argc < 1)
 		return encl_usage("measure", "expected LAYOUT IMAGE, or a dump DIR");
+	if (argc > 2)
+		return encl_usage("measure", "unexpected argument '%s'", argv[2]);
 	if (encl_measure_dump("measure", argv[0], argc == 2 ? argv[1] : NULL, mrenclave))
 		return ENCL_EXIT_USAGE;
 	sgx_hex(mrenclave, sizeof(mrenclave), hex);

@@ -281,9 +281,11 @@ static int cmd_template(int argc, char **argv)
 	}
 	if (!service)
 		return encl_usage("policy template", "missing --service NAME");
+	if (optind == argc)
+		return encl_usage("policy template", "missing BINARY");
 	if (optind + 1 != argc)
-		return encl_usage("policy template", "%s", optind < argc ?
-				  "give exactly one BINARY" : "missing BINARY");
+		return encl_usage("policy template", "give exactly one BINARY, not also '%s'",
+				  argv[optind + 1]);
 	binary = argv[optind];
 	if (encl_identities(binary, id, err, sizeof(err))) {
 		encl_error("policy template", "%s", err);

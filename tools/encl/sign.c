@@ -124,8 +124,8 @@ int cmd_sign(int argc, char **argv)
 
 	if (r)
 		return r > 0 ? ENCL_EXIT_OK : encl_try_help("sign");
-	if (argc - optind != 1)
-		return encl_usage("sign", "expected one BINARY");
+	if (encl_operands("sign", argc, argv, 1, "one BINARY"))
+		return ENCL_EXIT_USAGE;
 	if (encl_binary_open(&b, argv[optind], ENCL_BINARY_UNSIGNED_OK, err, sizeof(err))) {
 		encl_error("sign", "%s", err);
 		return ENCL_EXIT_USAGE;

@@ -80,8 +80,8 @@ static int one_file(int argc, char **argv, const char *cmd, const char *text,
 
 	if (r)
 		return r;
-	if (argc - optind != 1)
-		return encl_usage(cmd, "expected one FILE") + 1;
+	if (encl_operands(cmd, argc, argv, 1, "one FILE"))
+		return ENCL_EXIT_USAGE + 1;
 	*path = argv[optind];
 	if (encl_read_sigstruct(*path, ss, err, sizeof(err))) {
 		encl_error(cmd, "%s", err);
@@ -244,8 +244,9 @@ static int sigstruct_sign(int argc, char **argv)
 	}
 	if (!keypath)
 		return encl_usage("sigstruct sign", "--key KEY is required");
-	if (argc - optind != (hex ? 1 : 3))
-		return encl_usage("sigstruct sign", hex ? "expected OUT" : "expected LAYOUT IMAGE OUT");
+	if (encl_operands("sigstruct sign", argc, argv, hex ? 1 : 3,
+			  hex ? "OUT" : "LAYOUT IMAGE OUT"))
+		return ENCL_EXIT_USAGE;
 	r = sign_hash(hex, argv + optind, f.enclavehash);
 	if (r)
 		return r;

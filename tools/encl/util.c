@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,15 @@ int encl_usage(const char *cmd, const char *fmt, ...)
 	vmessage(cmd, fmt, ap);
 	va_end(ap);
 	return encl_try_help(cmd);
+}
+
+int encl_operands(const char *cmd, int argc, char **argv, int n, const char *what)
+{
+	if (argc - optind < n)
+		return encl_usage(cmd, "expected %s", what);
+	if (argc - optind > n)
+		return encl_usage(cmd, "unexpected argument '%s'", argv[optind + n]);
+	return 0;
 }
 
 int encl_try_help(const char *cmd)
