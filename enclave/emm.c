@@ -522,9 +522,7 @@ int emm_init(struct emm *m, const struct emm_config *c, const struct emm_ops *op
 	m->mode = c->mode;
 	m->base = c->base;
 	heap_lo = c->base + c->heap_offset;
-	meta = pg_up(c->heap_size >> EMM_META_SHIFT);
-	if (meta < EMM_META_MIN)
-		meta = EMM_META_MIN;
+	meta = emm_meta_size(c->heap_size);
 	m->lo = heap_lo;
 	m->hi = heap_lo + c->heap_size - meta;
 	m->meta_lo = m->meta_bump = m->meta_committed_end = m->hi;

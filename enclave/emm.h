@@ -79,6 +79,26 @@ int emm_handle_fault(uint64_t addr, uint32_t errcd);
 #define EMM_META_SHIFT		8
 #define EMM_META_MIN		(64UL << 10)
 
+/*
+ * The metadata reserve of a heap range of @heap_size bytes, and what is
+ * left of it for the program. The host's start-up check (host/load.c) uses
+ * the same numbers, so that a SCONE_HEAP the EMM would have to cut is
+ * refused there instead of silently reduced.
+ */
+static inline uint64_t emm_meta_size(uint64_t heap_size)
+{
+	uint64_t meta = ((heap_size >> EMM_META_SHIFT) + EMM_PAGE_SIZE - 1) & ~(EMM_PAGE_SIZE - 1);
+
+	return meta < EMM_META_MIN ? EMM_META_MIN : meta;
+}
+
+static inline uint64_t emm_usable_heap(uint64_t heap_size)
+{
+	uint64_t meta = emm_meta_size(heap_size);
+
+	return heap_size > meta ? heap_size - meta : 0;
+}
+
 enum emm_mode {
 	EMM_MODE_SGX1 = 0,
 	EMM_MODE_EDMM = 1,

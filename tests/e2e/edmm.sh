@@ -146,3 +146,13 @@ done
 # ---- SCONE_HEAP beyond the signed ELRANGE (64G) ----
 SCONE_EDMM_MODE=enable SCONE_HEAP=128G \
 	expect_exit heap_beyond_elrange 125 "SCONE_HEAP=128G does not fit.*encl sign --enclave-size 256G" "$HG" 1
+# ... and one inside ELRANGE but in the top 1/256 that the memory manager
+# keeps for its metadata: refused the same way, not silently reduced. The
+# largest heap that does fit (64G less the heap offset and the reserve)
+# still runs.
+SCONE_EDMM_MODE=enable SCONE_HEAP=65500M \
+	expect_exit heap_in_emm_reserve 125 "SCONE_HEAP=65500M does not fit.*metadata.*encl sign --enclave-size 128G" "$HG" 1
+top=$(sed -nE 's/.*at most ([0-9]+K) of heap after.*/\1/p' "$TMP/stderr")
+check heap_at_emm_reserve_found test -n "$top"
+SCONE_EDMM_MODE=enable SCONE_HEAP="${top:-0}" "$HG" 1 >"$TMP/top.out" 2>&1
+check heap_at_emm_reserve test $? -eq 0
