@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Choosing the signing key, and creating the debug key on first use.
+ * Key files: loading and generating RSA-3072, e = 3 signing keys (the
+ * cryptography is sgx/sigstruct.c's), choosing the signing key, and
+ * creating the debug key on first use.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,8 +11,59 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <openssl/crypto.h>
+
+#include "image/file.h"
 #include "image/key.h"
 #include "sgx/sigstruct.h"
+
+/* Key files are small; anything larger is not one. */
+#define KEY_FILE_MAX	(64 * 1024)
+
+EVP_PKEY *encl_key_load(const char *path, char *err, size_t errlen)
+{
+	unsigned char *pem = malloc(KEY_FILE_MAX);
+	EVP_PKEY *key = NULL;
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && pem)
+		n = encl_read_full(fd, pem, KEY_FILE_MAX);
+	if (n < 0)
+		snprintf(err, errlen, "%s: cannot read the key: %s", path,
+			 pem ? strerror(errno) : "out of memory");
+	else if (n == KEY_FILE_MAX)
+		snprintf(err, errlen, "%s: not a key file (larger than %d KiB)", path,
+			 KEY_FILE_MAX / 1024);
+	else
+		key = sgx_key_from_pem(pem, n, path, err, errlen);
+	if (fd >= 0)
+		close(fd);
+	if (pem)
+		OPENSSL_cleanse(pem, KEY_FILE_MAX);
+	free(pem);
+	return key;
+}
+
+int encl_key_generate(const char *path, char *err, size_t errlen)
+{
+	EVP_PKEY *key = sgx_key_new();
+	unsigned char *pem = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!key || sgx_key_to_pem(key, &pem, &len)) {
+		snprintf(err, errlen, "%s: RSA-3072 key generation failed", path);
+		EVP_PKEY_free(key);
+		return -1;
+	}
+	/* Mode 0600 from the start: the temporary file is never readable by others. */
+	ret = encl_write_atomic_buf(path, 0600, pem, len, err, errlen);
+	OPENSSL_clear_free(pem, len);
+	EVP_PKEY_free(key);
+	return ret;
+}
 
 int encl_debug_key_path(char *buf, size_t len, char *err, size_t errlen)
 {
@@ -70,7 +123,7 @@ static int create_debug_key(const char *path, char *err, size_t errlen)
 	if (make_dirs(path, err, errlen))
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.new.%ld", path, (long)getpid());
-	if (sgx_key_generate(tmp, err, errlen))
+	if (encl_key_generate(tmp, err, errlen))
 		return -1;
 	if (link(tmp, path) && errno != EEXIST) {
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
@@ -91,11 +144,11 @@ EVP_PKEY *encl_signing_key(const char *path, char *used, size_t usedlen,
 		path = env;
 	if (path) {
 		snprintf(used, usedlen, "%s", path);
-		return sgx_key_load(path, err, errlen);
+		return encl_key_load(path, err, errlen);
 	}
 	if (encl_debug_key_path(used, usedlen, err, errlen))
 		return NULL;
 	if (access(used, F_OK) && create_debug_key(used, err, errlen))
 		return NULL;
-	return sgx_key_load(used, err, errlen);
+	return encl_key_load(used, err, errlen);
 }

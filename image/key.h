@@ -17,6 +17,16 @@
 
 #define ENCL_DEBUG_KEY_NAME	"debug-signing-key.pem"
 
+/*
+ * Load an RSA-3072, e = 3 private key from a PEM file. NULL on failure, with
+ * a message naming the file and saying whether it was unreadable, not a key,
+ * not 3072-bit, or had the wrong exponent.
+ */
+EVP_PKEY *encl_key_load(const char *path, char *err, size_t errlen);
+
+/* Generate a new signing key and write it, mode 0600, atomically to @path. */
+int encl_key_generate(const char *path, char *err, size_t errlen);
+
 int encl_debug_key_path(char *buf, size_t len, char *err, size_t errlen);
 
 /*

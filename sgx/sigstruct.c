@@ -11,16 +11,15 @@
  *   Q1 = floor(s^2 / N),  Q2 = floor((s^3 - Q1 * s * N) / N).
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/encoder.h>
 #include <openssl/err.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
@@ -102,61 +101,47 @@ static int key_check(EVP_PKEY *key, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-EVP_PKEY *sgx_key_load(const char *path, char *err, size_t errlen)
+EVP_PKEY *sgx_key_from_pem(const void *pem, size_t len, const char *name,
+			   char *err, size_t errlen)
 {
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
 	EVP_PKEY *key;
-	FILE *f = fopen(path, "r");
 
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read the key: %s", path, strerror(errno));
+	if (!bio || len > INT_MAX) {
+		BIO_free(bio);
+		snprintf(err, errlen, "%s: cannot read the key", name);
 		return NULL;
 	}
-	key = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
-	fclose(f);
+	key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	BIO_free(bio);
 	if (!key) {
-		snprintf(err, errlen, "%s: not an unencrypted PEM private key (%s)", path, ossl_reason());
+		snprintf(err, errlen, "%s: not an unencrypted PEM private key (%s)", name, ossl_reason());
 		return NULL;
 	}
-	if (key_check(key, path, err, errlen)) {
+	if (key_check(key, name, err, errlen)) {
 		EVP_PKEY_free(key);
 		return NULL;
 	}
 	return key;
 }
 
-/* PKCS#1 "RSA PRIVATE KEY" PEM of @key into a fresh file descriptor. */
-static int key_write_pem(EVP_PKEY *key, int fd)
+int sgx_key_to_pem(EVP_PKEY *key, unsigned char **pem, size_t *len)
 {
 	OSSL_ENCODER_CTX *ectx;
-	unsigned char *pem = NULL;
-	size_t len = 0, done = 0;
-	ssize_t n;
 	int ret = -1;
 
+	*pem = NULL;
+	*len = 0;
 	/* "type-specific" is PKCS#1 for RSA, the format the SGX tools expect. */
 	ectx = OSSL_ENCODER_CTX_new_for_pkey(key, OSSL_KEYMGMT_SELECT_KEYPAIR, "PEM",
 					     "type-specific", NULL);
-	if (!ectx || !OSSL_ENCODER_to_data(ectx, &pem, &len))
-		goto out;
-	while (done < len) {
-		n = write(fd, pem + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		done += n;
-	}
-	ret = 0;
-out:
-	if (pem) {
-		OPENSSL_cleanse(pem, len);
-		OPENSSL_free(pem);
-	}
+	if (ectx && OSSL_ENCODER_to_data(ectx, pem, len))
+		ret = 0;
 	OSSL_ENCODER_CTX_free(ectx);
 	return ret;
 }
 
-static EVP_PKEY *key_new(void)
+EVP_PKEY *sgx_key_new(void)
 {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
 	EVP_PKEY *key = NULL;
@@ -173,59 +158,6 @@ static EVP_PKEY *key_new(void)
 	BN_free(e);
 	EVP_PKEY_CTX_free(ctx);
 	return key;
-}
-
-int sgx_key_generate(const char *path, char *err, size_t errlen)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 8);
-	EVP_PKEY *key = NULL;
-	int fd = -1, ret = -1;
-
-	if (!tmp) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	/* Written next to the target, then renamed: never a half-written key. */
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	key = key_new();
-	if (!key) {
-		snprintf(err, errlen, "%s: RSA-3072 key generation failed (%s)", path, ossl_reason());
-		goto out;
-	}
-	fd = mkstemp(tmp);	/* mode 0600 */
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a temporary file next to it: %s",
-			 path, strerror(errno));
-		goto out;
-	}
-	errno = 0;
-	if (fchmod(fd, 0600) || key_write_pem(key, fd) || fsync(fd)) {
-		snprintf(err, errlen, "%s: cannot write the key: %s", tmp,
-			 errno ? strerror(errno) : ossl_reason());
-		goto out_unlink;
-	}
-	if (close(fd)) {
-		fd = -1;
-		snprintf(err, errlen, "%s: cannot write the key: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
-		goto out_unlink;
-	}
-	ret = 0;
-	goto out;
-out_unlink:
-	unlink(tmp);
-out:
-	if (fd >= 0)
-		close(fd);
-	EVP_PKEY_free(key);
-	free(tmp);
-	return ret;
 }
 
 /*

@@ -30,14 +30,19 @@ struct sgx_sigstruct_fields {
 };
 
 /*
- * Load an RSA-3072, e = 3 private key from a PEM file. On failure returns NULL
- * and writes to @err a message that names the file and says whether it was
- * unreadable, not RSA, not 3072-bit, or had the wrong exponent.
+ * Parse an RSA-3072, e = 3 private key from PEM bytes; @name labels the
+ * messages (the caller's file name). On failure returns NULL and writes to
+ * @err whether it was not a key, not RSA, not 3072-bit, or had the wrong
+ * exponent. Reading and writing key files is image/key.c's job.
  */
-EVP_PKEY *sgx_key_load(const char *path, char *err, size_t errlen);
+EVP_PKEY *sgx_key_from_pem(const void *pem, size_t len, const char *name,
+			   char *err, size_t errlen);
 
-/* Generate a new signing key and write it, mode 0600, atomically to @path. */
-int sgx_key_generate(const char *path, char *err, size_t errlen);
+/* A new RSA-3072, e = 3 key, or NULL. */
+EVP_PKEY *sgx_key_new(void);
+
+/* @key as PKCS#1 PEM in a buffer the caller releases with OPENSSL_clear_free. */
+int sgx_key_to_pem(EVP_PKEY *key, unsigned char **pem, size_t *len);
 
 /* MRSIGNER of a key: SHA-256 of its little-endian modulus. Returns 0 or -1. */
 int sgx_key_mrsigner(EVP_PKEY *key, uint8_t mrsigner[SGX_HASH_SIZE]);

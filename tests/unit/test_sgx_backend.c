@@ -23,6 +23,7 @@
 #include "host/sgx/sgx.h"
 #include "host/sgx/vdso.h"
 #include "sgx/measure.h"
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 
 #define KiB		1024ULL
@@ -870,8 +871,8 @@ int main(void)
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/key.pem", dir);
-	if (sgx_key_generate(path, err, sizeof(err)) != 0 ||
-	    !(key = sgx_key_load(path, err, sizeof(err)))) {
+	if (encl_key_generate(path, err, sizeof(err)) != 0 ||
+	    !(key = encl_key_load(path, err, sizeof(err)))) {
 		fprintf(stderr, "key: %s\n", err);
 		return 1;
 	}

@@ -28,6 +28,7 @@
 #include "host/backend.h"
 #include "host/sgx/kernel.h"
 #include "sgx/measure.h"
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 
 #define SIZE		(64 * 4096ULL)	/* ELRANGE of the scenario enclave */
@@ -84,8 +85,8 @@ static int need_key(void)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(path, sizeof(path), "%s/key.pem", dir);
-	if (sgx_key_generate(path, err, sizeof(err)) == 0)
-		key = sgx_key_load(path, err, sizeof(err));
+	if (encl_key_generate(path, err, sizeof(err)) == 0)
+		key = encl_key_load(path, err, sizeof(err));
 	unlink(path);
 	rmdir(dir);
 	return key ? 0 : -1;

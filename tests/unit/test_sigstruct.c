@@ -14,6 +14,7 @@
 #include <openssl/rsa.h>
 
 #include "tests/testutil.h"
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 
 #define TEST_KEY_MRSIGNER "20f3d60eff4f6a4656e3cdc33ed30aa36eccf2f0a2dda026399b6ccd626c3548"
@@ -48,7 +49,7 @@ static EVP_PKEY *test_key(void)
 	EVP_PKEY *key;
 
 	testutil_vector_path(path, sizeof(path), "test-key", "pem");
-	key = sgx_key_load(path, err, sizeof(err));
+	key = encl_key_load(path, err, sizeof(err));
 	if (!key)
 		fprintf(stderr, "  %s\n", err);
 	return key;
@@ -203,7 +204,7 @@ static int write_key(EVP_PKEY *key, const char *path)
 static void expect_load_error(const char *path, const char *msg)
 {
 	char err[512] = "";
-	EVP_PKEY *key = sgx_key_load(path, err, sizeof(err));
+	EVP_PKEY *key = encl_key_load(path, err, sizeof(err));
 
 	CHECK(key == NULL);
 	EVP_PKEY_free(key);
@@ -279,7 +280,7 @@ static void test_keygen_round_trip(void)
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/new.pem", tmpdir);
-	CHECK_EQ_INT(sgx_key_generate(path, err, sizeof(err)), 0);
+	CHECK_EQ_INT(encl_key_generate(path, err, sizeof(err)), 0);
 	CHECK_EQ_INT(stat(path, &st), 0);
 	CHECK_EQ_INT(st.st_mode & 0777, 0600);
 	fp = fopen(path, "r");
@@ -290,7 +291,7 @@ static void test_keygen_round_trip(void)
 	}
 	CHECK_STR_CONTAINS(head, "-----BEGIN RSA PRIVATE KEY-----");
 
-	key = sgx_key_load(path, err, sizeof(err));
+	key = encl_key_load(path, err, sizeof(err));
 	CHECK(key != NULL);
 	if (!key)
 		return;
@@ -304,7 +305,7 @@ static void test_keygen_round_trip(void)
 	EVP_PKEY_free(key);
 
 	snprintf(path, sizeof(path), "%s/no-such-dir/new.pem", tmpdir);
-	CHECK_EQ_INT(sgx_key_generate(path, err, sizeof(err)), -1);
+	CHECK_EQ_INT(encl_key_generate(path, err, sizeof(err)), -1);
 	CHECK_STR_CONTAINS(err, "no-such-dir");
 }
 

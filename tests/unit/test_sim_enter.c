@@ -25,6 +25,7 @@
 #include "host/backend.h"
 #include "host/sim/sim.h"
 #include "image/layout.h"
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 
 #define OFF_CODE	0x0000
@@ -159,7 +160,7 @@ static int build(void)
 	tcs->fslimit = tcs->gslimit = 0xfff;
 
 	snprintf(path, sizeof(path), "%s/test-key.pem", harness_vectors());
-	key = sgx_key_load(path, err, sizeof(err));
+	key = encl_key_load(path, err, sizeof(err));
 	if (!key || encl_layout_measure(&l, f.enclavehash, err, sizeof(err)) ||
 	    sgx_sigstruct_sign(&ss, &f, key, err, sizeof(err))) {
 		fprintf(stderr, "  %s\n", err);

@@ -20,6 +20,7 @@
 #include "tests/harness.h"
 #include "host/sim/sim.h"
 #include "sgx/measure.h"
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 
 #define ESIZE		0x100000ULL	/* 1 MiB ELRANGE */
@@ -720,7 +721,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/key.pem", dir);
-	if (sgx_key_generate(path, err, sizeof(err)) || !(key = sgx_key_load(path, err, sizeof(err)))) {
+	if (encl_key_generate(path, err, sizeof(err)) || !(key = encl_key_load(path, err, sizeof(err)))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 #include "tools/encl/cmd.h"
 
@@ -51,11 +52,11 @@ int cmd_keygen(int argc, char **argv)
 	/* Losing a signing key changes MRSIGNER for good: never overwrite silently. */
 	if (!force && access(path, F_OK) == 0)
 		return encl_usage("keygen", "%s: exists; refusing to replace a key (use --force)", path);
-	if (sgx_key_generate(path, err, sizeof(err))) {
+	if (encl_key_generate(path, err, sizeof(err))) {
 		encl_error("keygen", "%s", err);
 		return ENCL_EXIT_USAGE;
 	}
-	key = sgx_key_load(path, err, sizeof(err));
+	key = encl_key_load(path, err, sizeof(err));
 	if (!key || sgx_key_mrsigner(key, mrsigner)) {
 		encl_error("keygen", "%s", key ? "cannot compute MRSIGNER" : err);
 		EVP_PKEY_free(key);

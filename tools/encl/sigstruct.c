@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "image/file.h"
+#include "image/key.h"
 #include "sgx/sigstruct.h"
 #include "tools/encl/cmd.h"
 
@@ -252,7 +253,7 @@ static int sigstruct_sign(int argc, char **argv)
 		return r;
 	out = argv[argc - 1];
 
-	key = sgx_key_load(keypath, err, sizeof(err));
+	key = encl_key_load(keypath, err, sizeof(err));
 	if (!key) {
 		encl_error("sigstruct sign", "%s", err);
 		return ENCL_EXIT_USAGE;
