@@ -18,14 +18,7 @@ export SCONE_MODE=sim SCONE_LOG=error
 unset SCONE_HEAP SCONE_MIN_HEAP SCONE_STACK SCONE_TCS SCONE_EDMM_MODE SCONE_VERSION \
       SCONE_HASH SCONE_EDMM_HASH ENCL_SIM_CPU ENCL_SIM_KERNEL
 
-if ! command -v musl-gcc >/dev/null; then
-	skip all "musl-gcc not installed"
-	exit 0
-fi
-if [ ! -f "$ROOT/build/lib/libencl-enclave.a" ]; then
-	skip all "the trusted runtime (build/lib/libencl-enclave.a) is not built"
-	exit 0
-fi
+require_enclave_toolchain
 
 HG=$TMP/heap_grow
 if ! encl-cc -O2 "$PROGS/heap_grow.c" -o "$HG" 2>"$TMP/build"; then

@@ -11,14 +11,7 @@
 export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
 P=$TMP/epcm
 
-if ! command -v musl-gcc >/dev/null; then
-	skip all "musl-gcc not installed"
-	exit 0
-fi
-if [ ! -f "$ROOT/build/lib/libencl-enclave.a" ]; then
-	skip all "the trusted runtime (build/lib/libencl-enclave.a) is not built"
-	exit 0
-fi
+require_enclave_toolchain
 if ! encl-cc -O2 -I"$ROOT" "$ROOT/tests/scenarios/epcm.c" -o "$P" 2>"$TMP/build"; then
 	fail build "encl-cc: $(head -c 600 "$TMP/build")"
 	exit 0

@@ -28,3 +28,16 @@ expect_exit() {
 		pass "$n"
 	fi
 }
+
+# Scripts that build enclave executables need musl-gcc and the trusted
+# runtime; `make check` provides both, so their absence is a failure, not a skip.
+require_enclave_toolchain() {
+	if ! command -v musl-gcc >/dev/null; then
+		fail toolchain "musl-gcc is not installed (scripts/install-deps installs it)"
+		exit 0
+	fi
+	if [ ! -f "$ROOT/build/lib/libencl-enclave.a" ]; then
+		fail toolchain "build/lib/libencl-enclave.a is missing: run 'make tests' first"
+		exit 0
+	fi
+}

@@ -11,14 +11,7 @@ export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
 # Quiet sim: the "nothing is protected" warning would differ from native stderr.
 export SCONE_MODE=sim SCONE_LOG=error
 
-if ! command -v musl-gcc >/dev/null; then
-	skip all "musl-gcc not installed"
-	exit 0
-fi
-if [ ! -f "$ROOT/build/lib/libencl-enclave.a" ]; then
-	skip all "the trusted runtime (build/lib/libencl-enclave.a) is not built"
-	exit 0
-fi
+require_enclave_toolchain
 
 quiet() { "$@" >/dev/null 2>&1; }
 
