@@ -80,6 +80,16 @@ static int is_syscall(uint64_t rip)
 	return insn[0] == 0x0f && insn[1] == 0x05;
 }
 
+/*
+ * ERESUME will continue at SSA[0].RIP: remember where, so that an entry
+ * that finds the same context and no new EXITINFO is known for a replay.
+ */
+static struct encl_exit_req handled(struct encl_thread *td, struct sgx_ssa_gpr *gpr)
+{
+	td->exc_resume = gpr->rip;
+	return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
+}
+
 static struct encl_exit_req redirect_syscall(struct encl_thread *td, struct sgx_ssa_gpr *gpr)
 {
 	uint64_t rsp = gpr->rsp;
@@ -92,7 +102,7 @@ static struct encl_exit_req redirect_syscall(struct encl_thread *td, struct sgx_
 	((uint64_t *)slots)[1] = gpr->rip + 2;
 	gpr->rsp = slots;
 	gpr->rip = (uint64_t)(uintptr_t)encl_syscall_trampoline;
-	return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
+	return handled(td, gpr);
 }
 
 int (*encl_exception_hook)(const struct encl_fault *f, uint64_t *resume_rip);
@@ -118,17 +128,43 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 {
 	struct sgx_ssa_gpr *gpr;
 	struct sgx_misc_exinfo *exinfo;
-	uint32_t info, vector;
+	uint32_t info, vector, errcd;
+	uint64_t maddr;
 
 	/* Before START has found the parameters and the ocall area there is no one to report to. */
 	if (!encl_rt.params || !encl_rt.ocall)
 		encl_fatal_code(td, ENCL_FATAL_ENTRY);
 	gpr = ssa0_gpr(td);
 	exinfo = (struct sgx_misc_exinfo *)((uint64_t)(uintptr_t)gpr - sizeof(*exinfo));
+
+	/*
+	 * Take the exception once. Every AEX writes EXITINFO, but nothing
+	 * stops the host from EENTERing the handler again without a new
+	 * AEX, and EXINFO is written only for #PF/#GP with MISCSELECT.EXINFO
+	 * (otherwise those bytes are whatever an earlier AEX or nobody left
+	 * there). Clearing both after reading them means a second entry for
+	 * the same AEX finds VALID = 0 and nothing to act on, and a stale
+	 * EXINFO is never paired with a new #PF. EXINFO is read only for a
+	 * VALID #PF/#GP, which the CPU reports only with MISCSELECT.EXINFO.
+	 */
 	info = gpr->exitinfo;
-	if (!(info & SGX_EXITINFO_VALID))
+	maddr = exinfo->maddr;
+	errcd = exinfo->errcd;
+	gpr->exitinfo = 0;
+	exinfo->maddr = 0;
+	exinfo->errcd = 0;
+	if (!(info & SGX_EXITINFO_VALID)) {
+		/* The context the last handled exception resumed, untouched: no AEX since. */
+		if (td->exc_resume && gpr->rip == td->exc_resume)
+			encl_fatal("the host entered the exception handler again without a new "
+				   "exception (at enclave offset %#lx)",
+				   (unsigned long)encl_offset(gpr->rip));
 		encl_crash(td, SIGSEGV, ENCL_CRASH_VECTOR_UNREPORTED, gpr->rip, 0, 0, 0);
+	}
+	td->exc_resume = 0;
 	vector = info & SGX_EXITINFO_VECTOR_MASK;
+	if (vector != X86_VEC_PF && vector != X86_VEC_GP)
+		maddr = errcd = 0;
 
 	/*
 	 * The thread pointer is the runtime's record (tls.c): whatever FS the
@@ -143,7 +179,7 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn ||
 		    gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret) {
 			gpr->rip += 2;
-			return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
+			return handled(td, gpr);
 		}
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_rdrand_insn)
 			encl_fatal("this CPU has no RDRAND: the enclave has no source of randomness");
@@ -151,18 +187,17 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 			return redirect_syscall(td, gpr);
 		break;
 	case X86_VEC_PF:
-		if (emm_handle_fault(exinfo->maddr, exinfo->errcd) ||
-		    hooked(gpr, vector, exinfo->maddr, exinfo->errcd))
-			return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
-		encl_crash(td, SIGSEGV, vector, gpr->rip, exinfo->maddr, exinfo->errcd, 1);
+		if (emm_handle_fault(maddr, errcd) || hooked(gpr, vector, maddr, errcd))
+			return handled(td, gpr);
+		encl_crash(td, SIGSEGV, vector, gpr->rip, maddr, errcd, 1);
 	case X86_VEC_GP:
-		if (hooked(gpr, vector, 0, exinfo->errcd))
-			return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
-		encl_crash(td, SIGSEGV, vector, gpr->rip, 0, exinfo->errcd, 0);
+		if (hooked(gpr, vector, 0, errcd))
+			return handled(td, gpr);
+		encl_crash(td, SIGSEGV, vector, gpr->rip, 0, errcd, 0);
 	default:
 		break;
 	}
 	if (hooked(gpr, vector, 0, 0))
-		return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
+		return handled(td, gpr);
 	encl_crash(td, vector_signal(vector), vector, gpr->rip, 0, 0, 0);
 }

@@ -68,6 +68,7 @@ struct encl_thread {
 	uint64_t clear_child_tid;	/* set_tid_address */
 	uint64_t robust_list;		/* set_robust_list */
 	uint64_t sigmask;		/* rt_sigprocmask, signals 1..64 */
+	uint64_t exc_resume;		/* RIP the last handled exception resumes at */
 };
 
 _Static_assert(offsetof(struct encl_thread, init.self_offset) == TD_INIT_SELF, "TD_INIT_SELF");
