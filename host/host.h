@@ -20,6 +20,23 @@ enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DE
 
 #define ENCL_OCALL_AREA_SIZE	(1UL << 20)
 
+/*
+ * ENCL_SIM_HOSTILE=<what>: the host misbehaves on purpose, once, so that
+ * tests/e2e/iago.sh can show that the trusted runtime catches it. A test
+ * facility: honoured only with the sim backend, ignored (with a warning)
+ * on hardware. See docs/shield.md, "Testing a hostile host".
+ */
+enum encl_hostile {
+	ENCL_HOSTILE_NONE = 0,
+	ENCL_HOSTILE_READ_COUNT,	/* read returns one byte more than asked */
+	ENCL_HOSTILE_READ_NEGATIVE,	/* read returns -5000 (not an errno) */
+	ENCL_HOSTILE_READ_POINTER,	/* read moves args[1] into ELRANGE after serving */
+	ENCL_HOSTILE_OPEN_FD,		/* open/openat return 2^32 */
+	ENCL_HOSTILE_TIMESPEC,		/* clock_gettime writes tv_nsec = 10^9 */
+	ENCL_HOSTILE_ORET_START,	/* the ocall's return EENTERs with ENCL_OP_START */
+	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
+};
+
 struct encl_host {
 	/* mode.c */
 	const struct encl_backend *be;
@@ -40,6 +57,9 @@ struct encl_host {
 	/* the ocall area: host memory outside ELRANGE */
 	uint8_t *area;
 	uint64_t area_size;
+
+	/* run.c: ENCL_SIM_HOSTILE, a test facility honoured only in sim mode */
+	enum encl_hostile hostile;
 };
 
 /* mode.c: SCONE_MODE, SCONE_EDMM_MODE, SCONE_LOG; -1 with @err on a bad value. */

@@ -285,6 +285,49 @@ static int64_t page_op(struct encl_host *h, long op, const uint64_t *args)
 	return 0;
 }
 
+/*
+ * ENCL_SIM_HOSTILE (host.h): lie about the first call of the kind chosen.
+ * Returns 1 when the lie replaces the answer.
+ */
+static int hostile(struct encl_host *h, int64_t nr, const uint64_t *args)
+{
+	struct encl_ocall *o = (struct encl_ocall *)h->area;
+
+	switch (h->hostile) {
+	case ENCL_HOSTILE_READ_COUNT:
+		if (nr != SYS_read)
+			return 0;
+		o->ret = (int64_t)args[2] + 1;
+		break;
+	case ENCL_HOSTILE_READ_NEGATIVE:
+		if (nr != SYS_read)
+			return 0;
+		o->ret = -5000;
+		break;
+	case ENCL_HOSTILE_READ_POINTER:
+		if (nr != SYS_read)
+			return 0;
+		o->ret = forward(h, (long)nr, args);
+		o->args[1] = h->e.base;		/* the enclave must use its own pointer */
+		break;
+	case ENCL_HOSTILE_OPEN_FD:
+		if (nr != SYS_open && nr != SYS_openat)
+			return 0;
+		o->ret = INT64_C(1) << 32;
+		break;
+	case ENCL_HOSTILE_TIMESPEC:
+		if (nr != SYS_clock_gettime || !encl_area_holds(h, args[1], sizeof(struct timespec)))
+			return 0;
+		o->ret = forward(h, (long)nr, args);
+		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
+		break;
+	default:
+		return 0;
+	}
+	h->hostile = ENCL_HOSTILE_NONE;
+	return 1;
+}
+
 void encl_host_ocall(struct encl_host *h)
 {
 	struct encl_ocall *o = (struct encl_ocall *)h->area;
@@ -293,6 +336,8 @@ void encl_host_ocall(struct encl_host *h)
 
 	/* Read once: the enclave's view of the area may change under us. */
 	memcpy(args, o->args, sizeof(args));
+	if (h->hostile && hostile(h, nr, args))
+		return;
 	if (nr >= 0)
 		o->ret = forward(h, (long)nr, args);
 	else if (nr == ENCL_OCALL_LOG)

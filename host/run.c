@@ -124,6 +124,7 @@ static const char *fatal_code(uint64_t code)
 	case 2: return "the measured parameter page is missing or wrong";
 	case 3: return "the start-up arguments or the ocall area are unusable";
 	case 4: return "a second start";
+	case 5: return "an entry on a TCS that is not one of the measured threads'";
 	}
 	return "unknown reason";
 }
@@ -183,6 +184,12 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 		case ENCL_EXIT_HANDLED:
 			if (!in_handler)
 				return nostart("the enclave asked to resume with no exception pending");
+			if (h->hostile == ENCL_HOSTILE_HANDLER_AGAIN) {
+				/* Test facility: the same exception, once more, instead of ERESUME. */
+				h->hostile = ENCL_HOSTILE_NONE;
+				run = (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER };
+				continue;
+			}
 			in_handler = 0;
 			run = (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
 			continue;
@@ -194,6 +201,11 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 				.tcs = h->tcs, .function = SGX_EENTER,
 				.rdi = ENCL_OP_ORET, .rsi = run.rsi,
 			};
+			if (h->hostile == ENCL_HOSTILE_ORET_START) {
+				/* Test facility: answer the ocall with a second START. */
+				h->hostile = ENCL_HOSTILE_NONE;
+				run.rdi = ENCL_OP_START;
+			}
 			continue;
 		case ENCL_EXIT_RETURN:
 			return (int)(run.rsi & 0xff);
@@ -209,6 +221,41 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 	}
 }
 
+/*
+ * ENCL_SIM_HOSTILE=<what> (host.h): a test facility that makes this host
+ * lie once, on purpose. Only the sim backend honours it: a hardware run
+ * is never made to misbehave by an environment variable.
+ */
+static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
+{
+	static const struct { const char *name; enum encl_hostile what; } modes[] = {
+		{ "read-count",		ENCL_HOSTILE_READ_COUNT },
+		{ "read-negative",	ENCL_HOSTILE_READ_NEGATIVE },
+		{ "read-pointer",	ENCL_HOSTILE_READ_POINTER },
+		{ "open-fd",		ENCL_HOSTILE_OPEN_FD },
+		{ "timespec",		ENCL_HOSTILE_TIMESPEC },
+		{ "oret-start",		ENCL_HOSTILE_ORET_START },
+		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
+	};
+	const char *v = getenv("ENCL_SIM_HOSTILE");
+
+	h->hostile = ENCL_HOSTILE_NONE;
+	if (!v || !*v)
+		return 0;
+	if (h->be != &encl_backend_sim) {
+		fprintf(stderr, "encl: warning: ENCL_SIM_HOSTILE is a test facility of the simulator; ignored\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(v, modes[i].name)) {
+			h->hostile = modes[i].what;
+			return 0;
+		}
+	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
+		 "read-pointer, open-fd, timespec, oret-start, handler-again", v);
+	return -1;
+}
+
 int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		  int argc, char **argv, char **envp)
 {
@@ -220,7 +267,8 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	memset(&h, 0, sizeof(h));
 	if (encl_host_settings(&h, err, sizeof(err)) ||
 	    encl_host_choose_backend(&h, err, sizeof(err)) ||
-	    encl_host_choose_edmm(&h, err, sizeof(err)))
+	    encl_host_choose_edmm(&h, err, sizeof(err)) ||
+	    hostile_setting(&h, err, sizeof(err)))
 		return nostart(err);
 	if (encl_host_load(&h, b, c, err, sizeof(err))) {
 		encl_host_unload(&h);
