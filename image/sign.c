@@ -12,6 +12,7 @@
 
 #include "image/key.h"
 #include "image/layout_build.h"
+#include "enclave/emm.h"
 #include "image/sign.h"
 
 void encl_sigstruct_fields(enum encl_mode mode, int debug, uint16_t isvprodid, uint16_t isvsvn,
@@ -68,19 +69,25 @@ int encl_sign_date(uint32_t *date, char *err, size_t errlen)
 	return 0;
 }
 
-/* The heap must fit in the EDMM ELRANGE, or the EDMM identity could never run it. */
+/*
+ * The heap must fit in the EDMM ELRANGE, less the memory manager's
+ * metadata reserve, or the EDMM identity could never run it (host/load.c
+ * refuses the same heap at start).
+ */
 static int check_fits(const struct encl_binary *b, const struct encl_config *c,
 		      char *err, size_t errlen)
 {
 	struct encl_params p;
 	char x[32], y[32], z[32];
+	uint64_t room;
 
 	if (encl_params_compute(b->elf.entry, b->elf.image_size, c, ENCL_MODE_EDMM, &p, err, errlen))
 		return -1;
-	if (c->heap > p.heap_size) {
+	room = emm_usable_heap(p.heap_size);
+	if (c->heap > room) {
 		snprintf(err, errlen, "heap %s does not fit in the enclave size %s (room for %s of heap); raise --enclave-size or lower --heap",
 			 encl_size_format(c->heap, x), encl_size_format(c->enclave_size, y),
-			 encl_size_format(p.heap_size, z));
+			 encl_size_format(room, z));
 		return -1;
 	}
 	return 0;

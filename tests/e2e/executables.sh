@@ -175,6 +175,8 @@ check other_key_other_signer sh -c "! encl info prod | grep -q 'mrsigner *$mrsig
 check encl_key_env sh -c "ENCL_KEY=$TMP/other.pem encl sign -o envkey test-c && ! encl info envkey | grep -q 'mrsigner *$mrsigner'"
 
 expect_exit sign_heap_above_enclave_size 2 "128G.*64G|64G.*128G" encl sign --heap 128G -o x test-c
+# The memory manager keeps 1/256 of the EDMM heap range for itself: no heap in that reserve.
+expect_exit sign_heap_in_emm_reserve 2 "65500M.*64G.*room for" encl sign --heap 65500M -o x test-c
 expect_exit sign_bad_size 2 "--heap.*abc" encl sign --heap abc -o x test-c
 expect_exit sign_enclave_size_not_pow2 2 "power of two" encl sign --enclave-size 100G -o x test-c
 expect_exit sign_missing_key 2 "nonexistent" encl sign --key "$TMP/nonexistent.pem" -o x test-c
