@@ -326,6 +326,17 @@ static uint64_t used_bytes(struct emm *m, uint64_t s, uint64_t e)
 	return n;
 }
 
+/* Does [s, e) touch a LOST region? */
+static int touches_lost(struct emm *m, uint64_t s, uint64_t e)
+{
+	struct emm_region *r;
+
+	for (r = m->head; r && r->start < e; r = r->next)
+		if (r->kind == EMM_REGION_LOST && r->end > s)
+			return 1;
+	return 0;
+}
+
 /* Is [s, e) entirely covered by USED regions? */
 static int fully_mapped(struct emm *m, uint64_t s, uint64_t e)
 {
@@ -426,13 +437,19 @@ static int unmap_range(struct emm *m, uint64_t s, uint64_t e)
 			(void)host(m, ENCL_OCALL_PROTECT, r->start, r->end - r->start,
 				   EMM_PROT_READ | EMM_PROT_WRITE);
 			if (r->bits) {
-				uint64_t n = emm_region_pages(r), left;
+				uint64_t n = emm_region_pages(r);
 
 				trim_region(m, r, 0, n, n);
-				/* pages the host would not trim: forget them (see docs) */
-				left = r->ncommitted;
-				m->st.committed -= left * PAGE;
-				r->ncommitted = 0;
+				if (r->ncommitted) {
+					/*
+					 * The host would not trim them: they are still
+					 * valid with the program's old data, so the range
+					 * is never handed out again (see docs/emm.md).
+					 */
+					warn_remove(m);
+					r->kind = EMM_REGION_LOST;
+					continue;
+				}
 			}
 		}
 		if (r->ncommitted && m->mode == EMM_MODE_EDMM) {
@@ -462,13 +479,13 @@ static uint64_t place(struct emm *m, uint64_t hint, uint64_t len)
 	uint64_t prev_end = m->lo, best = 0;
 
 	if (hint && !(hint & (PAGE - 1)) && hint >= m->lo && hint <= m->hi - len &&
-	    !used_bytes(m, hint, hint + len))
+	    !used_bytes(m, hint, hint + len) && !touches_lost(m, hint, hint + len))
 		return hint;
 	for (r = m->head;; r = r->next) {
 		uint64_t gs, ge;
 
-		if (r && r->kind != EMM_REGION_USED)
-			continue;
+		if (r && r->kind == EMM_REGION_FREE)
+			continue;	/* reusable; USED and LOST are not */
 		gs = prev_end;
 		ge = r ? r->start : m->hi;
 		if (ge > m->top)
@@ -483,7 +500,7 @@ static uint64_t place(struct emm *m, uint64_t hint, uint64_t len)
 		return best;
 	prev_end = m->top;
 	for (r = m->head;; r = r->next) {
-		if (r && (r->kind != EMM_REGION_USED || r->end <= m->top))
+		if (r && (r->kind == EMM_REGION_FREE || r->end <= m->top))
 			continue;
 		if ((r ? r->start : m->hi) >= prev_end &&
 		    (r ? r->start : m->hi) - prev_end >= len)
@@ -598,6 +615,9 @@ long emm_mmap(struct emm *m, uint64_t hint, uint64_t len, int prot, int flags)
 		if (!in_heap(m, hint, len))
 			goto out;	/* fixed mappings only within the heap */
 		s = hint;
+		err = -ENOMEM;
+		if (touches_lost(m, s, s + len))
+			goto out;	/* see EMM_REGION_LOST */
 		overlap = used_bytes(m, s, s + len);
 		err = -EEXIST;
 		if (overlap && !(flags & EMM_MAP_FIXED))

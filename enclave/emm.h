@@ -143,6 +143,8 @@ struct emm_config {
 /* Region kinds. */
 #define EMM_REGION_USED		0x1	/* mapped by mmap or brk */
 #define EMM_REGION_FREE		0x2	/* unmapped, holds committed pages (EDMM) */
+#define EMM_REGION_LOST		0x4	/* unmapped, pages the host would not trim:
+					 * they keep old data, so never handed out */
 
 struct emm_region {
 	struct emm_region *prev, *next;	/* sorted by address, disjoint */

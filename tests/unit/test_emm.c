@@ -770,6 +770,35 @@ static void test_trim(void)
 	CHECK_EQ_INT(F.ocalls[-ENCL_OCALL_MODIFY_TYPES], 0);
 }
 
+/*
+ * A host that will not trim the pages of an unmapped read-only region:
+ * they stay valid with the program's old data, so that range must never be
+ * handed out again as fresh memory.
+ */
+static void test_untrimmed_not_reused(void)
+{
+	struct emm *m = &M;
+	uint64_t p, q, len = 4 * 4096, i;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 1 * MiB), 0);
+	p = (uint64_t)emm_mmap(m, 0, len, PROT_READ | PROT_WRITE, 0);
+	for (i = 0; i < len; i += 4096)
+		CHECK_EQ_INT(touch(m, p + i, 1, 0x5a), 0);
+	CHECK_EQ_INT(emm_mprotect(m, p, len, PROT_READ), 0);
+	F.fail_next = ENCL_OCALL_MODIFY_TYPES;
+	CHECK_EQ_INT(emm_munmap(m, p, len), 0);
+	CHECK(F.warns >= 1);
+
+	/* neither a hint nor MAP_FIXED gets the old pages back */
+	q = (uint64_t)emm_mmap(m, p, len, PROT_READ | PROT_WRITE, 0);
+	CHECK((int64_t)q > 0 && (q >= p + len || q + len <= p));
+	CHECK_EQ_INT(emm_mmap(m, p, len, PROT_READ | PROT_WRITE, MAP_FIXED), -ENOMEM);
+	for (i = 0; i < len; i += 4096)
+		CHECK_EQ_INT(touch(m, q + i, 0, 0), 0);
+	CHECK(is_zero(q, len));
+	CHECK(consistent(m));
+}
+
 static void test_dontneed(void)
 {
 	struct emm *m = &M;
@@ -1049,6 +1078,7 @@ int main(void)
 	RUN(test_brk);
 	RUN(test_mprotect);
 	RUN(test_trim);
+	RUN(test_untrimmed_not_reused);
 	RUN(test_dontneed);
 	RUN(test_sgx1_zeroing);
 	RUN(test_overhead);
