@@ -66,16 +66,6 @@ static void check_machine(void)
 	}
 }
 
-/* SKIP and return 1 when the machine cannot run the scenario. */
-static int unavailable(void)
-{
-	if (skip_why) {
-		SKIP(skip_why);
-		return 1;
-	}
-	return 0;
-}
-
 static int need_key(void)
 {
 	char dir[] = "/tmp/encl-hw-XXXXXX", path[64], err[256];
@@ -167,6 +157,23 @@ static int scenario_enclave(struct encl_enclave *e)
 	return 0;
 }
 
+/*
+ * The start of every scenario: 1 with the scenario enclave in @e; 0 when
+ * there is none, the test then SKIPped (the machine cannot run it) or failed.
+ */
+static int scenario_ready(struct encl_enclave *e)
+{
+	if (skip_why) {
+		SKIP(skip_why);
+		return 0;
+	}
+	if (scenario_enclave(e)) {
+		CHECK(0);
+		return 0;
+	}
+	return 1;
+}
+
 /* ---- what the host alone decides ---------------------------------------------------- */
 
 /* A TCS's EPCM permissions cannot be restricted: EINVAL before any EMODPR. */
@@ -174,12 +181,8 @@ static void ioctl_tcs_permissions(void)
 {
 	struct encl_enclave e;
 
-	if (unavailable())
+	if (!scenario_ready(&e))
 		return;
-	if (scenario_enclave(&e)) {
-		CHECK(0);
-		return;
-	}
 	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_TCS, 4096, 0), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
 	be->destroy(&e);
@@ -190,12 +193,8 @@ static void ioctl_remove_added_page_no_eaccept(void)
 {
 	struct encl_enclave e;
 
-	if (unavailable())
+	if (!scenario_ready(&e))
 		return;
-	if (scenario_enclave(&e)) {
-		CHECK(0);
-		return;
-	}
 	CHECK_EQ_INT(be->modify_types(&e, OFF_DATA, 4096, SGX_PT_TRIM), 0);
 	CHECK_EQ_INT(be->remove_pages(&e, OFF_DATA, 4096), -1);
 	CHECK_EQ_INT(e.error, EPERM);
@@ -207,12 +206,8 @@ static void ioctl_remove_never_added_page(void)
 {
 	struct encl_enclave e;
 
-	if (unavailable())
+	if (!scenario_ready(&e))
 		return;
-	if (scenario_enclave(&e)) {
-		CHECK(0);
-		return;
-	}
 	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 4096, SGX_PT_TRIM), -1);
 	CHECK_EQ_INT(e.error, EFAULT);
 	CHECK_EQ_INT(be->remove_pages(&e, OFF_DYN, 4096), -1);
@@ -225,12 +220,8 @@ static void ioctl_restrict_added_page(void)
 {
 	struct encl_enclave e;
 
-	if (unavailable())
+	if (!scenario_ready(&e))
 		return;
-	if (scenario_enclave(&e)) {
-		CHECK(0);
-		return;
-	}
 	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_DATA + 4096, 4096, SGX_SECINFO_R), 0);
 	/* EMODPR only removes permissions: asking for RW back is accepted and ignored. */
 	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_DATA + 4096, 4096,
