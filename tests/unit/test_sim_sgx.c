@@ -173,6 +173,16 @@ static int build(struct encl_enclave *e, int init)
 	return 0;
 }
 
+/* An enclave with its pages added, not initialized. */
+static struct sim_enclave *built(struct encl_enclave *e)
+{
+	if (build(e, 0)) {
+		CHECK(0);
+		return NULL;
+	}
+	return sim_of(e);
+}
+
 /* An initialized enclave with all of ELRANGE mapped RWX by the host. */
 static struct sim_enclave *running(struct encl_enclave *e)
 {
@@ -232,11 +242,9 @@ static void test_add_pages(void)
 	struct encl_enclave e;
 	struct sim_enclave *se;
 
-	if (build(&e, 0)) {
-		CHECK(0);
+	se = built(&e);
+	if (!se)
 		return;
-	}
-	se = sim_of(&e);
 	CHECK_EQ_INT(sim_add_pages(&e, 0x5001, pages[1], 4096, REG_RW, 1), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
 	CHECK_EQ_INT(sim_add_pages(&e, ESIZE, pages[1], 4096, REG_RW, 1), -1);
@@ -261,11 +269,9 @@ static void test_einit(void)
 	struct sim_enclave *se;
 	uint8_t mrsigner[SGX_HASH_SIZE];
 
-	if (build(&e, 0)) {
-		CHECK(0);
+	se = built(&e);
+	if (!se)
 		return;
-	}
-	se = sim_of(&e);
 
 	fields_template(&f);
 	f.enclavehash[0] ^= 1;				/* wrong ENCLAVEHASH */
