@@ -499,10 +499,34 @@ static int sgx2_ready(const struct denc *d)
 	return 0;
 }
 
-/* EBUSY from the page lookup becomes EAGAIN in all three loops. */
-static int loop_injection(const struct injection *inj, uint64_t c)
+/*
+ * What each SGX2 ioctl starts with: sgx2_ready(), then the request copied
+ * from @arg into @p (@size bytes) and its range checked; @offset and
+ * @length point into @p. 0 or the error.
+ */
+static int sgx2_request(const struct denc *d, void *p, const void *arg, size_t size,
+			__u64 *offset, __u64 *length)
 {
-	return c == inj->at * PAGE;
+	int ret = sgx2_ready(d);
+
+	if (ret)
+		return ret;
+	memcpy(p, arg, size);
+	if (!offset_length_ok(d, *offset, *length))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Whether an injection stops the loop at byte @c, with its error in *@ret.
+ * EBUSY from the page lookup becomes EAGAIN in all three loops.
+ */
+static int loop_injection(const struct injection *inj, uint64_t c, int *ret)
+{
+	if (c != inj->at * PAGE)
+		return 0;
+	*ret = -inj->err;
+	return 1;
 }
 
 static int ioc_restrict(struct denc *d, struct sgx_enclave_restrict_permissions *arg)
@@ -512,12 +536,9 @@ static int ioc_restrict(struct denc *d, struct sgx_enclave_restrict_permissions 
 	int have_inj, ret = 0;
 	uint64_t c, result = 0;
 
-	ret = sgx2_ready(d);
+	ret = sgx2_request(d, &p, arg, sizeof(p), &p.offset, &p.length);
 	if (ret)
 		return ret;
-	memcpy(&p, arg, sizeof(p));
-	if (!offset_length_ok(d, p.offset, p.length))
-		return -EINVAL;
 	if (p.permissions & ~SGX_SECINFO_PERM_MASK)
 		return -EINVAL;
 	if ((p.permissions & SGX_SECINFO_W) && !(p.permissions & SGX_SECINFO_R))
@@ -527,10 +548,8 @@ static int ioc_restrict(struct denc *d, struct sgx_enclave_restrict_permissions 
 
 	have_inj = take_injection(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &inj);
 	for (c = 0; c < p.length; c += PAGE) {
-		if (have_inj && loop_injection(&inj, c)) {
-			ret = -inj.err;
+		if (have_inj && loop_injection(&inj, c, &ret))
 			break;
-		}
 		ret = epcm_ioc_restrict(d->epcm, d->secs.base + p.offset + c, p.permissions,
 					&result);
 		p.result = result;
@@ -549,12 +568,9 @@ static int ioc_modify_types(struct denc *d, struct sgx_enclave_modify_types *arg
 	int have_inj, ret;
 	uint64_t c, result = 0;
 
-	ret = sgx2_ready(d);
+	ret = sgx2_request(d, &p, arg, sizeof(p), &p.offset, &p.length);
 	if (ret)
 		return ret;
-	memcpy(&p, arg, sizeof(p));
-	if (!offset_length_ok(d, p.offset, p.length))
-		return -EINVAL;
 	if (p.page_type & ~0xffULL)
 		return -EINVAL;
 	if (p.result || p.count)
@@ -571,10 +587,8 @@ static int ioc_modify_types(struct denc *d, struct sgx_enclave_modify_types *arg
 		uint64_t off = p.offset + c, addr = d->secs.base + off;
 		epcm_entry_t e = epcm_get(d->epcm, addr);
 
-		if (have_inj && loop_injection(&inj, c)) {
-			ret = -inj.err;
+		if (have_inj && loop_injection(&inj, c, &ret))
 			break;
-		}
 		/*
 		 * REG -> TCS keeps the page mappable RW only, and only if it was
 		 * vetted for RW in the first place.
@@ -605,12 +619,9 @@ static int ioc_remove(struct denc *d, struct sgx_enclave_remove_pages *arg)
 	int have_inj, ret;
 	uint64_t c;
 
-	ret = sgx2_ready(d);
+	ret = sgx2_request(d, &p, arg, sizeof(p), &p.offset, &p.length);
 	if (ret)
 		return ret;
-	memcpy(&p, arg, sizeof(p));
-	if (!offset_length_ok(d, p.offset, p.length))
-		return -EINVAL;
 	if (p.count)
 		return -EINVAL;
 
@@ -618,10 +629,8 @@ static int ioc_remove(struct denc *d, struct sgx_enclave_remove_pages *arg)
 	for (c = 0; c < p.length; c += PAGE) {
 		uint64_t off = p.offset + c;
 
-		if (have_inj && loop_injection(&inj, c)) {
-			ret = -inj.err;
+		if (have_inj && loop_injection(&inj, c, &ret))
 			break;
-		}
 		ret = epcm_ioc_remove(d->epcm, d->secs.base + off);
 		if (ret)
 			break;
