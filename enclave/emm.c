@@ -519,6 +519,23 @@ static int in_heap(const struct emm *m, uint64_t addr, uint64_t len)
 	       len <= m->hi - addr;
 }
 
+/*
+ * The checks of a request on [@addr, @addr + *@len), *@len rounded up to
+ * pages: -EINVAL for a misaligned @addr, -ENOMEM for a range beyond the
+ * heap, else 0, with *@len 0 for an empty request.
+ */
+static int request_range(const struct emm *m, uint64_t addr, uint64_t *len)
+{
+	if (addr & (PAGE - 1))
+		return -EINVAL;
+	if (!*len)
+		return 0;
+	*len = pg_up(*len);
+	if (!*len || !in_heap(m, addr, *len))
+		return -ENOMEM;
+	return 0;
+}
+
 /* ---- the API ------------------------------------------------------------- */
 
 int emm_init(struct emm *m, const struct emm_config *c, const struct emm_ops *ops)
@@ -671,13 +688,11 @@ int emm_mprotect(struct emm *m, uint64_t addr, uint64_t len, int prot)
 	uint64_t e;
 	int err = 0;
 
-	if ((addr & (PAGE - 1)) || (prot & ~(EMM_PROT_READ | EMM_PROT_WRITE | EMM_PROT_EXEC)))
+	if (prot & ~(EMM_PROT_READ | EMM_PROT_WRITE | EMM_PROT_EXEC))
 		return -EINVAL;
-	if (!len)
-		return 0;
-	len = pg_up(len);
-	if (!len || !in_heap(m, addr, len))
-		return -ENOMEM;
+	err = request_range(m, addr, &len);
+	if (err || !len)
+		return err;
 	e = addr + len;
 	lock(m);
 	if (!fully_mapped(m, addr, e) || emm_region_split(m, addr) || emm_region_split(m, e)) {
@@ -715,13 +730,9 @@ int emm_madvise_dontneed(struct emm *m, uint64_t addr, uint64_t len)
 	uint64_t e;
 	int err = 0;
 
-	if (addr & (PAGE - 1))
-		return -EINVAL;
-	if (!len)
-		return 0;
-	len = pg_up(len);
-	if (!len || !in_heap(m, addr, len))
-		return -ENOMEM;
+	err = request_range(m, addr, &len);
+	if (err || !len)
+		return err;
 	e = addr + len;
 	lock(m);
 	if (!fully_mapped(m, addr, e)) {
