@@ -50,13 +50,10 @@ ASAN_HOST_OBJS:= $(call obj,$(B)/asan,$(HOST_SRCS) $(HOST_ASM))
 UNIT_TESTS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 ASAN_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 
-LIBS      := $(if $(HOST_OBJS),$(B)/lib/libencl-host.a) $(B)/lib/libencl.a
-ASAN_LIBS := $(if $(HOST_OBJS),$(B)/asan/lib/libencl-host.a) $(B)/asan/lib/libencl.a
+LIBS      := $(B)/lib/libencl-host.a $(B)/lib/libencl.a
+ASAN_LIBS := $(B)/asan/lib/libencl-host.a $(B)/asan/lib/libencl.a
 
-all: $(B)/bin/encl $(LIBS) \
-	$(if $(wildcard tools/encl-cc),$(B)/bin/encl-cc) \
-	$(if $(wildcard host/main.c),$(B)/lib/host-main.o) \
-	$(if $(ENCLAVE_OBJS),$(B)/lib/libencl-enclave.a)
+all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a
 
 tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
 
