@@ -11,6 +11,23 @@
 struct emm encl_emm;
 
 /*
+ * One ENCLU leaf that takes a SECINFO: RBX = SECINFO (64-byte aligned on
+ * this stack), RCX = the page, RDX = the source page for EACCEPTCOPY
+ * (ignored by the others). Returns EAX.
+ */
+static uint64_t enclu_secinfo(uint64_t leaf, uint64_t addr, uint64_t flags, uint64_t src)
+{
+	struct sgx_secinfo si = { .flags = flags };
+	uint64_t rax = leaf;
+
+	__asm__ volatile("enclu"
+			 : "+a"(rax)
+			 : "b"(&si), "c"(addr), "d"(src)
+			 : "memory", "cc");
+	return rax;
+}
+
+/*
  * ENCLU[EACCEPT] (leaf 5): RBX = SECINFO (64-byte aligned), RCX = the page.
  * EAX is 0 or the SGX error code. On a page the kernel has not EAUGed yet
  * the leaf faults; the kernel EAUGs on that fault and the CPU re-executes
@@ -18,14 +35,7 @@ struct emm encl_emm;
  */
 int emm_sgx_eaccept(uint64_t addr, uint64_t secinfo_flags)
 {
-	struct sgx_secinfo si = { .flags = secinfo_flags };
-	uint64_t rax = SGX_EACCEPT;
-
-	__asm__ volatile("enclu"
-			 : "+a"(rax)
-			 : "b"(&si), "c"(addr)
-			 : "memory", "cc");
-	return (int)rax;
+	return (int)enclu_secinfo(SGX_EACCEPT, addr, secinfo_flags, 0);
 }
 
 /*
@@ -35,26 +45,13 @@ int emm_sgx_eaccept(uint64_t addr, uint64_t secinfo_flags)
  */
 int emm_sgx_eacceptcopy(uint64_t addr, uint64_t secinfo_flags, uint64_t src)
 {
-	struct sgx_secinfo si = { .flags = secinfo_flags };
-	uint64_t rax = SGX_EACCEPTCOPY;
-
-	__asm__ volatile("enclu"
-			 : "+a"(rax)
-			 : "b"(&si), "c"(addr), "d"(src)
-			 : "memory", "cc");
-	return (int)rax;
+	return (int)enclu_secinfo(SGX_EACCEPTCOPY, addr, secinfo_flags, src);
 }
 
 /* ENCLU[EMODPE] (leaf 6): RBX = SECINFO, RCX = the page. Faults, never fails. */
 int emm_sgx_emodpe(uint64_t addr, uint64_t perms)
 {
-	struct sgx_secinfo si = { .flags = perms };
-	uint64_t rax = SGX_EMODPE;
-
-	__asm__ volatile("enclu"
-			 : "+a"(rax)
-			 : "b"(&si), "c"(addr)
-			 : "memory", "cc");
+	(void)enclu_secinfo(SGX_EMODPE, addr, perms, 0);
 	return 0;
 }
 
