@@ -59,11 +59,11 @@ static const char *harness_skip_reason = "";
 
 #define HARNESS_EXIT() return harness_total_failed ? 1 : 0
 
-/* Path of a file in ../shared/vectors, overridable with ENCL_VECTORS. */
+/* The public test vectors, tests/vectors (run from the top), overridable with ENCL_VECTORS. */
 static inline const char *harness_vectors(void)
 {
 	const char *v = getenv("ENCL_VECTORS");
-	return v ? v : "../shared/vectors";
+	return v ? v : "tests/vectors";
 }
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the unit tests that read the vectors in
- * ../shared/vectors (or $ENCL_VECTORS) and work in a scratch directory.
+ * tests/vectors (or $ENCL_VECTORS) and work in a scratch directory.
  */
 #ifndef ENCL_TESTS_TESTUTIL_H
 #define ENCL_TESTS_TESTUTIL_H

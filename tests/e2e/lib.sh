@@ -3,7 +3,7 @@
 set -u
 ROOT=${ENCL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PATH=$ROOT/build/bin:$PATH
-VECTORS=${ENCL_VECTORS:-$ROOT/../shared/vectors}
+VECTORS=${ENCL_VECTORS:-$ROOT/tests/vectors}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 _script=$(basename "$0")
