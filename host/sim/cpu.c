@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "host/sim/cpu.h"
+#include "host/sim/quirks.h"
+#include "host/sim/xstate.h"
 
 #ifndef HWCAP2_FSGSBASE
 #define HWCAP2_FSGSBASE			(1 << 1)
@@ -85,40 +87,60 @@ static void *map_aligned(void)
 }
 
 /*
- * Whether RDFSBASE runs without #UD. Some hypervisors leave CR4.FSGSBASE
- * set under a kernel that does not manage it (no HWCAP2_FSGSBASE): the
- * instructions work, but a base written with them is lost at the next
- * context switch. The enclave's WRFSBASE then never traps, so the engine
- * must read the bases back (and cannot emulate them). Probed once, before
- * the trap handlers are installed.
+ * What this CPU and kernel do, asked once, before the trap handlers are
+ * installed, with a SIGILL handler of our own:
+ *
+ * - whether RDFSBASE runs without #UD. Some hypervisors leave CR4.FSGSBASE
+ *   set under a kernel that does not manage it (no HWCAP2_FSGSBASE): the
+ *   instructions work, but a base written with them is lost at the next
+ *   context switch. The enclave's WRFSBASE then never traps, so the engine
+ *   must read the bases back (and cannot emulate them).
+ * - the format of the kernel's signal frames (xstate.c), from a UD2.
  */
-static sigjmp_buf probe_env;
+static struct {
+	sigjmp_buf env;
+	int fsgsbase;
+	int have_fp;
+	uint8_t fp_sw_bytes[SIM_FXSAVE_SIZE - SIM_FP_SW_BYTES];
+} probe;
 
-static void probe_sigill(int sig)
+static void probe_sigill(int sig, siginfo_t *info, void *uc)
 {
+	const uint8_t *fp = (const uint8_t *)((ucontext_t *)uc)->uc_mcontext.fpregs;
+
 	(void)sig;
-	siglongjmp(probe_env, 1);
+	(void)info;
+	if (fp && !probe.have_fp) {
+		memcpy(probe.fp_sw_bytes, fp + SIM_FP_SW_BYTES, sizeof(probe.fp_sw_bytes));
+		probe.have_fp = 1;
+	}
+	siglongjmp(probe.env, 1);
 }
 
-static int fsgsbase_executes(void)
+static int cpu_probe(unsigned quirks, char *err, unsigned long errlen)
 {
-	static int result = -1;
-	struct sigaction sa = { .sa_handler = probe_sigill }, old;
+	static int done;
+	struct sigaction sa = { .sa_sigaction = probe_sigill, .sa_flags = SA_SIGINFO }, old;
 	uint64_t v;
 
-	if (result >= 0)
-		return result;
+	if (done)
+		return 0;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGILL, &sa, &old))
-		return result = 0;
-	if (sigsetjmp(probe_env, 1) == 0) {
+	if (sigaction(SIGILL, &sa, &old)) {
+		snprintf(err, errlen, "sim: sigaction(SIGILL): %s", strerror(errno));
+		return -1;
+	}
+	if (sigsetjmp(probe.env, 1) == 0)
+		__asm__ volatile("ud2");
+	if (sigsetjmp(probe.env, 1) == 0) {
 		__asm__ volatile("rdfsbase %0" : "=r"(v));
-		result = 1;
-	} else {
-		result = 0;
+		probe.fsgsbase = 1;
 	}
 	sigaction(SIGILL, &old, NULL);
-	return result;
+	if (sim_xstate_init(probe.have_fp ? probe.fp_sw_bytes : NULL, quirks, err, errlen))
+		return -1;
+	done = 1;
+	return 0;
 }
 
 struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
@@ -127,11 +149,12 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 	stack_t ss;
 	sigset_t mask;
 	uint8_t *area;
+	unsigned quirks;
 
 	if (cpu)
 		return cpu;
-	fsgsbase_executes();
-	if (sim_trap_install(err, errlen))
+	if (sim_quirks_get(&quirks, err, errlen) || cpu_probe(quirks, err, errlen) ||
+	    sim_trap_install(err, errlen))
 		return NULL;
 	area = map_aligned();
 	if (!area) {
@@ -140,6 +163,7 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 	}
 	cpu = (struct sim_cpu *)area;
 	cpu->selector = SIM_SUD_ALLOW;
+	cpu->quirks = quirks;
 	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &cpu->host_fs) ||
 	    syscall(SYS_arch_prctl, ARCH_GET_GS, &cpu->host_gs)) {
 		snprintf(err, errlen, "sim: arch_prctl(ARCH_GET_FS): %s", strerror(errno));
@@ -160,7 +184,9 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 	}
 	cpu->cur_gs = cpu->host_gs;
 	cpu->kernel_fsgs = !!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE);
-	cpu->insn_fsgs = cpu->kernel_fsgs || fsgsbase_executes();
+	cpu->insn_fsgs = cpu->kernel_fsgs || probe.fsgsbase;
+	if (quirks & SIM_QUIRK_FSGSBASE_UNMANAGED)
+		cpu->kernel_fsgs = 0;
 	ss.ss_sp = area + SIM_CPU_AREA;
 	ss.ss_size = SIM_ALTSTACK_SIZE - SIM_CPU_AREA;
 	ss.ss_flags = 0;

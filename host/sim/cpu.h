@@ -17,9 +17,9 @@
 #define ENCL_HOST_SIM_CPU_H
 
 #define SIM_ALTSTACK_SIZE	0x40000		/* 256 KiB, a power of two */
-#define SIM_CPU_AREA		0x2000		/* at its base: struct sim_cpu, then */
+#define SIM_CPU_AREA		0x5000		/* at its base: struct sim_cpu, then */
 #define SIM_FRAME_OFFSET	0x1000		/* the frame ERESUME loads */
-#define SIM_FRAME_SIZE		0x1000
+#define SIM_FRAME_SIZE		0x4000		/* a ucontext and SIM_XSTATE_MAX */
 
 /* Syscall User Dispatch selector values (linux/prctl.h) */
 #define SIM_SUD_ALLOW		0
@@ -82,6 +82,7 @@ struct sim_cpu {
 	uint64_t last_fs;		/* the enclave's FS base at its last trap */
 
 	/* Not used by gate.S. */
+	unsigned quirks;		/* SIM_QUIRK_*, quirks.h */
 	struct sim_enclave *enclave;	/* while entered: the enclave and its TCS */
 	uint64_t tcs;
 	uint16_t exc_vector, exc_error_code;

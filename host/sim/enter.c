@@ -7,8 +7,9 @@
  *
  * ERESUME reloads the interrupted context from SSA[CSSA - 1] with
  * rt_sigreturn through a frame built from it, which restores every GPR,
- * RIP, RSP, RFLAGS and the x87/SSE state at once and never writes below
- * the enclave's RSP (its red zone stays untouched).
+ * RIP, RSP, RFLAGS and the XFRM components of the extended state at once
+ * (xstate.h) and never writes below the enclave's RSP (its red zone stays
+ * untouched).
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "host/sim/cpu.h"
 #include "host/sim/exec.h"
 #include "host/sim/sim.h"
+#include "host/sim/xstate.h"
 
 #define X86_USER_CS		0x33
 #define X86_USER_SS		0x2b
@@ -27,7 +29,7 @@
 /* The frame rt_sigreturn reads at RSP (after the restorer's address). */
 struct sim_frame {
 	ucontext_t uc;
-	uint8_t fxsave[SIM_FXSAVE_SIZE] __attribute__((aligned(64)));
+	uint8_t fpstate[SIM_XSTATE_MAX + sizeof(uint32_t)] __attribute__((aligned(64)));
 };
 _Static_assert(sizeof(struct sim_frame) <= SIM_FRAME_SIZE, "SIM_FRAME_SIZE");
 
@@ -86,7 +88,7 @@ static void build_frame(struct sim_cpu *cpu, struct sim_enclave *se, const struc
 	greg_t *g = f->uc.uc_mcontext.gregs;
 	sigset_t mask;
 
-	memset(f, 0, sizeof(*f));
+	memset(&f->uc, 0, sizeof(f->uc));
 	f->uc.uc_stack.ss_sp = cpu->altstack_sp;
 	f->uc.uc_stack.ss_size = cpu->altstack_size;
 	sigprocmask(SIG_BLOCK, NULL, &mask);
@@ -110,14 +112,8 @@ static void build_frame(struct sim_cpu *cpu, struct sim_enclave *se, const struc
 	g[REG_RIP] = gpr->rip;
 	g[REG_EFL] = gpr->rflags;
 	g[REG_CSGSFS] = X86_USER_CS | ((greg_t)X86_USER_SS << 48);
-	/*
-	 * The FXSAVE image alone (no XSAVE magic): the kernel restores x87
-	 * and SSE from it and puts every other component in its initial
-	 * state, which is what XRSTOR with XFRM = x87|SSE does.
-	 */
-	memcpy(f->fxsave, xsave, SIM_FXSAVE_SIZE);
-	memset(f->fxsave + 464, 0, SIM_FXSAVE_SIZE - 464);
-	f->uc.uc_mcontext.fpregs = (struct _libc_fpstate *)f->fxsave;
+	sim_xstate_resume_image(f->fpstate, xsave, se->secs->attributes.xfrm);
+	f->uc.uc_mcontext.fpregs = (struct _libc_fpstate *)f->fpstate;
 	cpu->frame = (uint64_t)&f->uc;
 }
 

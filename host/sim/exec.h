@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the execution engine's C parts (enter.c, trap.c): where
- * a TCS's SSA frames are, and the XSAVE-area layout for XFRM = x87|SSE.
+ * a TCS's SSA frames are.
  * Everything goes through the EPC alias (sim_epc_ptr), as the CPU reads
  * and writes TCS and SSA regardless of the enclave's page protections.
  */
@@ -9,14 +9,8 @@
 #define ENCL_HOST_SIM_EXEC_H
 
 #include <stdint.h>
-#include <string.h>
-#include <ucontext.h>
 
 #include "host/sim/sim.h"
-
-#define SIM_FXSAVE_SIZE		512	/* XSAVE legacy region (FXSAVE image) */
-#define SIM_XSAVE_HDR_SIZE	64	/* XSTATE_BV, XCOMP_BV, reserved */
-#define SIM_FP_XSTATE_MAGIC1	0x46505853U	/* the kernel's mark of an XSAVE frame */
 
 static inline uint64_t sim_ssa_frame_bytes(const struct sim_enclave *se)
 {
@@ -43,23 +37,6 @@ static inline uint8_t *sim_ssa_xsave(struct sim_enclave *se, const struct sgx_tc
 				     uint32_t i)
 {
 	return sim_epc_ptr(se, sim_ssa_addr(se, tcs, i));
-}
-
-/*
- * A signal frame's FP state written as XSAVE (the kernel's magic in the
- * FXSAVE image's software-reserved bytes): drop every component beyond
- * x87/SSE, so that rt_sigreturn loads them in their initial state.
- */
-static inline void sim_fpu_drop_extended(struct _libc_fpstate *fp)
-{
-	uint32_t magic;
-
-	memcpy(&magic, (uint8_t *)fp + 464, sizeof(magic));
-	if (magic == SIM_FP_XSTATE_MAGIC1) {
-		uint64_t *xstate_bv = (uint64_t *)((uint8_t *)fp + SIM_FXSAVE_SIZE);
-
-		*xstate_bv &= SGX_XFRM_LEGACY;
-	}
 }
 
 #endif

@@ -25,21 +25,23 @@
 /*
  * Loading the enclave's FS/GS bases (\r = struct sim_cpu *, callee-saved).
  *
- * With a kernel that manages FSGSBASE the instructions do it. Without, a
- * base is an arch_prctl: a privileged MSR write (about 10 us under a
- * hypervisor), and the value the kernel restores at every context switch.
- * GS is written only when it changes: x86-64 Linux user space (glibc,
- * ASan) never reads GS, so the host runs on with the enclave's GS base
- * after an exit instead of paying for two switches per transition.
+ * With a kernel that manages FSGSBASE the instructions do it. Where they
+ * execute without the kernel managing them (cpu.c), GS is written with
+ * WRGSBASE all the same: the kernel's own record stays the host's, so the
+ * host's GS survives any context switch and only the enclave's may be lost
+ * to one (the runtime never reads GS). Where they trap, a base is an
+ * arch_prctl: a privileged MSR write (about 10 us under a hypervisor), so
+ * GS is written only when it differs from what the thread has.
  *
- * When the instructions execute but the kernel does not manage them
- * (cpu.c), the enclave's own WRFSBASE does not trap and is undone by the
- * next context switch. For an EENTER at CSSA 0 (\predict = 1; enter.c
- * zeroes CPU_LAST_FS for the exception handler's entries) the kernel is
- * told the FS base the enclave had at its last trap, its thread pointer,
- * which the entry code reloads at once, and the architectural base +
- * OFSBASE is written with WRFSBASE: a preemption can then only fall in the
- * few instructions before that reload instead of anywhere in the program.
+ * FS without kernel support is always an arch_prctl, the value the kernel
+ * restores at every context switch. When the instructions execute anyway,
+ * the enclave's own WRFSBASE does not trap and is undone by the next
+ * context switch. For an EENTER at CSSA 0 (\predict = 1; enter.c zeroes
+ * CPU_LAST_FS for the exception handler's entries) the kernel is told the
+ * FS base the enclave had at its last trap, its thread pointer, which the
+ * entry code reloads at once, and the architectural base + OFSBASE is
+ * written with WRFSBASE: a preemption can then only fall in the few
+ * instructions before that reload instead of anywhere in the program.
  */
 .macro load_enclave_bases r, predict
 	cmpq	$0, CPU_KERNEL_FSGS(\r)
@@ -55,7 +57,11 @@
 	cmp	CPU_CUR_GS(\r), %rsi
 	je	1008f
 	mov	%rsi, CPU_CUR_GS(\r)
-	mov	$ARCH_SET_GS, %edi
+	cmpq	$0, CPU_INSN_FSGS(\r)
+	je	1009f
+	wrgsbase %rsi
+	jmp	1008f
+1009:	mov	$ARCH_SET_GS, %edi
 	call	sim_gate_arch_prctl
 1008:	mov	$ARCH_SET_FS, %edi
 	mov	CPU_ENCL_FS(\r), %rsi
@@ -79,12 +85,12 @@
 .endm
 
 /*
- * Leaving enclave mode: record the enclave's bases and load the host's FS.
- * Where RD/WR*BASE trap, the enclave changes its bases only through the
- * emulation in trap.c and the recorded values are already exact; where
- * they execute, they are read back.
+ * Leaving enclave mode, as EEXIT and AEX do: record the enclave's bases
+ * and load the host's FS and GS. Where RD/WR*BASE trap, the enclave
+ * changes its bases only through the emulation in trap.c and the recorded
+ * values are already exact; where they execute, they are read back.
  */
-.macro load_host_fs r
+.macro load_host_bases r
 	cmpq	$0, CPU_INSN_FSGS(\r)
 	je	1004f
 	rdfsbase %rax
@@ -92,7 +98,19 @@
 	mov	%rax, CPU_LAST_FS(\r)
 	rdgsbase %rax
 	mov	%rax, CPU_ENCL_GS(\r)
-1004:	cmpq	$0, CPU_KERNEL_FSGS(\r)
+	/* Lost to a context switch: the thread has the host's GS again. */
+	mov	%rax, CPU_CUR_GS(\r)
+1004:	mov	CPU_HOST_GS(\r), %rsi
+	cmp	CPU_CUR_GS(\r), %rsi
+	je	1010f
+	mov	%rsi, CPU_CUR_GS(\r)
+	cmpq	$0, CPU_INSN_FSGS(\r)
+	je	1011f
+	wrgsbase %rsi
+	jmp	1010f
+1011:	mov	$ARCH_SET_GS, %edi
+	call	sim_gate_arch_prctl
+1010:	cmpq	$0, CPU_KERNEL_FSGS(\r)
 	je	1005f
 	mov	CPU_HOST_FS(\r), %rax
 	wrfsbase %rax
@@ -227,7 +245,7 @@ sim_aex_landing:
  * tells whether this is our stack before anything is read. A trap from
  * host code, or on a thread the simulator never set up, goes to
  * sim_trap_host untouched. A trap from enclave code first leaves enclave
- * mode: selector ALLOW, the enclave's FS/GS recorded, the host's FS loaded.
+ * mode: selector ALLOW, the enclave's FS/GS recorded, the host's loaded.
  */
 	.globl sim_trap_entry
 	.type sim_trap_entry, @function
@@ -256,7 +274,7 @@ sim_trap_entry:
 	mov	%rsi, %r13
 	mov	%rdx, %r14
 
-	load_host_fs %rbx
+	load_host_bases %rbx
 
 	mov	%rbx, %rdi
 	mov	%r12d, %esi

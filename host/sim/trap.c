@@ -4,15 +4,21 @@
  * signal arrives at sim_trap_entry (gate.S), which has already left
  * enclave mode; sim_trap then does what the CPU would:
  *
+ *   RIP outside ELRANGE             the enclave left without EEXIT: the
+ *                                   fetch faults on hardware, #GP(0) AEX
  *   SIGSYS (Syscall User Dispatch)  `syscall` is #UD in an enclave: AEX
- *   SIGILL at ENCLU (0f 01 d7)      execute the leaf in EAX
+ *   SIGILL or SIGSEGV at ENCLU      execute the leaf in EAX. Outside enclave
+ *     (0f 01 d7)                    mode a CPU without SGX1 in CPUID raises
+ *                                   #UD, one with SGX disabled or enabled
+ *                                   #GP(0) (quirks.h forces either)
  *   SIGILL at RD/WR{FS,GS}BASE      emulate (no FSGSBASE for user space here)
  *   SIGSEGV in ELRANGE              #PF: the EPCM and the simulated kernel
  *                                   decide (EAUG and retry, or AEX)
  *   anything else synchronous       AEX with the vector the kernel saw
  *
  * An AEX writes the SSA frame as SDM 36.4 ("AEX flow") says and leaves
- * through the AEP with the synthetic state; EEXIT jumps to RBX.
+ * through the AEP with the synthetic state (xstate.h for the extended
+ * state); EEXIT jumps to RBX.
  */
 #include <errno.h>
 #include <signal.h>
@@ -24,7 +30,9 @@
 
 #include "host/sim/cpu.h"
 #include "host/sim/exec.h"
+#include "host/sim/quirks.h"
 #include "host/sim/sim.h"
+#include "host/sim/xstate.h"
 
 #ifndef SYS_USER_DISPATCH
 #define SYS_USER_DISPATCH	2
@@ -108,14 +116,6 @@ static int canonical(uint64_t a)
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
-/* FXSAVE's initial state: FCW 0x37f, MXCSR 0x1f80, every register zero. */
-static void fpu_init_state(struct _libc_fpstate *fp)
-{
-	memset(fp, 0, sizeof(*fp));
-	fp->cwd = 0x37f;
-	fp->mxcsr = 0x1f80;
-}
-
 /* ---- AEX -------------------------------------------------------------- */
 
 struct aex {
@@ -150,8 +150,8 @@ static int aex(struct sim_cpu *cpu, ucontext_t *uc, const struct aex *a)
 	struct sim_enclave *se = cpu->enclave;
 	struct sgx_tcs *tcs = sim_epc_ptr(se, cpu->tcs);
 	struct sgx_ssa_gpr *gpr = sim_ssa_gpr(se, tcs, tcs->cssa);
-	uint8_t *xsave = sim_ssa_xsave(se, tcs, tcs->cssa);
 	struct _libc_fpstate *fp = uc->uc_mcontext.fpregs;
+	uint64_t xfrm = se->secs->attributes.xfrm;
 
 	gpr->rax = GREG(uc, REG_RAX);
 	gpr->rcx = GREG(uc, REG_RCX);
@@ -184,13 +184,7 @@ static int aex(struct sim_cpu *cpu, ucontext_t *uc, const struct aex *a)
 		ex->errcd = a->errcd;
 		ex->reserved = 0;
 	}
-	/* XFRM = x87|SSE: the legacy region and an XSAVE header saying so. */
-	if (fp)
-		memcpy(xsave, fp, SIM_FXSAVE_SIZE);
-	else
-		fpu_init_state((struct _libc_fpstate *)xsave);
-	memset(xsave + SIM_FXSAVE_SIZE, 0, SIM_XSAVE_HDR_SIZE);
-	*(uint64_t *)(xsave + SIM_FXSAVE_SIZE) = se->secs->attributes.xfrm & SGX_XFRM_LEGACY;
+	sim_xstate_save(sim_ssa_xsave(se, tcs, tcs->cssa), fp, xfrm);
 	tcs->cssa++;
 	tcs->state = 0;
 
@@ -207,10 +201,8 @@ static int aex(struct sim_cpu *cpu, ucontext_t *uc, const struct aex *a)
 	GREG(uc, REG_RBP) = cpu->host_rbp;
 	GREG(uc, REG_RIP) = (uint64_t)sim_aex_landing;
 	GREG(uc, REG_EFL) = 0x202;
-	if (fp) {
-		fpu_init_state(fp);
-		sim_fpu_drop_extended(fp);
-	}
+	if (fp)
+		sim_xstate_synthetic(fp, xfrm);
 	return SIM_TRAP_TO_HOST;
 }
 
@@ -335,25 +327,78 @@ static int fsgsbase(struct sim_cpu *cpu, ucontext_t *uc, const uint8_t *insn)
 	return SIM_TRAP_TO_ENCLAVE;
 }
 
-static int sigill(struct sim_cpu *cpu, ucontext_t *uc)
+/* The instruction bytes at @rip through the EPC alias (the page may be X-only). */
+static int read_insn(struct sim_cpu *cpu, uint64_t rip, uint8_t insn[8])
 {
 	struct sim_enclave *se = cpu->enclave;
-	uint64_t rip = GREG(uc, REG_RIP);
-	uint8_t insn[8] = { 0 };
+	uint64_t n;
+
+	memset(insn, 0, 8);
+	if (!sim_in_elrange(se, rip, 1))
+		return -1;
+	n = se->base + se->size - rip;
+	memcpy(insn, sim_epc_ptr(se, rip), n < 8 ? n : 8);
+	return 0;
+}
+
+static int at_enclu(struct sim_cpu *cpu, ucontext_t *uc)
+{
+	uint8_t insn[8];
+
+	return !read_insn(cpu, GREG(uc, REG_RIP), insn) &&
+	       insn[0] == 0x0f && insn[1] == 0x01 && insn[2] == 0xd7;
+}
+
+static int sigill(struct sim_cpu *cpu, ucontext_t *uc)
+{
+	uint8_t insn[8];
 	int r;
 
-	/* The instruction bytes through the EPC alias: the page may be X-only. */
-	if (sim_in_elrange(se, rip, 1)) {
-		uint64_t n = se->base + se->size - rip;
-
-		memcpy(insn, sim_epc_ptr(se, rip), n < sizeof(insn) ? n : sizeof(insn));
-		if (insn[0] == 0x0f && insn[1] == 0x01 && insn[2] == 0xd7)
-			return enclu(cpu, uc);
+	if (at_enclu(cpu, uc))
+		return enclu(cpu, uc);
+	if (!read_insn(cpu, GREG(uc, REG_RIP), insn)) {
 		r = fsgsbase(cpu, uc, insn);
 		if (r >= 0)
 			return r;
 	}
 	return aex_fault(cpu, uc, X86_VEC_UD, 0, 0);
+}
+
+/*
+ * SIGSEGV at an ENCLU: the instruction itself (#GP(0) outside enclave mode
+ * on a CPU with SGX disabled or enabled), unless fetching it faulted.
+ */
+static int enclu_faulted(struct sim_cpu *cpu, ucontext_t *uc)
+{
+	if (GREG(uc, REG_TRAPNO) == X86_VEC_PF && (GREG(uc, REG_ERR) & X86_PF_INSTR))
+		return 0;
+	return at_enclu(cpu, uc);
+}
+
+/*
+ * ENCL_SIM_CPU_QUIRKS=enclu-gp or enclu-ud: ENCLU delivered as the other
+ * kind of CPU delivers it, before anything reads the signal.
+ */
+static int forced_delivery(struct sim_cpu *cpu, int sig, siginfo_t *info, ucontext_t *uc)
+{
+	if ((cpu->quirks & SIM_QUIRK_ENCLU_GP) && sig == SIGILL && at_enclu(cpu, uc)) {
+		info->si_signo = SIGSEGV;
+		info->si_code = SI_KERNEL;
+		info->si_addr = NULL;
+		GREG(uc, REG_TRAPNO) = X86_VEC_GP;
+		GREG(uc, REG_ERR) = 0;
+		return SIGSEGV;
+	}
+	if ((cpu->quirks & SIM_QUIRK_ENCLU_UD) && sig == SIGSEGV &&
+	    GREG(uc, REG_TRAPNO) == X86_VEC_GP && at_enclu(cpu, uc)) {
+		info->si_signo = SIGILL;
+		info->si_code = ILL_ILLOPN;
+		info->si_addr = (void *)GREG(uc, REG_RIP);
+		GREG(uc, REG_TRAPNO) = X86_VEC_UD;
+		GREG(uc, REG_ERR) = 0;
+		return SIGILL;
+	}
+	return sig;
 }
 
 /* ---- faults ---------------------------------------------------------------- */
@@ -409,6 +454,26 @@ static int other_exception(struct sim_cpu *cpu, ucontext_t *uc, int sig)
 	return aex(cpu, uc, &a);
 }
 
+/* The instruction that trapped: Syscall User Dispatch reports the one after. */
+static uint64_t trap_rip(int sig, const siginfo_t *info, ucontext_t *uc)
+{
+	uint64_t rip = GREG(uc, REG_RIP);
+
+	return sig == SIGSYS && info->si_code == SYS_USER_DISPATCH ? rip - 2 : rip;
+}
+
+/*
+ * Code outside ELRANGE ran in enclave mode: a jump or return out of the
+ * enclave without EEXIT. Hardware faults on the first fetch, #GP(0) with
+ * RIP = that address; the simulator sees it only at this trap, later, and
+ * reports the RIP it has. ERESUME refuses such a frame, so the enclave's
+ * handler can only end the program.
+ */
+static int left_elrange(struct sim_cpu *cpu, ucontext_t *uc)
+{
+	return aex_fault(cpu, uc, X86_VEC_GP, 0, 0);
+}
+
 int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 {
 	siginfo_t *info = info_;
@@ -426,6 +491,9 @@ int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
 		return SIM_TRAP_TO_ENCLAVE;
 	}
+	sig = forced_delivery(cpu, sig, info, uc);
+	if (!sim_in_elrange(cpu->enclave, trap_rip(sig, info, uc), 1))
+		return left_elrange(cpu, uc);
 	switch (sig) {
 	case SIGSYS:
 		if (info->si_code == SYS_USER_DISPATCH) {
@@ -441,6 +509,8 @@ int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 	case SIGILL:
 		return sigill(cpu, uc);
 	case SIGSEGV:
+		if (enclu_faulted(cpu, uc))
+			return enclu(cpu, uc);
 		if (GREG(uc, REG_TRAPNO) == X86_VEC_PF)
 			return page_fault(cpu, uc, (uint64_t)info->si_addr);
 		return other_exception(cpu, uc, sig);
