@@ -3,7 +3,10 @@
  * The sim's execution engine against a hand-made enclave of five pages:
  * EENTER/EEXIT, `syscall` as #UD through AEX, the exception handler's
  * EENTER at CSSA 1 and ERESUME from the edited SSA, faults with EXINFO,
- * ENCLU leaves and their errors, RDFSBASE/WRFSBASE, and EENTER's checks.
+ * ENCLU leaves and their errors, RDFSBASE/WRFSBASE, and EENTER's checks;
+ * ENCLU delivered as #UD and as #GP (ENCL_SIM_CPU_QUIRKS), the RD/WR*BASE
+ * emulation with synthetic traps, code run outside ELRANGE, and the host's
+ * extended state (AVX, AVX-512, PKRU) across every kind of transition.
  *
  *   0x0000 code (R X)   0x1000 data (RW, TCS.OFSBASE)   0x2000 TCS
  *   0x3000 SSA[0]       0x4000 SSA[1]                    0x5000.. not added
@@ -11,9 +14,11 @@
  * The code dispatches on RDI like the trusted runtime does, keeps the EEXIT
  * target in R15 and the host RSP/RBP in the data page.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -23,6 +28,8 @@
 
 #include "tests/harness.h"
 #include "host/backend.h"
+#include "host/sim/cpu.h"
+#include "host/sim/quirks.h"
 #include "host/sim/sim.h"
 #include "image/layout.h"
 #include "image/key.h"
@@ -46,11 +53,11 @@
 #define EXIT_HANDLED	3
 #define DATA_MAGIC	0x5eed5eed5eed5eedULL
 
-extern const uint8_t tencl_start[], tencl_end[], tencl_syscall[];
+extern const uint8_t tencl_start[], tencl_end[], tencl_syscall[], tencl_wrfsbase[];
 
 __asm__(
 	".pushsection .rodata\n"
-	".globl tencl_start, tencl_end, tencl_syscall\n"
+	".globl tencl_start, tencl_end, tencl_syscall, tencl_wrfsbase\n"
 	"tencl_start:\n"
 	"	mov %rcx, %r15\n"			/* EEXIT target */
 	"	lea -0x1000(%rbx), %r14\n"		/* the data page */
@@ -101,6 +108,7 @@ __asm__(
 	"	pop %rsi\n"
 	"	jmp 80b\n"
 	/* OP_FSBASE: WRFSBASE RSI, then read FS:8 and RDFSBASE */
+	"tencl_wrfsbase:\n"
 	"60:	wrfsbase %rsi\n"
 	"	rdfsbase %rdx\n"
 	"	mov %fs:8, %rdi\n"
@@ -354,6 +362,266 @@ static void test_entry_checks(void)
 	CHECK_EQ_INT(run.rdi, 0x1234);
 }
 
+static struct sim_cpu *sim_cpu(void)
+{
+	char err[256];
+	struct sim_cpu *cpu = sim_cpu_get(err, sizeof(err));
+
+	if (!cpu)
+		fprintf(stderr, "  %s\n", err);
+	return cpu;
+}
+
+/*
+ * ENCLU arrives as #UD on some CPUs and as #GP(0) on others; each delivery
+ * is forced in turn, and EEXIT, EACCEPT and an undefined leaf behave alike.
+ */
+static void test_enclu_deliveries(void)
+{
+	static const unsigned quirks[] = { 0, SIM_QUIRK_ENCLU_UD, SIM_QUIRK_ENCLU_GP };
+	struct sim_cpu *cpu = sim_cpu();
+	struct encl_run run;
+
+	CHECK(cpu != NULL);
+	if (!cpu)
+		return;
+	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++) {
+		cpu->quirks = quirks[i];
+		CHECK_EQ_INT(enter(SGX_EENTER, OP_EXIT, 0, &run), 0);
+		CHECK_EQ_INT(run.function, SGX_EEXIT);
+		CHECK_EQ_INT(run.rdi, 0x1234);
+		CHECK_EQ_INT(enter(SGX_EENTER, OP_EACCEPT, 0, &run), 0);
+		CHECK_EQ_INT(run.function, SGX_EEXIT);
+		CHECK_EQ_INT(run.rdi, SGX_PAGE_ATTRIBUTES_MISMATCH);
+		CHECK_EQ_INT(enter(SGX_EENTER, OP_BADLEAF, 0, &run), 0);
+		CHECK_EQ_INT(run.exception_vector, X86_VEC_GP);
+		tcs()->cssa = 0;
+	}
+	cpu->quirks = 0;
+}
+
+/*
+ * A trap as the kernel would deliver it, at @rip inside the entered
+ * enclave: what sim_trap answers and what it did to the context.
+ */
+static int synthetic_trap(struct sim_cpu *cpu, int sig, int trapno, uint64_t rip, ucontext_t *uc)
+{
+	siginfo_t info = { .si_signo = sig, .si_code = sig == SIGILL ? ILL_ILLOPN : SI_KERNEL };
+	int r;
+
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)rip;
+	uc->uc_mcontext.gregs[REG_TRAPNO] = trapno;
+	cpu->enclave = sim_of(&E);
+	cpu->tcs = E.base + OFF_TCS;
+	tcs()->state = 1;
+	r = sim_trap(cpu, sig, &info, uc);
+	cpu->enclave = NULL;
+	tcs()->state = 0;
+	return r;
+}
+
+/*
+ * Where RD/WR{FS,GS}BASE raise #UD, the trap emulates them. No user
+ * program can make an executing instruction trap, so the #UD is synthetic.
+ */
+static void test_fsgsbase_emulated(void)
+{
+	uint64_t wr = E.base + OFF_CODE + (uint64_t)(tencl_wrfsbase - tencl_start);
+	struct sim_cpu *cpu = sim_cpu();
+	uint64_t fs, rip;
+	ucontext_t uc;
+
+	CHECK(cpu != NULL);
+	if (!cpu)
+		return;
+	fs = cpu->encl_fs;
+	memset(&uc, 0, sizeof(uc));
+	uc.uc_mcontext.gregs[REG_RSI] = (greg_t)(E.base + 0x1230);
+	CHECK_EQ_INT(synthetic_trap(cpu, SIGILL, X86_VEC_UD, wr, &uc), SIM_TRAP_TO_ENCLAVE);
+	CHECK_EQ_INT(cpu->encl_fs, E.base + 0x1230);
+	rip = (uint64_t)uc.uc_mcontext.gregs[REG_RIP];
+	CHECK_EQ_INT(rip, wr + 5);			/* f3 48 0f ae d6 */
+	/* The RDFSBASE that follows reads it back. */
+	CHECK_EQ_INT(synthetic_trap(cpu, SIGILL, X86_VEC_UD, rip, &uc), SIM_TRAP_TO_ENCLAVE);
+	CHECK_EQ_INT(uc.uc_mcontext.gregs[REG_RDX], E.base + 0x1230);
+	/* A non-canonical base is #GP(0). */
+	uc.uc_mcontext.gregs[REG_RSI] = (greg_t)0x8000000000000000ULL;
+	CHECK_EQ_INT(synthetic_trap(cpu, SIGILL, X86_VEC_UD, wr, &uc), SIM_TRAP_TO_HOST);
+	CHECK_EQ_INT(cpu->exc_vector, X86_VEC_GP);
+	tcs()->cssa = 0;
+	cpu->encl_fs = fs;
+}
+
+/* Code outside ELRANGE ran in enclave mode: #GP(0), never emulated. */
+static void test_left_elrange(void)
+{
+	struct sim_cpu *cpu = sim_cpu();
+	ucontext_t uc;
+
+	CHECK(cpu != NULL);
+	if (!cpu)
+		return;
+	memset(&uc, 0, sizeof(uc));
+	/* Even an ENCLU-shaped trap: the bytes are not the enclave's. */
+	CHECK_EQ_INT(synthetic_trap(cpu, SIGILL, X86_VEC_UD, (uint64_t)tencl_start, &uc),
+		     SIM_TRAP_TO_HOST);
+	CHECK_EQ_INT(cpu->exc_vector, X86_VEC_GP);
+	CHECK_EQ_INT(ssa_gpr(0)->exitinfo, SGX_EXITINFO_VALID | SGX_EXITINFO_TYPE_HW | X86_VEC_GP);
+	CHECK_EQ_INT(ssa_gpr(0)->rip, (uint64_t)tencl_start);
+	tcs()->cssa = 0;
+}
+
+/* ---- the host's extended state ---------------------------------------- */
+
+#define XCR0_AVX	(1ULL << 2)
+#define XCR0_AVX512	(7ULL << 5)
+#define PATTERN		0x1122334455667788ULL
+
+struct xregs {
+	uint64_t ymm15_hi;	/* bits 128..191 of YMM15 */
+	uint64_t zmm31[8];
+	uint16_t k7;
+	uint32_t pkru;
+};
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static int has_pku(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & (1U << 4));	/* OSPKE */
+}
+
+/* Only called where XCR0 enables AVX-512; the attribute lets GCC name its registers. */
+__attribute__((target("avx512f"))) static void avx512_write(const struct xregs *x)
+{
+	__asm__ volatile("vmovdqu64 %0, %%zmm31\n\tkmovw %1, %%k7"
+			 : : "m"(x->zmm31), "m"(x->k7) : "xmm31", "k7");
+}
+
+__attribute__((target("avx512f"))) static void avx512_read(struct xregs *x)
+{
+	__asm__ volatile("vmovdqu64 %%zmm31, %0\n\tkmovw %%k7, %1" : "=m"(x->zmm31), "=m"(x->k7));
+}
+
+static void xregs_write(const struct xregs *x, uint64_t xcr0, int pku)
+{
+	__asm__ volatile("vbroadcastsd %0, %%ymm15" : : "m"(x->ymm15_hi) : "xmm15");
+	if ((xcr0 & XCR0_AVX512) == XCR0_AVX512)
+		avx512_write(x);
+	if (pku)
+		__asm__ volatile(".byte 0x0f, 0x01, 0xef" : : "a"(x->pkru), "c"(0), "d"(0));
+}
+
+static void xregs_read(struct xregs *x, uint64_t xcr0, int pku)
+{
+	memset(x, 0, sizeof(*x));
+	__asm__ volatile("vextractf128 $1, %%ymm15, %%xmm14\n\tvmovq %%xmm14, %0"
+			 : "=m"(x->ymm15_hi) : : "xmm14");
+	if ((xcr0 & XCR0_AVX512) == XCR0_AVX512)
+		avx512_read(x);
+	if (pku)
+		__asm__ volatile(".byte 0x0f, 0x01, 0xee" : "=a"(x->pkru) : "c"(0) : "rdx");
+}
+
+static void xregs_check(const struct xregs *want, const struct xregs *got, uint64_t xcr0, int pku)
+{
+	CHECK_EQ_INT(got->ymm15_hi, want->ymm15_hi);
+	if ((xcr0 & XCR0_AVX512) == XCR0_AVX512) {
+		CHECK(memcmp(got->zmm31, want->zmm31, sizeof(got->zmm31)) == 0);
+		CHECK_EQ_INT(got->k7, want->k7);
+	}
+	if (pku)
+		CHECK_EQ_INT(got->pkru, want->pkru);
+}
+
+/*
+ * A system call's worth of transitions: EENTER, the AEX of `syscall`, the
+ * handler's EENTER and EEXIT, ERESUME and the final EEXIT.
+ */
+static int one_system_call(void)
+{
+	struct encl_run run;
+
+	return enter(SGX_EENTER, OP_SYSCALL, 0, &run) || run.function != SGX_ERESUME ||
+	       enter(SGX_EENTER, 0, 0, &run) || run.rdi != EXIT_HANDLED ||
+	       enter(SGX_ERESUME, 0, 0, &run) || run.rdi != 777 ? -1 : 0;
+}
+
+/*
+ * The host's AVX (YMM15's upper half), AVX-512 (ZMM31, k7) and PKRU, set
+ * before and read after 200 system calls' worth of transitions, unchanged:
+ * none of them is in the enclave's XFRM. The glibc of this process uses
+ * no AVX string functions (main() sees to it), which would clear the
+ * upper halves themselves with VZEROUPPER.
+ */
+static void test_host_xstate(void)
+{
+	uint64_t xcr0;
+	int pku = has_pku(), calls_ok = 1;
+	struct xregs set, got;
+	unsigned a, b, c, d;
+	struct sim_cpu *cpu = sim_cpu();
+
+	if (cpu && (cpu->quirks & SIM_QUIRK_FXSAVE_FRAMES)) {
+		SKIP("ENCL_SIM_CPU_QUIRKS=fxsave-frames: such a kernel resets extended state");
+		return;
+	}
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1U << 27)) ||
+	    !((xcr0 = xgetbv0()) & XCR0_AVX)) {
+		SKIP("this CPU or kernel has no AVX");
+		return;
+	}
+	memset(&set, 0, sizeof(set));
+	set.ymm15_hi = PATTERN;
+	for (int i = 0; i < 8; i++)
+		set.zmm31[i] = PATTERN + (uint64_t)i;
+	set.k7 = 0xa5c3;
+	set.pkru = 0x55555554U ^ (3U << 30);	/* key 15 allowed; 0 stays usable */
+
+	/* The control: host code alone keeps them. */
+	xregs_write(&set, xcr0, pku);
+	CHECK(sim_cpu() != NULL);
+	xregs_read(&got, xcr0, pku);
+	xregs_check(&set, &got, xcr0, pku);
+
+	xregs_write(&set, xcr0, pku);
+	for (int i = 0; i < 200 && calls_ok; i++)
+		calls_ok = !one_system_call();
+	xregs_read(&got, xcr0, pku);
+	CHECK(calls_ok);
+	xregs_check(&set, &got, xcr0, pku);
+	if (pku) {
+		set.pkru = 0x55555554U;
+		xregs_write(&set, xcr0, pku);
+	}
+}
+
+/*
+ * glibc picks AVX string functions that end in VZEROUPPER; the host
+ * extended-state test needs the SSE2 ones. Tunables are read at start-up:
+ * run again with them set.
+ */
+static void without_avx_string_functions(char **argv)
+{
+	static const char tunables[] = "GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-AVX_Fast_Unaligned_Load,"
+				       "-AVX512F,-AVX512VL,-AVX512BW,-EVEX512";
+
+	if (getenv("ENCL_TEST_TUNED"))
+		return;
+	putenv((char *)tunables);
+	putenv((char *)"ENCL_TEST_TUNED=1");
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "  cannot run again with GLIBC_TUNABLES: %s\n", strerror(errno));
+}
+
 /* A fault in host code after the engine is set up is still a crash. */
 static void test_host_crash_is_visible(void)
 {
@@ -374,8 +642,10 @@ static void test_host_crash_is_visible(void)
 	      (WIFEXITED(status) && WEXITSTATUS(status) != 0));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
+	without_avx_string_functions(argv);
 	if (build()) {
 		printf("FAIL: %s:build\n", __FILE__);
 		return 1;
@@ -388,6 +658,10 @@ int main(void)
 	RUN(test_fsbase);
 	RUN(test_bad_leaf);
 	RUN(test_entry_checks);
+	RUN(test_enclu_deliveries);
+	RUN(test_fsgsbase_emulated);
+	RUN(test_left_elrange);
+	RUN(test_host_xstate);
 	RUN(test_host_crash_is_visible);
 	E.be->destroy(&E);
 	HARNESS_EXIT();
