@@ -43,6 +43,21 @@
  * written with WRFSBASE: a preemption can then only fall in the few
  * instructions before that reload instead of anywhere in the program.
  */
+/* GS base := the quadword at \slot(\r), unless the thread has it already. */
+.macro load_gs r, slot
+	mov	\slot(\r), %rsi
+	cmp	CPU_CUR_GS(\r), %rsi
+	je	1008f
+	mov	%rsi, CPU_CUR_GS(\r)
+	cmpq	$0, CPU_INSN_FSGS(\r)
+	je	1009f
+	wrgsbase %rsi
+	jmp	1008f
+1009:	mov	$ARCH_SET_GS, %edi
+	call	sim_gate_arch_prctl
+1008:
+.endm
+
 .macro load_enclave_bases r, predict
 	cmpq	$0, CPU_KERNEL_FSGS(\r)
 	je	1001f
@@ -53,17 +68,8 @@
 	mov	%rax, CPU_CUR_GS(\r)
 	jmp	1003f
 	/* GS first: a system call after a WRFSBASE is a chance to lose it. */
-1001:	mov	CPU_ENCL_GS(\r), %rsi
-	cmp	CPU_CUR_GS(\r), %rsi
-	je	1008f
-	mov	%rsi, CPU_CUR_GS(\r)
-	cmpq	$0, CPU_INSN_FSGS(\r)
-	je	1009f
-	wrgsbase %rsi
-	jmp	1008f
-1009:	mov	$ARCH_SET_GS, %edi
-	call	sim_gate_arch_prctl
-1008:	mov	$ARCH_SET_FS, %edi
+1001:	load_gs \r, CPU_ENCL_GS
+	mov	$ARCH_SET_FS, %edi
 	mov	CPU_ENCL_FS(\r), %rsi
 .if \predict
 	cmpq	$0, CPU_INSN_FSGS(\r)
@@ -100,17 +106,8 @@
 	mov	%rax, CPU_ENCL_GS(\r)
 	/* Lost to a context switch: the thread has the host's GS again. */
 	mov	%rax, CPU_CUR_GS(\r)
-1004:	mov	CPU_HOST_GS(\r), %rsi
-	cmp	CPU_CUR_GS(\r), %rsi
-	je	1010f
-	mov	%rsi, CPU_CUR_GS(\r)
-	cmpq	$0, CPU_INSN_FSGS(\r)
-	je	1011f
-	wrgsbase %rsi
-	jmp	1010f
-1011:	mov	$ARCH_SET_GS, %edi
-	call	sim_gate_arch_prctl
-1010:	cmpq	$0, CPU_KERNEL_FSGS(\r)
+1004:	load_gs \r, CPU_HOST_GS
+	cmpq	$0, CPU_KERNEL_FSGS(\r)
 	je	1005f
 	mov	CPU_HOST_FS(\r), %rax
 	wrfsbase %rax
