@@ -264,3 +264,25 @@ dd if=/dev/zero of=unsigned bs=1 seek=$meta count=8192 conv=notrunc status=none
 expect_exit unsigned_hash 125 "not signed" env SCONE_HASH=1 ./unsigned
 check sign_unsigned encl sign unsigned
 check signed_unsigned_hash test "$(SCONE_HASH=1 ./unsigned)" = "$S"
+
+# ---- debug information: .encl_debug ------------------------------------------
+
+# The measured image has no symbols or debug information; .encl_debug has
+# both, and turns a crash's enclave offset into a source line.
+cat > crash.c <<'EOF2'
+static int *volatile p;
+
+int main(void)
+{
+	return *p;	/* crash-line */
+}
+EOF2
+check cc_debug_crash encl-cc -g -O0 crash.c -o crash
+./crash 2>crash.err
+check crash_exit_139 test $? -eq 139
+at=$(grep -oE 'at enclave offset 0x[0-9a-f]+' crash.err | awk '{print $4}')
+objcopy --dump-section .encl_debug=crash.debug crash /dev/null
+line=$(addr2line -e crash.debug "${at:-0}" 2>&1)
+check debug_maps_crash_to_line test "$line" = "$TMP/crash.c:5"
+objcopy --dump-section .encl_image=crash.image crash /dev/null
+check image_has_no_symbols sh -c '! readelf -S crash.image | grep -qE "\.symtab|\.debug_"'
