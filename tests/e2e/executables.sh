@@ -1,6 +1,7 @@
 #!/bin/bash
 # Enclave executables end to end: encl-cc, SCONE_HASH / SCONE_EDMM_HASH,
-# encl sign / info / dump against encl measure, and bad input.
+# encl sign / info / dump against encl measure, bad input, what an executable
+# needs where it runs (glibc only), and its debug information (.encl_debug).
 . "$(dirname "$0")/lib.sh"
 
 export XDG_CONFIG_HOME=$TMP/config
