@@ -24,9 +24,13 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-o
 LDLIBS   := -lcrypto -lyaml
 
 # The trusted runtime is compiled against musl's headers, position independent,
-# with nothing that would need a loader or a host-side runtime.
+# with nothing that would need a loader or a host-side runtime. It is part of
+# every MRENCLAVE, so the folder it is built in must not appear in it: paths
+# in __FILE__ and in the debug information (the compiler's and, for .S, the
+# assembler's) are relative to this directory.
 ENCLAVE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -O2 -g -fPIE \
-	-fno-stack-protector -fno-plt -mno-red-zone -ffreestanding -fno-builtin
+	-fno-stack-protector -fno-plt -mno-red-zone -ffreestanding -fno-builtin \
+	-ffile-prefix-map=$(CURDIR)=. -Wa,--debug-prefix-map,$(CURDIR)=.
 
 LIB_SRCS     := $(wildcard sgx/*.c image/*.c policy/*.c)
 HOST_SRCS    := $(filter-out host/main.c,$(wildcard host/*.c host/*/*.c))

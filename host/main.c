@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/crypto.h>
 
 #include "host/run.h"
 #include "sgx/sigstruct.h"
@@ -48,6 +49,13 @@ int main(int argc, char **argv, char **envp)
 	char err[512];
 	int ret;
 
+	/*
+	 * libcrypto is linked in statically: the machine's OpenSSL configuration
+	 * belongs to another build of it and may name modules or settings this
+	 * one cannot load, which must neither print nor change anything here.
+	 */
+	if (!OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL))
+		return die("libcrypto failed to initialise (out of memory?)");
 	if (encl_binary_open(&b, SELF, 0, err, sizeof(err)) ||
 	    encl_binary_effective_config(&b, &c, err, sizeof(err)))
 		return die(err);

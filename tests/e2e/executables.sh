@@ -1,6 +1,7 @@
 #!/bin/bash
 # Enclave executables end to end: encl-cc, SCONE_HASH / SCONE_EDMM_HASH,
-# encl sign / info / dump against encl measure, and bad input.
+# encl sign / info / dump against encl measure, bad input, what an executable
+# needs where it runs (glibc only), and its debug information (.encl_debug).
 . "$(dirname "$0")/lib.sh"
 
 export XDG_CONFIG_HOME=$TMP/config
@@ -264,3 +265,137 @@ dd if=/dev/zero of=unsigned bs=1 seek=$meta count=8192 conv=notrunc status=none
 expect_exit unsigned_hash 125 "not signed" env SCONE_HASH=1 ./unsigned
 check sign_unsigned encl sign unsigned
 check signed_unsigned_hash test "$(SCONE_HASH=1 ./unsigned)" = "$S"
+
+# ---- self-contained: libcrypto linked in, nothing but glibc needed ----------
+
+needed=$(readelf -d test-c | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+check needed_only_libc test "$needed" = "libc.so.6 " -o "$needed" = "ld-linux-x86-64.so.2 libc.so.6 "
+ldd test-c > ldd.out 2>&1
+check ldd_no_libcrypto_or_libyaml sh -c '! grep -E "libcrypto|libyaml" ldd.out'
+ldd multi > ldd.out 2>&1
+check ldd_multi_no_libcrypto_or_libyaml sh -c '! grep -E "libcrypto|libyaml" ldd.out'
+
+./test-c > run.out 2>&1
+mkdir -p empty-libs
+LD_LIBRARY_PATH=$TMP/empty-libs ./test-c > run-empty.out 2>&1
+if [ -s run.out ] && cmp -s run.out run-empty.out; then
+	pass runs_with_empty_library_path
+else
+	fail runs_with_empty_library_path "$(diff run.out run-empty.out | head -5)"
+fi
+
+# A root holding glibc, its loader and the executable, nothing else.
+if unshare --user --map-root-user --mount --pid --fork true 2>/dev/null; then
+	mkdir -p libc-root/proc libc-root/bin
+	for f in $(ldd test-c | grep -oE '/[^ ]*/(libc\.so\.6|ld-linux[^ ]*)'); do
+		mkdir -p "libc-root$(dirname "$f")" && cp -L "$f" "libc-root$f"
+	done
+	cp test-c libc-root/bin/test-c
+	unshare --user --map-root-user --mount --pid --fork sh -c \
+		'mount -t proc proc libc-root/proc && exec chroot libc-root /bin/test-c' > root.out 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "hello from the enclave, x" root.out; then
+		pass runs_in_root_with_only_glibc
+	else
+		fail runs_in_root_with_only_glibc "exit $rc: $(head -c 400 root.out)"
+	fi
+else
+	skip runs_in_root_with_only_glibc "user namespaces are not available to this user"
+fi
+
+# libcrypto is OpenSSL 3 built into the executable: the machine's OpenSSL
+# configuration, here one naming a provider that does not exist, is not read.
+printf 'openssl_conf = init\nconfig_diagnostics = 1\n[init]\nproviders = p\n[p]\nnone = n\n[n]\nactivate = 1\n' > bad.cnf
+out=$(OPENSSL_CONF=$TMP/bad.cnf SCONE_HASH=1 ./test-c 2>hash.err)
+check openssl_config_ignored test "$out" = "$S" -a ! -s hash.err
+
+# EREPORT's CMAC and EGETKEY's HMAC key derivation, from inside an enclave:
+# the report targeted at the enclave itself carries a MAC that its REPORT key,
+# from EGETKEY, verifies (checked with the openssl command).
+cat > keys.c <<'EOF2'
+#include <stdio.h>
+#include <string.h>
+#include "sgx/arch.h"
+
+static unsigned long enclu(unsigned long leaf, void *rbx, void *rcx, void *rdx)
+{
+	__asm__ volatile(".byte 0x0f, 0x01, 0xd7"	/* ENCLU */
+			 : "+a"(leaf) : "b"(rbx), "c"(rcx), "d"(rdx) : "memory", "cc");
+	return leaf;
+}
+
+static void hex(const char *name, const void *p, size_t n)
+{
+	printf("%s ", name);
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", ((const unsigned char *)p)[i]);
+	printf("\n");
+}
+
+int main(void)
+{
+	static struct sgx_targetinfo ti;
+	static struct sgx_report self, rep;
+	static struct sgx_keyrequest kr;
+	static _Alignas(128) unsigned char data[64] = "report data";
+	static _Alignas(16) unsigned char key[16], seal1[16], seal2[16];
+
+	/* A report for nobody tells the enclave who it is; then one for itself. */
+	enclu(SGX_EREPORT, &ti, data, &self);
+	memcpy(ti.mrenclave, self.body.mrenclave, sizeof(ti.mrenclave));
+	ti.attributes = self.body.attributes;
+	ti.miscselect = self.body.miscselect;
+	enclu(SGX_EREPORT, &ti, data, &rep);
+
+	kr.keyname = SGX_KEY_REPORT;
+	memcpy(kr.keyid, rep.keyid, sizeof(kr.keyid));
+	if (enclu(SGX_EGETKEY, &kr, key, NULL))
+		return 1;
+	memset(&kr, 0, sizeof(kr));
+	kr.keyname = SGX_KEY_SEAL;
+	kr.keypolicy = SGX_KEYPOLICY_MRENCLAVE;
+	if (enclu(SGX_EGETKEY, &kr, seal1, NULL) || enclu(SGX_EGETKEY, &kr, seal2, NULL))
+		return 2;
+	hex("body", &rep.body, sizeof(rep.body));
+	hex("mac", rep.mac, sizeof(rep.mac));
+	hex("report-key", key, sizeof(key));
+	printf("seal-key %s\n", memcmp(seal1, seal2, sizeof(seal1)) ? "changes" : "stable");
+	return 0;
+}
+EOF2
+if encl-cc -O2 -I"$ROOT" keys.c -o keys 2>keys.err && ./keys > keys.out 2>keys.err; then
+	sed -n 's/^body //p' keys.out |
+		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' > body.bin
+	mac=$(openssl mac -cipher AES-128-CBC -macopt "hexkey:$(sed -n 's/^report-key //p' keys.out)" \
+		-in body.bin CMAC | tr A-F a-f)
+	if [ -n "$mac" ] && [ "$mac" = "$(sed -n 's/^mac //p' keys.out)" ]; then
+		pass report_mac_verifies_with_egetkey_report_key
+	else
+		fail report_mac_verifies_with_egetkey_report_key "CMAC '$mac'; $(cat keys.out)"
+	fi
+	check egetkey_seal_key_stable grep -qx "seal-key stable" keys.out
+else
+	fail report_mac_verifies_with_egetkey_report_key "exit $?: $(head -c 400 keys.err)"
+fi
+
+# ---- debug information: .encl_debug ------------------------------------------
+
+# The measured image has no symbols or debug information; .encl_debug has
+# both, and turns a crash's enclave offset into a source line.
+cat > crash.c <<'EOF2'
+static int *volatile p;
+
+int main(void)
+{
+	return *p;	/* crash-line */
+}
+EOF2
+check cc_debug_crash encl-cc -g -O0 crash.c -o crash
+./crash 2>crash.err
+check crash_exit_139 test $? -eq 139
+at=$(grep -oE 'at enclave offset 0x[0-9a-f]+' crash.err | awk '{print $4}')
+objcopy --dump-section .encl_debug=crash.debug crash /dev/null
+line=$(addr2line -e crash.debug "${at:-0}" 2>&1)
+check debug_maps_crash_to_line test "$line" = "$TMP/crash.c:5"
+objcopy --dump-section .encl_image=crash.image crash /dev/null
+check image_has_no_symbols sh -c '! readelf -S crash.image | grep -qE "\.symtab|\.debug_"'
