@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 
 #include "host/sgx/sgx.h"
+#include "sgx/linux_driver.h"
 #include "sgx/return_code.h"
 
 /* EADD sources without contents come from a zero mapping of at most this much. */
@@ -44,6 +45,26 @@ void sgx_describe_code(uint64_t code, char *buf, size_t len)
 static struct sgx_encl_state *state(struct encl_enclave *e)
 {
 	return e->priv;
+}
+
+/*
+ * An ioctl that is all or nothing (CREATE, INIT), repeated while the kernel
+ * turns it away before doing any of it: EBUSY while another ioctl of the
+ * same enclave is in progress (sgx_ioctl()'s SGX_ENCL_IOCTL flag, tested
+ * before the request is even read), EINTR (ERESTARTSYS inside) when a
+ * signal arrived first. -1 with errno, or what the ioctl returned.
+ */
+static int ioctl_whole(int fd, unsigned long req, void *arg)
+{
+	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	unsigned tries = 0;
+	int rc;
+
+	do {
+		rc = k->ioctl(fd, req, arg);
+	} while (rc < 0 && (errno == EBUSY || errno == EINTR || errno == ERESTARTSYS) &&
+		 ++tries < SGX_RETRY_LIMIT);
+	return rc;
 }
 
 /*
@@ -84,6 +105,7 @@ int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 	struct sgx_enclave_create create;
 	struct sgx_encl_state *s;
 	char why[200];
+	int err;
 
 	if (!secs->size || (secs->size & (secs->size - 1)) || secs->size < SGX_MIN_ENCLAVE_SIZE)
 		return sgx_fail(e, EINVAL, "SECS.SIZE %#llx is not a power of two of at least "
@@ -97,9 +119,14 @@ int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 
 	s->fd = k->open(SGX_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
 	if (s->fd < 0) {
-		int err = errno;
-
+		err = errno;
 		sgx_open_error(err, why, sizeof(why));
+		sgx_fail(e, err, "%s", why);
+		goto fail;
+	}
+	/* Fail before the first page is added, not at the first executable map. */
+	err = sgx_exec_map_check(s->fd, why, sizeof(why));
+	if (err) {
 		sgx_fail(e, err, "%s", why);
 		goto fail;
 	}
@@ -112,9 +139,8 @@ int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 
 	memset(&create, 0, sizeof(create));
 	create.src = (uint64_t)(uintptr_t)secs;
-	if (k->ioctl(s->fd, SGX_IOC_ENCLAVE_CREATE, &create) != 0) {
-		int err = errno;
-
+	if (ioctl_whole(s->fd, SGX_IOC_ENCLAVE_CREATE, &create) != 0) {
+		err = errno;
 		if (err == ENOMEM)
 			sgx_fail(e, err, "ECREATE: the EPC is exhausted (no page for the SECS)");
 		else if (err == EIO)
@@ -190,6 +216,14 @@ static int add_error(struct encl_enclave *e, int err, uint64_t offset)
 }
 
 /*
+ * ADD_PAGES never reads `count` and writes it back once its handler ran, so
+ * a count still at this value means the driver turned the request away at
+ * the door: EBUSY there is another ioctl in progress, not the EBUSY of a
+ * page already added (xa_insert()).
+ */
+#define ADD_COUNT_UNSET		UINT64_MAX
+
+/*
  * One ADD_PAGES request, resumed until done. The kernel stops early when a
  * signal is pending: with nothing done it fails with EINTR (ERESTARTSYS
  * inside), otherwise it succeeds with a partial count. Either way the rest
@@ -204,7 +238,7 @@ static int add_run(struct encl_enclave *e, uint64_t offset, const void *src,
 	unsigned idle = 0;
 
 	while (done < length) {
-		int rc, err = 0;
+		int rc, err = 0, turned_away;
 
 		memset(&add, 0, sizeof(add));
 		add.src = (uint64_t)(uintptr_t)src + done;
@@ -212,15 +246,20 @@ static int add_run(struct encl_enclave *e, uint64_t offset, const void *src,
 		add.length = length - done;
 		add.secinfo = (uint64_t)(uintptr_t)secinfo;
 		add.flags = flags;
+		add.count = ADD_COUNT_UNSET;
 		rc = k->ioctl(state(e)->fd, SGX_IOC_ENCLAVE_ADD_PAGES, &add);
 		if (rc < 0)
 			err = errno;
+		turned_away = add.count == ADD_COUNT_UNSET;
+		if (turned_away)
+			add.count = 0;
 		if (add.count > add.length || (add.count & (SGX_PAGE_SIZE - 1)))
 			return sgx_fail(e, EIO, "SGX_IOC_ENCLAVE_ADD_PAGES reported %llu bytes added "
 					"of %llu", (unsigned long long)add.count,
 					(unsigned long long)add.length);
 		done += add.count;
-		if (rc < 0 && err != EINTR && err != ERESTARTSYS && err != EAGAIN)
+		if (rc < 0 && err != EINTR && err != ERESTARTSYS && err != EAGAIN &&
+		    !(err == EBUSY && turned_away))
 			return add_error(e, err, offset + done);
 		idle = add.count ? 0 : idle + 1;
 		if (idle > SGX_RETRY_LIMIT)
@@ -284,20 +323,16 @@ int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 
 int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
 	const char *label = e->sigstruct_label ? e->sigstruct_label : "given";
 	struct sgx_enclave_init init;
 	char code[200];
-	unsigned tries = 0;
 	int rc, err;
 
 	memset(&init, 0, sizeof(init));
 	init.sigstruct = (uint64_t)(uintptr_t)ss;
-	/* EINIT is interruptible; a retry after EINTR starts it afresh. */
-	do {
-		rc = k->ioctl(state(e)->fd, SGX_IOC_ENCLAVE_INIT, &init);
-		err = rc < 0 ? errno : 0;
-	} while (rc < 0 && (err == EINTR || err == ERESTARTSYS) && ++tries < SGX_RETRY_LIMIT);
+	/* EINIT is interruptible; a retry starts it afresh. */
+	rc = ioctl_whole(state(e)->fd, SGX_IOC_ENCLAVE_INIT, &init);
+	err = rc < 0 ? errno : 0;
 
 	if (rc == 0) {
 		state(e)->initialized = 1;
@@ -316,9 +351,9 @@ int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 				"MRENCLAVE differs from ENCLAVEHASH, bad signature, attribute mismatch)",
 				label);
 	case EACCES:
-		return sgx_fail(e, err, "EINIT refused for the %s SIGSTRUCT: the enclave asks "
-				"for an attribute this process may not have (PROVISIONKEY needs "
-				SGX_PROVISION_DEV ")", label);
+		return sgx_fail(e, err, "EINIT refused for the %s SIGSTRUCT (EACCES): the enclave "
+				"asks for an attribute the driver does not grant (it grants "
+				SGX_LINUX_ATTR_GRANTED ")", label);
 	case EINVAL:
 		return sgx_fail(e, err, "EINIT refused for the %s SIGSTRUCT (EINVAL): bad "
 				"vendor, or reserved ATTRIBUTES/MISCSELECT/XFRM bits under the masks, "
@@ -334,6 +369,7 @@ int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 int sgx_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 {
 	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	char why[200];
 	void *want, *p;
 	int err;
 
@@ -347,16 +383,9 @@ int sgx_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 	if (p == want)
 		return 0;
 	err = p == MAP_FAILED ? errno : EFAULT;
-	if (err == EACCES && (prot & PROT_EXEC))
-		return sgx_fail(e, err, "mmap of the enclave with PROT_EXEC refused (EACCES): "
-				"the filesystem holding " SGX_ENCLAVE_DEV " (/dev) is mounted noexec; "
-				"remount it exec (mount -o remount,exec /dev)");
-	if (err == EACCES)
-		return sgx_fail(e, err, "mmap of enclave offset %#llx (+%#llx) refused (EACCES): "
-				"the protection exceeds the pages' EPCM permissions",
-				(unsigned long long)offset, (unsigned long long)length);
+	sgx_map_error(err, prot, why, sizeof(why));
 	return sgx_fail(e, err, "mmap of enclave offset %#llx (+%#llx): %s",
-			(unsigned long long)offset, (unsigned long long)length, strerror(err));
+			(unsigned long long)offset, (unsigned long long)length, why);
 }
 
 void sgx_destroy(struct encl_enclave *e)

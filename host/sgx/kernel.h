@@ -27,15 +27,21 @@ struct sgx_kernel_ops {
 extern const struct sgx_kernel_ops sgx_kernel_real;
 
 /*
- * The operations and the vDSO entry the backend uses. Tests substitute the
- * double (and a fake vDSO); NULL restores the real ones.
+ * The operations the backend uses. Tests substitute the double; NULL
+ * restores the real ones.
  */
 void encl_sgx_use_kernel(const struct sgx_kernel_ops *ops);
-void encl_sgx_use_vdso(vdso_sgx_enter_enclave_t enter);
 const struct sgx_kernel_ops *encl_sgx_kernel(void);
 
+/*
+ * The vDSO entry the backend uses is what the lookup in this process's vDSO
+ * finds. Tests give the lookup's result instead, a fake vDSO or NULL for a
+ * vDSO without the entry; encl_sgx_use_real_vdso() looks it up again.
+ */
+void encl_sgx_use_vdso(vdso_sgx_enter_enclave_t enter);
+void encl_sgx_use_real_vdso(void);
+
 #define SGX_ENCLAVE_DEV		"/dev/sgx_enclave"
-#define SGX_PROVISION_DEV	"/dev/sgx_provision"
 
 /*
  * The kernel's internal "restart this call" code. User space normally sees

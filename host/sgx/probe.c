@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * What this machine can run: the CPU (CPUID), the device, and whether the
- * kernel has the SGX2 ioctls. The EDMM probe asks SGX_IOC_ENCLAVE_MODIFY_TYPES
+ * What this machine can run: the CPU (CPUID), the device, whether it may be
+ * mapped executable, the vDSO entry, and whether the kernel has the SGX2
+ * ioctls. The EDMM probe asks SGX_IOC_ENCLAVE_MODIFY_TYPES
  * of a fresh, never created enclave fd. The kernel checks, in this order:
  * the ioctl number (unknown: ENOTTY, a kernel older than 6.0), SGX2 in the
  * CPU (ENODEV), then that the enclave is initialized (EINVAL). So EINVAL,
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "host/sgx/sgx.h"
 
@@ -33,6 +35,41 @@ void sgx_open_error(int err, char *buf, size_t len)
 		snprintf(buf, len, "cannot open " SGX_ENCLAVE_DEV ": %s", strerror(err));
 		break;
 	}
+}
+
+void sgx_map_error(int err, int prot, char *buf, size_t len)
+{
+	if (err == EPERM && (prot & PROT_EXEC))
+		snprintf(buf, len, "PROT_EXEC refused (EPERM): the filesystem holding "
+			 SGX_ENCLAVE_DEV " (normally /dev) is mounted noexec; remount it exec "
+			 "(mount -o remount,exec /dev)");
+	else if (err == EACCES)
+		snprintf(buf, len, "refused (EACCES): the protection exceeds the permissions the "
+			 "pages were added with, or a security module refused it");
+	else
+		snprintf(buf, len, "%s", strerror(err));
+}
+
+/*
+ * What the kernel's selftests check before building anything: an executable
+ * shared mapping of the enclave fd, which do_mmap() refuses with EPERM on a
+ * noexec mount before the driver sees it. 0, or the errno with @why filled.
+ */
+int sgx_exec_map_check(int fd, char *why, size_t len)
+{
+	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	void *p = k->mmap(NULL, SGX_PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	char reason[200];
+	int err;
+
+	if (p != MAP_FAILED) {
+		k->munmap(p, SGX_PAGE_SIZE);
+		return 0;
+	}
+	err = errno;
+	sgx_map_error(err, PROT_READ | PROT_EXEC, reason, sizeof(reason));
+	snprintf(why, len, "cannot map " SGX_ENCLAVE_DEV " executable: %s", reason);
+	return err;
 }
 
 /* 1: the kernel takes SGX2 ioctls; 0: it does not, with @why filled. */
@@ -75,6 +112,15 @@ int sgx_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps)
 	fd = k->open(SGX_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		sgx_open_error(errno, caps->why_not, sizeof(caps->why_not));
+		return 0;
+	}
+	if (sgx_exec_map_check(fd, caps->why_not, sizeof(caps->why_not))) {
+		k->close(fd);
+		return 0;
+	}
+	if (!sgx_vdso_enter()) {
+		k->close(fd);
+		snprintf(caps->why_not, sizeof(caps->why_not), "%s", SGX_NO_VDSO_WHY);
 		return 0;
 	}
 	caps->sgx1 = 1;

@@ -33,6 +33,17 @@ struct sgx_encl_state {
  */
 #define SGX_RETRY_LIMIT		100000
 
+/* The vDSO entry (see encl_sgx_use_vdso()), or NULL when the vDSO has none. */
+vdso_sgx_enter_enclave_t sgx_vdso_enter(void);
+
+/*
+ * Why hw cannot enter enclaves without it. The vDSO has the entry whenever
+ * the kernel is built with CONFIG_X86_SGX, SGX in the CPU or not, so it says
+ * nothing about the machine when the device is missing.
+ */
+#define SGX_NO_VDSO_WHY	"the vDSO has no __vdso_sgx_enter_enclave: the kernel has no SGX " \
+			"support (Linux 5.11+ with CONFIG_X86_SGX needed)"
+
 /* Record a failure: e->error = @err, e->err = the message. Returns -1. */
 int sgx_fail(struct encl_enclave *e, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -49,8 +60,14 @@ int sgx_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps);
 /* The device-open failure in one line, with the hint for its errno. */
 void sgx_open_error(int err, char *buf, size_t len);
 
-/* encl_sgx_vdso_call: see vdso_call.S. */
-long encl_sgx_vdso_call(vdso_sgx_enter_enclave_t fn, unsigned long rdi, unsigned long rsi,
+/* Why an mmap of the enclave fd with PROT_* @prot failed with @err, with the hint. */
+void sgx_map_error(int err, int prot, char *buf, size_t len);
+
+/* A PROT_EXEC mapping of the fresh enclave @fd: 0, or the errno with @why filled. */
+int sgx_exec_map_check(int fd, char *why, size_t len);
+
+/* encl_sgx_vdso_call: see vdso_call.S. Returns the vDSO's int. */
+int encl_sgx_vdso_call(vdso_sgx_enter_enclave_t fn, unsigned long rdi, unsigned long rsi,
 			unsigned long rdx, unsigned int function, struct sgx_enclave_run *run);
 
 int sgx_probe(struct encl_caps *caps);

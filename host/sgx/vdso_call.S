@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * long encl_sgx_vdso_call(vdso_sgx_enter_enclave_t fn, unsigned long rdi,
- *                         unsigned long rsi, unsigned long rdx,
- *                         unsigned int function, struct sgx_enclave_run *run);
+ * int encl_sgx_vdso_call(vdso_sgx_enter_enclave_t fn, unsigned long rdi,
+ *                        unsigned long rsi, unsigned long rdx,
+ *                        unsigned int function, struct sgx_enclave_run *run);
  *
  * Calls __vdso_sgx_enter_enclave(rdi, rsi, rdx, function, 0, 0, run) from C.
  * The vDSO keeps only RBX, RBP and RSP for its caller: R12-R15 reach the
@@ -10,6 +10,8 @@
  * MXCSR and the x87 control word (uapi asm/sgx.h: "cannot be called from C
  * code without careful consideration"). This wrapper saves everything the
  * SysV ABI calls callee-saved, so the C caller may assume nothing changed.
+ * The result is the vDSO's int, left in EAX: the upper half of RAX is not
+ * part of it (-EINVAL is 0x00000000ffffffea there).
  */
 	.text
 	.globl	encl_sgx_vdso_call

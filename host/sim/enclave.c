@@ -14,6 +14,7 @@
 
 #include "host/sim/cpu.h"
 #include "host/sim/sim.h"
+#include "sgx/linux_driver.h"
 #include "sgx/sigstruct.h"
 
 int sim_fail(struct encl_enclave *e, int error, uint64_t sgx_result, const char *fmt, ...)
@@ -263,16 +264,27 @@ static uint64_t sigstruct_code(const char *why)
 	return SGX_INVALID_SIGNATURE;
 }
 
-/* SDM EINIT, in its order: SIGSTRUCT, signature, attributes, MRENCLAVE. */
+/*
+ * The driver's checks (sgx/linux_driver.h, on the simulated CPU's CPUID,
+ * no /dev/sgx_provision), then SDM EINIT in its order: SIGSTRUCT,
+ * signature, attributes, MRENCLAVE.
+ */
 int sim_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 {
 	struct sim_enclave *se = sim_of(e);
 	struct sgx_secs *secs = se->secs;
 	uint64_t fmask = ss->attributemask.flags, xmask = ss->attributemask.xfrm;
+	struct sgx_linux_masks masks;
 	char why[192], h1[65], h2[65];
+	int ret;
 
 	if (se->initialized)
 		return sim_fail(e, EINVAL, 0, "EINIT: the enclave is already initialized");
+	sgx_linux_masks_for(&masks, ~SGX_ATTR_RESERVED_MASK, se->cpu.exinfo ? SGX_MISC_EXINFO : 0,
+			    host_xcr0());
+	ret = sgx_linux_einit_check(&masks, secs->attributes.flags, 0, ss, why, sizeof(why));
+	if (ret)
+		return sim_fail(e, -ret, 0, "SGX_IOC_ENCLAVE_INIT: %s", why);
 	if (sgx_sigstruct_verify(ss, why, sizeof(why))) {
 		uint64_t code = sigstruct_code(why);
 

@@ -12,14 +12,24 @@
 #include <sys/mman.h>
 
 #include "tests/double/sgx_kernel.h"
+#include "sgx/linux_driver.h"
 #include "sgx/measure.h"
 #include "sgx/sigstruct.h"
 
 #define DOUBLE_FD_BASE	1000
 #define DOUBLE_MAX_FDS	16
-#define DOUBLE_MAX_MAPS	64
 #define DOUBLE_MAX_INJ	32
 #define PAGE		SGX_PAGE_SIZE
+#define PROT_RWX	(PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/* The CPU's CPUID.12H: what ECREATE accepts, and what the driver derives. */
+#define CPU_ATTRIBUTES	(SGX_ATTR_DEBUG | SGX_ATTR_MODE64BIT | SGX_ATTR_PROVISIONKEY | \
+			 SGX_ATTR_EINITTOKENKEY | SGX_ATTR_KSS | SGX_ATTR_AEXNOTIFY)
+#define CPU_MISCSELECT	SGX_MISC_EXINFO
+#define CPU_XFRM	0x7ULL		/* x87, SSE, AVX */
+
+/* An injection's @at that means "at sgx_ioctl()'s door". */
+#define AT_ENTRY	UINT64_MAX
 
 /* The kernel's vm_max_prot_bits for one page, keyed by page number. */
 struct prot_map {
@@ -28,8 +38,11 @@ struct prot_map {
 	uint64_t cap, used;
 };
 
-struct mapping {
-	uint64_t start, len;
+/* A VMA of the enclave fd: [start, end), its PROT_* and VM_MAYEXEC. */
+struct vma {
+	uint64_t start, end;
+	unsigned prot;
+	int mayexec;		/* clear when mapped from a noexec mount */
 };
 
 struct denc {
@@ -41,8 +54,8 @@ struct denc {
 	uint8_t mrenclave[SGX_HASH_SIZE];
 	int measured;
 	struct prot_map maxprot;
-	struct mapping maps[DOUBLE_MAX_MAPS];
-	unsigned nmaps;
+	struct vma *vmas;	/* unordered, never overlapping */
+	unsigned nvmas, vcap;
 	uint64_t pages;		/* EPC pages held, the SECS included */
 };
 
@@ -54,12 +67,14 @@ struct injection {
 
 static struct {
 	int device_errno, cpu_sgx2, kernel_edmm, dev_noexec, src_noexec, einit_positive;
+	struct sgx_linux_masks masks;	/* sgx_drv_init() on this CPU */
 	uint64_t epc_capacity, epc_used;
 	struct denc fds[DOUBLE_MAX_FDS];
 	int last;			/* index of the most recently created enclave */
 	struct injection inj[DOUBLE_MAX_INJ];
 	unsigned ninj;
 	uint64_t last_einit_code;
+	enum double_fault last_fault;
 	unsigned long calls[8];
 } M;
 
@@ -141,6 +156,7 @@ static void enclave_free(struct denc *d)
 	sgx_measure_free(d->measure);
 	free(d->maxprot.keys);
 	free(d->maxprot.prot);
+	free(d->vmas);
 	M.epc_used -= d->pages;
 	memset(d, 0, sizeof(*d));
 }
@@ -155,6 +171,7 @@ void double_reset(void)
 	M.kernel_edmm = 1;
 	M.epc_capacity = (64ULL << 20) / PAGE;
 	M.last = -1;
+	sgx_linux_masks_for(&M.masks, CPU_ATTRIBUTES, CPU_MISCSELECT, CPU_XFRM);
 }
 
 void double_set_device_errno(int err) { M.device_errno = err; }
@@ -171,17 +188,28 @@ void double_inject(unsigned long req, int err, uint64_t at)
 		M.inj[M.ninj++] = (struct injection){ req, err, at };
 }
 
+void double_inject_busy(unsigned long req)
+{
+	double_inject(req, EBUSY, AT_ENTRY);
+}
+
 int double_injections_pending(void)
 {
 	return (int)M.ninj;
 }
 
-/* The pending injection for @req, removed from the queue, or NULL. */
-static int take_injection(unsigned long req, struct injection *out)
+/*
+ * The first pending injection for @req, removed from the queue: 1, or 0
+ * when there is none or, with @at_entry, when the first one is not for
+ * the door.
+ */
+static int take_injection(unsigned long req, int at_entry, struct injection *out)
 {
 	for (unsigned i = 0; i < M.ninj; i++) {
 		if (M.inj[i].req != req)
 			continue;
+		if (at_entry != (M.inj[i].at == AT_ENTRY))
+			return 0;
 		*out = M.inj[i];
 		memmove(&M.inj[i], &M.inj[i + 1], (M.ninj - i - 1) * sizeof(M.inj[0]));
 		M.ninj--;
@@ -263,7 +291,11 @@ int double_open_fds(void)
 
 /* ---- SGX_IOC_ENCLAVE_CREATE ------------------------------------------------ */
 
-/* ECREATE's own checks (SDM ECREATE): a #GP becomes -EIO in the driver. */
+/*
+ * ECREATE's own checks (SDM ECREATE): a #GP becomes -EIO in the driver.
+ * Attributes, XFRM and MISCSELECT beyond what CPUID.12H reports #GP; the
+ * privileged attributes the CPU has pass, to be refused at EINIT.
+ */
 static int ecreate_ok(const struct sgx_secs *s)
 {
 	const char *why;
@@ -275,11 +307,12 @@ static int ecreate_ok(const struct sgx_secs *s)
 		return 0;			/* ELRANGE naturally aligned */
 	if (!s->ssa_frame_size)
 		return 0;
-	if (s->attributes.flags & (SGX_ATTR_INIT | SGX_ATTR_RESERVED_MASK))
+	if (s->attributes.flags & (SGX_ATTR_INIT | ~CPU_ATTRIBUTES))
 		return 0;
-	if ((s->attributes.xfrm & SGX_XFRM_LEGACY) != SGX_XFRM_LEGACY)
+	if ((s->attributes.xfrm & SGX_XFRM_LEGACY) != SGX_XFRM_LEGACY ||
+	    (s->attributes.xfrm & ~CPU_XFRM))
 		return 0;
-	if (s->miscselect & ~SGX_MISC_EXINFO)
+	if (s->miscselect & ~CPU_MISCSELECT)
 		return 0;
 	/* SECS reserved fields must be zero. */
 	for (size_t i = offsetof(struct sgx_secs, reserved1);
@@ -414,7 +447,7 @@ static int ioc_add_pages(struct denc *d, struct sgx_enclave_add_pages *arg)
 	if (!secinfo_ok(&si))
 		return -EINVAL;
 
-	have_inj = take_injection(SGX_IOC_ENCLAVE_ADD_PAGES, &inj);
+	have_inj = take_injection(SGX_IOC_ENCLAVE_ADD_PAGES, 0, &inj);
 	for (c = 0; c < a.length; c += PAGE) {
 		if (have_inj && c == inj.at * PAGE) {
 			/*
@@ -466,17 +499,16 @@ static int ioc_init(struct denc *d, struct sgx_enclave_init *arg)
 {
 	struct sgx_sigstruct ss;
 	uint64_t code;
+	char why[256];
+	int ret;
 
 	if (!d->created || d->initialized)
 		return -EINVAL;
 	memcpy(&ss, (const void *)(uintptr_t)arg->sigstruct, sizeof(ss));
-	if (ss.vendor != 0 && ss.vendor != SGX_SIGSTRUCT_VENDOR_INTEL)
-		return -EINVAL;
-	/* Attributes not allowed to this process (no /dev/sgx_provision). */
-	if (d->secs.attributes.flags & SGX_ATTR_PROVISIONKEY)
-		return -EACCES;
-	if (ss.attributes.flags & ss.attributemask.flags & SGX_ATTR_RESERVED_MASK)
-		return -EINVAL;
+	/* No SGX_IOC_ENCLAVE_PROVISION here: PROVISIONKEY is never granted. */
+	ret = sgx_linux_einit_check(&M.masks, d->secs.attributes.flags, 0, &ss, why, sizeof(why));
+	if (ret)
+		return ret;
 	code = einit(d, &ss);
 	M.last_einit_code = code;
 	if (code == SGX_SUCCESS) {
@@ -546,7 +578,7 @@ static int ioc_restrict(struct denc *d, struct sgx_enclave_restrict_permissions 
 	if (p.result || p.count)
 		return -EINVAL;
 
-	have_inj = take_injection(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &inj);
+	have_inj = take_injection(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, 0, &inj);
 	for (c = 0; c < p.length; c += PAGE) {
 		if (have_inj && loop_injection(&inj, c, &ret))
 			break;
@@ -582,7 +614,7 @@ static int ioc_modify_types(struct denc *d, struct sgx_enclave_modify_types *arg
 		goto out;
 	}
 
-	have_inj = take_injection(SGX_IOC_ENCLAVE_MODIFY_TYPES, &inj);
+	have_inj = take_injection(SGX_IOC_ENCLAVE_MODIFY_TYPES, 0, &inj);
 	for (c = 0; c < p.length; c += PAGE) {
 		uint64_t off = p.offset + c, addr = d->secs.base + off;
 		epcm_entry_t e = epcm_get(d->epcm, addr);
@@ -625,7 +657,7 @@ static int ioc_remove(struct denc *d, struct sgx_enclave_remove_pages *arg)
 	if (p.count)
 		return -EINVAL;
 
-	have_inj = take_injection(SGX_IOC_ENCLAVE_REMOVE_PAGES, &inj);
+	have_inj = take_injection(SGX_IOC_ENCLAVE_REMOVE_PAGES, 0, &inj);
 	for (c = 0; c < p.length; c += PAGE) {
 		uint64_t off = p.offset + c;
 
@@ -646,6 +678,7 @@ static int ioc_remove(struct denc *d, struct sgx_enclave_remove_pages *arg)
 static int d_ioctl(int fd, unsigned long req, void *arg)
 {
 	struct denc *d = fd_enclave(fd);
+	struct injection busy;
 	int ret;
 
 	if (!d) {
@@ -653,6 +686,10 @@ static int d_ioctl(int fd, unsigned long req, void *arg)
 		return -1;
 	}
 	M.calls[call_slot(req)]++;
+	if (take_injection(req, 1, &busy)) {
+		errno = busy.err;
+		return -1;
+	}
 	switch (req) {
 	case SGX_IOC_ENCLAVE_CREATE:
 		ret = ioc_create(d, arg);
@@ -683,71 +720,170 @@ static int d_ioctl(int fd, unsigned long req, void *arg)
 	return ret;
 }
 
-/* ---- mmap ------------------------------------------------------------------ */
-
-/* sgx_encl_may_map(): pages without an entry do not limit the mapping. */
-static int may_map(struct denc *d, uint64_t start, uint64_t len, int prot)
+/* @len rounded up to whole pages, as the mm system calls take it. */
+static size_t pages_of(size_t len)
 {
-	unsigned want = (unsigned)prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+	return (len + PAGE - 1) & ~(size_t)(PAGE - 1);
+}
 
-	if (d->initialized && (start < d->secs.base || start + len > d->secs.base + d->secs.size))
-		return -EACCES;
-	if (!d->created)
-		return 0;
-	for (uint64_t a = start; a < start + len; a += PAGE) {
-		if (a < d->secs.base || a >= d->secs.base + d->secs.size)
+/* ---- VMAs ------------------------------------------------------------------ */
+
+/* The VMA of @d holding @addr, or NULL. */
+static struct vma *vma_find(struct denc *d, uint64_t addr)
+{
+	for (unsigned i = 0; i < d->nvmas; i++)
+		if (addr >= d->vmas[i].start && addr < d->vmas[i].end)
+			return &d->vmas[i];
+	return NULL;
+}
+
+static int vma_add(struct denc *d, struct vma v)
+{
+	if (d->nvmas == d->vcap) {
+		unsigned cap = d->vcap ? 2 * d->vcap : 16;
+		struct vma *n = realloc(d->vmas, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		d->vmas = n;
+		d->vcap = cap;
+	}
+	d->vmas[d->nvmas++] = v;
+	return 0;
+}
+
+/* Take [start, end) out of @d's VMAs, splitting one that straddles it. */
+static int vma_cut(struct denc *d, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < d->nvmas; i++) {
+		struct vma *v = &d->vmas[i];
+
+		if (v->end <= start || v->start >= end)
 			continue;
-		if (!(epcm_get(d->epcm, a) & EPCM_VALID))
-			continue;
-		if (want & ~pm_get(&d->maxprot, (a - d->secs.base) / PAGE))
-			return -EACCES;
+		if (v->start < start && v->end > end) {
+			struct vma tail = *v;
+
+			tail.start = end;
+			v->end = start;
+			return vma_add(d, tail);
+		}
+		if (v->start < start) {
+			v->end = start;
+		} else if (v->end > end) {
+			v->start = end;
+		} else {
+			d->vmas[i--] = d->vmas[--d->nvmas];
+		}
 	}
 	return 0;
 }
 
+/* munmap(), or a new mapping over the range: no enclave's VMA survives there. */
+static void vma_unmap(uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < DOUBLE_MAX_FDS; i++)
+		if (M.fds[i].open)
+			vma_cut(&M.fds[i], start, end);
+}
+
+/* ---- mmap, munmap, mprotect ------------------------------------------------ */
+
+/*
+ * sgx_encl_may_map(): once initialized, nothing outside ELRANGE; then no
+ * page with an entry in the range may have less than @prot in its
+ * vm_max_prot_bits. Pages without an entry do not limit the mapping.
+ */
+static int may_map(struct denc *d, uint64_t start, uint64_t end, int prot)
+{
+	unsigned want = (unsigned)prot & PROT_RWX;
+	uint64_t a;
+
+	if (d->initialized && (start < d->secs.base || end > d->secs.base + d->secs.size))
+		return -EACCES;
+	if (!d->created)
+		return 0;
+	/* epcm_next_valid() stops at the end of ELRANGE, where no page is valid. */
+	for (a = epcm_next_valid(d->epcm, start, end);
+	     a < end && (epcm_get(d->epcm, a) & EPCM_VALID);
+	     a = epcm_next_valid(d->epcm, a + PAGE, end))
+		if (want & ~pm_get(&d->maxprot, (a - d->secs.base) / PAGE))
+			return -EACCES;
+	return 0;
+}
+
+static void *map_failed(int err)
+{
+	errno = err;
+	return MAP_FAILED;
+}
+
+/*
+ * do_mmap() of the enclave fd: sgx_get_unmapped_area() (MAP_PRIVATE:
+ * EINVAL; MAP_FIXED: the address as given; otherwise the kernel picks
+ * one), the noexec mount (PROT_EXEC: EPERM; else no VM_MAYEXEC), then
+ * sgx_mmap()'s sgx_encl_may_map().
+ */
 static void *d_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
+	uint64_t start, end;
 	struct denc *d;
 	void *p;
 	int r;
 
-	if (fd < 0)
-		return mmap(addr, len, prot, flags, fd, off);
+	if (fd < 0) {
+		p = mmap(addr, len, prot, flags, fd, off);
+		if (p != MAP_FAILED)
+			vma_unmap((uintptr_t)p, (uintptr_t)p + pages_of(len));
+		return p;
+	}
 	d = fd_enclave(fd);
-	if (!d) {
-		errno = EBADF;
-		return MAP_FAILED;
+	if (!d)
+		return map_failed(EBADF);
+	if (!len)
+		return map_failed(EINVAL);
+	len = pages_of(len);
+	if ((flags & MAP_TYPE) == MAP_PRIVATE)
+		return map_failed(EINVAL);
+	if ((flags & MAP_FIXED) && ((uintptr_t)addr & (PAGE - 1)))
+		return map_failed(EINVAL);
+	if ((prot & PROT_EXEC) && M.dev_noexec)
+		return map_failed(EPERM);
+	if (flags & MAP_FIXED) {
+		start = (uintptr_t)addr;
+	} else {
+		/* Where the kernel would put it: a free range, @addr a hint. */
+		p = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return p;
+		start = (uintptr_t)p;
 	}
-	/* The VFS refuses PROT_EXEC from a noexec mount before the driver runs. */
-	if ((prot & PROT_EXEC) && M.dev_noexec) {
-		errno = EACCES;
-		return MAP_FAILED;
-	}
-	if ((flags & MAP_TYPE) == MAP_PRIVATE) {
-		errno = EINVAL;		/* sgx_get_unmapped_area() */
-		return MAP_FAILED;
-	}
-	if (!(flags & MAP_FIXED) || ((uintptr_t)addr & (PAGE - 1))) {
-		errno = EINVAL;		/* the backend always places the enclave itself */
-		return MAP_FAILED;
-	}
-	r = may_map(d, (uintptr_t)addr, len, prot);
+	end = start + len;
+	r = may_map(d, start, end, prot);
 	if (r) {
-		errno = -r;
-		return MAP_FAILED;
+		if (!(flags & MAP_FIXED))
+			munmap((void *)(uintptr_t)start, len);
+		return map_failed(-r);
 	}
 	/* Occupy the range for real so that the address space looks as it would. */
-	p = mmap(addr, len, prot & ~PROT_EXEC, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap((void *)(uintptr_t)start, len, prot & ~PROT_EXEC,
+		 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return p;
-	if (d->nmaps < DOUBLE_MAX_MAPS)
-		d->maps[d->nmaps++] = (struct mapping){ (uintptr_t)addr, len };
+	vma_unmap(start, end);
+	if (vma_add(d, (struct vma){ start, end, (unsigned)prot & PROT_RWX, !M.dev_noexec })) {
+		munmap(p, len);
+		return map_failed(ENOMEM);
+	}
 	return p;
 }
 
 static int d_munmap(void *addr, size_t len)
 {
-	return munmap(addr, len);
+	int r = munmap(addr, len);
+
+	if (r == 0)
+		vma_unmap((uintptr_t)addr, (uintptr_t)addr + pages_of(len));
+	return r;
 }
 
 const struct sgx_kernel_ops sgx_double_ops = {
@@ -758,41 +894,110 @@ const struct sgx_kernel_ops sgx_double_ops = {
 	.close	= d_close,
 };
 
-/* ---- the enclave's side ---------------------------------------------------- */
-
-static int mapped(const struct denc *d, uint64_t addr)
+int double_mprotect(void *addr, size_t len, int prot)
 {
-	for (unsigned i = 0; i < d->nmaps; i++)
-		if (addr >= d->maps[i].start && addr - d->maps[i].start < d->maps[i].len)
-			return 1;
+	struct denc *d = last_enclave();
+	uint64_t at = (uintptr_t)addr, end;
+
+	if (!d || (at & (PAGE - 1))) {
+		errno = EINVAL;
+		return -1;
+	}
+	end = at + pages_of(len);
+	while (at < end) {
+		struct vma *v = vma_find(d, at);
+		struct vma piece;
+		int r;
+
+		if (!v) {
+			errno = ENOMEM;
+			return -1;
+		}
+		piece = *v;
+		piece.start = at;
+		piece.end = v->end < end ? v->end : end;
+		piece.prot = (unsigned)prot & PROT_RWX;
+		if ((prot & PROT_EXEC) && !v->mayexec) {
+			errno = EACCES;
+			return -1;
+		}
+		r = may_map(d, piece.start, piece.end, prot);
+		if (r) {
+			errno = -r;
+			return -1;
+		}
+		if (mprotect((void *)(uintptr_t)piece.start, piece.end - piece.start,
+			     prot & ~PROT_EXEC) || vma_cut(d, piece.start, piece.end) ||
+		    vma_add(d, piece))
+			return -1;
+		at = piece.end;
+	}
 	return 0;
 }
 
-/* sgx_encl_eaug_page(): only an initialized enclave on an SGX2 CPU, in a mapping. */
+/* ---- the enclave's side ---------------------------------------------------- */
+
+/* sgx_encl_eaug_page(): only an initialized enclave, with a free EPC page. */
 static int eaug_on_fault(struct denc *d, uint64_t offset)
 {
 	uint64_t addr = d->secs.base + offset;
 
-	if (!M.cpu_sgx2 || !d->initialized || !mapped(d, addr))
-		return -1;
-	if (M.epc_used + 1 > M.epc_capacity)
+	if (!d->initialized || M.epc_used + 1 > M.epc_capacity)
 		return -1;
 	if (epcm_eaug(d->epcm, addr) != SGX_SUCCESS)
 		return -1;
 	/* EAUGed pages are not vetted: the kernel lets them be mapped RWX. */
-	pm_set(&d->maxprot, offset / PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
+	pm_set(&d->maxprot, offset / PAGE, PROT_RWX);
 	d->pages++;
 	M.epc_used++;
 	return 0;
 }
 
-int double_touch(uint64_t offset)
+/*
+ * A #PF on the page at enclave @offset, for an @access (PROT_*), handled as
+ * the kernel does: access_error() against the VMA (a write needs VM_WRITE,
+ * an instruction fetch VM_EXEC, anything a VMA that is not PROT_NONE), then
+ * sgx_vma_fault(): EAUG when the page has no entry on an SGX2 CPU, else the
+ * VMA's protections may not exceed the page's vm_max_prot_bits.
+ *
+ * Every access takes this path, as if its PTE were never present: the
+ * outcome is the same, because the kernel zaps the PTEs whenever it lowers
+ * vm_max_prot_bits (MODIFY_TYPES to TCS), and a VMA's PTEs have its
+ * protections.
+ */
+static enum double_fault fault(struct denc *d, uint64_t offset, unsigned access)
+{
+	uint64_t addr = d->secs.base + offset;
+	struct vma *v = vma_find(d, addr);
+
+	if (!v || !(v->prot & PROT_RWX) || (access & ~v->prot & (PROT_WRITE | PROT_EXEC)))
+		return DOUBLE_FAULT_VMA;
+	if (!(epcm_get(d->epcm, addr) & EPCM_VALID)) {
+		if (!M.cpu_sgx2 || eaug_on_fault(d, offset) != 0)
+			return DOUBLE_FAULT_SIGBUS;
+		return DOUBLE_FAULT_NONE;
+	}
+	if (v->prot & ~pm_get(&d->maxprot, offset / PAGE))
+		return DOUBLE_FAULT_SIGBUS;
+	return DOUBLE_FAULT_NONE;
+}
+
+enum double_fault double_access(uint64_t offset, unsigned access)
 {
 	struct denc *d = last_enclave();
 
-	if (!d || !d->created || (epcm_get(d->epcm, d->secs.base + offset) & EPCM_VALID))
-		return -1;
-	return eaug_on_fault(d, offset);
+	if (!d || !d->created)
+		return M.last_fault = DOUBLE_FAULT_VMA;
+	M.last_fault = fault(d, offset, access);
+	if (M.last_fault == DOUBLE_FAULT_NONE &&
+	    epcm_access(d->epcm, d->secs.base + offset, access, NULL) != 0)
+		M.last_fault = DOUBLE_FAULT_EPCM;
+	return M.last_fault;
+}
+
+enum double_fault double_last_fault(void)
+{
+	return M.last_fault;
 }
 
 int double_eaccept_flags(uint64_t offset, uint64_t flags)
@@ -800,24 +1005,21 @@ int double_eaccept_flags(uint64_t offset, uint64_t flags)
 	struct denc *d = last_enclave();
 	struct sgx_secinfo si;
 	struct sgx_tcs tcs;
-	uint64_t addr;
 	int r;
 
 	if (!d || !d->created)
 		return EPCM_FAULT_GP;
-	addr = d->secs.base + offset;
+	M.last_fault = fault(d, offset, PROT_READ);
+	if (M.last_fault != DOUBLE_FAULT_NONE)
+		return EPCM_FAULT_PF;
 	memset(&si, 0, sizeof(si));
 	si.flags = flags;
 	/* A TCS the enclave accepts must look idle: model a freshly zeroed page. */
 	memset(&tcs, 0, sizeof(tcs));
 	tcs.nssa = 1;
-	r = epcm_eaccept(d->epcm, addr, &si, &tcs, NULL);
-	/* sgx_vma_fault(): EAUG a page without entry, then the EACCEPT is retried. */
-	if (r == EPCM_FAULT_PF && !(epcm_get(d->epcm, addr) & EPCM_VALID)) {
-		if (eaug_on_fault(d, offset) != 0)
-			return EPCM_FAULT_PF;		/* VM_FAULT_SIGBUS */
-		r = epcm_eaccept(d->epcm, addr, &si, &tcs, NULL);
-	}
+	r = epcm_eaccept(d->epcm, d->secs.base + offset, &si, &tcs, NULL);
+	if (r == EPCM_FAULT_PF)
+		M.last_fault = DOUBLE_FAULT_EPCM;
 	return r;
 }
 

@@ -22,6 +22,7 @@
 #include "host/backend.h"
 #include "host/sgx/sgx.h"
 #include "host/sgx/vdso.h"
+#include "enclave/abi.h"
 #include "sgx/measure.h"
 #include "image/key.h"
 #include "sgx/sigstruct.h"
@@ -46,12 +47,88 @@ static uint8_t tcs_page[4096] __attribute__((aligned(4096)));
 static uint8_t code_pages[8192] __attribute__((aligned(4096)));
 static uint8_t params_buf[4096 + 8] __attribute__((aligned(4096)));
 
+/*
+ * A stand-in for __vdso_sgx_enter_enclave, following vsgx.S: it checks the
+ * leaf and the reserved area, writes the leaf it saw and, after an
+ * exception, the vector, error code and address into run, and calls the
+ * handler with RDI, RSI, RDX (after an exception: vector, error code,
+ * address). Its result is what vsgx.S leaves in RAX: it sets only EAX, so
+ * -EINVAL arrives as 0x00000000ffffffea. Declared long for that reason
+ * and called through the vDSO's type from vdso_call.S.
+ */
+enum fake_mode {
+	FAKE_EEXIT,		/* the enclave EEXITs with new registers */
+	FAKE_AEX,		/* an AEX: #PF with EXINFO, ERESUME in EAX */
+	FAKE_EENTER_PF_SGX,	/* EENTER itself #PFs with X86_PF_SGX: EPC lost */
+	FAKE_EENTER_GP,		/* EENTER itself #GPs: not a TCS */
+	FAKE_REFUSE,		/* -EINVAL, as for a nonzero reserved area */
+	FAKE_NO_LEAF,		/* returns 0 without writing run->function */
+};
+static enum fake_mode fake_mode;
+
+#define FAKE_TCS	0x7000
+
+static long fake_vdso(unsigned long rdi, unsigned long rsi, unsigned long rdx,
+		      unsigned int function, unsigned long r8, unsigned long r9,
+		      struct sgx_enclave_run *run)
+{
+	sgx_enclave_user_handler_t h = (sgx_enclave_user_handler_t)(uintptr_t)run->user_handler;
+	unsigned vector = 0, error_code = 0;
+	uint64_t addr = 0;
+
+	if (function != SGX_EENTER && function != SGX_ERESUME)
+		return (uint32_t)-EINVAL;
+	for (unsigned i = 0; i < sizeof(run->reserved); i++)
+		if (run->reserved[i])
+			return (uint32_t)-EINVAL;
+	if (r8 || r9 || run->tcs != FAKE_TCS)
+		return (uint32_t)-EINVAL;
+	switch (fake_mode) {
+	case FAKE_EEXIT:
+		run->function = SGX_EEXIT;
+		rdi += 1; rsi += 2; rdx += 3;
+		break;
+	case FAKE_AEX:
+		function = SGX_ERESUME;
+		vector = X86_VEC_PF;
+		error_code = X86_PF_USER | X86_PF_WRITE;
+		addr = 0xdead000;
+		break;
+	case FAKE_EENTER_PF_SGX:
+		vector = X86_VEC_PF;
+		error_code = X86_PF_SGX | X86_PF_USER | X86_PF_PROT;
+		addr = FAKE_TCS;
+		break;
+	case FAKE_EENTER_GP:
+		vector = X86_VEC_GP;
+		break;
+	case FAKE_REFUSE:
+		return (uint32_t)-EINVAL;
+	case FAKE_NO_LEAF:
+		return 0;
+	}
+	if (fake_mode != FAKE_EEXIT) {
+		run->function = function;
+		run->exception_vector = (uint16_t)vector;
+		run->exception_error_code = (uint16_t)error_code;
+		run->exception_addr = addr;
+		rdi = vector; rsi = error_code; rdx = addr;
+	}
+	return h ? (uint32_t)h((long)rdi, (long)rsi, (long)rdx, 0, 0, 0, run) : 0;
+}
+
+static vdso_sgx_enter_enclave_t fake_entry(void)
+{
+	return (vdso_sgx_enter_enclave_t)(uintptr_t)fake_vdso;
+}
+
 static void setup(void)
 {
 	struct sgx_tcs *tcs = (struct sgx_tcs *)tcs_page;
 
 	double_reset();
 	encl_sgx_use_kernel(&sgx_double_ops);
+	encl_sgx_use_vdso(fake_entry());
 	memset(tcs_page, 0, sizeof(tcs_page));
 	tcs->ossa = 0x2000;
 	tcs->nssa = 1;
@@ -59,6 +136,14 @@ static void setup(void)
 	memset(code_pages, 0xcc, sizeof(code_pages));
 	for (unsigned i = 0; i < 4096; i++)
 		params_buf[3 + i] = (uint8_t)(i * 7);
+}
+
+/* What an SGX2 CPU with FLC reports, for the probe. */
+static void canned_sgx2(struct sgx_cpu_info *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	strcpy(ci->vendor, "GenuineIntel");
+	ci->intel = ci->sgx = ci->flc = ci->sgx1 = ci->sgx2 = ci->exinfo = 1;
 }
 
 static void secs_init(struct sgx_secs *secs, uint64_t size)
@@ -87,25 +172,32 @@ static void expected_mrenclave(int edmm, uint64_t size, uint8_t mr[SGX_HASH_SIZE
 	sgx_measure_free(m);
 }
 
-static void sign(struct sgx_sigstruct *ss, const uint8_t mr[SGX_HASH_SIZE])
+/* A SIGSTRUCT for @mr that also requires @attributes, @misc and @xfrm (masks all ones). */
+static void sign_requiring(struct sgx_sigstruct *ss, const uint8_t mr[SGX_HASH_SIZE],
+			   uint64_t attributes, uint32_t misc, uint64_t xfrm)
 {
 	struct sgx_sigstruct_fields f;
 	char err[256];
 
 	memset(&f, 0, sizeof(f));
 	f.date = 0x20260101;
-	f.miscselect = SGX_MISC_EXINFO;
+	f.miscselect = SGX_MISC_EXINFO | misc;
 	f.miscmask = ~0U;
-	f.attributes.flags = SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG;
-	f.attributes.xfrm = SGX_XFRM_LEGACY;
+	f.attributes.flags = SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG | attributes;
+	f.attributes.xfrm = SGX_XFRM_LEGACY | xfrm;
 	f.attributemask.flags = ~0ULL;
 	f.attributemask.xfrm = ~0ULL;
 	memcpy(f.enclavehash, mr, SGX_HASH_SIZE);
 	CHECK_EQ_INT(sgx_sigstruct_sign(ss, &f, key, err, sizeof(err)), 0);
 }
 
-/* create + the adds of the test layout; 0 or -1. */
-static int build(struct encl_enclave *e, int edmm)
+static void sign(struct sgx_sigstruct *ss, const uint8_t mr[SGX_HASH_SIZE])
+{
+	sign_requiring(ss, mr, 0, 0, 0);
+}
+
+/* create, with @attributes added to the SECS, + the adds of the test layout; 0 or -1. */
+static int build_with(struct encl_enclave *e, int edmm, uint64_t attributes)
 {
 	struct sgx_secs secs;
 	uint64_t size = edmm ? 16 * MiB : 8 * MiB;
@@ -113,6 +205,7 @@ static int build(struct encl_enclave *e, int edmm)
 	memset(e, 0, sizeof(*e));
 	e->be = be;
 	secs_init(&secs, size);
+	secs.attributes.flags |= attributes;
 	if (be->create(e, &secs, edmm))
 		return -1;
 	if (be->add_pages(e, OFF_TCS, tcs_page, 4096, SGX_SECINFO_TCS, 1) ||
@@ -122,6 +215,11 @@ static int build(struct encl_enclave *e, int edmm)
 	if (!edmm && be->add_pages(e, OFF_HEAP, NULL, HEAP_PAGES * 4096, REG_RW, 0))
 		return -1;
 	return 0;
+}
+
+static int build(struct encl_enclave *e, int edmm)
+{
+	return build_with(e, edmm, 0);
 }
 
 /* build + EINIT with a correct SIGSTRUCT + map; 0 or -1. */
@@ -316,8 +414,8 @@ static void test_augment_via_eaccept(void)
 	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
 	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | REG_RW);
 	CHECK_EQ_INT(double_max_prot(OFF_DYN), PROT_READ | PROT_WRITE | PROT_EXEC);
-	/* Touching without EACCEPT leaves the page PENDING. */
-	CHECK_EQ_INT(double_touch(OFF_DYN + 0x1000), 0);
+	/* A write without EACCEPT: EAUG, then the write meets the PENDING page. */
+	CHECK_EQ_INT(double_access(OFF_DYN + 0x1000, PROT_WRITE), DOUBLE_FAULT_EPCM);
 	CHECK_EQ_INT(double_epcm(OFF_DYN + 0x1000), EPCM_VALID | REG_RW | SGX_SECINFO_PENDING);
 	CHECK_EQ_INT(double_eaccept(OFF_DYN + 0x1000), SGX_SUCCESS);
 	finish(&e);
@@ -345,7 +443,7 @@ static void test_restrict_permissions(void)
 	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_TCS, 0x1000, 0), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
 	/* A PENDING page: EMODPR fails, the ioctl reports the SGX code in result. */
-	CHECK_EQ_INT(double_touch(OFF_DYN + 0x8000), 0);
+	CHECK_EQ_INT(double_access(OFF_DYN + 0x8000, PROT_READ), DOUBLE_FAULT_EPCM);
 	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_DYN + 0x8000, 0x1000, SGX_SECINFO_R), -1);
 	CHECK_EQ_INT(e.error, EFAULT);
 	CHECK_EQ_INT(e.sgx_result, SGX_PAGE_NOT_MODIFIABLE);
@@ -622,7 +720,8 @@ static void test_reject_map(void)
 	/* More than the pages were added with. */
 	CHECK_EQ_INT(be->map(&e, OFF_CODE, 8192, PROT_READ | PROT_WRITE), -1);
 	CHECK_EQ_INT(e.error, EACCES);
-	CHECK_STR_CONTAINS(e.err, "EPCM permissions");
+	CHECK_STR_CONTAINS(e.err, "permissions the pages were added with");
+	CHECK(!strstr(e.err, "noexec"));
 	CHECK_EQ_INT(be->map(&e, OFF_TCS, 4096, PROT_READ | PROT_EXEC), -1);
 	CHECK_EQ_INT(e.error, EACCES);
 	/* MAP_PRIVATE is refused by the driver. */
@@ -635,11 +734,338 @@ static void test_reject_map(void)
 	CHECK_EQ_INT(errno, EACCES);
 	CHECK_EQ_INT(be->map(&e, e.size - 4096, 8192, PROT_READ), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
-	/* /dev mounted noexec. */
+	/* /dev mounted noexec: do_mmap() says EPERM, and only for PROT_EXEC. */
 	double_set_dev_noexec(1);
 	CHECK_EQ_INT(be->map(&e, OFF_CODE, 8192, PROT_READ | PROT_EXEC), -1);
-	CHECK_EQ_INT(e.error, EACCES);
+	CHECK_EQ_INT(e.error, EPERM);
 	CHECK_STR_CONTAINS(e.err, "noexec");
+	CHECK_STR_CONTAINS(e.err, "mount -o remount,exec /dev");
+	CHECK_EQ_INT(be->map(&e, OFF_PARAMS, 4096, PROT_READ), 0);
+	CHECK_EQ_INT(be->map(&e, OFF_CODE, 8192, PROT_READ | PROT_WRITE), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	CHECK(!strstr(e.err, "noexec"));
+	finish(&e);
+}
+
+/* ---- the double as strict as the kernel ---------------------------------------- */
+
+/*
+ * ECREATE takes what CPUID.12H allows, privileged attributes included; the
+ * driver refuses at EINIT what it does not grant (EACCES) and what SIGSTRUCT
+ * requires of the reserved bits (EINVAL), before EINIT runs.
+ */
+static void test_reject_attributes(void)
+{
+	static const uint64_t privileged[] = { SGX_ATTR_PROVISIONKEY, SGX_ATTR_EINITTOKENKEY };
+	static struct sgx_sigstruct ss;
+	struct encl_enclave e;
+	struct sgx_secs secs;
+	struct sgx_enclave_create c = { .src = (uint64_t)(uintptr_t)&secs };
+	uint8_t mr[SGX_HASH_SIZE];
+	int fd;
+
+	/* Beyond the CPU: ECREATE #GP, EIO. */
+	setup();
+	fd = sgx_double_ops.open(SGX_ENCLAVE_DEV, 0);
+	secs_init(&secs, 8 * MiB);
+	secs.base = 0x40000000;
+	secs.attributes.flags |= SGX_ATTR_CET;
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EIO);
+	secs.attributes.flags &= ~SGX_ATTR_CET;
+	secs.attributes.xfrm |= 1ULL << 9;	/* PKRU */
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EIO);
+	secs.attributes.xfrm = SGX_XFRM_LEGACY;
+	secs.miscselect |= 0x2;
+	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(errno, EIO);
+	sgx_double_ops.close(fd);
+
+	/* Privileged: created, then refused at EINIT without running it. */
+	for (unsigned i = 0; i < 2; i++) {
+		setup();
+		CHECK_EQ_INT(build_with(&e, 0, privileged[i]), 0);
+		expected_mrenclave(0, e.size, mr);
+		sign(&ss, mr);
+		e.sigstruct_label = "SGX1";
+		CHECK_EQ_INT(be->init(&e, &ss), -1);
+		CHECK_EQ_INT(e.error, EACCES);
+		CHECK_STR_CONTAINS(e.err, "/dev/sgx_provision");
+		CHECK_EQ_INT(double_last_einit_code(), 0);
+		finish(&e);
+	}
+	/* KSS is granted: EINIT runs, and fails on the SIGSTRUCT's attributes. */
+	setup();
+	CHECK_EQ_INT(build_with(&e, 0, SGX_ATTR_KSS), 0);
+	expected_mrenclave(0, e.size, mr);
+	sign(&ss, mr);
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EPERM);
+	CHECK_EQ_INT(double_last_einit_code(), SGX_INVALID_ATTRIBUTE);
+	finish(&e);
+
+	/* A SIGSTRUCT requiring reserved bits: EINVAL, EINIT never runs. */
+	setup();
+	CHECK_EQ_INT(build(&e, 0), 0);
+	expected_mrenclave(0, e.size, mr);
+	sign_requiring(&ss, mr, SGX_ATTR_CET, 0, 0);		/* reserved by the kernel */
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	sign_requiring(&ss, mr, 0, 0x2, 0);			/* no such MISCSELECT bit */
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	sign_requiring(&ss, mr, 0, 0, 1ULL << 9);		/* XFRM the CPU lacks */
+	CHECK_EQ_INT(be->init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_EQ_INT(double_last_einit_code(), 0);
+	sign(&ss, mr);
+	CHECK_EQ_INT(be->init(&e, &ss), 0);
+	finish(&e);
+}
+
+/*
+ * Another ioctl of the same enclave in progress: the driver says EBUSY at
+ * the door, and every request of the backend tries again.
+ */
+static void test_busy_ioctls(void)
+{
+	struct sgx_enclave_add_pages a;
+	static struct sgx_sigstruct ss;
+	uint8_t mr[SGX_HASH_SIZE];
+	struct encl_enclave e;
+	struct sgx_secinfo si;
+	struct sgx_secs secs;
+
+	setup();
+	memset(&e, 0, sizeof(e));
+	e.be = be;
+	secs_init(&secs, 16 * MiB);
+	double_inject_busy(SGX_IOC_ENCLAVE_CREATE);
+	double_inject_busy(SGX_IOC_ENCLAVE_CREATE);
+	CHECK_EQ_INT(be->create(&e, &secs, 1), 0);
+	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_CREATE), 3);
+
+	/* Turned away, a request is not read: its count stays as it was. */
+	memset(&si, 0, sizeof(si));
+	si.flags = REG_RW;
+	a = (struct sgx_enclave_add_pages){ .src = (uint64_t)(uintptr_t)code_pages,
+		.offset = 0x700000, .length = 4096, .secinfo = (uint64_t)(uintptr_t)&si,
+		.count = 0x5000 };
+	double_inject_busy(SGX_IOC_ENCLAVE_ADD_PAGES);
+	CHECK_EQ_INT(raw(&e, SGX_IOC_ENCLAVE_ADD_PAGES, &a), EBUSY);
+	CHECK_EQ_INT(a.count, 0x5000);
+	CHECK_EQ_INT(double_epcm(0x700000), 0);
+
+	double_inject_busy(SGX_IOC_ENCLAVE_ADD_PAGES);
+	CHECK_EQ_INT(be->add_pages(&e, OFF_TCS, tcs_page, 4096, SGX_SECINFO_TCS, 1), 0);
+	double_inject_busy(SGX_IOC_ENCLAVE_ADD_PAGES);
+	double_inject(SGX_IOC_ENCLAVE_ADD_PAGES, EINTR, 1);
+	double_inject_busy(SGX_IOC_ENCLAVE_ADD_PAGES);
+	CHECK_EQ_INT(be->add_pages(&e, OFF_CODE, code_pages, 8192, REG_RX, 1), 0);
+	CHECK_EQ_INT(be->add_pages(&e, OFF_PARAMS, params_buf + 3, 4096, REG_R, 1), 0);
+	CHECK_EQ_INT(double_injections_pending(), 0);
+	CHECK_EQ_INT(double_epcm(OFF_CODE + 0x1000), EPCM_VALID | REG_RX);
+
+	/* The other EBUSY of ADD_PAGES, a page already there, is an error still. */
+	CHECK_EQ_INT(be->add_pages(&e, OFF_CODE, code_pages, 4096, REG_RX, 1), -1);
+	CHECK_EQ_INT(e.error, EBUSY);
+	CHECK_STR_CONTAINS(e.err, "already added");
+
+	expected_mrenclave(1, e.size, mr);
+	sign(&ss, mr);
+	double_inject_busy(SGX_IOC_ENCLAVE_INIT);
+	double_inject_busy(SGX_IOC_ENCLAVE_INIT);
+	CHECK_EQ_INT(be->init(&e, &ss), 0);
+	CHECK_EQ_INT(be->map(&e, OFF_DYN, e.size - OFF_DYN, PROT_READ | PROT_WRITE), 0);
+
+	for (unsigned i = 0; i < 2; i++)
+		CHECK_EQ_INT(double_eaccept(OFF_DYN + i * 0x1000), SGX_SUCCESS);
+	double_inject_busy(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS);
+	CHECK_EQ_INT(be->restrict_permissions(&e, OFF_DYN, 0x2000, SGX_SECINFO_R), 0);
+	double_inject_busy(SGX_IOC_ENCLAVE_MODIFY_TYPES);
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x2000, SGX_PT_TRIM), 0);
+	for (unsigned i = 0; i < 2; i++)
+		CHECK_EQ_INT(double_eaccept(OFF_DYN + i * 0x1000), SGX_SUCCESS);
+	double_inject_busy(SGX_IOC_ENCLAVE_REMOVE_PAGES);
+	CHECK_EQ_INT(be->remove_pages(&e, OFF_DYN, 0x2000), 0);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), 0);
+	CHECK_EQ_INT(double_injections_pending(), 0);
+	finish(&e);
+}
+
+/* /dev mounted noexec: found before the first page is added, and by the probe. */
+static void test_noexec(void)
+{
+	struct sgx_cpu_info ci;
+	struct encl_caps caps;
+	struct encl_enclave e;
+	struct sgx_secs secs;
+
+	setup();
+	double_set_dev_noexec(1);
+	memset(&e, 0, sizeof(e));
+	e.be = be;
+	secs_init(&secs, 8 * MiB);
+	CHECK_EQ_INT(be->create(&e, &secs, 0), -1);
+	CHECK_EQ_INT(e.error, EPERM);
+	CHECK_STR_CONTAINS(e.err, "mounted noexec");
+	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_CREATE), 0);
+	CHECK_EQ_INT(double_open_fds(), 0);
+
+	canned_sgx2(&ci);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK(!caps.sgx1 && !caps.os_edmm);
+	CHECK_STR_CONTAINS(caps.why_not, "noexec");
+	CHECK_EQ_INT(double_open_fds(), 0);
+}
+
+/*
+ * Where the kernel puts a mapping without MAP_FIXED (sgx_get_unmapped_area()
+ * leaves it to the mm): anywhere, which the selftests' first probe of a
+ * fresh enclave relies on, and outside ELRANGE once the enclave is
+ * initialized, which sgx_encl_may_map() refuses.
+ */
+static void test_mmap_placement(void)
+{
+	struct encl_enclave e;
+	struct sgx_encl_state *s;
+	void *p;
+	int fd;
+
+	setup();
+	fd = sgx_double_ops.open(SGX_ENCLAVE_DEV, 0);
+	p = sgx_double_ops.mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	if (p != MAP_FAILED)
+		CHECK_EQ_INT(sgx_double_ops.munmap(p, 4096), 0);
+	CHECK(sgx_double_ops.mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED);
+	CHECK_EQ_INT(errno, EINVAL);
+	CHECK(sgx_double_ops.mmap((void *)0x40000800, 4096, PROT_READ, MAP_SHARED | MAP_FIXED,
+				  fd, 0) == MAP_FAILED);
+	CHECK_EQ_INT(errno, EINVAL);
+	CHECK(sgx_double_ops.mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED);
+	CHECK_EQ_INT(errno, EINVAL);
+	sgx_double_ops.close(fd);
+
+	CHECK_EQ_INT(start(&e, 0), 0);
+	s = e.priv;
+	CHECK(sgx_double_ops.mmap(NULL, 4096, PROT_READ, MAP_SHARED, s->fd, 0) == MAP_FAILED);
+	CHECK_EQ_INT(errno, EACCES);
+	finish(&e);
+}
+
+/* ---- the enclave's accesses: access_error(), then sgx_vma_fault() ------------- */
+
+/* The VMA decides first: nothing reaches the driver, so nothing is EAUGed. */
+static void test_fault_vma_first(void)
+{
+	struct encl_enclave e;
+	uint64_t used;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	used = double_epc_used();
+
+	/* A read-only VMA: a write faults before any EAUG; a read EAUGs. */
+	CHECK_EQ_INT(be->map(&e, OFF_DYN, 0x1000, PROT_READ), 0);
+	CHECK_EQ_INT(double_access(OFF_DYN, PROT_WRITE), DOUBLE_FAULT_VMA);
+	CHECK_EQ_INT(double_access(OFF_DYN, PROT_EXEC), DOUBLE_FAULT_VMA);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), 0);
+	CHECK_EQ_INT(double_epc_used(), used);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);	/* EACCEPT reads */
+	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | REG_RW);
+
+	/* PROT_NONE refuses every access, EACCEPT's too. */
+	CHECK_EQ_INT(be->map(&e, OFF_DYN + 0x1000, 0x1000, PROT_NONE), 0);
+	CHECK_EQ_INT(double_access(OFF_DYN + 0x1000, PROT_READ), DOUBLE_FAULT_VMA);
+	CHECK_EQ_INT(double_access(OFF_DYN + 0x1000, PROT_WRITE), DOUBLE_FAULT_VMA);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN + 0x1000), EPCM_FAULT_PF);
+	CHECK_EQ_INT(double_last_fault(), DOUBLE_FAULT_VMA);
+
+	/* No VMA at all. */
+	CHECK_EQ_INT(sgx_double_ops.munmap((void *)(uintptr_t)(e.base + OFF_DYN + 0x2000),
+					   0x1000), 0);
+	CHECK_EQ_INT(double_access(OFF_DYN + 0x2000, PROT_READ), DOUBLE_FAULT_VMA);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN + 0x2000), EPCM_FAULT_PF);
+	CHECK_EQ_INT(double_last_fault(), DOUBLE_FAULT_VMA);
+
+	CHECK_EQ_INT(double_epcm(OFF_DYN + 0x1000), 0);
+	CHECK_EQ_INT(double_epcm(OFF_DYN + 0x2000), 0);
+	CHECK_EQ_INT(double_epc_used(), used + 1);
+
+	/* Without SGX2 a page without entry is VM_FAULT_SIGBUS. */
+	double_set_cpu_sgx2(0);
+	CHECK_EQ_INT(double_access(OFF_DYN + 0x3000, PROT_READ), DOUBLE_FAULT_SIGBUS);
+	CHECK_EQ_INT(double_epcm(OFF_DYN + 0x3000), 0);
+	finish(&e);
+}
+
+/*
+ * vm_max_prot_bits at fault, mmap and mprotect time: an RWX VMA over a page
+ * that became a TCS (max RW) gets SIGBUS, and neither mmap nor mprotect may
+ * give it more than RW again.
+ */
+static void test_fault_max_prot(void)
+{
+	void *at;
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	at = (void *)(uintptr_t)(e.base + OFF_DYN);
+	CHECK_EQ_INT(be->map(&e, OFF_DYN, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC), 0);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+	CHECK_EQ_INT(double_access(OFF_DYN, PROT_WRITE), DOUBLE_FAULT_NONE);
+	CHECK_EQ_INT(double_access(OFF_DYN, PROT_EXEC), DOUBLE_FAULT_EPCM);	/* EPCM: RW */
+
+	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x1000, SGX_PT_TCS), 0);
+	CHECK_EQ_INT(double_max_prot(OFF_DYN), PROT_READ | PROT_WRITE);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), EPCM_FAULT_PF);
+	CHECK_EQ_INT(double_last_fault(), DOUBLE_FAULT_SIGBUS);
+	CHECK_EQ_INT(double_access(OFF_DYN, PROT_READ), DOUBLE_FAULT_SIGBUS);
+	CHECK_EQ_INT(be->map(&e, OFF_DYN, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC), -1);
+	CHECK_EQ_INT(e.error, EACCES);
+	CHECK_EQ_INT(double_mprotect(at, 0x1000, PROT_READ | PROT_EXEC), -1);
+	CHECK_EQ_INT(errno, EACCES);
+
+	/* Through an RW VMA the enclave accepts its new TCS. */
+	CHECK_EQ_INT(double_mprotect(at, 0x1000, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
+	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | SGX_SECINFO_TCS);
+	finish(&e);
+}
+
+/* mprotect(): VM_MAYEXEC, then sgx_encl_may_map(), VMA by VMA; ENOMEM at a hole. */
+static void test_mprotect(void)
+{
+	void *code, *heap_end;
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 0), 0);
+	code = (void *)(uintptr_t)(e.base + OFF_CODE);
+	heap_end = (void *)(uintptr_t)(e.base + OFF_HEAP + HEAP_PAGES * 4096);
+
+	CHECK_EQ_INT(double_mprotect(code, 0x2000, PROT_READ), 0);
+	CHECK_EQ_INT(double_access(OFF_CODE, PROT_EXEC), DOUBLE_FAULT_VMA);
+	CHECK_EQ_INT(double_mprotect(code, 0x2000, PROT_READ | PROT_EXEC), 0);
+	CHECK_EQ_INT(double_access(OFF_CODE + 0x1000, PROT_EXEC), DOUBLE_FAULT_NONE);
+	CHECK_EQ_INT(double_mprotect(code, 0x2000, PROT_READ | PROT_WRITE), -1);
+	CHECK_EQ_INT(errno, EACCES);
+	CHECK_EQ_INT(double_access(OFF_CODE, PROT_WRITE), DOUBLE_FAULT_VMA);
+
+	/* The heap's last page is done before the hole after it is found. */
+	CHECK_EQ_INT(double_mprotect((char *)heap_end - 0x1000, 0x2000, PROT_READ), -1);
+	CHECK_EQ_INT(errno, ENOMEM);
+	CHECK_EQ_INT(double_access(OFF_HEAP + (HEAP_PAGES - 1) * 4096, PROT_WRITE),
+		     DOUBLE_FAULT_VMA);
+
+	/* Mapped from a noexec mount: no VM_MAYEXEC, whatever the pages allow. */
+	double_set_dev_noexec(1);
+	CHECK_EQ_INT(be->map(&e, OFF_CODE, 0x2000, PROT_READ), 0);
+	CHECK_EQ_INT(double_mprotect(code, 0x2000, PROT_READ | PROT_EXEC), -1);
+	CHECK_EQ_INT(errno, EACCES);
 	finish(&e);
 }
 
@@ -693,13 +1119,6 @@ static void test_failure_messages(void)
 }
 
 /* ---- probe ----------------------------------------------------------------------- */
-
-static void canned_sgx2(struct sgx_cpu_info *ci)
-{
-	memset(ci, 0, sizeof(*ci));
-	strcpy(ci->vendor, "GenuineIntel");
-	ci->intel = ci->sgx = ci->flc = ci->sgx1 = ci->sgx2 = ci->exinfo = 1;
-}
 
 static void test_probe_double(void)
 {
@@ -788,38 +1207,78 @@ static void test_vdso_lookup(void)
 	CHECK(encl_vdso_sym("__vdso_clock_gettime", NULL) == (void *)gt);
 	CHECK(encl_vdso_sym("__vdso_clock_gettime", "LINUX_9.9") == NULL);
 	CHECK(encl_vdso_sym("__vdso_no_such_symbol", "LINUX_2.6") == NULL);
-	/* Not on this kernel/CPU: the SGX entry is only there with the driver. */
-	if (access("/dev/sgx_enclave", F_OK) != 0)
-		CHECK(encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") == NULL);
 	CHECK(encl_vdso_lookup(junk, "__vdso_clock_gettime", NULL) == NULL);
 	CHECK(encl_vdso_lookup(NULL, "__vdso_clock_gettime", NULL) == NULL);
+	/*
+	 * Whether this vDSO has the SGX entry says how the kernel was built
+	 * (CONFIG_X86_SGX), not whether the machine has SGX: nothing to check
+	 * against, test_vdso_and_device takes it as an input.
+	 */
+	printf("  # this vDSO: %s __vdso_sgx_enter_enclave\n",
+	       encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") ? "has" : "lacks");
 }
 
-/* A stand-in for __vdso_sgx_enter_enclave, following vsgx.S's contract. */
-static int fake_mode;
-static int fake_vdso(unsigned long rdi, unsigned long rsi, unsigned long rdx,
-		     unsigned int function, unsigned long r8, unsigned long r9,
-		     struct sgx_enclave_run *run)
+/*
+ * The probe for one combination of the vDSO lookup's result and the device:
+ * usable only with both, and the reason names the device first.
+ */
+static void check_vdso_and_device(vdso_sgx_enter_enclave_t found, int device_errno)
 {
-	sgx_enclave_user_handler_t h = (sgx_enclave_user_handler_t)(uintptr_t)run->user_handler;
+	struct sgx_cpu_info ci;
+	struct encl_caps caps;
 
-	if (function != SGX_EENTER && function != SGX_ERESUME)
-		return -EINVAL;
-	for (unsigned i = 0; i < sizeof(run->reserved); i++)
-		if (run->reserved[i])
-			return -EINVAL;
-	if (r8 || r9 || run->tcs != 0x7000)
-		return -EINVAL;
-	if (fake_mode == 0) {
-		run->function = SGX_EEXIT;	/* the enclave EEXITs with new registers */
-		rdi += 1; rsi += 2; rdx += 3;
-	} else {
-		run->function = SGX_ERESUME;	/* AEX: #PF with EXINFO */
-		run->exception_vector = X86_VEC_PF;
-		run->exception_error_code = X86_PF_USER | X86_PF_WRITE;
-		run->exception_addr = 0xdead000;
-	}
-	return h ? h((long)rdi, (long)rsi, (long)rdx, 0, 0, 0, run) : 0;
+	setup();
+	encl_sgx_use_vdso(found);
+	double_set_device_errno(device_errno);
+	canned_sgx2(&ci);
+	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(caps.sgx1, !device_errno && found);
+	if (device_errno)
+		CHECK_STR_CONTAINS(caps.why_not, "no /dev/sgx_enclave");
+	else if (!found)
+		CHECK_STR_CONTAINS(caps.why_not, "no __vdso_sgx_enter_enclave");
+	else
+		CHECK_EQ_INT(caps.why_not[0], 0);
+	CHECK_EQ_INT(double_open_fds(), 0);
+}
+
+static void test_vdso_and_device(void)
+{
+	struct encl_enclave e;
+	struct encl_run run;
+
+	/* The machines there are: a distribution kernel (entry, no device), ... */
+	check_vdso_and_device(fake_entry(), ENOENT);
+	check_vdso_and_device(NULL, ENOENT);		/* a kernel without CONFIG_X86_SGX */
+	check_vdso_and_device(fake_entry(), 0);		/* SGX */
+	check_vdso_and_device(NULL, 0);			/* an out-of-tree driver, old kernel */
+	/* ...and this one, whatever its vDSO has. */
+	encl_sgx_use_real_vdso();
+	check_vdso_and_device(sgx_vdso_enter(), ENOENT);
+
+	/* Without the entry, enter says which piece is missing. */
+	encl_sgx_use_vdso(NULL);
+	memset(&e, 0, sizeof(e));
+	memset(&run, 0, sizeof(run));
+	run.tcs = FAKE_TCS;
+	run.function = SGX_EENTER;
+	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
+	CHECK_EQ_INT(e.error, ENOSYS);
+	CHECK_STR_CONTAINS(e.err, "__vdso_sgx_enter_enclave");
+	CHECK_STR_CONTAINS(e.err, "CONFIG_X86_SGX");
+}
+
+/* An entry as the host's run loop makes it after an ocall: ORET, the area in RSI. */
+static int enter_after_ocall(struct encl_enclave *e, struct encl_run *run, enum fake_mode mode)
+{
+	fake_mode = mode;
+	memset(e, 0, sizeof(*e));
+	memset(run, 0, sizeof(*run));
+	run->tcs = FAKE_TCS;
+	run->function = SGX_EENTER;
+	run->rdi = ENCL_OP_ORET;
+	run->rsi = 0x7f0000001000;
+	return encl_backend_sgx.enter(e, run);
 }
 
 static void test_enter_fake_vdso(void)
@@ -827,23 +1286,14 @@ static void test_enter_fake_vdso(void)
 	struct encl_enclave e;
 	struct encl_run run;
 
-	memset(&e, 0, sizeof(e));
-	encl_sgx_use_vdso(fake_vdso);
-
-	fake_mode = 0;
-	memset(&run, 0, sizeof(run));
-	run.tcs = 0x7000;
-	run.function = SGX_EENTER;
-	run.rdi = 10; run.rsi = 20; run.rdx = 30;
-	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), 0);
+	setup();
+	CHECK_EQ_INT(enter_after_ocall(&e, &run, FAKE_EEXIT), 0);
 	CHECK_EQ_INT(run.function, SGX_EEXIT);
-	CHECK_EQ_INT(run.rdi, 11);
-	CHECK_EQ_INT(run.rsi, 22);
-	CHECK_EQ_INT(run.rdx, 33);
+	CHECK_EQ_INT(run.rdi, ENCL_OP_ORET + 1);
+	CHECK_EQ_INT(run.rsi, 0x7f0000001002);
+	CHECK_EQ_INT(run.rdx, 3);
 
-	fake_mode = 1;
-	run.function = SGX_EENTER;
-	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), 0);
+	CHECK_EQ_INT(enter_after_ocall(&e, &run, FAKE_AEX), 0);
 	CHECK_EQ_INT(run.function, SGX_ERESUME);
 	CHECK_EQ_INT(run.exception_vector, X86_VEC_PF);
 	CHECK_EQ_INT(run.exception_error_code, X86_PF_USER | X86_PF_WRITE);
@@ -852,14 +1302,53 @@ static void test_enter_fake_vdso(void)
 	run.function = SGX_EEXIT;
 	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
+}
 
-	/* The real vDSO of this machine has no SGX entry. */
-	encl_sgx_use_vdso(NULL);
-	if (!encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6")) {
-		run.function = SGX_EENTER;
-		CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
-		CHECK_STR_CONTAINS(e.err, "__vdso_sgx_enter_enclave");
-	}
+/*
+ * EENTER itself faults (the EPC lost across a suspend: #PF with X86_PF_SGX
+ * on the TCS). The vDSO leaves EENTER as the leaf and RDI/RSI as they went
+ * in, and ORET reads like the "return" exit: the entry must fail, with the
+ * fault, and never look like an EEXIT.
+ */
+static void test_enter_faults(void)
+{
+	struct encl_enclave e;
+	struct encl_run run;
+
+	setup();
+	_Static_assert(ENCL_OP_ORET == ENCL_EXIT_RETURN, "the case this test is about");
+	CHECK_EQ_INT(enter_after_ocall(&e, &run, FAKE_EENTER_PF_SGX), -1);
+	CHECK(run.function != SGX_EEXIT);
+	CHECK_EQ_INT(run.exception_vector, X86_VEC_PF);
+	CHECK_EQ_INT(run.exception_error_code, X86_PF_SGX | X86_PF_USER | X86_PF_PROT);
+	CHECK_EQ_INT(run.exception_addr, FAKE_TCS);
+	CHECK_EQ_INT(e.error, EFAULT);
+	CHECK_STR_CONTAINS(e.err, "EENTER faulted: #PF (vector 14, error code 0x8005, address 0x7000)");
+	CHECK_STR_CONTAINS(e.err, "memory was lost");
+
+	CHECK_EQ_INT(enter_after_ocall(&e, &run, FAKE_EENTER_GP), -1);
+	CHECK(run.function != SGX_EEXIT);
+	CHECK_EQ_INT(run.exception_vector, X86_VEC_GP);
+	CHECK_STR_CONTAINS(e.err, "EENTER faulted: #GP (vector 13");
+
+	/* A leaf that is neither an exit nor an exception. */
+	CHECK_EQ_INT(enter_after_ocall(&e, &run, FAKE_NO_LEAF), -1);
+	CHECK(run.function != SGX_EEXIT);
+	CHECK_EQ_INT(e.error, EPROTO);
+	CHECK_STR_CONTAINS(e.err, "leaf 0");
+}
+
+/* The vDSO's int in EAX: -EINVAL is an error named as such, not a leaf. */
+static void test_enter_refused(void)
+{
+	struct encl_enclave e;
+	struct encl_run run;
+
+	setup();
+	CHECK_EQ_INT(enter_after_ocall(&e, &run, FAKE_REFUSE), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_STR_CONTAINS(e.err, "-22 (EINVAL");
+	CHECK(run.function != SGX_EEXIT);
 }
 
 int main(void)
@@ -892,13 +1381,24 @@ int main(void)
 	RUN(test_reject_add);
 	RUN(test_reject_sgx2);
 	RUN(test_reject_map);
+	RUN(test_reject_attributes);
+	RUN(test_busy_ioctls);
+	RUN(test_noexec);
+	RUN(test_mmap_placement);
+	RUN(test_fault_vma_first);
+	RUN(test_fault_max_prot);
+	RUN(test_mprotect);
 	RUN(test_failure_messages);
 	RUN(test_probe_double);
 	RUN(test_probe_this_machine);
 	RUN(test_vdso_lookup);
+	RUN(test_vdso_and_device);
 	RUN(test_enter_fake_vdso);
+	RUN(test_enter_faults);
+	RUN(test_enter_refused);
 
 	encl_sgx_use_kernel(NULL);
+	encl_sgx_use_real_vdso();
 	double_reset();
 	EVP_PKEY_free(key);
 	HARNESS_EXIT();

@@ -228,6 +228,27 @@ static void test_create(void)
 	CHECK_EQ_INT(sim_create(&e, &secs, 1), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
 
+	/*
+	 * ECREATE takes the attributes the CPU has; the driver grants only
+	 * DEBUG, MODE64BIT, KSS and AEXNOTIFY, and says so at EINIT.
+	 */
+	for (unsigned i = 0; i < 2; i++) {
+		static const uint64_t privileged[] = { SGX_ATTR_PROVISIONKEY, SGX_ATTR_EINITTOKENKEY };
+		struct sgx_sigstruct_fields f;
+		struct sgx_sigstruct ss;
+
+		secs = secs_template();
+		secs.attributes.flags |= privileged[i];
+		CHECK_EQ_INT(sim_create(&e, &secs, 1), 0);
+		fields_template(&f);
+		sign(&ss, &f);
+		CHECK_EQ_INT(sim_init(&e, &ss), -1);
+		CHECK_EQ_INT(e.error, EACCES);
+		CHECK_EQ_INT(e.sgx_result, 0);
+		CHECK_STR_CONTAINS(e.err, "/dev/sgx_provision");
+		sim_destroy(&e);
+	}
+
 	secs = secs_template();
 	secs.size = 1ULL << 36;		/* 64 GiB, as the EDMM layout */
 	CHECK_EQ_INT(sim_create(&e, &secs, 1), 0);
@@ -310,6 +331,33 @@ static void test_einit(void)
 	CHECK_EQ_INT(sim_init(&e, &ss), -1);
 	CHECK_EQ_INT(e.sgx_result, SGX_INVALID_ATTRIBUTE);
 	CHECK_STR_CONTAINS(e.err, "MISCSELECT");
+
+	/* The driver's checks come first: a SIGSTRUCT requiring what the kernel reserves. */
+	fields_template(&f);
+	f.attributes.flags |= SGX_ATTR_CET;		/* bit 6: reserved by the kernel */
+	sign(&ss, &f);
+	CHECK_EQ_INT(sim_init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_EQ_INT(e.sgx_result, 0);
+	CHECK_STR_CONTAINS(e.err, "ATTRIBUTES 0x40");
+	fields_template(&f);
+	f.miscselect = 0x2;				/* no such MISCSELECT bit */
+	sign(&ss, &f);
+	CHECK_EQ_INT(sim_init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_STR_CONTAINS(e.err, "MISCSELECT 0x2");
+	fields_template(&f);
+	f.attributes.xfrm |= 1ULL << 62;		/* beyond any XCR0 */
+	sign(&ss, &f);
+	CHECK_EQ_INT(sim_init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_STR_CONTAINS(e.err, "XFRM");
+	fields_template(&f);
+	sign(&ss, &f);
+	ss.vendor = 0x1234;
+	CHECK_EQ_INT(sim_init(&e, &ss), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_STR_CONTAINS(e.err, "VENDOR");
 
 	/* Differences outside the masks do not matter; EINIT can be retried. */
 	fields_template(&f);
