@@ -33,7 +33,7 @@ int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args)
 	run.function = SGX_EENTER;
 	memset(&rep, 0, sizeof(rep));
 	if (h->be->enter(&h->e, &run)) {
-		/* The sim reports a faulting EENTER as a failure with the vector set. */
+		/* Both backends report a faulting EENTER as a failure with the vector set. */
 		if (!run.exception_vector)
 			return h->e.error ? -h->e.error : -EINVAL;
 		rep.how = ENCL_ENTER_FAULT;
@@ -45,7 +45,7 @@ int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args)
 	} else if (run.function == SGX_ERESUME) {
 		rep.how = ENCL_ENTER_AEX;
 	} else {
-		rep.how = ENCL_ENTER_FAULT;	/* the vDSO: EENTER itself faulted */
+		return -EIO;	/* outside the backend contract (host/backend.h) */
 	}
 	rep.vector = run.exception_vector;
 	rep.error_code = run.exception_error_code;

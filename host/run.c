@@ -165,6 +165,14 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", h->e.err);
 			return nostart(msg);
 		}
+		if (run.function != SGX_ERESUME && run.function != SGX_EEXIT) {
+			/* The backends promise one of the two; never read RDI then. */
+			snprintf(msg, sizeof(msg), "the enclave left by leaf %u, neither EEXIT nor "
+				 "an exception (vector %u, error code %#x, address 0x%llx)",
+				 run.function, run.exception_vector, run.exception_error_code,
+				 (unsigned long long)run.exception_addr);
+			return nostart(msg);
+		}
 		if (run.function == SGX_ERESUME) {
 			/* An AEX: the enclave's handler runs on the next SSA frame. */
 			if (in_handler) {
