@@ -16,28 +16,71 @@
 
 #include "host/sim/sim.h"
 
-int sim_pte_prot(const struct sim_enclave *se, uint64_t addr)
+/* ---- the PTE model: sorted, disjoint ranges; equal neighbours merged ---- */
+
+/* The first range that ends after @addr (npte if none). */
+static size_t pte_first_after(const struct sim_enclave *se, uint64_t addr)
 {
-	for (size_t i = se->npte; i-- > 0;)
-		if (addr >= se->pte[i].start && addr < se->pte[i].end)
-			return se->pte[i].prot;
-	return -1;
+	size_t lo = 0, hi = se->npte;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (se->pte[mid].end > addr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
-int sim_pte_add(struct sim_enclave *se, uint64_t addr, uint64_t len, int prot)
+int sim_pte_prot(const struct sim_enclave *se, uint64_t addr)
 {
-	struct sim_pte_range *n;
+	size_t i = pte_first_after(se, addr);
 
-	if (se->npte == se->pte_cap) {
+	return i < se->npte && se->pte[i].start <= addr ? se->pte[i].prot : -1;
+}
+
+int sim_pte_set(struct sim_enclave *se, uint64_t addr, uint64_t len, int prot)
+{
+	uint64_t end = addr + len;
+	struct sim_pte_range out[3], *head, *tail;
+	size_t i, j, n = 0, need;
+
+	/* [i, j): the ranges that overlap [addr, end) or touch it. */
+	i = addr ? pte_first_after(se, addr - 1) : 0;
+	for (j = i; j < se->npte && se->pte[j].start <= end; j++)
+		;
+	head = i < j ? &se->pte[i] : NULL;
+	tail = i < j ? &se->pte[j - 1] : NULL;
+	/* What sticks out on either side keeps its protection, or joins. */
+	if (head && head->start < addr) {
+		if (head->prot == prot)
+			addr = head->start;
+		else
+			out[n++] = (struct sim_pte_range){ head->start, addr, head->prot };
+	}
+	out[n++] = (struct sim_pte_range){ addr, end, prot };
+	if (tail && tail->end > end) {
+		if (tail->prot == prot)
+			out[n - 1].end = tail->end;
+		else
+			out[n++] = (struct sim_pte_range){ end, tail->end, tail->prot };
+	}
+
+	need = se->npte - (j - i) + n;
+	if (need > se->pte_cap) {
 		size_t cap = se->pte_cap ? 2 * se->pte_cap : 16;
+		struct sim_pte_range *p = realloc(se->pte, cap * sizeof(*p));
 
-		n = realloc(se->pte, cap * sizeof(*n));
-		if (!n)
+		if (!p)
 			return -1;
-		se->pte = n;
+		se->pte = p;
 		se->pte_cap = cap;
 	}
-	se->pte[se->npte++] = (struct sim_pte_range){ addr, addr + len, prot };
+	memmove(&se->pte[i + n], &se->pte[j], (se->npte - j) * sizeof(*se->pte));
+	memcpy(&se->pte[i], out, n * sizeof(*out));
+	se->npte = need;
 	return 0;
 }
 
@@ -103,7 +146,7 @@ int sim_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 				(unsigned long long)offset, (unsigned long long)length);
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return sim_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
-	if (sim_pte_add(se, se->base + offset, length, prot))
+	if (sim_pte_set(se, se->base + offset, length, prot))
 		return sim_fail(e, ENOMEM, 0, "map: out of memory");
 	if (sim_sync_prot(se, se->base + offset, length))
 		return sim_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));

@@ -575,6 +575,45 @@ static void test_eacceptcopy(void)
 	sim_destroy(&e);
 }
 
+/*
+ * The PTE model stays one range per protection boundary: a mprotect
+ * splits a range, the one that undoes it merges the pieces again.
+ */
+static void test_pte_model(void)
+{
+	struct encl_enclave e;
+	struct sim_enclave *se = running(&e);
+	uint64_t off = OFF_HEAP + 0x5000;
+	size_t after_one;
+
+	if (!se)
+		return;
+	CHECK_EQ_INT(se->npte, 1);				/* ELRANGE, RWX */
+	CHECK_EQ_INT(sim_map(&e, off, 0x3000, PROT_READ), 0);
+	CHECK_EQ_INT(se->npte, 3);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off - 1), PROT_READ | PROT_WRITE | PROT_EXEC);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off), PROT_READ);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off + 0x2fff), PROT_READ);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off + 0x3000), PROT_READ | PROT_WRITE | PROT_EXEC);
+	CHECK_EQ_INT(sim_map(&e, off + 0x1000, 0x1000, PROT_NONE), 0);	/* inside: split */
+	CHECK_EQ_INT(se->npte, 5);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off + 0x1000), PROT_NONE);
+	CHECK_EQ_INT(sim_map(&e, off, 0x3000, PROT_READ | PROT_WRITE | PROT_EXEC), 0);
+	CHECK_EQ_INT(se->npte, 1);				/* merged back */
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + ESIZE - 1), PROT_READ | PROT_WRITE | PROT_EXEC);
+
+	CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ), 0);
+	CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ | PROT_WRITE), 0);
+	after_one = se->npte;
+	for (int i = 1; i < 10000; i++) {
+		CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ), 0);
+		CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ | PROT_WRITE), 0);
+	}
+	CHECK_EQ_INT(se->npte, after_one);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off), PROT_READ | PROT_WRITE);
+	sim_destroy(&e);
+}
+
 static void test_report_and_keys(void)
 {
 	struct encl_enclave e;
@@ -748,6 +787,7 @@ int main(void)
 	RUN(test_remove_added_page);
 	RUN(test_remove_untouched_page);
 	RUN(test_eacceptcopy);
+	RUN(test_pte_model);
 	RUN(test_report_and_keys);
 	RUN(test_features);
 	EVP_PKEY_free(key);
