@@ -798,10 +798,17 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd)
 {
 	struct emm_region *r;
 	uint64_t i, n, b, ws, we, k, p;
-	int ok = 0;
+	int ok = EMM_FAULT_DECLINED;
 
+	/*
+	 * The runtime runs one thread, so a fault that finds the lock held
+	 * interrupted an EMM call on this very thread, which cannot go on
+	 * before the handler returns: waiting for the lock would never end.
+	 */
+	if (__atomic_load_n(&m->lock, __ATOMIC_ACQUIRE))
+		return EMM_FAULT_LOCKED;
 	if (m->mode != EMM_MODE_EDMM || addr < m->lo || addr >= m->hi)
-		return 0;
+		return EMM_FAULT_DECLINED;
 	lock(m);
 	r = emm_region_find(m, addr);
 	if (!r || r->kind != EMM_REGION_USED)
@@ -840,7 +847,7 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd)
 	}
 	m->st.commits++;
 	m->st.faults++;
-	ok = 1;
+	ok = EMM_FAULT_FIXED;
 out:
 	unlock(m);
 	return ok;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "tests/harness.h"
 
@@ -70,7 +71,11 @@ static struct fake {
 	char last_warn[256];
 	struct event ev[MAX_EVENTS];
 	unsigned nev;
+	int inject;		/* the next EACCEPT takes a #PF first */
+	int injected;		/* what emm_fault answered to it */
 } F;
+
+static struct emm M;		/* the instance under test */
 
 static struct leaf *leaf_of(uint64_t pg, int create)
 {
@@ -135,12 +140,27 @@ static void log_event(char kind, long nr, uint64_t addr, uint64_t len, uint64_t 
 		F.ev[F.nev++] = (struct event){ kind, nr, addr, len, arg, ret };
 }
 
+/* A #PF that interrupts a leaf reaches the EMM's handler; a handler that waits never returns. */
+static int deliver_fault(uint64_t addr, uint32_t errcd)
+{
+	int r;
+
+	alarm(10);
+	r = emm_fault(&M, addr, errcd);
+	alarm(0);
+	return r;
+}
+
 static int f_eaccept(uint64_t addr, uint64_t flags)
 {
 	uint16_t *e = entry(addr);
 	int ret = 0;
 
 	F.eaccepts++;
+	if (F.inject) {
+		F.inject = 0;
+		F.injected = deliver_fault(addr, X86_PF_USER);
+	}
 	if (!(*e & E_VALID)) {
 		if (!F.edmm) {
 			fprintf(stderr, "fake: EACCEPT without EDMM\n");
@@ -334,7 +354,7 @@ static int touch(struct emm *m, uint64_t addr, int write, unsigned char val)
 
 		if (peek(addr) & E_VALID)
 			errcd |= X86_PF_PROT | X86_PF_SGX;
-		if (!emm_fault(m, addr, errcd) || !(usable(addr) & need))
+		if (emm_fault(m, addr, errcd) != EMM_FAULT_FIXED || !(usable(addr) & need))
 			return -1;
 	}
 	if (write)
@@ -417,8 +437,6 @@ static int consistent(struct emm *m)
 }
 
 /* ---- tests ------------------------------------------------------------------ */
-
-static struct emm M;
 
 static void test_reserve_lazy_commit(void)
 {
@@ -698,6 +716,31 @@ static void test_mprotect(void)
 	CHECK(consistent(m));
 }
 
+/*
+ * A fault that interrupts the EMM (here: one injected into its EACCEPT(PR)
+ * of a restrict) finds the lock held, and the handler says so at once
+ * instead of waiting for it; deliver_fault's alarm fails a handler that
+ * waits.
+ */
+static void test_fault_inside_emm(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 4 * 4096, PROT_READ | PROT_WRITE, 0);
+	for (a = p; a < p + 4 * 4096; a += 4096)
+		CHECK_EQ_INT(touch(m, a, 1, 1), 0);
+	F.inject = 1;
+	F.injected = EMM_FAULT_FIXED;
+	CHECK_EQ_INT(emm_mprotect(m, p, 4 * 4096, PROT_READ), 0);
+	CHECK_EQ_INT(F.inject, 0);			/* it happened, inside */
+	CHECK_EQ_INT(F.injected, EMM_FAULT_LOCKED);
+	/* Outside the EMM the same fault is the program's again. */
+	CHECK_EQ_INT(emm_fault(m, p, X86_PF_USER), EMM_FAULT_DECLINED);
+	CHECK(consistent(m));
+}
+
 static void test_trim(void)
 {
 	struct emm *m = &M;
@@ -882,7 +925,7 @@ static void test_overhead(void)
 	CHECK(p > 0);
 	for (a = p; a < p + GiB; a += 4096)
 		if (!usable(a))
-			CHECK(emm_fault(m, a, X86_PF_WRITE | X86_PF_USER));
+			CHECK_EQ_INT(emm_fault(m, a, X86_PF_WRITE | X86_PF_USER), EMM_FAULT_FIXED);
 	CHECK_EQ_INT(m->st.committed, GiB);
 	/*
 	 * One bit per committed page, plus one node and rounding to the
@@ -1077,6 +1120,7 @@ int main(void)
 	RUN(test_enomem_warns_once);
 	RUN(test_brk);
 	RUN(test_mprotect);
+	RUN(test_fault_inside_emm);
 	RUN(test_trim);
 	RUN(test_untrimmed_not_reused);
 	RUN(test_dontneed);
