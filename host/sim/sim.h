@@ -96,10 +96,12 @@ void sim_range_discard(struct sim_enclave *se, uint64_t addr, uint64_t len);
 
 /*
  * An enclave access that faulted (SIGSEGV inside ELRANGE) or that a leaf
- * makes to an operand: what hardware plus the driver would do.
+ * makes to an operand: the page walk, the EPCM check, and on a #PF what
+ * the kernel does about it.
  *   SIM_ACCESS_OK     the access is allowed (protections are now in step);
  *   SIM_ACCESS_RETRY  the kernel EAUGed the page (EDMM CPU and kernel,
- *                     initialized, mapped, no EPCM entry): re-execute;
+ *                     initialized, no EPCM entry, and a mapping that
+ *                     permits the access by access_error()): re-execute;
  *   SIM_ACCESS_FAULT  a #PF to deliver by AEX, error code in *pf_errcode:
  *                     X86_PF_SGX for EPCM violations, plain for PTE ones.
  * @access is EPCM_ACCESS_R/W/X.
@@ -114,6 +116,14 @@ enum sim_access sim_fault(struct sim_enclave *se, uint64_t addr, unsigned access
  * allowed, else -1 with the #PF error code in *pf_errcode.
  */
 int sim_operand(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *pf_errcode);
+
+/*
+ * The same for the page a leaf works on (EACCEPT's, EMODPE's and
+ * EACCEPTCOPY's target), whose EPCM checks are the leaf's own: only the
+ * page walk for @access, with the kernel's EAUG on its fault. The caller
+ * has checked that @addr is inside ELRANGE.
+ */
+int sim_translate(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *pf_errcode);
 
 /* ---- ENCLU leaves (sgx2.c, keys.c), called by the execution engine ---- */
 
