@@ -275,8 +275,10 @@ static int tcs_create(void)
 	tcs->oentry = prm->entry_offset;
 	tcs->ofsbase = raw_page(R_FSGS) - base;
 	tcs->ogsbase = tcs->ofsbase;
-	tcs->fslimit = 0xfff;
-	tcs->gslimit = 0xfff;
+	/*
+	 * FSLIMIT and GSLIMIT stay 0: EADD and EACCEPT check them only
+	 * outside 64-bit mode (SDM), and EENTER uses them only there.
+	 */
 
 	/* Still a regular page: EENTER itself must fault. */
 	EXPECT_OK(encl_host_enter_tcs(t, &rep));

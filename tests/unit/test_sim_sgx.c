@@ -408,7 +408,7 @@ static void test_tcs_create(void)
 {
 	struct encl_enclave e;
 	struct sim_enclave *se = running(&e);
-	struct sgx_tcs *tcs;
+	struct sgx_tcs *tcs, *epc_tcs;
 	uint64_t off = OFF_HEAP + 0x4000;
 
 	if (!se)
@@ -421,6 +421,19 @@ static void test_tcs_create(void)
 	CHECK_EQ_INT(sim_modify_types(&e, off, 4096, SGX_PT_TCS), 0);
 	CHECK(probe((uint8_t *)tcs, 0));
 	CHECK_EQ_INT(eaccept(se, off, REG_RW | SGX_SECINFO_PENDING), SGX_PAGE_ATTRIBUTES_MISMATCH);
+	/*
+	 * EACCEPT checks the TCS as the page holds it (SDM: reserved fields,
+	 * CSSA < NSSA ...): changed through the EPC alias, as if the enclave
+	 * had written other values before the EMODT.
+	 */
+	epc_tcs = sim_epc_ptr(se, se->base + off);
+	epc_tcs->nssa = 0;
+	CHECK_EQ_INT(eaccept(se, off, SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED), -1000 - X86_VEC_GP);
+	epc_tcs->nssa = 1;
+	epc_tcs->reserved[7] = 1;
+	CHECK_EQ_INT(eaccept(se, off, SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED), -1000 - X86_VEC_GP);
+	epc_tcs->reserved[7] = 0;
+	/* FSLIMIT and GSLIMIT are left 0: a 64-bit enclave does not check them. */
 	CHECK_EQ_INT(eaccept(se, off, SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED), SGX_SUCCESS);
 	CHECK_EQ_INT(epcm_get(se->epcm, se->base + off), EPCM_VALID | SGX_SECINFO_TCS);
 	CHECK(probe((uint8_t *)tcs, 0));
