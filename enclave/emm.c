@@ -905,6 +905,9 @@ int emm_commit(struct emm *m, uint64_t addr, uint64_t len)
 		uint64_t s = r->start > addr ? r->start : addr;
 		uint64_t t = r->end < e ? r->end : e;
 
+		/* Nothing can use a PROT_NONE page, and no leaf can read it. */
+		if (r->prot == EMM_PROT_NONE)
+			continue;
 		err = commit_region(m, r, (s - r->start) >> EMM_PAGE_SHIFT,
 				    (t - r->start) >> EMM_PAGE_SHIFT);
 	}

@@ -240,7 +240,7 @@ uint64_t emm_brk(struct emm *m, uint64_t newbrk);
 #define EMM_FAULT_LOCKED	(-1)
 int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd);
 
-/* Commit every page of [addr, addr + len) (all mapped). 0 or -errno. */
+/* Commit every page of [addr, addr + len) (all mapped) but PROT_NONE ones. 0 or -errno. */
 int emm_commit(struct emm *m, uint64_t addr, uint64_t len);
 
 /*

@@ -786,6 +786,8 @@ static void test_mprotect_order(void)
 	CHECK(F.ev[F.nev - 1].kind == 'O' && F.ev[F.nev - 1].nr == ENCL_OCALL_PROTECT &&
 	      F.ev[F.nev - 1].arg == PROT_NONE);
 	CHECK_EQ_INT(emm_region_find(m, p)->ncommitted, 0);	/* trimmed */
+	CHECK_EQ_INT(emm_commit(m, p, n * 4096), 0);		/* no leaf behind PROT_NONE */
+	CHECK_EQ_INT(emm_region_find(m, p)->ncommitted, 0);
 	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_READ | PROT_WRITE), 0);
 	CHECK_EQ_INT(touch(m, p, 0, 0), 0);
 	CHECK_EQ_INT(*(unsigned char *)p, 0);
