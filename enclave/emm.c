@@ -54,6 +54,17 @@ static long host(struct emm *m, long nr, uint64_t addr, uint64_t len, uint64_t a
 	return m->ops->ocall(nr, addr - m->base, len, arg);
 }
 
+/*
+ * The host's PTEs for pages of protection @prot: the EPCM permissions'
+ * bits (equal to PROT_*), so that a PTE that is not PROT_NONE lets the
+ * EMM's own leaves read the page (SDM: EACCEPT and EMODPE read their
+ * target; an execute-only PTE would fault them).
+ */
+static long protect(struct emm *m, uint64_t addr, uint64_t len, unsigned prot)
+{
+	return host(m, ENCL_OCALL_PROTECT, addr, len, perms_of(prot));
+}
+
 static void lock(struct emm *m)
 {
 	while (__atomic_exchange_n(&m->lock, 1, __ATOMIC_ACQUIRE))
@@ -404,7 +415,7 @@ static int map_range(struct emm *m, uint64_t s, uint64_t e, unsigned prot)
 		if (!err && !lazy_prot(prot))
 			err = commit_region(m, r, 0, emm_region_pages(r));
 	}
-	if (!err && to != EMM_PERM_RW && host(m, ENCL_OCALL_PROTECT, s, e - s, prot))
+	if (!err && to != EMM_PERM_RW && protect(m, s, e - s, prot))
 		err = -EACCES;
 	if (err)
 		return err;	/* the caller unmaps */
@@ -434,8 +445,8 @@ static int unmap_range(struct emm *m, uint64_t s, uint64_t e)
 			continue;
 		m->st.mapped -= r->end - r->start;
 		if (perms_of(r->prot) != EMM_PERM_RW) {
-			(void)host(m, ENCL_OCALL_PROTECT, r->start, r->end - r->start,
-				   EMM_PROT_READ | EMM_PROT_WRITE);
+			(void)protect(m, r->start, r->end - r->start,
+				      EMM_PROT_READ | EMM_PROT_WRITE);
 			if (r->bits) {
 				uint64_t n = emm_region_pages(r);
 
@@ -699,6 +710,19 @@ int emm_mprotect(struct emm *m, uint64_t addr, uint64_t len, int prot)
 		err = -ENOMEM;
 		goto out;
 	}
+	/*
+	 * The leaves below read their page through the host's PTE, and the
+	 * kernel EAUGs on their fault only where the mapping may be read
+	 * (access_error): behind a PROT_NONE PTE they fault, while this code
+	 * holds the lock. So a protection that can be read reaches the PTEs
+	 * before the leaves. PROT_NONE reaches them after: its leaves
+	 * (restrict, EACCEPT(PR)) act only on pages that had permissions,
+	 * whose PTEs are readable until then.
+	 */
+	if (prot != EMM_PROT_NONE && protect(m, addr, len, (unsigned)prot)) {
+		err = -EACCES;
+		goto out;
+	}
 	for (r = emm_region_find(m, addr); r && r->start < e; r = r->next) {
 		uint64_t n = emm_region_pages(r), from = perms_of(r->prot);
 
@@ -710,7 +734,7 @@ int emm_mprotect(struct emm *m, uint64_t addr, uint64_t len, int prot)
 		if (!lazy_prot((unsigned)prot) && commit_region(m, r, 0, n))
 			err = -ENOMEM;
 	}
-	if (host(m, ENCL_OCALL_PROTECT, addr, len, (uint64_t)prot))
+	if (prot == EMM_PROT_NONE && protect(m, addr, len, EMM_PROT_NONE))
 		err = -EACCES;
 out:
 	unlock(m);
@@ -745,17 +769,24 @@ int emm_madvise_dontneed(struct emm *m, uint64_t addr, uint64_t len)
 		uint64_t i = (s - r->start) >> EMM_PAGE_SHIFT, j = (t - r->start) >> EMM_PAGE_SHIFT;
 
 		if (r->bits) {
+			/* EACCEPT(TRIM) reads the page: not through a PROT_NONE PTE. */
+			int closed = r->prot == EMM_PROT_NONE && emm_next(r, i, j, 1) < j;
+
+			if (closed)
+				(void)protect(m, s, t - s, EMM_PROT_READ);
 			trim_region(m, r, i, j, j - i);
+			if (closed)
+				(void)protect(m, s, t - s, EMM_PROT_NONE);
 			if (!lazy_prot(r->prot) && commit_region(m, r, i, j))
 				err = -ENOMEM;
 			continue;
 		}
 		if (!(r->prot & EMM_PROT_WRITE))
-			(void)host(m, ENCL_OCALL_PROTECT, s, t - s, EMM_PROT_READ | EMM_PROT_WRITE);
+			(void)protect(m, s, t - s, EMM_PROT_READ | EMM_PROT_WRITE);
 		m->ops->zero((void *)s, t - s);
 		m->st.zeroed += t - s;
 		if (!(r->prot & EMM_PROT_WRITE))
-			(void)host(m, ENCL_OCALL_PROTECT, s, t - s, r->prot);
+			(void)protect(m, s, t - s, r->prot);
 	}
 out:
 	unlock(m);
@@ -798,10 +829,17 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd)
 {
 	struct emm_region *r;
 	uint64_t i, n, b, ws, we, k, p;
-	int ok = 0;
+	int ok = EMM_FAULT_DECLINED;
 
+	/*
+	 * The runtime runs one thread, so a fault that finds the lock held
+	 * interrupted an EMM call on this very thread, which cannot go on
+	 * before the handler returns: waiting for the lock would never end.
+	 */
+	if (__atomic_load_n(&m->lock, __ATOMIC_ACQUIRE))
+		return EMM_FAULT_LOCKED;
 	if (m->mode != EMM_MODE_EDMM || addr < m->lo || addr >= m->hi)
-		return 0;
+		return EMM_FAULT_DECLINED;
 	lock(m);
 	r = emm_region_find(m, addr);
 	if (!r || r->kind != EMM_REGION_USED)
@@ -840,7 +878,7 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd)
 	}
 	m->st.commits++;
 	m->st.faults++;
-	ok = 1;
+	ok = EMM_FAULT_FIXED;
 out:
 	unlock(m);
 	return ok;
@@ -867,6 +905,9 @@ int emm_commit(struct emm *m, uint64_t addr, uint64_t len)
 		uint64_t s = r->start > addr ? r->start : addr;
 		uint64_t t = r->end < e ? r->end : e;
 
+		/* Nothing can use a PROT_NONE page, and no leaf can read it. */
+		if (r->prot == EMM_PROT_NONE)
+			continue;
 		err = commit_region(m, r, (s - r->start) >> EMM_PAGE_SHIFT,
 				    (t - r->start) >> EMM_PAGE_SHIFT);
 	}

@@ -43,6 +43,7 @@
  * in the exception handler (CSSA = 1, on the handler's stack, no ocalls).
  * Returns nonzero when the fault is resolved (the page was committed with
  * EACCEPT) and the faulting instruction can be retried; 0 makes it a crash.
+ * A fault inside the EMM itself ends the enclave with a message here.
  * enclave/emm_fault.c has a weak default (0); enclave/emm_sgx.c the EMM's.
  */
 int emm_handle_fault(uint64_t addr, uint32_t errcd);
@@ -223,14 +224,23 @@ int emm_madvise_dontneed(struct emm *m, uint64_t addr, uint64_t len);
 uint64_t emm_brk(struct emm *m, uint64_t newbrk);
 
 /*
- * A #PF at @addr with error code @errcd on instance @m: 1 when the page was
- * a mapped, writable, uncommitted heap page and its batch is now committed,
- * so the faulting instruction can be resumed; 0 when the fault is not the
- * EMM's to fix. Only EACCEPT and EMODPE: safe in the exception handler.
+ * A #PF at @addr with error code @errcd on instance @m. Only EACCEPT and
+ * EMODPE: safe in the exception handler. Returns
+ *  EMM_FAULT_FIXED     the page was a mapped, writable, uncommitted heap
+ *                      page and its batch is now committed: resume;
+ *  EMM_FAULT_DECLINED  not the EMM's to fix (the program's fault);
+ *  EMM_FAULT_LOCKED    the fault interrupted the EMM itself, which holds
+ *                      its lock (the runtime runs one thread): it can
+ *                      neither be fixed nor waited out, so the caller stops
+ *                      the enclave. The EMM's own accesses fault only if it
+ *                      has a bug or the host changed the PTEs behind it.
  */
+#define EMM_FAULT_DECLINED	0
+#define EMM_FAULT_FIXED		1
+#define EMM_FAULT_LOCKED	(-1)
 int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd);
 
-/* Commit every page of [addr, addr + len) (all mapped). 0 or -errno. */
+/* Commit every page of [addr, addr + len) (all mapped) but PROT_NONE ones. 0 or -errno. */
 int emm_commit(struct emm *m, uint64_t addr, uint64_t len);
 
 /*

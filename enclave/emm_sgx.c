@@ -6,6 +6,7 @@
  * and print a warning (see docs/emm.md, "Wiring").
  */
 #include "enclave/emm_sgx.h"
+#include "enclave/runtime.h"
 #include "sgx/arch.h"
 
 struct emm encl_emm;
@@ -96,5 +97,13 @@ int emm_sgx_init(const struct encl_params *p, uint64_t base,
  */
 int emm_handle_fault(uint64_t addr, uint32_t errcd)
 {
-	return emm_fault(&encl_emm, addr, errcd);
+	int r = emm_fault(&encl_emm, addr, errcd);
+
+	if (r == EMM_FAULT_LOCKED)
+		encl_fatal("page fault at enclave offset %#lx (error code %#x) inside the memory "
+			   "manager, which holds its lock and cannot go on: the host changed the "
+			   "enclave's page protections behind its back, or the memory manager "
+			   "touched a page it must not",
+			   (unsigned long)encl_offset(addr), errcd);
+	return r == EMM_FAULT_FIXED;
 }

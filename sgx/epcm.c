@@ -223,8 +223,7 @@ static int leaf_pf(epcm_entry_t e, uint32_t *pf_errcode)
 	return EPCM_FAULT_PF;
 }
 
-/* SECINFO's reserved fields: FLAGS bits 6-7 and 16-63, bytes 8-63. */
-static int secinfo_reserved(const struct sgx_secinfo *si)
+int epcm_secinfo_reserved(const struct sgx_secinfo *si)
 {
 	static const uint8_t zero[sizeof(si->reserved)];
 
@@ -268,7 +267,7 @@ int epcm_eadd(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo, 
 		return EPCM_FAULT_GP;
 	/* EADD ignores PENDING/MODIFIED/PR (the EPCM entry starts clean); the
 	 * driver refuses them earlier (sgx_secinfo_check_eadd). */
-	if (secinfo_reserved(secinfo) || (pt != SGX_PT_REG && pt != SGX_PT_TCS))
+	if (epcm_secinfo_reserved(secinfo) || (pt != SGX_PT_REG && pt != SGX_PT_TCS))
 		return EPCM_FAULT_GP;
 	if (epcm_get(c, addr) & EPCM_VALID)
 		return EPCM_FAULT_PF;	/* the EPC page is in use */
@@ -320,7 +319,7 @@ int epcm_emodpr(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo
 	e = epcm_get(c, addr);
 	if (!(e & EPCM_VALID))
 		return EPCM_FAULT_PF;
-	if (secinfo_reserved(secinfo) ||
+	if (epcm_secinfo_reserved(secinfo) ||
 	    ((flags & SGX_SECINFO_W) && !(flags & SGX_SECINFO_R)))
 		return EPCM_FAULT_GP;
 	if (e & (SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED))
@@ -347,7 +346,7 @@ int epcm_emodt(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo)
 	e = epcm_get(c, addr);
 	if (!(e & EPCM_VALID))
 		return EPCM_FAULT_PF;	/* no EPC page behind the address */
-	if (secinfo_reserved(secinfo) || (pt != SGX_PT_TCS && pt != SGX_PT_TRIM))
+	if (epcm_secinfo_reserved(secinfo) || (pt != SGX_PT_TCS && pt != SGX_PT_TRIM))
 		return EPCM_FAULT_GP;
 	old = epcm_entry_pt(e);
 	if (!(old == SGX_PT_REG || (old == SGX_PT_TCS && pt == SGX_PT_TRIM)))
@@ -387,7 +386,7 @@ int epcm_eaccept(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinf
 	epcm_entry_t *slotp, e;
 	int legal, r;
 
-	if (secinfo_reserved(secinfo) || !target_ok(c, addr))
+	if (epcm_secinfo_reserved(secinfo) || !target_ok(c, addr))
 		return EPCM_FAULT_GP;
 	e = epcm_get(c, addr);
 	if (!(e & EPCM_VALID))
@@ -428,7 +427,7 @@ int epcm_eacceptcopy(struct epcm *c, uint64_t addr, uint64_t src_addr,
 	e = epcm_get(c, addr);
 	if (!(e & EPCM_VALID))
 		return leaf_pf(e, pf_errcode);
-	if (secinfo_reserved(secinfo) ||
+	if (epcm_secinfo_reserved(secinfo) ||
 	    ((flags & SGX_SECINFO_W) && !(flags & SGX_SECINFO_R)) ||
 	    sgx_secinfo_pt(flags) != SGX_PT_REG)
 		return EPCM_FAULT_GP;
@@ -454,7 +453,7 @@ int epcm_emodpe(struct epcm *c, uint64_t addr, const struct sgx_secinfo *secinfo
 
 	if (!target_ok(c, addr))
 		return EPCM_FAULT_GP;
-	if (secinfo_reserved(secinfo))
+	if (epcm_secinfo_reserved(secinfo))
 		return EPCM_FAULT_GP;
 	e = epcm_get(c, addr);
 	if (!(e & EPCM_VALID) || !entry_usable(e))

@@ -72,6 +72,12 @@ static inline unsigned epcm_entry_pt(epcm_entry_t e) { return sgx_secinfo_pt(e);
 static inline unsigned epcm_entry_perms(epcm_entry_t e) { return e & SGX_SECINFO_PERM_MASK; }
 
 /*
+ * SECINFO's reserved fields (FLAGS bits 6-7 and 16-63, bytes 8-63) are not
+ * all zero: every leaf that takes a SECINFO then raises #GP(0).
+ */
+int epcm_secinfo_reserved(const struct sgx_secinfo *si);
+
+/*
  * The TCS checks EADD and EACCEPT make on the page's contents (SDM EADD,
  * EACCEPT): reserved fields zero, FS/GS limits outside 64-bit mode, and for
  * EACCEPT also DBGOPTIN, CSSA < NSSA, AEP and STATE. 0 or EPCM_FAULT_GP.

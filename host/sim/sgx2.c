@@ -142,19 +142,38 @@ static int raise(struct sim_exception *exc, int vector, uint64_t addr, uint32_t 
 	return -1;
 }
 
+/* An operand the SDM faults with #GP(0): misaligned, or outside ELRANGE. */
+static int misplaced(const struct sim_enclave *se, uint64_t addr, uint64_t align)
+{
+	return (addr & (align - 1)) ||
+	       !sim_in_elrange(se, addr & ~(SGX_PAGE_SIZE - 1), SGX_PAGE_SIZE);
+}
+
 /*
- * The SECINFO operand (DS:RBX): 64-byte aligned and inside ELRANGE (#GP),
- * on an accepted regular page the enclave can read (#PF), copied into
- * SCRATCH_SECINFO.
+ * "Does not resolve within an EPC": the page walk for the leaf's @access
+ * to @addr (SDM: each leaf's memory parameter semantics), #PF when the
+ * PTE does not permit it and the kernel will not EAUG the page.
+ */
+static int resolve(struct sim_enclave *se, uint64_t addr, unsigned access,
+		   struct sim_exception *exc)
+{
+	uint32_t err;
+
+	if (sim_translate(se, addr, access, &err))
+		return raise(exc, X86_VEC_PF, addr, err);
+	return 0;
+}
+
+/*
+ * The SECINFO operand (DS:RBX), already resolved: an accepted regular
+ * page the enclave can read (#PF), copied into SCRATCH_SECINFO.
  */
 static int read_secinfo(struct sim_enclave *se, uint64_t addr, struct sgx_secinfo *out,
 			struct sim_exception *exc)
 {
 	uint32_t err;
 
-	if ((addr & 63) || !sim_in_elrange(se, addr, sizeof(*out)))
-		return raise(exc, X86_VEC_GP, 0, 0);
-	if (sim_operand(se, addr, EPCM_ACCESS_R, &err))
+	if (epcm_access(se->epcm, addr, EPCM_ACCESS_R, &err))
 		return raise(exc, X86_VEC_PF, addr, err);
 	memcpy(out, sim_epc_ptr(se, addr), sizeof(*out));
 	return 0;
@@ -170,12 +189,6 @@ static int leaf_result(int r, uint64_t addr, uint32_t err, struct sim_exception 
 	return raise(exc, -r, 0, 0);
 }
 
-/* The driver's fault handler, for a leaf's target without an EPCM entry. */
-static int kernel_eaug(struct sim_enclave *se, uint64_t page, uint32_t *err)
-{
-	return sim_fault(se, page, EPCM_ACCESS_R | EPCM_ACCESS_W, err) == SIM_ACCESS_RETRY;
-}
-
 /* SDM ENCLU: "#GP(0) if the input value in EAX encodes an unsupported leaf". */
 static int sgx2_leaf_ok(struct sim_enclave *se, struct sim_exception *exc)
 {
@@ -184,27 +197,39 @@ static int sgx2_leaf_ok(struct sim_enclave *se, struct sim_exception *exc)
 	return 0;
 }
 
-/* SDM EACCEPT (RBX = SECINFO, RCX = page) */
+/*
+ * SDM EACCEPT (RBX = SECINFO, RCX = page): SECINFO first (alignment and
+ * ELRANGE, walk, EPCM, copy), then its reserved fields and RCX's alignment
+ * and ELRANGE (#GP), the walk to RCX (a read), and the EPCM rules.
+ */
 int sim_eaccept(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, struct sim_exception *exc)
 {
 	struct sgx_secinfo si;
 	uint32_t err = 0;
-	const void *page;
 	int r;
 
-	if (sgx2_leaf_ok(se, exc) || read_secinfo(se, rbx, &si, exc))
+	if (sgx2_leaf_ok(se, exc))
 		return -1;
-	page = sim_in_elrange(se, rcx & ~(SGX_PAGE_SIZE - 1), SGX_PAGE_SIZE) ?
-	       sim_epc_ptr(se, rcx & ~(SGX_PAGE_SIZE - 1)) : NULL;
-	r = epcm_eaccept(se->epcm, rcx, &si, page, &err);
-	if (r == EPCM_FAULT_PF && !(err & X86_PF_PROT) && kernel_eaug(se, rcx, &err))
-		r = epcm_eaccept(se->epcm, rcx, &si, page, &err);
+	if (misplaced(se, rbx, 64))
+		return raise(exc, X86_VEC_GP, 0, 0);
+	if (resolve(se, rbx, EPCM_ACCESS_R, exc) || read_secinfo(se, rbx, &si, exc))
+		return -1;
+	if (epcm_secinfo_reserved(&si) || misplaced(se, rcx, SGX_PAGE_SIZE))
+		return raise(exc, X86_VEC_GP, 0, 0);
+	if (resolve(se, rcx, EPCM_ACCESS_R, exc))
+		return -1;
+	/* A TCS is checked as the enclave wrote it: the page itself. */
+	r = epcm_eaccept(se->epcm, rcx, &si, sim_epc_ptr(se, rcx), &err);
 	if (r == SGX_SUCCESS)
 		sim_sync_prot(se, rcx, SGX_PAGE_SIZE);
 	return leaf_result(r, rcx, err, exc);
 }
 
-/* SDM EACCEPTCOPY (RBX = SECINFO, RCX = destination, RDX = source) */
+/*
+ * SDM EACCEPTCOPY (RBX = SECINFO, RCX = destination, RDX = source): the
+ * three addresses (#GP), the three walks (SECINFO and source read, the
+ * destination read and written), SECINFO's EPCM and copy, then the rules.
+ */
 int sim_eacceptcopy(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, uint64_t rdx,
 		    struct sim_exception *exc)
 {
@@ -212,12 +237,16 @@ int sim_eacceptcopy(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, uint64_t
 	uint32_t err = 0;
 	int r;
 
-	if (sgx2_leaf_ok(se, exc) || read_secinfo(se, rbx, &si, exc))
+	if (sgx2_leaf_ok(se, exc))
+		return -1;
+	if (misplaced(se, rbx, 64) || misplaced(se, rcx, SGX_PAGE_SIZE) ||
+	    misplaced(se, rdx, SGX_PAGE_SIZE))
+		return raise(exc, X86_VEC_GP, 0, 0);
+	if (resolve(se, rbx, EPCM_ACCESS_R, exc) ||
+	    resolve(se, rcx, EPCM_ACCESS_R | EPCM_ACCESS_W, exc) ||
+	    resolve(se, rdx, EPCM_ACCESS_R, exc) || read_secinfo(se, rbx, &si, exc))
 		return -1;
 	r = epcm_eacceptcopy(se->epcm, rcx, rdx, &si, &err);
-	if (r == EPCM_FAULT_PF && !(err & X86_PF_PROT) &&
-	    !(epcm_get(se->epcm, rcx) & EPCM_VALID) && kernel_eaug(se, rcx, &err))
-		r = epcm_eacceptcopy(se->epcm, rcx, rdx, &si, &err);
 	if (r == EPCM_FAULT_PF)	/* which operand: the target or the source */
 		return raise(exc, X86_VEC_PF, (epcm_get(se->epcm, rcx) & EPCM_VALID) ? rdx : rcx, err);
 	if (r != SGX_SUCCESS)
@@ -227,18 +256,24 @@ int sim_eacceptcopy(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, uint64_t
 	return SGX_SUCCESS;
 }
 
-/* SDM EMODPE (RBX = SECINFO, RCX = page) */
+/*
+ * SDM EMODPE (RBX = SECINFO, RCX = page): both addresses (#GP), both
+ * walks (reads), SECINFO's EPCM and copy, then the rules.
+ */
 int sim_emodpe(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, struct sim_exception *exc)
 {
 	struct sgx_secinfo si;
 	uint32_t err = 0;
 	int r;
 
-	if (sgx2_leaf_ok(se, exc) || read_secinfo(se, rbx, &si, exc))
+	if (sgx2_leaf_ok(se, exc))
+		return -1;
+	if (misplaced(se, rbx, 64) || misplaced(se, rcx, SGX_PAGE_SIZE))
+		return raise(exc, X86_VEC_GP, 0, 0);
+	if (resolve(se, rbx, EPCM_ACCESS_R, exc) || resolve(se, rcx, EPCM_ACCESS_R, exc) ||
+	    read_secinfo(se, rbx, &si, exc))
 		return -1;
 	r = epcm_emodpe(se->epcm, rcx, &si, &err);
-	if (r == EPCM_FAULT_PF && !(err & X86_PF_PROT) && kernel_eaug(se, rcx, &err))
-		r = epcm_emodpe(se->epcm, rcx, &si, &err);
 	if (r == SGX_SUCCESS)
 		sim_sync_prot(se, rcx, SGX_PAGE_SIZE);
 	return leaf_result(r, rcx, err, exc);

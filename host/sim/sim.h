@@ -39,7 +39,7 @@ struct sim_features {
 /* Read the two variables. -1 with a message naming the variable if invalid. */
 int sim_features_get(struct sim_features *f, char *err, size_t errlen);
 
-/* One host mapping made through map(): [start, end) with PROT_* bits. */
+/* Host PTE protection (PROT_* bits, as map() set it) over [start, end). */
 struct sim_pte_range {
 	uint64_t start, end;
 	int prot;
@@ -56,7 +56,12 @@ struct sim_enclave {
 	struct sim_features cpu;
 	int memfd;
 	uint8_t *epc;				/* the read-write alias of ELRANGE */
-	struct sim_pte_range *pte;		/* later ranges override earlier */
+	/*
+	 * The PTE model: ranges sorted by address, disjoint, and merged with
+	 * a neighbour of equal protection, so that it holds one range per
+	 * protection boundary however often map() is called.
+	 */
+	struct sim_pte_range *pte;
 	size_t npte, pte_cap;
 };
 
@@ -80,7 +85,8 @@ static inline int sim_in_elrange(const struct sim_enclave *se, uint64_t addr, ui
 
 /* The PTE protection of @addr (PROT_*), or -1 if no map() covers it. */
 int sim_pte_prot(const struct sim_enclave *se, uint64_t addr);
-int sim_pte_add(struct sim_enclave *se, uint64_t addr, uint64_t len, int prot);
+/* Record @prot for [addr, addr + len): splits and merges ranges. -1: ENOMEM. */
+int sim_pte_set(struct sim_enclave *se, uint64_t addr, uint64_t len, int prot);
 /* Re-derive the real protection of each page with an EPCM entry in range. */
 int sim_sync_prot(struct sim_enclave *se, uint64_t addr, uint64_t len);
 /* EREMOVE's memory side: zero the page, free its memory, PROT_NONE. */
@@ -90,10 +96,12 @@ void sim_range_discard(struct sim_enclave *se, uint64_t addr, uint64_t len);
 
 /*
  * An enclave access that faulted (SIGSEGV inside ELRANGE) or that a leaf
- * makes to an operand: what hardware plus the driver would do.
+ * makes to an operand: the page walk, the EPCM check, and on a #PF what
+ * the kernel does about it.
  *   SIM_ACCESS_OK     the access is allowed (protections are now in step);
  *   SIM_ACCESS_RETRY  the kernel EAUGed the page (EDMM CPU and kernel,
- *                     initialized, mapped, no EPCM entry): re-execute;
+ *                     initialized, no EPCM entry, and a mapping that
+ *                     permits the access by access_error()): re-execute;
  *   SIM_ACCESS_FAULT  a #PF to deliver by AEX, error code in *pf_errcode:
  *                     X86_PF_SGX for EPCM violations, plain for PTE ones.
  * @access is EPCM_ACCESS_R/W/X.
@@ -108,6 +116,14 @@ enum sim_access sim_fault(struct sim_enclave *se, uint64_t addr, unsigned access
  * allowed, else -1 with the #PF error code in *pf_errcode.
  */
 int sim_operand(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *pf_errcode);
+
+/*
+ * The same for the page a leaf works on (EACCEPT's, EMODPE's and
+ * EACCEPTCOPY's target), whose EPCM checks are the leaf's own: only the
+ * page walk for @access, with the kernel's EAUG on its fault. The caller
+ * has checked that @addr is inside ELRANGE.
+ */
+int sim_translate(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *pf_errcode);
 
 /* ---- ENCLU leaves (sgx2.c, keys.c), called by the execution engine ---- */
 

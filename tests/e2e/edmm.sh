@@ -6,7 +6,8 @@
 # memory back (trim) and gets it again; the same program runs without EDMM
 # on a binary signed for the heap; SCONE_EDMM_MODE against a simulated CPU
 # without SGX2 and a kernel without EDMM; the EDMM MRENCLAVE does not depend
-# on SCONE_HEAP; a SCONE_HEAP beyond the signed ELRANGE is refused.
+# on SCONE_HEAP; a SCONE_HEAP beyond the signed ELRANGE is refused;
+# mprotect from PROT_NONE, and a fault inside the memory manager.
 #
 # The observable record of the heap is the runtime's exit line at
 # SCONE_LOG=info ("encl: heap: EDMM, committed N KiB at start, peak M KiB,
@@ -98,6 +99,41 @@ run_hg sgx1_limit SCONE_EDMM_MODE=disable SCONE_LOG=warning -- 100 1
 check sgx1_limit_exit_0 test "$(rc_of sgx1_limit)" -eq 0
 check sgx1_limit_null grep -q "^round 1: malloc returned NULL" "$TMP/sgx1_limit.out"
 check sgx1_limit_warning_user_value grep -q "SCONE_HEAP=64M reached.*encl sign --heap 128M" "$TMP/sgx1_limit.err"
+
+# ---- mprotect from PROT_NONE: committed SCONE_MIN_HEAP and memory beyond it ----
+# The simulator faults a leaf whose page the host's PTE hides, as hardware
+# does; the memory manager must open the PTEs before its EMODPEs (it used
+# to EMODPE behind PROT_NONE and then wait for its own lock for ever).
+# timeout: a hang is a failure, not a stuck suite.
+MN=$TMP/mprotect_none HP=$TMP/hostile_pte
+if encl-cc -O2 "$PROGS/mprotect_none.c" -o "$MN" 2>"$TMP/build"; then
+	SCONE_EDMM_MODE=enable SCONE_HEAP=256M SCONE_MIN_HEAP=16M SCONE_LOG=info \
+		timeout 60 "$MN" >"$TMP/mn.out" 2>"$TMP/mn.err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(grep -c 'written and checked; upper half PROT_NONE again, lower half intact' "$TMP/mn.out")" -eq 2 ]; then
+		pass mprotect_none_to_rw
+	else
+		fail mprotect_none_to_rw "exit $rc (124: hung): $(head -c 400 "$TMP/mn.out") $(head -c 400 "$TMP/mn.err")"
+	fi
+	# the first mapping took committed pages, the second 8 MiB was committed by faults
+	check mprotect_none_min_heap_at_start test "$(stat_of committed "$TMP/mn.err")" -eq $((16 * 1024))
+	check mprotect_none_beyond_committed test "$(stat_of peak "$TMP/mn.err")" -ge $((24 * 1024))
+	SCONE_EDMM_MODE=enable SCONE_HEAP=256M SCONE_MIN_HEAP=16M \
+		expect_exit mprotect_none_again_faults 139 "crashed: SIGSEGV \(vector 14, error code 0x4\)" \
+		timeout 60 "$MN" touch
+	check mprotect_none_again_faults_there grep -qx "reading the PROT_NONE half" "$TMP/stdout"
+else
+	fail build_mprotect_none "encl-cc: $(head -c 600 "$TMP/build")"
+fi
+# A fault inside the memory manager (the host made committed pages'
+# PTEs PROT_NONE behind its back) ends the enclave with a message.
+if encl-cc -O2 -I"$ROOT" "$PROGS/hostile_pte.c" -o "$HP" 2>"$TMP/build"; then
+	SCONE_EDMM_MODE=enable expect_exit fault_inside_emm_stops 125 \
+		"page fault at enclave offset 0x[0-9a-f]+ \(error code 0x4\) inside the memory manager, which holds its lock" \
+		timeout 60 "$HP"
+else
+	fail build_hostile_pte "encl-cc: $(head -c 600 "$TMP/build")"
+fi
 
 # ---- modes: the simulated CPU and kernel ----
 version() {	# NAME ENV...: SCONE_VERSION=1 output of a 1 MiB run in $TMP/NAME.err

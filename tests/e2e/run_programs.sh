@@ -48,7 +48,7 @@ same() {
 	fi
 }
 
-for n in printf args exit_code files sort_malloc stdin_upper null_write; do
+for n in printf args exit_code files sort_malloc stdin_upper null_write mprotect_none; do
 	build "$n" || true
 done
 
@@ -70,6 +70,7 @@ if [ -x "$TMP/files.encl" ]; then
 	fi
 fi
 [ -x "$TMP/sort_malloc.encl" ] && same sort_malloc qsort_malloc_strtod_time --
+[ -x "$TMP/mprotect_none.encl" ] && same mprotect_none mprotect_none_to_rw_and_back --
 if [ -x "$TMP/stdin_upper.encl" ]; then
 	printf 'hello\nenclave world\n' >"$TMP/input"
 	same stdin_upper stdin_file "$TMP/input" --

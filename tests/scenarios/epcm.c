@@ -275,8 +275,10 @@ static int tcs_create(void)
 	tcs->oentry = prm->entry_offset;
 	tcs->ofsbase = raw_page(R_FSGS) - base;
 	tcs->ogsbase = tcs->ofsbase;
-	tcs->fslimit = 0xfff;
-	tcs->gslimit = 0xfff;
+	/*
+	 * FSLIMIT and GSLIMIT stay 0: EADD and EACCEPT check them only
+	 * outside 64-bit mode (SDM), and EENTER uses them only there.
+	 */
 
 	/* Still a regular page: EENTER itself must fault. */
 	EXPECT_OK(encl_host_enter_tcs(t, &rep));
@@ -448,6 +450,52 @@ static int eaccept_secinfo_mismatch(void)
 	return trim(p, 1);
 }
 
+/*
+ * mprotect_from_none: anonymous memory mapped PROT_NONE, once where mmap
+ * puts it (on pages SCONE_MIN_HEAP committed at start) and once 32 MiB
+ * below (pages never committed), made read-write, written and read back.
+ * The memory manager's EMODPEs read the pages, so it must give the host's
+ * PTEs the new protection first. Then the upper half goes back to
+ * PROT_NONE: a read there faults on the PTE (not present: no SGX bit),
+ * and the lower half keeps its data.
+ */
+static int none_to_rw(uint8_t *p, uint64_t len, const char *what)
+{
+	uint64_t got, i;
+
+	EXPECT_OK(mprotect(p, len, PROT_READ | PROT_WRITE));
+	for (i = 0; i < len; i += PAGE)
+		if (write_read((uint64_t)(uintptr_t)(p + i), MAGIC ^ i, what))
+			return -1;
+	EXPECT_OK(mprotect(p + len / 2, len / 2, PROT_NONE));
+	hook_reset(FIX_NONE, (uint64_t)(uintptr_t)(p + len / 2));
+	EXPECT(encl_probe_read((volatile uint64_t *)(p + len / 2), &got) == -1,
+	       "%s: reading the half made PROT_NONE again did not fault", what);
+	if (expect_one_pf((uint64_t)(uintptr_t)(p + len / 2), X86_PF_USER, what))
+		return -1;
+	for (i = 0; i < len / 2; i += PAGE)
+		EXPECT(*(volatile uint64_t *)(p + i) == (MAGIC ^ i), "%s: page %lu lost its data",
+		       what, (unsigned long)(i / PAGE));
+	EXPECT_OK(munmap(p, len));
+	return 0;
+}
+
+static int mprotect_from_none(void)
+{
+	const uint64_t len = 8UL << 20;
+	uint8_t *first, *second;
+
+	first = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(first != MAP_FAILED, "mmap(PROT_NONE) failed");
+	second = mmap(first - (32UL << 20), len, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	EXPECT(second != MAP_FAILED, "mmap(PROT_NONE) 32 MiB below the first failed");
+	if (none_to_rw(first, len, "committed pages") ||
+	    none_to_rw(second, len, "pages never committed"))
+		return -1;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -464,6 +512,7 @@ static const struct {
 							remove_added_page_invalid_access_after_eaccept },
 	{ "remove_untouched_page",			remove_untouched_page },
 	{ "eaccept_secinfo_mismatch",			eaccept_secinfo_mismatch },
+	{ "mprotect_from_none",				mprotect_from_none },
 };
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
 

@@ -6,7 +6,9 @@
  * entry per page (type, R/W/X, PENDING, MODIFIED, PR), EAUG on the fault of
  * an EACCEPT to a page without entry, EACCEPT/EMODPE with the SDM's exact
  * SECINFO match, and the ioctls behind the ocalls (restrict, modify types,
- * remove: only accepted TRIM pages) plus the host PTEs. ELRANGE is a real
+ * remove: only accepted TRIM pages) plus the host PTEs, which the leaves
+ * read their page through: one that a PROT_NONE PTE hides faults inside
+ * the EMM, which must say so (and stops the test). ELRANGE is a real
  * PROT_NONE reservation; each page is made accessible exactly as far as the
  * EPCM and the PTE allow, so the EMM touching a page it should not (say,
  * zeroing a restricted one) crashes the test. Removed pages read as zero
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "tests/harness.h"
 
@@ -70,7 +73,11 @@ static struct fake {
 	char last_warn[256];
 	struct event ev[MAX_EVENTS];
 	unsigned nev;
+	int inject;		/* the next EACCEPT takes a #PF first */
+	int injected;		/* what emm_fault answered to it */
 } F;
+
+static struct emm M;		/* the instance under test */
 
 static struct leaf *leaf_of(uint64_t pg, int create)
 {
@@ -135,12 +142,45 @@ static void log_event(char kind, long nr, uint64_t addr, uint64_t len, uint64_t 
 		F.ev[F.nev++] = (struct event){ kind, nr, addr, len, arg, ret };
 }
 
+/* A #PF that interrupts a leaf reaches the EMM's handler; a handler that waits never returns. */
+static int deliver_fault(uint64_t addr, uint32_t errcd)
+{
+	int r;
+
+	alarm(10);
+	r = emm_fault(&M, addr, errcd);
+	alarm(0);
+	return r;
+}
+
+/*
+ * EACCEPT and EMODPE read their page (SDM), and the kernel does not EAUG
+ * behind a PROT_NONE PTE (access_error): the leaf faults, inside the EMM.
+ */
+static void leaf_reads(const char *leaf, uint64_t addr)
+{
+	uint64_t pg = pg_of(addr);
+	int r;
+
+	if (leaf_of(pg, 1)->pte[pg % LEAF] != PROT_NONE)
+		return;
+	r = deliver_fault(addr, X86_PF_USER);
+	fprintf(stderr, "fake: %s of %#lx through a PROT_NONE PTE faults inside the EMM "
+		"(emm_fault: %d); the enclave stops here\n", leaf, (unsigned long)addr, r);
+	abort();
+}
+
 static int f_eaccept(uint64_t addr, uint64_t flags)
 {
 	uint16_t *e = entry(addr);
 	int ret = 0;
 
 	F.eaccepts++;
+	if (F.inject) {
+		F.inject = 0;
+		F.injected = deliver_fault(addr, X86_PF_USER);
+	}
+	leaf_reads("EACCEPT", addr);
 	if (!(*e & E_VALID)) {
 		if (!F.edmm) {
 			fprintf(stderr, "fake: EACCEPT without EDMM\n");
@@ -164,6 +204,7 @@ static int f_emodpe(uint64_t addr, uint64_t perms)
 	uint16_t *e = entry(addr);
 
 	F.emodpes++;
+	leaf_reads("EMODPE", addr);
 	if (!(*e & E_VALID) || sgx_secinfo_pt(*e) != SGX_PT_REG ||
 	    (*e & (SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED)) ||
 	    ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))) {
@@ -334,7 +375,7 @@ static int touch(struct emm *m, uint64_t addr, int write, unsigned char val)
 
 		if (peek(addr) & E_VALID)
 			errcd |= X86_PF_PROT | X86_PF_SGX;
-		if (!emm_fault(m, addr, errcd) || !(usable(addr) & need))
+		if (emm_fault(m, addr, errcd) != EMM_FAULT_FIXED || !(usable(addr) & need))
 			return -1;
 	}
 	if (write)
@@ -417,8 +458,6 @@ static int consistent(struct emm *m)
 }
 
 /* ---- tests ------------------------------------------------------------------ */
-
-static struct emm M;
 
 static void test_reserve_lazy_commit(void)
 {
@@ -635,18 +674,18 @@ static void test_mprotect(void)
 		CHECK_EQ_INT(touch(m, a, 1, 0x42), 0);
 	CHECK_EQ_INT(m->st.committed, n * 4096);	/* the second half is not */
 
-	/* restrict: the ioctl, then EACCEPT(PR) of each page; PTEs follow */
+	/* restrict: the PTEs (readable), the ioctl, then EACCEPT(PR) of each page */
 	clear_log();
 	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_READ), 0);
-	CHECK(F.nev >= 2 + n);
-	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_RESTRICT && F.ev[0].addr == p &&
-	      F.ev[0].len == n * 4096 && F.ev[0].arg == SGX_SECINFO_R);
-	for (i = 1; i <= n; i++)
+	CHECK_EQ_INT(F.nev, 2 + n);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_PROTECT && F.ev[0].addr == p &&
+	      F.ev[0].len == n * 4096 && F.ev[0].arg == PROT_READ);
+	CHECK(F.ev[1].kind == 'O' && F.ev[1].nr == ENCL_OCALL_RESTRICT && F.ev[1].addr == p &&
+	      F.ev[1].len == n * 4096 && F.ev[1].arg == SGX_SECINFO_R);
+	for (i = 2; i < 2 + n; i++)
 		CHECK(F.ev[i].kind == 'A' &&
 		      F.ev[i].arg == (SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_PR) &&
 		      F.ev[i].ret == 0);
-	CHECK(F.ev[F.nev - 1].kind == 'O' && F.ev[F.nev - 1].nr == ENCL_OCALL_PROTECT &&
-	      F.ev[F.nev - 1].arg == PROT_READ);
 	CHECK_EQ_INT(count_events('P', 0, 0) + count_events('P', 0, SGX_SECINFO_R), 0);
 	CHECK_EQ_INT(usable(p), PROT_READ);
 	CHECK_EQ_INT(touch(m, p, 1, 0), -1);		/* a write now crashes */
@@ -695,6 +734,96 @@ static void test_mprotect(void)
 	p = (uint64_t)emm_mmap(m, 0, 8 * 4096, PROT_READ, 0);
 	CHECK_EQ_INT(usable(p + 7 * 4096), PROT_READ);
 	CHECK(is_zero(p, 8 * 4096));
+	CHECK(consistent(m));
+}
+
+/*
+ * The host's PTEs against the leaves, which read their page through them:
+ * a protection that can be read reaches the PTEs before the leaves that
+ * need it (NONE -> RW: EMODPE), PROT_NONE after its leaves (RW -> NONE:
+ * restrict, EACCEPT(PR)), and MADV_DONTNEED opens a PROT_NONE range for
+ * its EACCEPT(TRIM)s. The fake stops the test at any leaf behind a
+ * PROT_NONE PTE.
+ */
+static void test_mprotect_order(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a, n = 8, i;
+
+	/* Committed pages of SCONE_MIN_HEAP, mapped PROT_NONE, then made RW. */
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 64 * KiB, 0), 0);
+	clear_log();
+	p = (uint64_t)emm_mmap(m, 0, n * 4096, PROT_NONE, 0);
+	CHECK_EQ_INT(p, m->top - n * 4096);		/* on the committed pages */
+	CHECK_EQ_INT(m->st.committed, 64 * KiB);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_RESTRICT && F.ev[0].arg == 0);
+	CHECK(F.ev[F.nev - 1].kind == 'O' && F.ev[F.nev - 1].nr == ENCL_OCALL_PROTECT &&
+	      F.ev[F.nev - 1].arg == PROT_NONE);
+	clear_log();
+	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(F.nev, 1 + n);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_PROTECT &&
+	      F.ev[0].arg == (PROT_READ | PROT_WRITE));
+	for (i = 1; i <= n; i++)
+		CHECK(F.ev[i].kind == 'P' && F.ev[i].arg == (REG_RW & E_PERMS));
+	for (a = p; a < p + n * 4096; a += 4096)
+		CHECK_EQ_INT(touch(m, a, 1, 0x17), 0);
+
+	/* Back to PROT_NONE: the leaves under the readable PTEs, then the PTEs. */
+	clear_log();
+	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_NONE), 0);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_RESTRICT);
+	CHECK_EQ_INT(count_events('A', 0, SGX_SECINFO_REG | SGX_SECINFO_PR), n);
+	CHECK(F.ev[F.nev - 1].kind == 'O' && F.ev[F.nev - 1].nr == ENCL_OCALL_PROTECT &&
+	      F.ev[F.nev - 1].arg == PROT_NONE);
+	CHECK_EQ_INT(touch(m, p, 0, 0), -1);
+
+	/* MADV_DONTNEED on it: opened for the trim, closed again. */
+	clear_log();
+	CHECK_EQ_INT(emm_madvise_dontneed(m, p, n * 4096), 0);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_PROTECT && F.ev[0].arg == PROT_READ);
+	CHECK(F.ev[1].kind == 'O' && F.ev[1].nr == ENCL_OCALL_MODIFY_TYPES);
+	CHECK(F.ev[F.nev - 1].kind == 'O' && F.ev[F.nev - 1].nr == ENCL_OCALL_PROTECT &&
+	      F.ev[F.nev - 1].arg == PROT_NONE);
+	CHECK_EQ_INT(emm_region_find(m, p)->ncommitted, 0);	/* trimmed */
+	CHECK_EQ_INT(emm_commit(m, p, n * 4096), 0);		/* no leaf behind PROT_NONE */
+	CHECK_EQ_INT(emm_region_find(m, p)->ncommitted, 0);
+	CHECK_EQ_INT(emm_mprotect(m, p, n * 4096, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(touch(m, p, 0, 0), 0);
+	CHECK_EQ_INT(*(unsigned char *)p, 0);
+	CHECK(consistent(m));
+
+	/* Execute-only asks for a PTE the leaves can read: R is added, as in the EPCM. */
+	clear_log();
+	CHECK_EQ_INT(emm_mprotect(m, p, 4096, PROT_EXEC), 0);
+	CHECK(F.ev[0].kind == 'O' && F.ev[0].nr == ENCL_OCALL_PROTECT &&
+	      F.ev[0].arg == (PROT_READ | PROT_EXEC));
+	CHECK_EQ_INT(usable(p), PROT_READ | PROT_EXEC);
+	CHECK(consistent(m));
+}
+
+/*
+ * A fault that interrupts the EMM (here: one injected into its EACCEPT(PR)
+ * of a restrict) finds the lock held, and the handler says so at once
+ * instead of waiting for it; deliver_fault's alarm fails a handler that
+ * waits.
+ */
+static void test_fault_inside_emm(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 4 * 4096, PROT_READ | PROT_WRITE, 0);
+	for (a = p; a < p + 4 * 4096; a += 4096)
+		CHECK_EQ_INT(touch(m, a, 1, 1), 0);
+	F.inject = 1;
+	F.injected = EMM_FAULT_FIXED;
+	CHECK_EQ_INT(emm_mprotect(m, p, 4 * 4096, PROT_READ), 0);
+	CHECK_EQ_INT(F.inject, 0);			/* it happened, inside */
+	CHECK_EQ_INT(F.injected, EMM_FAULT_LOCKED);
+	/* Outside the EMM the same fault is the program's again. */
+	CHECK_EQ_INT(emm_fault(m, p, X86_PF_USER), EMM_FAULT_DECLINED);
 	CHECK(consistent(m));
 }
 
@@ -882,7 +1011,7 @@ static void test_overhead(void)
 	CHECK(p > 0);
 	for (a = p; a < p + GiB; a += 4096)
 		if (!usable(a))
-			CHECK(emm_fault(m, a, X86_PF_WRITE | X86_PF_USER));
+			CHECK_EQ_INT(emm_fault(m, a, X86_PF_WRITE | X86_PF_USER), EMM_FAULT_FIXED);
 	CHECK_EQ_INT(m->st.committed, GiB);
 	/*
 	 * One bit per committed page, plus one node and rounding to the
@@ -1077,6 +1206,8 @@ int main(void)
 	RUN(test_enomem_warns_once);
 	RUN(test_brk);
 	RUN(test_mprotect);
+	RUN(test_mprotect_order);
+	RUN(test_fault_inside_emm);
 	RUN(test_trim);
 	RUN(test_untrimmed_not_reused);
 	RUN(test_dontneed);

@@ -122,6 +122,47 @@ static void test_eadd(void)
 	epcm_free(c);
 }
 
+/*
+ * FSLIMIT and GSLIMIT: EADD and EACCEPT of a TCS require their low 12 bits
+ * set only when SECS.ATTRIBUTES.MODE64BIT is 0 (SDM EADD, EACCEPT); a
+ * 64-bit enclave's TCS may leave them 0.
+ */
+static void test_tcs_limits(void)
+{
+	struct sgx_secinfo tcs = si(SGX_SECINFO_TCS), emodt = si(SGX_SECINFO_TCS);
+	struct sgx_secinfo acc = si(SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED);
+	struct epcm *c64 = epcm_new(BASE, 0x10000, SGX_ATTR_MODE64BIT);
+	struct epcm *c32 = epcm_new(BASE, 0x10000, 0);
+	struct sgx_tcs *t;
+
+	t = tcs_page();
+	t->fslimit = t->gslimit = 0;
+	CHECK_EQ_INT(epcm_eadd(c64, PG(0), &tcs, page), SGX_SUCCESS);
+	t = tcs_page();
+	t->fslimit = t->gslimit = 0;
+	CHECK_EQ_INT(epcm_eadd(c32, PG(0), &tcs, page), EPCM_FAULT_GP);
+	t = tcs_page();
+	t->fslimit = 0x1fff;		/* only the low 12 bits matter */
+	t->gslimit = 0;
+	CHECK_EQ_INT(epcm_eadd(c32, PG(0), &tcs, page), EPCM_FAULT_GP);
+	t->gslimit = 0xffffffff;
+	CHECK_EQ_INT(epcm_eadd(c32, PG(0), &tcs, page), SGX_SUCCESS);
+
+	/* The same rule for a TCS made at run time. */
+	epcm_set_initialized(c64);
+	epcm_set_initialized(c32);
+	commit(c64, PG(1));
+	commit(c32, PG(1));
+	CHECK_EQ_INT(epcm_emodt(c64, PG(1), &emodt), SGX_SUCCESS);
+	CHECK_EQ_INT(epcm_emodt(c32, PG(1), &emodt), SGX_SUCCESS);
+	t = tcs_page();
+	t->fslimit = t->gslimit = 0;
+	CHECK_EQ_INT(epcm_eaccept(c32, PG(1), &acc, page, NULL), EPCM_FAULT_GP);
+	CHECK_EQ_INT(epcm_eaccept(c64, PG(1), &acc, page, NULL), SGX_SUCCESS);
+	epcm_free(c64);
+	epcm_free(c32);
+}
+
 /* Selftest "augment": not-present #PF, EAUG, EPCM #PF, EACCEPT, access. */
 static void test_augment(void)
 {
@@ -351,6 +392,7 @@ int main(void)
 	harness_skip_reason = "";
 	RUN(test_sparse_storage);
 	RUN(test_eadd);
+	RUN(test_tcs_limits);
 	RUN(test_augment);
 	RUN(test_augment_via_eaccept);
 	RUN(test_eaccept_rules);

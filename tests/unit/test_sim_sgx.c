@@ -456,7 +456,7 @@ static void test_tcs_create(void)
 {
 	struct encl_enclave e;
 	struct sim_enclave *se = running(&e);
-	struct sgx_tcs *tcs;
+	struct sgx_tcs *tcs, *epc_tcs;
 	uint64_t off = OFF_HEAP + 0x4000;
 
 	if (!se)
@@ -469,6 +469,19 @@ static void test_tcs_create(void)
 	CHECK_EQ_INT(sim_modify_types(&e, off, 4096, SGX_PT_TCS), 0);
 	CHECK(probe((uint8_t *)tcs, 0));
 	CHECK_EQ_INT(eaccept(se, off, REG_RW | SGX_SECINFO_PENDING), SGX_PAGE_ATTRIBUTES_MISMATCH);
+	/*
+	 * EACCEPT checks the TCS as the page holds it (SDM: reserved fields,
+	 * CSSA < NSSA ...): changed through the EPC alias, as if the enclave
+	 * had written other values before the EMODT.
+	 */
+	epc_tcs = sim_epc_ptr(se, se->base + off);
+	epc_tcs->nssa = 0;
+	CHECK_EQ_INT(eaccept(se, off, SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED), -1000 - X86_VEC_GP);
+	epc_tcs->nssa = 1;
+	epc_tcs->reserved[7] = 1;
+	CHECK_EQ_INT(eaccept(se, off, SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED), -1000 - X86_VEC_GP);
+	epc_tcs->reserved[7] = 0;
+	/* FSLIMIT and GSLIMIT are left 0: a 64-bit enclave does not check them. */
 	CHECK_EQ_INT(eaccept(se, off, SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED), SGX_SUCCESS);
 	CHECK_EQ_INT(epcm_get(se->epcm, se->base + off), EPCM_VALID | SGX_SECINFO_TCS);
 	CHECK(probe((uint8_t *)tcs, 0));
@@ -518,7 +531,10 @@ static void test_epcm_permissions(void)
 	sim_destroy(&e);
 }
 
-/* Selftest "pte_permissions": the host's PTE forbids what the EPCM allows. */
+/*
+ * Selftest "pte_permissions": the host's PTE forbids what the EPCM allows;
+ * and the kernel's access_error() before its EAUG on a fault.
+ */
 static void test_pte_permissions(void)
 {
 	struct encl_enclave e;
@@ -539,6 +555,34 @@ static void test_pte_permissions(void)
 	CHECK(!probe((uint8_t *)a, 1));
 	CHECK_EQ_INT(sim_map(&e, OFF_DATA, 4096, 8), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
+
+	/* The walk, then access_error(), before any EAUG. */
+	a = se->base + OFF_HEAP;
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP, 4096, PROT_READ), 0);
+	CHECK_EQ_INT(sim_fault(se, a, EPCM_ACCESS_W, &err), SIM_ACCESS_FAULT);
+	CHECK_EQ_INT(err, X86_PF_USER | X86_PF_WRITE);		/* not present */
+	CHECK_EQ_INT(epcm_get(se->epcm, a), 0);			/* no EAUG for it */
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP, 4096, PROT_NONE), 0);
+	CHECK_EQ_INT(sim_fault(se, a, EPCM_ACCESS_R, &err), SIM_ACCESS_FAULT);
+	CHECK_EQ_INT(epcm_get(se->epcm, a), 0);
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP, 4096, PROT_READ), 0);
+	CHECK_EQ_INT(sim_fault(se, a, EPCM_ACCESS_R, &err), SIM_ACCESS_RETRY);	/* EAUG */
+	CHECK_EQ_INT(sim_fault(se, a, EPCM_ACCESS_R, &err), SIM_ACCESS_FAULT);
+	CHECK_EQ_INT(err, X86_PF_USER | X86_PF_PROT | X86_PF_SGX);	/* PENDING */
+	/* A page that exists, behind a PROT_NONE PTE: not present, no SGX bit. */
+	CHECK_EQ_INT(sim_map(&e, OFF_DATA, 4096, PROT_NONE), 0);
+	CHECK_EQ_INT(sim_fault(se, se->base + OFF_DATA, EPCM_ACCESS_R, &err), SIM_ACCESS_FAULT);
+	CHECK_EQ_INT(err, X86_PF_USER);
+	CHECK(probe((uint8_t *)se->base + OFF_DATA, 0));
+	/*
+	 * An instruction fetch from a new page of a mapping without
+	 * PROT_EXEC: the kernel EAUGs it (a read that is not present), and
+	 * the retried fetch meets the no-execute PTE.
+	 */
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP + 0x1000, 4096, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(sim_fault(se, a + 0x1000, EPCM_ACCESS_X, &err), SIM_ACCESS_RETRY);
+	CHECK_EQ_INT(sim_fault(se, a + 0x1000, EPCM_ACCESS_X, &err), SIM_ACCESS_FAULT);
+	CHECK_EQ_INT(err, X86_PF_USER | X86_PF_INSTR | X86_PF_PROT);
 	sim_destroy(&e);
 }
 
@@ -620,6 +664,111 @@ static void test_eacceptcopy(void)
 	CHECK(probe((uint8_t *)dst, 1));
 	CHECK_EQ_INT(sim_eacceptcopy(se, secinfo_at(se, REG_RX), dst, se->base + OFF_CODE, &x),
 		     SGX_PAGE_ATTRIBUTES_MISMATCH);		/* no longer pending */
+	sim_destroy(&e);
+}
+
+/*
+ * The leaves reach their target through the host's PTE, as the SDM's
+ * memory parameter semantics say (EACCEPT and EMODPE read it, EACCEPTCOPY
+ * reads its source and writes its destination), and the kernel EAUGs on
+ * their fault only where access_error() lets it.
+ */
+static void test_leaf_pte(void)
+{
+	struct encl_enclave e;
+	struct sim_enclave *se = running(&e);
+	struct sim_exception x;
+	uint64_t a, b, c, d;
+
+	if (!se)
+		return;
+	a = se->base + OFF_HEAP;
+	b = a + 0x1000;
+	c = a + 0x2000;
+	d = a + 0x3000;
+	CHECK_EQ_INT(eaccept(se, OFF_HEAP, REG_RW | SGX_SECINFO_PENDING), SGX_SUCCESS);
+
+	/* A PROT_NONE PTE is not present: EMODPE faults, nothing changes. */
+	CHECK_EQ_INT(sim_restrict_permissions(&e, OFF_HEAP, 4096, SGX_SECINFO_R), 0);
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP, 4096, PROT_NONE), 0);
+	CHECK_EQ_INT(eaccept(se, OFF_HEAP, REG_R | SGX_SECINFO_PR), -1000 - X86_VEC_PF);
+	CHECK_EQ_INT(sim_emodpe(se, secinfo_at(se, SGX_SECINFO_W), a, &x), -1);
+	CHECK_EQ_INT(x.vector, X86_VEC_PF);
+	CHECK_EQ_INT(x.addr, a);
+	CHECK_EQ_INT(x.errcode, X86_PF_USER);			/* a read, not present */
+	CHECK_EQ_INT(epcm_get(se->epcm, a), EPCM_VALID | REG_R | SGX_SECINFO_PR);
+	/* Readable again: both leaves go through. */
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP, 4096, PROT_READ), 0);
+	CHECK_EQ_INT(eaccept(se, OFF_HEAP, REG_R | SGX_SECINFO_PR), SGX_SUCCESS);
+	CHECK_EQ_INT(sim_emodpe(se, secinfo_at(se, SGX_SECINFO_W), a, &x), SGX_SUCCESS);
+	CHECK_EQ_INT(epcm_get(se->epcm, a), EPCM_VALID | REG_RW);
+
+	/* No EAUG into a PROT_NONE mapping; into a read-only one for a read. */
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP + 0x1000, 0x3000, PROT_NONE), 0);
+	CHECK_EQ_INT(eaccept(se, OFF_HEAP + 0x1000, REG_RW | SGX_SECINFO_PENDING), -1000 - X86_VEC_PF);
+	CHECK_EQ_INT(epcm_get(se->epcm, b), 0);
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP + 0x1000, 0x3000, PROT_READ), 0);
+	CHECK_EQ_INT(eaccept(se, OFF_HEAP + 0x1000, REG_RW | SGX_SECINFO_PENDING), SGX_SUCCESS);
+
+	/* EACCEPTCOPY writes its destination: no EAUG for it in a read-only mapping. */
+	CHECK_EQ_INT(sim_eacceptcopy(se, secinfo_at(se, REG_RW), c, b, &x), -1);
+	CHECK_EQ_INT(x.vector, X86_VEC_PF);
+	CHECK_EQ_INT(x.addr, c);
+	CHECK_EQ_INT(x.errcode, X86_PF_USER | X86_PF_WRITE);
+	CHECK_EQ_INT(epcm_get(se->epcm, c), 0);
+	/* ... and reads its source: not through a PROT_NONE PTE. */
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP + 0x2000, 0x1000, PROT_READ | PROT_WRITE), 0);
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP + 0x1000, 0x1000, PROT_NONE), 0);
+	CHECK_EQ_INT(sim_eacceptcopy(se, secinfo_at(se, REG_RW), c, b, &x), -1);
+	CHECK_EQ_INT(x.addr, b);
+	CHECK_EQ_INT(x.errcode, X86_PF_USER);
+	CHECK_EQ_INT(sim_map(&e, OFF_HEAP + 0x1000, 0x1000, PROT_READ), 0);
+	CHECK_EQ_INT(sim_eacceptcopy(se, secinfo_at(se, REG_RW), c, b, &x), SGX_SUCCESS);
+
+	/* The SECINFO is read through its PTE too. */
+	CHECK_EQ_INT(sim_map(&e, OFF_DATA, 4096, PROT_NONE), 0);
+	CHECK_EQ_INT(sim_eaccept(se, secinfo_at(se, REG_RW | SGX_SECINFO_PENDING), d, &x), -1);
+	CHECK_EQ_INT(x.addr, se->base + OFF_DATA);
+	CHECK_EQ_INT(epcm_get(se->epcm, d), 0);			/* RCX was never reached */
+	sim_destroy(&e);
+}
+
+/*
+ * The PTE model stays one range per protection boundary: a mprotect
+ * splits a range, the one that undoes it merges the pieces again.
+ */
+static void test_pte_model(void)
+{
+	struct encl_enclave e;
+	struct sim_enclave *se = running(&e);
+	uint64_t off = OFF_HEAP + 0x5000;
+	size_t after_one;
+
+	if (!se)
+		return;
+	CHECK_EQ_INT(se->npte, 1);				/* ELRANGE, RWX */
+	CHECK_EQ_INT(sim_map(&e, off, 0x3000, PROT_READ), 0);
+	CHECK_EQ_INT(se->npte, 3);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off - 1), PROT_READ | PROT_WRITE | PROT_EXEC);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off), PROT_READ);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off + 0x2fff), PROT_READ);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off + 0x3000), PROT_READ | PROT_WRITE | PROT_EXEC);
+	CHECK_EQ_INT(sim_map(&e, off + 0x1000, 0x1000, PROT_NONE), 0);	/* inside: split */
+	CHECK_EQ_INT(se->npte, 5);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off + 0x1000), PROT_NONE);
+	CHECK_EQ_INT(sim_map(&e, off, 0x3000, PROT_READ | PROT_WRITE | PROT_EXEC), 0);
+	CHECK_EQ_INT(se->npte, 1);				/* merged back */
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + ESIZE - 1), PROT_READ | PROT_WRITE | PROT_EXEC);
+
+	CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ), 0);
+	CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ | PROT_WRITE), 0);
+	after_one = se->npte;
+	for (int i = 1; i < 10000; i++) {
+		CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ), 0);
+		CHECK_EQ_INT(sim_map(&e, off, 0x1000, PROT_READ | PROT_WRITE), 0);
+	}
+	CHECK_EQ_INT(se->npte, after_one);
+	CHECK_EQ_INT(sim_pte_prot(se, se->base + off), PROT_READ | PROT_WRITE);
 	sim_destroy(&e);
 }
 
@@ -796,6 +945,8 @@ int main(void)
 	RUN(test_remove_added_page);
 	RUN(test_remove_untouched_page);
 	RUN(test_eacceptcopy);
+	RUN(test_leaf_pte);
+	RUN(test_pte_model);
 	RUN(test_report_and_keys);
 	RUN(test_features);
 	EVP_PKEY_free(key);
