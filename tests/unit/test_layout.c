@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "image/layout_build.h"
+#include "sgx/xsave.h"
 #include "tests/harness.h"
 
 #define PG 4096
@@ -412,6 +413,42 @@ static void test_identities(void)
 	CHECK(!memcmp(s0, s1, 32) && memcmp(e0, e1, 32));
 }
 
+/* SSAFRAMESIZE follows XFRM; within one page the identities do not move. */
+static void test_ssa_frames(void)
+{
+	uint8_t s0[32], e0[32], s1[32], e1[32];
+	struct encl_config c, d;
+	struct encl_layout l;
+	struct encl_params p;
+	const struct encl_segment *s;
+
+	make_elf();
+	config(&c);
+	mrenclave(&c, ENCL_MODE_SGX1, s0);
+	mrenclave(&c, ENCL_MODE_EDMM, e0);
+	d = c;
+	d.xfrm = SGX_XFRM_LEGACY | SGX_XFRM_AVX | SGX_XFRM_AVX512;
+	CHECK(build(&d, ENCL_MODE_SGX1, &l, &p) == 0);
+	CHECK_EQ_INT(l.ssaframesize, 1);
+	encl_layout_free(&l);
+	mrenclave(&d, ENCL_MODE_SGX1, s1);
+	mrenclave(&d, ENCL_MODE_EDMM, e1);
+	CHECK(!memcmp(s0, s1, 32) && !memcmp(e0, e1, 32));
+
+	/* AMX tiles: 11008 bytes of XSAVE, three pages per frame */
+	d.xfrm |= SGX_XFRM_AMX;
+	CHECK(build(&d, ENCL_MODE_SGX1, &l, &p) == 0);
+	CHECK_EQ_INT(l.ssaframesize, 3);
+	CHECK_EQ_INT(p.ssaframesize, 3);
+	CHECK_EQ_INT(p.td_in_block, p.ssa_in_block + 2 * 3 * PG);
+	s = find(&l, ENCL_SEG_SSA, 0);
+	CHECK(s && s->npages == 6);
+	encl_layout_free(&l);
+	mrenclave(&d, ENCL_MODE_SGX1, s1);
+	mrenclave(&d, ENCL_MODE_EDMM, e1);
+	CHECK(memcmp(s0, s1, 32) && memcmp(e0, e1, 32));
+}
+
 static void test_limits(void)
 {
 	struct encl_config c;
@@ -441,6 +478,7 @@ int main(void)
 	RUN(test_sgx1_layout);
 	RUN(test_edmm_layout);
 	RUN(test_identities);
+	RUN(test_ssa_frames);
 	RUN(test_limits);
 	HARNESS_EXIT();
 }
