@@ -22,6 +22,8 @@ struct encl_caps {
 	int sgx2;		/* the CPU has EAUG/EMODPR/EMODT/EACCEPT */
 	int exinfo;		/* MISCSELECT.EXINFO supported */
 	int os_edmm;		/* the kernel accepts the SGX2 ioctls */
+	uint64_t xfrm;		/* XFRM bits an enclave may have here: hw CPUID.12H.1
+				 * ECX:EDX within XCR0; sim the (simulated) XCR0 */
 	char why_not[160];	/* when !sgx1, or !(sgx2 && os_edmm): what is missing */
 };
 

@@ -13,6 +13,8 @@
 #include "enclave/emm.h"
 #include "host/host.h"
 #include "image/layout_build.h"
+#include "image/xfrm.h"
+#include "sgx/xsave.h"
 
 /* Zero pages handed to EADD for the unmeasured runs (heap, stacks). */
 #define ZERO_CHUNK	(1UL << 20)
@@ -74,6 +76,26 @@ static int edmm_heap_fits(const struct encl_binary *b, const struct encl_config 
 	return -1;
 }
 
+/*
+ * ECREATE #GPs on an XFRM beyond what CPUID.12H.1 allows and EENTER on one
+ * beyond XCR0: refuse before either, naming what is missing and the fix.
+ */
+static int xfrm_runs_here(const struct encl_host *h, const struct encl_binary *b, uint64_t xfrm,
+			  char *err, size_t errlen)
+{
+	uint64_t missing = xfrm & ~h->caps.xfrm, fit = encl_xfrm_largest(h->caps.xfrm);
+	char what[160], have[32];
+
+	if (!missing)
+		return 0;
+	snprintf(err, errlen, "%s is signed with XFRM %s, but %s cannot enable %s (it allows %#llx); re-sign with a lower --xfrm: encl sign --xfrm %s %s",
+		 b->path, encl_xfrm_format(xfrm, have),
+		 h->be == &encl_backend_sgx ? "this CPU" : "the simulated CPU (its XCR0)",
+		 sgx_xfrm_names(missing, what, sizeof(what)), (unsigned long long)h->caps.xfrm,
+		 fit ? encl_xfrm_name(fit) : "legacy", b->path);
+	return -1;
+}
+
 int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 		   const struct encl_config *c, char *err, size_t errlen)
 {
@@ -88,7 +110,8 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 		snprintf(err, errlen, "%s is not signed; sign it with: encl sign %s", b->path, b->path);
 		return -1;
 	}
-	if (encl_binary_check_signed(b, c, h->layout, err, errlen))
+	if (encl_binary_check_signed(b, c, h->layout, err, errlen) ||
+	    xfrm_runs_here(h, b, c->xfrm, err, errlen))
 		return -1;
 	if (encl_binary_layout(b, c, h->layout, &l, &h->params, err, errlen))
 		return -1;
@@ -101,7 +124,7 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 	secs.size = l.size;
 	secs.ssa_frame_size = l.ssaframesize;
 	secs.attributes.flags = SGX_ATTR_MODE64BIT | (ss->attributes.flags & SGX_ATTR_DEBUG);
-	secs.attributes.xfrm = SGX_XFRM_LEGACY;
+	secs.attributes.xfrm = c->xfrm;
 	/*
 	 * MISCSELECT is not measured: EINIT compares it only under
 	 * MISCMASK. Bits the signature fixes are taken from it; EXINFO is

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "image/config.h"
-#include "sgx/arch.h"
+#include "image/xfrm.h"
+#include "sgx/xsave.h"
 
 void encl_config_default(struct encl_config *c)
 {
@@ -18,6 +19,7 @@ void encl_config_default(struct encl_config *c)
 	c->stack = ENCL_DEFAULT_STACK;
 	c->enclave_size = ENCL_DEFAULT_ENCLAVE_SIZE;
 	c->tcs = ENCL_DEFAULT_TCS;
+	c->xfrm = SGX_XFRM_LEGACY;
 }
 
 /*
@@ -102,6 +104,8 @@ int encl_config_set(struct encl_config *c, const char *key, const char *value,
 
 	if (!strcmp(key, "tcs"))
 		return encl_count_parse(name, value, &c->tcs, err, errlen);
+	if (!strcmp(key, "xfrm"))
+		return encl_xfrm_parse(name, value, &c->xfrm, err, errlen);
 	if (encl_size_parse(name, value, &v, err, errlen))
 		return -1;
 	if (!strcmp(key, "heap")) {
@@ -152,6 +156,8 @@ int encl_config_from_env(struct encl_config *c, char *err, size_t errlen)
 
 int encl_config_finish(struct encl_config *c, char *err, size_t errlen)
 {
+	const char *why;
+
 	if (c->min_heap > c->heap)
 		c->min_heap = c->heap;
 	if (c->tcs == 0 || c->tcs > ENCL_MAX_TCS) {
@@ -166,6 +172,14 @@ int encl_config_finish(struct encl_config *c, char *err, size_t errlen)
 	    c->enclave_size > ENCL_MAX_ENCLAVE_SIZE) {
 		snprintf(err, errlen, "enclave size %#" PRIx64 " is not a power of two within limits",
 			 c->enclave_size);
+		return -1;
+	}
+	if (c->xfrm == ENCL_XFRM_AUTO) {
+		snprintf(err, errlen, "XFRM auto is chosen from the program: only encl sign resolves it");
+		return -1;
+	}
+	if (sgx_xfrm_check(c->xfrm, &why)) {
+		snprintf(err, errlen, "XFRM %#" PRIx64 " cannot be enabled: %s", c->xfrm, why);
 		return -1;
 	}
 	return 0;

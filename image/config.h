@@ -29,6 +29,7 @@ struct encl_config {
 	uint64_t stack;		/* SCONE_STACK: bytes per thread, page aligned */
 	uint64_t enclave_size;	/* EDMM SECS.SIZE: a power of two */
 	uint32_t tcs;		/* SCONE_TCS: thread slots, 1..ENCL_MAX_TCS */
+	uint64_t xfrm;		/* SECS.ATTRIBUTES.XFRM (image/xfrm.h); no SCONE_* variable */
 };
 
 void encl_config_default(struct encl_config *c);
@@ -46,7 +47,9 @@ int encl_count_parse(const char *name, const char *s, uint32_t *out, char *err, 
 
 /*
  * Setters that validate and normalise one parameter (sizes are rounded up
- * to whole pages), naming @name in errors.
+ * to whole pages), naming @name in errors. Keys: heap, min_heap, stack,
+ * tcs, enclave_size, xfrm (a name of image/xfrm.h; "auto" leaves
+ * ENCL_XFRM_AUTO for encl sign to resolve).
  */
 int encl_config_set(struct encl_config *c, const char *key, const char *value,
 		    const char *name, char *err, size_t errlen);
@@ -60,7 +63,7 @@ int encl_config_from_env(struct encl_config *c, char *err, size_t errlen);
 /*
  * Final consistency rules: MIN_HEAP above HEAP is clamped to it; the
  * enclave size must be a power of two within limits; the stack must not be
- * empty.
+ * empty; XFRM must be one ECREATE takes (sgx_xfrm_check), auto resolved.
  */
 int encl_config_finish(struct encl_config *c, char *err, size_t errlen);
 

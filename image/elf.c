@@ -175,6 +175,128 @@ static int check_relocations(const struct encl_elf *e, const struct dyn_info *d,
 	return 0;
 }
 
+#define NOTE_FAIL(...) fail("corrupt " NOTE_GNU_PROPERTY_SECTION_NAME ": " __VA_ARGS__)
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* A 4-byte property we read, once: 0, or -1 with a message naming it. */
+static int take_u32(const char *name, const uint8_t *data, uint32_t datasz, int *seen,
+		    uint32_t *value, char *err, size_t errlen)
+{
+	if (datasz != 4)
+		NOTE_FAIL("%s has %u bytes, expected 4", name, datasz);
+	if (*seen)
+		NOTE_FAIL("%s appears twice", name);
+	memcpy(value, data, 4);
+	*seen = 1;
+	return 0;
+}
+
+/*
+ * The descriptor of an NT_GNU_PROPERTY_TYPE_0 note: properties
+ * { pr_type, pr_datasz, data } with data padded to 8 bytes (x86-64 psABI).
+ */
+static int read_properties(struct encl_elf *e, const uint8_t *desc, uint64_t descsz,
+			   char *err, size_t errlen)
+{
+	uint64_t off = 0;
+
+	while (off < descsz) {
+		uint32_t type, datasz;
+
+		if (descsz - off < 8)
+			NOTE_FAIL("truncated property header at descriptor offset %" PRIu64, off);
+		memcpy(&type, desc + off, 4);
+		memcpy(&datasz, desc + off + 4, 4);
+		off += 8;
+		if (datasz > descsz - off)
+			NOTE_FAIL("property %#x of %u bytes overruns its %" PRIu64 "-byte note",
+				  type, datasz, descsz);
+		if (type == GNU_PROPERTY_X86_FEATURE_2_USED &&
+		    take_u32("GNU_PROPERTY_X86_FEATURE_2_USED", desc + off, datasz,
+			     &e->x86_used_known, &e->x86_used, err, errlen))
+			return -1;
+		if (type == GNU_PROPERTY_X86_ISA_1_USED &&
+		    take_u32("GNU_PROPERTY_X86_ISA_1_USED", desc + off, datasz,
+			     &e->x86_isa_used_known, &e->x86_isa_used, err, errlen))
+			return -1;
+		off += align_up(datasz, 8);
+	}
+	return 0;
+}
+
+/* The notes of one .note.gnu.property section: header, name, descriptor, each aligned. */
+static int read_property_notes(struct encl_elf *e, const Elf64_Shdr *sh, char *err, size_t errlen)
+{
+	uint64_t align = sh->sh_addralign, off = 0;
+	const uint8_t *sec;
+
+	if (align != 4 && align != 8)
+		NOTE_FAIL("alignment %" PRIu64 " (expected 4 or 8)", (uint64_t)sh->sh_addralign);
+	if (!in_file(e, sh->sh_offset, sh->sh_size))
+		NOTE_FAIL("the section lies beyond the end of the file");
+	sec = e->data + sh->sh_offset;
+	while (off < sh->sh_size) {
+		Elf64_Nhdr nh;
+		uint64_t desc, next;
+
+		if (sh->sh_size - off < sizeof(nh))
+			NOTE_FAIL("truncated note header at offset %" PRIu64, off);
+		memcpy(&nh, sec + off, sizeof(nh));
+		desc = align_up(sizeof(nh) + (uint64_t)nh.n_namesz, align);
+		next = align_up(desc + nh.n_descsz, align);
+		if (desc + nh.n_descsz > sh->sh_size - off)
+			NOTE_FAIL("a note of %u + %u bytes at offset %" PRIu64 " overruns the %" PRIu64 "-byte section",
+				  nh.n_namesz, nh.n_descsz, off, (uint64_t)sh->sh_size);
+		if (nh.n_type == NT_GNU_PROPERTY_TYPE_0 && nh.n_namesz == sizeof("GNU") &&
+		    !memcmp(sec + off + sizeof(nh), "GNU", sizeof("GNU")) &&
+		    read_properties(e, sec + off + desc, nh.n_descsz, err, errlen))
+			return -1;
+		off += next;
+	}
+	return 0;
+}
+
+/* Whether section @sh is named @name in the (bounds-checked) name table @names. */
+static int section_named(const struct encl_elf *e, const Elf64_Shdr *names, const Elf64_Shdr *sh,
+			 const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	return sh->sh_name < names->sh_size && names->sh_size - sh->sh_name >= len &&
+	       !memcmp(e->data + names->sh_offset + sh->sh_name, name, len);
+}
+
+/*
+ * Section headers are optional in an image (nothing is loaded from them),
+ * but when present they must be sound for the property note to be found.
+ */
+static int read_sections(struct encl_elf *e, const Elf64_Ehdr *eh, char *err, size_t errlen)
+{
+	const Elf64_Shdr *sh, *names;
+	unsigned i;
+
+	if (eh->e_shnum == 0 || eh->e_shstrndx == SHN_UNDEF)
+		return 0;
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % 8 ||
+	    !in_file(e, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)) ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		fail("bad or truncated section header table");
+	sh = (const Elf64_Shdr *)(e->data + eh->e_shoff);
+	names = &sh[eh->e_shstrndx];
+	if (!in_file(e, names->sh_offset, names->sh_size))
+		fail("section name table beyond the end of the file");
+	for (i = 0; i < eh->e_shnum; i++)
+		if (sh[i].sh_type == SHT_NOTE &&
+		    section_named(e, names, &sh[i], NOTE_GNU_PROPERTY_SECTION_NAME) &&
+		    read_property_notes(e, &sh[i], err, errlen))
+			return -1;
+	return 0;
+}
+
 int encl_elf_parse(const uint8_t *data, size_t size, struct encl_elf *out,
 		   char *err, size_t errlen)
 {
@@ -205,6 +327,8 @@ int encl_elf_parse(const uint8_t *data, size_t size, struct encl_elf *out,
 	out->entry = eh->e_entry;
 	if (!find_load(out, out->entry, 1))
 		fail("entry point %#" PRIx64 " is outside the image", out->entry);
+	if (read_sections(out, eh, err, errlen))
+		return -1;
 	out->image_size = (out->image_size + SGX_PAGE_SIZE - 1) & ~(SGX_PAGE_SIZE - 1);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "image/layout_build.h"
+#include "sgx/xsave.h"
 
 #define PAGE	SGX_PAGE_SIZE
 
@@ -85,7 +86,7 @@ int encl_params_compute(uint64_t entry, uint64_t image_size, const struct encl_c
 	p->stack_size = c->stack;
 	p->tcs_count = c->tcs;
 	p->nssa = ENCL_NSSA;
-	p->ssaframesize = ENCL_SSAFRAMESIZE;
+	p->ssaframesize = sgx_ssa_frame_pages(c->xfrm, SGX_MISC_EXINFO);
 	p->entry_offset = entry;
 	if (image_size & (PAGE - 1) || image_size > ENCL_MAX_ENCLAVE_SIZE) {
 		snprintf(err, errlen, "bad image size %#" PRIx64, image_size);

@@ -26,13 +26,17 @@
 #include "image/layout.h"
 
 #define ENCL_NSSA		2	/* TCS.NSSA: the program, and the exception handler */
-#define ENCL_SSAFRAMESIZE	1	/* pages: GPRSGX + EXINFO + XSAVE for XFRM = 3 */
 
 /*
  * The memory map alone: fill @p (every field of struct encl_params) for an
  * image of @image_size bytes entered at @entry. Returns 0, or -1 when the
  * parameters do not fit (the EDMM enclave size is too small, or the total
  * exceeds the largest enclave) with a message naming the values.
+ *
+ * SSAFRAMESIZE is the smallest frame that holds @c->xfrm's XSAVE area with
+ * EXINFO, whatever the layout's MISCSELECT: the loader asks for EXINFO
+ * whenever the CPU has it, and the frame size is measured, so it cannot
+ * depend on the machine.
  */
 int encl_params_compute(uint64_t entry, uint64_t image_size, const struct encl_config *c,
 			enum encl_mode mode, struct encl_params *p, char *err, size_t errlen);

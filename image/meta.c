@@ -57,6 +57,8 @@ void encl_meta_get_config(const struct encl_meta *m, struct encl_config *c)
 	c->stack = m->stack;
 	c->enclave_size = m->enclave_size;
 	c->tcs = m->tcs;
+	/* Not stored twice: the signed XFRM is the SIGSTRUCTs' ATTRIBUTES.XFRM. */
+	c->xfrm = m->sigstruct[ENCL_MODE_SGX1].attributes.xfrm;
 }
 
 void encl_meta_set_config(struct encl_meta *m, const struct encl_config *c)

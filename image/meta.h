@@ -37,7 +37,7 @@ struct encl_meta {
 	uint32_t flags;			/* ENCL_META_* */
 	uint16_t isvprodid;
 	uint16_t isvsvn;
-	/* the signed parameters (struct encl_config) */
+	/* the signed parameters (struct encl_config); XFRM is the SIGSTRUCTs' own */
 	uint64_t heap;
 	uint64_t min_heap;
 	uint64_t stack;
@@ -63,7 +63,9 @@ void encl_meta_seal(struct encl_meta *m);
  */
 int encl_meta_read(const uint8_t *sec, size_t len, struct encl_meta *m, char *err, size_t errlen);
 
+/* The signed parameters, XFRM from the SIGSTRUCTs' ATTRIBUTES.XFRM. */
 void encl_meta_get_config(const struct encl_meta *m, struct encl_config *c);
+/* Every parameter but XFRM, which encl sign puts in the SIGSTRUCTs. */
 void encl_meta_set_config(struct encl_meta *m, const struct encl_config *c);
 
 #endif

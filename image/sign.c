@@ -14,17 +14,18 @@
 #include "image/layout_build.h"
 #include "enclave/emm.h"
 #include "image/sign.h"
+#include "image/xfrm.h"
 
-void encl_sigstruct_fields(enum encl_mode mode, int debug, uint16_t isvprodid, uint16_t isvsvn,
-			   uint32_t date, const uint8_t mrenclave[SGX_HASH_SIZE],
+void encl_sigstruct_fields(enum encl_mode mode, int debug, uint64_t xfrm, uint16_t isvprodid,
+			   uint16_t isvsvn, uint32_t date, const uint8_t mrenclave[SGX_HASH_SIZE],
 			   struct sgx_sigstruct_fields *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->date = date;
 	f->attributes.flags = SGX_ATTR_MODE64BIT | (debug ? SGX_ATTR_DEBUG : 0);
-	f->attributes.xfrm = SGX_XFRM_LEGACY;
+	f->attributes.xfrm = xfrm;
 	f->attributemask.flags = ~UINT64_C(0);
-	f->attributemask.xfrm = SGX_XFRM_LEGACY;
+	f->attributemask.xfrm = ~UINT64_C(0);
 	if (mode == ENCL_MODE_EDMM) {
 		/* The EDMM runtime needs the #PF address to commit heap pages. */
 		f->miscselect = SGX_MISC_EXINFO;
@@ -105,7 +106,8 @@ static int sign_one(const struct encl_binary *b, const struct encl_sign_opts *o,
 		snprintf(err, errlen, "%s: %s layout: %s", b->path, encl_mode_name(mode), why);
 		return -1;
 	}
-	encl_sigstruct_fields(mode, !o->production, o->isvprodid, o->isvsvn, date, mr, &f);
+	encl_sigstruct_fields(mode, !o->production, o->config.xfrm, o->isvprodid, o->isvsvn, date,
+			      mr, &f);
 	return sgx_sigstruct_sign(ss, &f, key, err, errlen);
 }
 
@@ -118,7 +120,8 @@ int encl_sign_binary(const struct encl_binary *b, const struct encl_sign_opts *o
 	uint32_t date;
 	int ret = -1;
 
-	if (check_fits(b, &o->config, err, errlen) || encl_sign_date(&date, err, errlen))
+	if (encl_xfrm_check_program(&b->elf, o->config.xfrm, err, errlen) ||
+	    check_fits(b, &o->config, err, errlen) || encl_sign_date(&date, err, errlen))
 		return -1;
 	key = encl_signing_key(o->key, keypath, sizeof(keypath), err, errlen);
 	if (!key)

@@ -5,8 +5,11 @@
  * are written into its .encl_meta section.
  *
  * SIGSTRUCT fields, for both layouts:
- *   ATTRIBUTES     FLAGS = MODE64BIT (| DEBUG unless production), XFRM = 3
- *   ATTRIBUTEMASK  FLAGS = ~0 (every flag must match), XFRM = 3
+ *   ATTRIBUTES     FLAGS = MODE64BIT (| DEBUG unless production),
+ *                  XFRM = the signed choice (image/xfrm.h; legacy 0x3 by default)
+ *   ATTRIBUTEMASK  FLAGS = ~0, XFRM = ~0: every bit must match, so that no
+ *                  loader can run the enclave with more or less register
+ *                  state than was signed (its REPORT and keys show XFRM)
  *   MISCSELECT/MASK  SGX1: 0/0; EDMM: EXINFO/EXINFO
  *   DATE           SOURCE_DATE_EPOCH when set, else today (UTC), BCD yyyymmdd
  *   VENDOR 0, ISVPRODID and ISVSVN as given
@@ -30,14 +33,17 @@ struct encl_sign_opts {
 };
 
 /* The SIGSTRUCT fields the list above gives for one layout. */
-void encl_sigstruct_fields(enum encl_mode mode, int debug, uint16_t isvprodid, uint16_t isvsvn,
-			   uint32_t date, const uint8_t mrenclave[SGX_HASH_SIZE],
+void encl_sigstruct_fields(enum encl_mode mode, int debug, uint64_t xfrm, uint16_t isvprodid,
+			   uint16_t isvsvn, uint32_t date, const uint8_t mrenclave[SGX_HASH_SIZE],
 			   struct sgx_sigstruct_fields *f);
 
 /* SIGSTRUCT.DATE, BCD yyyymmdd, from SOURCE_DATE_EPOCH or the clock. */
 int encl_sign_date(uint32_t *date, char *err, size_t errlen);
 
-/* Sign @b (opened with ENCL_BINARY_UNSIGNED_OK) and write it out. */
+/*
+ * Sign @b (opened with ENCL_BINARY_UNSIGNED_OK) and write it out. Refused
+ * when the program uses registers the signed XFRM lacks (image/xfrm.h).
+ */
 int encl_sign_binary(const struct encl_binary *b, const struct encl_sign_opts *o,
 		     char *err, size_t errlen);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sgx/arch.h"
 #include "sgx/cpuid.h"
 
 #define CPUID7_EBX_SGX		(1U << 2)
@@ -15,6 +16,7 @@
 #define CPUID12_EPC_TYPE_MASK	0xfU
 #define CPUID12_EPC_TYPE_INVALID 0
 #define CPUID12_EPC_TYPE_SECTION 1
+#define CPUID1_ECX_OSXSAVE	(1U << 27)
 
 void sgx_cpuid_native(uint32_t leaf, uint32_t subleaf, struct sgx_cpuid_regs *r, void *ctx)
 {
@@ -85,6 +87,18 @@ void sgx_cpuid_decode(struct sgx_cpu_info *ci, sgx_cpuid_fn fn, void *ctx)
 void sgx_cpu_info_read(struct sgx_cpu_info *ci)
 {
 	sgx_cpuid_decode(ci, sgx_cpuid_native, NULL);
+}
+
+uint64_t sgx_xcr0_native(void)
+{
+	struct sgx_cpuid_regs r;
+	uint32_t lo, hi;
+
+	sgx_cpuid_native(1, 0, &r, NULL);
+	if (!(r.ecx & CPUID1_ECX_OSXSAVE))
+		return SGX_XFRM_LEGACY;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
 }
 
 const char *sgx_cpu_why_not(const struct sgx_cpu_info *ci, char *buf, unsigned len)

@@ -61,6 +61,13 @@ void sgx_cpuid_native(uint32_t leaf, uint32_t subleaf, struct sgx_cpuid_regs *r,
 void sgx_cpu_info_read(struct sgx_cpu_info *ci);
 
 /*
+ * XCR0 of this CPU (XGETBV 0): the XSAVE state the OS enabled, which
+ * bounds every enclave's XFRM at EENTER. x87|SSE when the OS did not
+ * enable XSAVE (CPUID.1:ECX[27] OSXSAVE clear), where XGETBV would be #UD.
+ */
+uint64_t sgx_xcr0_native(void);
+
+/*
  * Why this CPU cannot run enclaves under the Linux driver, in one line
  * naming the CPU, or NULL when it can (SGX1 and FLC). The driver refuses to
  * load without FLC, so FLC is part of "can".

@@ -108,6 +108,7 @@ int sgx_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps)
 		return 0;
 	}
 	caps->exinfo = cpu->exinfo;
+	caps->xfrm = cpu->xfrm & sgx_xcr0_native();
 
 	fd = k->open(SGX_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {

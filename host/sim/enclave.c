@@ -14,8 +14,10 @@
 
 #include "host/sim/cpu.h"
 #include "host/sim/sim.h"
+#include "sgx/cpuid.h"
 #include "sgx/linux_driver.h"
 #include "sgx/sigstruct.h"
+#include "sgx/xsave.h"
 
 int sim_fail(struct encl_enclave *e, int error, uint64_t sgx_result, const char *fmt, ...)
 {
@@ -45,10 +47,41 @@ static int feature_env(const char *name, const char *yes, const char *no, int *v
 	return 0;
 }
 
+/*
+ * The simulated XCR0: the real one, or ENCL_SIM_XCR0, a test facility that
+ * may only take state away (the enclave's instructions run on this CPU,
+ * whose XCR0 the sim cannot change).
+ */
+static int xcr0_env(uint64_t *xcr0, char *err, size_t errlen)
+{
+	const char *v = getenv("ENCL_SIM_XCR0"), *why;
+	uint64_t real = sgx_xcr0_native(), x;
+	char *end;
+
+	*xcr0 = real;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	x = strtoull(v, &end, 0);
+	/* strtoull alone would take blanks and a sign. */
+	if (v[0] < '0' || v[0] > '9' || errno || *end)
+		why = "not a number";
+	else if (x & ~real)
+		why = "it enables state this CPU's XCR0 does not";
+	else if (!sgx_xfrm_check(x, &why)) {
+		*xcr0 = x;
+		return 0;
+	}
+	snprintf(err, errlen, "ENCL_SIM_XCR0: invalid value '%s': %s (expected a part of this CPU's XCR0 0x%llx with x87 and SSE, such as 0x3)",
+		 v, why, (unsigned long long)real);
+	return -1;
+}
+
 int sim_features_get(struct sim_features *f, char *err, size_t errlen)
 {
 	if (feature_env("ENCL_SIM_CPU", "sgx2", "sgx1", &f->sgx2, err, errlen) ||
-	    feature_env("ENCL_SIM_KERNEL", "edmm", "no-edmm", &f->os_edmm, err, errlen))
+	    feature_env("ENCL_SIM_KERNEL", "edmm", "no-edmm", &f->os_edmm, err, errlen) ||
+	    xcr0_env(&f->xcr0, err, errlen))
 		return -1;
 	/* EXINFO came with the SGX2 generation of CPUs. */
 	f->exinfo = f->sgx2;
@@ -67,6 +100,7 @@ int sim_probe(struct encl_caps *caps)
 	caps->sgx2 = f.sgx2;
 	caps->exinfo = f.exinfo;
 	caps->os_edmm = f.os_edmm;
+	caps->xfrm = f.xcr0;
 	if (!f.sgx2)
 		snprintf(caps->why_not, sizeof(caps->why_not),
 			 "the simulated CPU has no SGX2 (ENCL_SIM_CPU=sgx1)");
@@ -74,15 +108,6 @@ int sim_probe(struct encl_caps *caps)
 		snprintf(caps->why_not, sizeof(caps->why_not),
 			 "the simulated kernel has no SGX2 support (ENCL_SIM_KERNEL=no-edmm)");
 	return 0;
-}
-
-/* XCR0: what XFRM may enable (ECREATE #GPs on more). */
-static uint64_t host_xcr0(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 /* The driver's sgx_validate_secs() and ECREATE's own checks. */
@@ -101,14 +126,21 @@ static int check_secs(struct encl_enclave *e, const struct sgx_secs *secs,
 				(unsigned long long)secs->attributes.flags);
 	if (!(secs->attributes.flags & SGX_ATTR_MODE64BIT))
 		return sim_fail(e, EINVAL, 0, "ECREATE: the sim runs 64-bit enclaves only (MODE64BIT clear)");
-	if ((secs->attributes.xfrm & SGX_XFRM_LEGACY) != SGX_XFRM_LEGACY ||
-	    (secs->attributes.xfrm & ~host_xcr0()))
-		return sim_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx lacks x87/SSE or exceeds XCR0 0x%llx",
+	if (sgx_xfrm_check(secs->attributes.xfrm, &why))
+		return sim_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx: %s",
+				(unsigned long long)secs->attributes.xfrm, why);
+	/* The simulated CPUID.12H.1 allows what the simulated XCR0 has. */
+	if (secs->attributes.xfrm & ~f->xcr0)
+		return sim_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx exceeds the simulated CPU's 0x%llx",
 				(unsigned long long)secs->attributes.xfrm,
-				(unsigned long long)host_xcr0());
+				(unsigned long long)f->xcr0);
 	if (secs->miscselect & ~(f->exinfo ? SGX_MISC_EXINFO : 0))
 		return sim_fail(e, EINVAL, 0, "ECREATE: MISCSELECT 0x%x is not supported by the simulated CPU%s",
 				secs->miscselect, f->exinfo ? "" : " (no EXINFO on SGX1)");
+	if (secs->ssa_frame_size < sgx_ssa_frame_pages(secs->attributes.xfrm, secs->miscselect))
+		return sim_fail(e, EINVAL, 0, "ECREATE: SSAFRAMESIZE %u pages cannot hold the XSAVE area of XFRM 0x%llx with GPRSGX and MISC (%u pages)",
+				secs->ssa_frame_size, (unsigned long long)secs->attributes.xfrm,
+				sgx_ssa_frame_pages(secs->attributes.xfrm, secs->miscselect));
 	return 0;
 }
 
@@ -281,7 +313,7 @@ int sim_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	if (se->initialized)
 		return sim_fail(e, EINVAL, 0, "EINIT: the enclave is already initialized");
 	sgx_linux_masks_for(&masks, ~SGX_ATTR_RESERVED_MASK, se->cpu.exinfo ? SGX_MISC_EXINFO : 0,
-			    host_xcr0());
+			    se->cpu.xcr0);
 	ret = sgx_linux_einit_check(&masks, secs->attributes.flags, 0, ss, why, sizeof(why));
 	if (ret)
 		return sim_fail(e, -ret, 0, "SGX_IOC_ENCLAVE_INIT: %s", why);

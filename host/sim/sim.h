@@ -27,16 +27,19 @@
 /*
  * The simulated CPU and kernel, from ENCL_SIM_CPU (sgx2, the default, or
  * sgx1: no EAUG/EMODPR/EMODT, EACCEPT/EACCEPTCOPY/EMODPE are #UD, no
- * EXINFO) and ENCL_SIM_KERNEL (edmm, the default, or no-edmm: a pre-6.0
- * driver without the SGX2 ioctls (ENOTTY) and without EAUG on fault).
+ * EXINFO), ENCL_SIM_KERNEL (edmm, the default, or no-edmm: a pre-6.0
+ * driver without the SGX2 ioctls (ENOTTY) and without EAUG on fault) and
+ * ENCL_SIM_XCR0 (a test facility: an XCR0 with less than this CPU's, so
+ * that an XFRM the machine lacks can be refused anywhere).
  */
 struct sim_features {
 	int sgx2;
 	int exinfo;
 	int os_edmm;
+	uint64_t xcr0;		/* bounds XFRM, as XCR0 and CPUID.12H.1 do */
 };
 
-/* Read the two variables. -1 with a message naming the variable if invalid. */
+/* Read the variables. -1 with a message naming the variable if invalid. */
 int sim_features_get(struct sim_features *f, char *err, size_t errlen);
 
 /* Host PTE protection (PROT_* bits, as map() set it) over [start, end). */

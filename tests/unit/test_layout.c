@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "image/layout_build.h"
+#include "sgx/xsave.h"
 #include "tests/harness.h"
 
 #define PG 4096
@@ -123,6 +124,118 @@ static void test_elf_rejects(void)
 	expect_reject("program header");
 	CHECK(encl_elf_parse(file, 20, &e, err, sizeof(err)) == -1);
 	CHECK_STR_CONTAINS(err, "truncated");
+}
+
+/*
+ * Section headers (null, .shstrtab, .note.gnu.property) in the unloaded
+ * bytes after the first segment's, and the note's @n words at 0x300.
+ */
+#define NOTE_OFF 0x300
+static Elf64_Shdr *note_shdr(void) { return (Elf64_Shdr *)(file + 0x400) + 2; }
+
+static void add_note(const uint32_t *words, size_t n)
+{
+	static const char names[] = "\0.shstrtab\0.note.gnu.property";
+	Elf64_Shdr *sh = (Elf64_Shdr *)(file + 0x400);
+
+	memcpy(file + 0x200, names, sizeof(names));
+	memcpy(file + NOTE_OFF, words, n * 4);
+	memset(sh, 0, 3 * sizeof(*sh));
+	sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_STRTAB, .sh_offset = 0x200,
+			      .sh_size = sizeof(names), .sh_addralign = 1 };
+	sh[2] = (Elf64_Shdr){ .sh_name = 11, .sh_type = SHT_NOTE, .sh_offset = NOTE_OFF,
+			      .sh_size = n * 4, .sh_addralign = 8 };
+	ehdr()->e_shoff = 0x400;
+	ehdr()->e_shentsize = sizeof(*sh);
+	ehdr()->e_shnum = 3;
+	ehdr()->e_shstrndx = 1;
+}
+
+/* As the assembler writes it: ISA_1_USED, then FEATURE_2_USED (YMM). */
+static const uint32_t good_note[] = {
+	4, 32, NT_GNU_PROPERTY_TYPE_0, 0x00554e47,		/* "GNU" */
+	GNU_PROPERTY_X86_ISA_1_USED, 4, GNU_PROPERTY_X86_ISA_1_V3, 0,
+	GNU_PROPERTY_X86_FEATURE_2_USED, 4, ENCL_X86_FEATURE_2_XMM | ENCL_X86_FEATURE_2_YMM, 0,
+};
+#define GOOD_WORDS (sizeof(good_note) / 4)
+
+static void test_note(void)
+{
+	static const uint32_t other[] = {
+		4, 8, 1, 0x00585958,				/* "XYX", type 1: skipped */
+		GNU_PROPERTY_X86_FEATURE_2_USED, 0xffff,
+		4, 16, NT_GNU_PROPERTY_TYPE_0, 0x00554e47,
+		GNU_PROPERTY_X86_FEATURE_2_USED, 4, ENCL_X86_FEATURE_2_ZMM, 0,
+	};
+	struct encl_elf e;
+
+	make_elf();
+	CHECK(parse(&e) == 0 && !e.x86_used_known && !e.x86_isa_used_known);
+	add_note(good_note, GOOD_WORDS);
+	CHECK(parse(&e) == 0);
+	CHECK(e.x86_used_known && e.x86_used == (ENCL_X86_FEATURE_2_XMM | ENCL_X86_FEATURE_2_YMM));
+	CHECK(e.x86_isa_used_known && e.x86_isa_used == GNU_PROPERTY_X86_ISA_1_V3);
+	make_elf();
+	add_note(other, sizeof(other) / 4);
+	CHECK(parse(&e) == 0);
+	CHECK(e.x86_used_known && e.x86_used == ENCL_X86_FEATURE_2_ZMM && !e.x86_isa_used_known);
+	/* a section name that only begins the same is another section */
+	make_elf();
+	add_note(good_note, GOOD_WORDS);
+	file[0x200 + 11 + 18] = 'x';
+	CHECK(parse(&e) == 0 && !e.x86_used_known);
+}
+
+/* The good note, one word changed, must be refused as corrupt naming @what. */
+static void expect_corrupt(size_t word, uint32_t value, const char *what)
+{
+	uint32_t w[GOOD_WORDS];
+	struct encl_elf e;
+
+	memcpy(w, good_note, sizeof(w));
+	w[word] = value;
+	make_elf();
+	add_note(w, GOOD_WORDS);
+	CHECK(parse(&e) == -1);
+	CHECK_STR_CONTAINS(err, "corrupt .note.gnu.property");
+	CHECK_STR_CONTAINS(err, what);
+}
+
+static void test_note_corrupt(void)
+{
+	struct encl_elf e;
+
+	expect_corrupt(1, 0x1000, "overruns the 48-byte section");	/* n_descsz */
+	expect_corrupt(0, 0xfffffff0, "overruns");			/* n_namesz */
+	expect_corrupt(5, 0x100, "of 256 bytes overruns its 32-byte note");
+	expect_corrupt(9, 8, "FEATURE_2_USED has 8 bytes, expected 4");
+	expect_corrupt(4, GNU_PROPERTY_X86_FEATURE_2_USED, "appears twice");
+	expect_corrupt(1, 20, "truncated property header");
+	make_elf();
+	add_note(good_note, 2);
+	CHECK(parse(&e) == -1);
+	CHECK_STR_CONTAINS(err, "truncated note header");
+	make_elf();
+	add_note(good_note, GOOD_WORDS);
+	note_shdr()->sh_addralign = 2;
+	CHECK(parse(&e) == -1);
+	CHECK_STR_CONTAINS(err, "alignment 2");
+	make_elf();
+	add_note(good_note, GOOD_WORDS);
+	note_shdr()->sh_offset = FILE_SIZE - 16;
+	CHECK(parse(&e) == -1);
+	CHECK_STR_CONTAINS(err, "beyond the end of the file");
+	make_elf();
+	add_note(good_note, GOOD_WORDS);
+	ehdr()->e_shoff = FILE_SIZE - 64;
+	CHECK(parse(&e) == -1);
+	CHECK_STR_CONTAINS(err, "section header table");
+	make_elf();
+	add_note(good_note, GOOD_WORDS);
+	((Elf64_Shdr *)(file + 0x400))[1].sh_size = FILE_SIZE;
+	CHECK(parse(&e) == -1);
+	CHECK_STR_CONTAINS(err, "section name table");
+	make_elf();
 }
 
 static void config(struct encl_config *c)
@@ -300,6 +413,42 @@ static void test_identities(void)
 	CHECK(!memcmp(s0, s1, 32) && memcmp(e0, e1, 32));
 }
 
+/* SSAFRAMESIZE follows XFRM; within one page the identities do not move. */
+static void test_ssa_frames(void)
+{
+	uint8_t s0[32], e0[32], s1[32], e1[32];
+	struct encl_config c, d;
+	struct encl_layout l;
+	struct encl_params p;
+	const struct encl_segment *s;
+
+	make_elf();
+	config(&c);
+	mrenclave(&c, ENCL_MODE_SGX1, s0);
+	mrenclave(&c, ENCL_MODE_EDMM, e0);
+	d = c;
+	d.xfrm = SGX_XFRM_LEGACY | SGX_XFRM_AVX | SGX_XFRM_AVX512;
+	CHECK(build(&d, ENCL_MODE_SGX1, &l, &p) == 0);
+	CHECK_EQ_INT(l.ssaframesize, 1);
+	encl_layout_free(&l);
+	mrenclave(&d, ENCL_MODE_SGX1, s1);
+	mrenclave(&d, ENCL_MODE_EDMM, e1);
+	CHECK(!memcmp(s0, s1, 32) && !memcmp(e0, e1, 32));
+
+	/* AMX tiles: 11008 bytes of XSAVE, three pages per frame */
+	d.xfrm |= SGX_XFRM_AMX;
+	CHECK(build(&d, ENCL_MODE_SGX1, &l, &p) == 0);
+	CHECK_EQ_INT(l.ssaframesize, 3);
+	CHECK_EQ_INT(p.ssaframesize, 3);
+	CHECK_EQ_INT(p.td_in_block, p.ssa_in_block + 2 * 3 * PG);
+	s = find(&l, ENCL_SEG_SSA, 0);
+	CHECK(s && s->npages == 6);
+	encl_layout_free(&l);
+	mrenclave(&d, ENCL_MODE_SGX1, s1);
+	mrenclave(&d, ENCL_MODE_EDMM, e1);
+	CHECK(memcmp(s0, s1, 32) && memcmp(e0, e1, 32));
+}
+
 static void test_limits(void)
 {
 	struct encl_config c;
@@ -324,9 +473,12 @@ int main(void)
 {
 	RUN(test_elf_ok);
 	RUN(test_elf_rejects);
+	RUN(test_note);
+	RUN(test_note_corrupt);
 	RUN(test_sgx1_layout);
 	RUN(test_edmm_layout);
 	RUN(test_identities);
+	RUN(test_ssa_frames);
 	RUN(test_limits);
 	HARNESS_EXIT();
 }

@@ -90,15 +90,16 @@ static void test_fields(void)
 	struct sgx_sigstruct_fields f;
 	uint8_t mr[SGX_HASH_SIZE] = { 1, 2, 3 };
 
-	encl_sigstruct_fields(ENCL_MODE_SGX1, 1, 7, 3, 0x20240517, mr, &f);
+	encl_sigstruct_fields(ENCL_MODE_SGX1, 1, SGX_XFRM_LEGACY, 7, 3, 0x20240517, mr, &f);
 	CHECK(f.attributes.flags == (SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG));
-	CHECK(f.attributes.xfrm == 3 && f.attributemask.xfrm == 3);
+	CHECK(f.attributes.xfrm == 3 && f.attributemask.xfrm == ~0ULL);
 	CHECK(f.attributemask.flags == ~0ULL);
 	CHECK(f.miscselect == 0 && f.miscmask == 0 && f.vendor == 0);
 	CHECK(f.isvprodid == 7 && f.isvsvn == 3 && f.date == 0x20240517);
 	CHECK(!memcmp(f.enclavehash, mr, sizeof(mr)));
-	encl_sigstruct_fields(ENCL_MODE_EDMM, 0, 0, 0, 0, mr, &f);
+	encl_sigstruct_fields(ENCL_MODE_EDMM, 0, 0xe7, 0, 0, 0, mr, &f);
 	CHECK(f.attributes.flags == SGX_ATTR_MODE64BIT);
+	CHECK(f.attributes.xfrm == 0xe7 && f.attributemask.xfrm == ~0ULL);
 	CHECK(f.miscselect == SGX_MISC_EXINFO && f.miscmask == SGX_MISC_EXINFO);
 }
 

@@ -21,7 +21,9 @@
 #include "host/sim/sim.h"
 #include "sgx/measure.h"
 #include "image/key.h"
+#include "sgx/cpuid.h"
 #include "sgx/sigstruct.h"
+#include "sgx/xsave.h"
 
 #define ESIZE		0x100000ULL	/* 1 MiB ELRANGE */
 #define OFF_TCS		0x0000
@@ -913,6 +915,58 @@ static void test_features(void)
 	unsetenv("ENCL_SIM_KERNEL");
 }
 
+/* ECREATE's XFRM rules: legal, within the simulated XCR0, and a frame that holds it. */
+static void test_xfrm(void)
+{
+	struct encl_caps caps;
+	struct encl_enclave e;
+	struct sgx_secs secs = secs_template();
+	uint64_t xcr0 = sgx_xcr0_native();
+
+	unsetenv("ENCL_SIM_XCR0");
+	CHECK_EQ_INT(sim_probe(&caps), 0);
+	CHECK_EQ_INT(caps.xfrm, xcr0);
+
+	memset(&e, 0, sizeof(e));
+	secs.attributes.xfrm = SGX_XFRM_X87;			/* no SSE */
+	CHECK_EQ_INT(sim_create(&e, &secs, 1), -1);
+	CHECK_STR_CONTAINS(e.err, "x87 and SSE");
+	secs.attributes.xfrm = SGX_XFRM_LEGACY | SGX_XFRM_OPMASK;	/* AVX-512 in part */
+	CHECK_EQ_INT(sim_create(&e, &secs, 1), -1);
+	CHECK_STR_CONTAINS(e.err, "go together");
+
+	/* A hypothetical XFRM with AMX tiles needs three pages per frame. */
+	setenv("ENCL_SIM_XCR0", "0x3", 1);
+	CHECK_EQ_INT(sim_probe(&caps), 0);
+	CHECK_EQ_INT(caps.xfrm, SGX_XFRM_LEGACY);
+	secs.attributes.xfrm = SGX_XFRM_LEGACY | SGX_XFRM_AVX;
+	CHECK_EQ_INT(sim_create(&e, &secs, 1), -1);
+	CHECK_STR_CONTAINS(e.err, "exceeds the simulated CPU's 0x3");
+	unsetenv("ENCL_SIM_XCR0");
+	if ((xcr0 & (SGX_XFRM_AVX | SGX_XFRM_AVX512)) == (SGX_XFRM_AVX | SGX_XFRM_AVX512)) {
+		secs.attributes.xfrm = SGX_XFRM_LEGACY | SGX_XFRM_AVX | SGX_XFRM_AVX512;
+		secs.miscselect = SGX_MISC_EXINFO;
+		CHECK_EQ_INT(sim_create(&e, &secs, 1), 0);	/* 2688 + 16 + 184 fit a page */
+		sim_destroy(&e);
+	}
+	if (xcr0 & SGX_XFRM_AMX) {
+		secs.attributes.xfrm = SGX_XFRM_LEGACY | SGX_XFRM_AMX;
+		CHECK_EQ_INT(sim_create(&e, &secs, 1), -1);
+		CHECK_STR_CONTAINS(e.err, "SSAFRAMESIZE 1 pages cannot hold");
+	}
+
+	setenv("ENCL_SIM_XCR0", "0x1", 1);
+	CHECK_EQ_INT(sim_probe(&caps), -1);
+	CHECK_STR_CONTAINS(caps.why_not, "ENCL_SIM_XCR0: invalid value '0x1'");
+	setenv("ENCL_SIM_XCR0", "3 ", 1);
+	CHECK_EQ_INT(sim_probe(&caps), -1);
+	CHECK_STR_CONTAINS(caps.why_not, "not a number");
+	setenv("ENCL_SIM_XCR0", "0x80000000003", 1);	/* more than any XCR0 here */
+	CHECK_EQ_INT(sim_probe(&caps), -1);
+	CHECK_STR_CONTAINS(caps.why_not, "does not");
+	unsetenv("ENCL_SIM_XCR0");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/encl-test-sim-XXXXXX", path[64], err[256];
@@ -921,6 +975,7 @@ int main(void)
 	harness_skip_reason = "";
 	unsetenv("ENCL_SIM_CPU");
 	unsetenv("ENCL_SIM_KERNEL");
+	unsetenv("ENCL_SIM_XCR0");
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/key.pem", dir);
@@ -949,6 +1004,7 @@ int main(void)
 	RUN(test_pte_model);
 	RUN(test_report_and_keys);
 	RUN(test_features);
+	RUN(test_xfrm);
 	EVP_PKEY_free(key);
 	HARNESS_EXIT();
 }

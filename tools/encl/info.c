@@ -12,15 +12,19 @@
 #include <openssl/sha.h>
 
 #include "image/binary.h"
+#include "image/layout_build.h"
+#include "image/xfrm.h"
 #include "sgx/sigstruct.h"
+#include "sgx/xsave.h"
 #include "tools/encl/cmd.h"
 
 static const char info_help[] =
 "usage: encl info [--json] BINARY\n"
 "\n"
-"Show the signed parameters of an enclave executable and, for each layout\n"
-"(sgx1, edmm), MRENCLAVE recomputed now, MRSIGNER, the SIGSTRUCT fields,\n"
-"whether the signature verifies and whether ENCLAVEHASH matches.\n"
+"Show the signed parameters of an enclave executable, its XFRM and SSA\n"
+"frame size, and, for each layout (sgx1, edmm), MRENCLAVE recomputed now,\n"
+"MRSIGNER, the SIGSTRUCT fields, whether the signature verifies and\n"
+"whether ENCLAVEHASH matches.\n"
 "\n"
 "  -j, --json  the same as one JSON object\n"
 "  -h, --help  this text\n"
@@ -42,6 +46,7 @@ struct layout_report {
 struct report {
 	const struct encl_binary *b;
 	struct encl_config c;
+	uint32_t ssaframesize;		/* SECS.SSAFRAMESIZE of the layouts, or 0 */
 	int image_matches;
 	char image_sha[2 * SGX_HASH_SIZE + 1];
 	struct layout_report l[2];
@@ -66,10 +71,16 @@ static void check_layout(const struct encl_binary *b, const struct encl_config *
 static void make_report(const struct encl_binary *b, struct report *r)
 {
 	uint8_t sha[SGX_HASH_SIZE];
+	struct encl_params p;
+	char why[256];
 
 	memset(r, 0, sizeof(*r));
 	r->b = b;
 	encl_binary_signed_config(b, &r->c);
+	/* Both layouts have the same frames; a failure shows in check_layout. */
+	if (!encl_params_compute(b->elf.entry, b->elf.image_size, &r->c, ENCL_MODE_SGX1, &p,
+				 why, sizeof(why)))
+		r->ssaframesize = p.ssaframesize;
 	SHA256(b->image, b->image_len, sha);
 	sgx_hex(sha, SGX_HASH_SIZE, r->image_sha);
 	r->image_matches = b->image_len == b->meta.image_length &&
@@ -135,13 +146,18 @@ static void print_text_layout(const struct layout_report *l, enum encl_mode mode
 static void print_text(const struct report *r)
 {
 	const struct encl_binary *b = r->b;
-	char s[5][32];
+	char s[5][32], names[160];
 
 	printf("file           %s\n", b->path);
 	printf("parameters     heap %s, min-heap %s, stack %s, tcs %u, enclave-size %s\n",
 	       encl_size_format(r->c.heap, s[0]), encl_size_format(r->c.min_heap, s[1]),
 	       encl_size_format(r->c.stack, s[2]), r->c.tcs,
 	       encl_size_format(r->c.enclave_size, s[3]));
+	printf("xfrm           %s: %s\n", encl_xfrm_format(r->c.xfrm, s[4]),
+	       sgx_xfrm_names(r->c.xfrm, names, sizeof(names)));
+	printf("ssa frame      %u page%s: XSAVE %u bytes, EXINFO %u, GPRSGX %u\n",
+	       r->ssaframesize, r->ssaframesize == 1 ? "" : "s", sgx_xsave_size(r->c.xfrm),
+	       SGX_SSA_EXINFO_SIZE, SGX_SSA_GPR_SIZE);
 	printf("debug          %s\n", b->meta.flags & ENCL_META_DEBUG ? "yes" : "no (production)");
 	printf("isvprodid      %u\nisvsvn         %u\n", b->meta.isvprodid, b->meta.isvsvn);
 	printf("enclave image  %zu bytes, sha256 %s (%s)\n", b->image_len, r->image_sha,
@@ -194,8 +210,12 @@ static void print_json(const struct report *r)
 	printf("{\"file\": ");
 	json_str(b->path);
 	printf(", \"parameters\": {\"heap\": %" PRIu64 ", \"min_heap\": %" PRIu64
-	       ", \"stack\": %" PRIu64 ", \"tcs\": %u, \"enclave_size\": %" PRIu64 "}",
-	       r->c.heap, r->c.min_heap, r->c.stack, r->c.tcs, r->c.enclave_size);
+	       ", \"stack\": %" PRIu64 ", \"tcs\": %u, \"enclave_size\": %" PRIu64
+	       ", \"xfrm\": %" PRIu64 ", \"xfrm_name\": ",
+	       r->c.heap, r->c.min_heap, r->c.stack, r->c.tcs, r->c.enclave_size, r->c.xfrm);
+	json_str(encl_xfrm_name(r->c.xfrm) ? encl_xfrm_name(r->c.xfrm) : "");
+	printf("}, \"ssa\": {\"frame_pages\": %u, \"xsave_bytes\": %u}",
+	       r->ssaframesize, sgx_xsave_size(r->c.xfrm));
 	printf(", \"debug\": %s, \"isvprodid\": %u, \"isvsvn\": %u",
 	       b->meta.flags & ENCL_META_DEBUG ? "true" : "false", b->meta.isvprodid, b->meta.isvsvn);
 	printf(", \"image\": {\"length\": %zu, \"sha256\": \"%s\", \"as_signed\": %s}",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "image/sign.h"
+#include "image/xfrm.h"
 #include "tools/encl/cmd.h"
 
 static const char sign_help[] =
@@ -26,6 +27,11 @@ static const char sign_help[] =
 "  --stack SIZE        stack per thread (default 2M)\n"
 "  --tcs N             thread slots (default 8)\n"
 "  --enclave-size SIZE EDMM ELRANGE, a power of two (default 64G)\n"
+"  --xfrm X            the register state the enclave may use (SECS XFRM):\n"
+"                      legacy (x87, SSE; the default), avx (+ AVX), avx512\n"
+"                      (+ AVX-512), or auto (the smallest that the registers\n"
+"                      the program uses need); a program that uses more\n"
+"                      than X is refused\n"
 "  --env               take SCONE_HEAP, SCONE_MIN_HEAP, SCONE_STACK, SCONE_TCS\n"
 "                      from the environment (options still win)\n"
 "  --production        clear ATTRIBUTES.DEBUG\n"
@@ -38,7 +44,7 @@ static const char sign_help[] =
 "Exit status: 0 on success, 2 for bad usage, a bad value or a BINARY that\n"
 "cannot be read or written.\n";
 
-enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE,
+enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE, OPT_XFRM,
        OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN };
 
 static const struct option sign_opts[] = {
@@ -48,6 +54,7 @@ static const struct option sign_opts[] = {
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "tcs", required_argument, NULL, OPT_TCS },
 	{ "enclave-size", required_argument, NULL, OPT_ENCLAVE_SIZE },
+	{ "xfrm", required_argument, NULL, OPT_XFRM },
 	{ "env", no_argument, NULL, OPT_ENV },
 	{ "production", no_argument, NULL, OPT_PRODUCTION },
 	{ "isvprodid", required_argument, NULL, OPT_ISVPRODID },
@@ -56,16 +63,22 @@ static const struct option sign_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+#define NPARAMS	(OPT_XFRM - OPT_HEAP + 1)
+
 /* Parameter options, applied after the signed values and the environment. */
 struct sign_args {
-	const char *param[5];		/* heap, min_heap, stack, tcs, enclave_size */
+	const char *param[NPARAMS];	/* in the order of param_key */
 	const char *isvprodid, *isvsvn;
 	int env;
 	struct encl_sign_opts o;
 };
 
-static const char *const param_key[5] = { "heap", "min_heap", "stack", "tcs", "enclave_size" };
-static const char *const param_opt[5] = { "--heap", "--min-heap", "--stack", "--tcs", "--enclave-size" };
+static const char *const param_key[NPARAMS] = {
+	"heap", "min_heap", "stack", "tcs", "enclave_size", "xfrm",
+};
+static const char *const param_opt[NPARAMS] = {
+	"--heap", "--min-heap", "--stack", "--tcs", "--enclave-size", "--xfrm",
+};
 
 static int parse_args(int argc, char **argv, struct sign_args *a)
 {
@@ -75,6 +88,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		switch (c) {
 		case OPT_KEY: a->o.key = optarg; break;
 		case OPT_HEAP: case OPT_MIN_HEAP: case OPT_STACK: case OPT_TCS: case OPT_ENCLAVE_SIZE:
+		case OPT_XFRM:
 			a->param[c - OPT_HEAP] = optarg;
 			break;
 		case OPT_ENV: a->env = 1; break;
@@ -103,10 +117,14 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 	}
 	if (a->env && encl_config_from_env(c, err, sizeof(err)))
 		return encl_usage("sign", "%s", err);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < NPARAMS; i++)
 		if (a->param[i] && encl_config_set(c, param_key[i], a->param[i], param_opt[i],
 						   err, sizeof(err)))
 			return encl_usage("sign", "%s", err);
+	if (c->xfrm == ENCL_XFRM_AUTO && encl_xfrm_for_program(&b->elf, &c->xfrm, err, sizeof(err))) {
+		encl_error("sign", "%s: %s", b->path, err);
+		return ENCL_EXIT_USAGE;
+	}
 	if (encl_config_finish(c, err, sizeof(err)))
 		return encl_usage("sign", "%s", err);
 	if ((a->isvprodid && encl_parse_u16("sign", "--isvprodid", a->isvprodid, &a->o.isvprodid)) ||
@@ -131,6 +149,9 @@ int cmd_sign(int argc, char **argv)
 		return ENCL_EXIT_USAGE;
 	}
 	r = build_config(&b, &a);
+	if (!r && !b.elf.x86_used_known)
+		encl_error("sign", "warning: %s: the enclave image does not record which registers it uses (no GNU_PROPERTY_X86_FEATURE_2_USED note): whether XFRM %s suffices cannot be checked; rebuild it with encl-cc",
+			   b.path, encl_xfrm_format(a.o.config.xfrm, (char[32]){ 0 }));
 	if (!r && encl_sign_binary(&b, &a.o, err, sizeof(err))) {
 		encl_error("sign", "%s", err);
 		r = ENCL_EXIT_USAGE;
