@@ -125,10 +125,11 @@ encl_entry:
 	mov	%r9, %rbx			/* rbx = base from here on */
 	/*
 	 * The host chose the x87 control word and MXCSR (masked exceptions,
-	 * rounding): start from the architectural initial state instead.
+	 * rounding), and may have left anything in the other components:
+	 * start from the architectural initial state instead.
 	 */
-	mov	$3, %eax
-	xor	%edx, %edx
+	mov	encl_xfrm(%rip), %eax
+	mov	encl_xfrm+4(%rip), %edx
 	xrstor	encl_fpu_init(%rip)
 
 	test	%r8, %r8
@@ -273,10 +274,13 @@ encl_exit:
 	mov	TD_HOST_RET(%rcx), %rbx
 	mov	TD_HOST_RSP(%rcx), %r8
 	mov	TD_HOST_RBP(%rcx), %r9
-	/* Scrub x87/SSE: XRSTOR from an image whose XSTATE_BV is 0 is the init state. */
+	/*
+	 * Scrub every XFRM component (x87, SSE, and AVX or AVX-512 where
+	 * signed): XRSTOR from an image whose XSTATE_BV is 0 is the init state.
+	 */
 	mov	%rdx, %r10
-	mov	$3, %eax
-	xor	%edx, %edx
+	mov	encl_xfrm(%rip), %eax
+	mov	encl_xfrm+4(%rip), %edx
 	xrstor	encl_fpu_init(%rip)
 	mov	%r10, %rdx
 	xor	%ecx, %ecx
@@ -323,9 +327,10 @@ encl_ocall_switch:
  * points at two slots the handler wrote below the red zone,
  *	[rsp]     the thread data
  *	[rsp + 8] RIP after the syscall instruction
- * and the program's RSP is rsp + 16 + 128. Save everything, run the
- * dispatcher with a clean FPU, put its result in RAX, restore everything
- * and return past the red zone, leaving it untouched.
+ * and the program's RSP is rsp + 16 + 128. Save everything (the XFRM
+ * components of the extended state too: a system call keeps every vector
+ * register), run the dispatcher with a clean FPU, put its result in RAX,
+ * restore everything and return past the red zone, leaving it untouched.
  */
 	.globl	encl_syscall_trampoline
 	.hidden	encl_syscall_trampoline
@@ -349,18 +354,25 @@ encl_syscall_trampoline:
 	push	%r15
 	mov	%rsp, %rbx			/* struct encl_syscall_regs * */
 	cld
-	sub	$512, %rsp
-	and	$-16, %rsp
-	fxsave64 (%rsp)
-	mov	$3, %eax
-	xor	%edx, %edx
+	sub	$ENCL_XSAVE_MAX, %rsp
+	and	$-64, %rsp
+	/* XSAVE writes only the XSTATE_BV bits of RFBM; XRSTOR wants the rest of the header zero. */
+	xor	%eax, %eax
+	.irp	off, 512, 520, 528, 536, 544, 552, 560, 568
+	mov	%rax, \off(%rsp)
+	.endr
+	mov	encl_xfrm(%rip), %eax
+	mov	encl_xfrm+4(%rip), %edx
+	xsave64	(%rsp)
 	xrstor	encl_fpu_init(%rip)
 	pushq	$0
 	popfq
 	mov	%rbx, %rdi
 	call	encl_syscall
 	mov	%rax, 14*8(%rbx)		/* regs->rax */
-	fxrstor64 (%rsp)
+	mov	encl_xfrm(%rip), %eax
+	mov	encl_xfrm+4(%rip), %edx
+	xrstor64 (%rsp)
 	mov	%rbx, %rsp
 	mov	16*8(%rbx), %rax		/* regs->td */
 	cmpq	$0, TD_FS_DIRTY(%rax)

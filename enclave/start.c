@@ -16,6 +16,8 @@
 #include "enclave/ocall.h"
 #include "enclave/reloc.h"
 #include "enclave/runtime.h"
+#include "sgx/arch.h"
+#include "sgx/xsave.h"
 
 #define PAGE_UP(x)	(((x) + ENCL_PAGE_SIZE - 1) & ~(ENCL_PAGE_SIZE - 1))
 #define AUXV_PAIRS	16
@@ -194,6 +196,27 @@ static char **build_vectors(const struct encl_start *st)
 	return argv;
 }
 
+/*
+ * The XSAVE components entry.S saves around system calls and scrubs at
+ * every entry and exit: SECS.ATTRIBUTES.XFRM, as the CPU reports it in a
+ * REPORT (the host's word is not needed, and not taken). x87|SSE until then.
+ */
+uint64_t encl_xfrm = SGX_XFRM_LEGACY;
+
+static uint64_t own_xfrm(void)
+{
+	static struct sgx_targetinfo ti;	/* nobody: only the body is read */
+	static struct sgx_report report;
+	static uint8_t reportdata[64] __attribute__((aligned(128)));
+	uint64_t rax = SGX_EREPORT;
+
+	__asm__ volatile("enclu"
+			 : "+a"(rax)
+			 : "b"(&ti), "c"(reportdata), "d"(&report)
+			 : "memory", "cc");
+	return report.body.attributes.xfrm;
+}
+
 void encl_start_main(struct encl_thread *td, uint64_t start)
 {
 	const struct encl_params *p = find_params(td);
@@ -224,6 +247,10 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 	encl_rt.log_level = st.log_level > ENCL_LOG_DEBUG ? ENCL_LOG_DEBUG : st.log_level;
 	encl_fs_volatile = !!(st.flags & ENCL_START_FS_VOLATILE);
 
+	encl_xfrm = own_xfrm();
+	if (encl_xfrm & ~(SGX_XFRM_LEGACY | SGX_XFRM_AVX | SGX_XFRM_AVX512))
+		encl_fatal("XFRM %#lx: the runtime saves x87, SSE, AVX and AVX-512 state only; "
+			   "sign with --xfrm legacy, avx or avx512", (unsigned long)encl_xfrm);
 	if (encl_relocate(encl_rt.base, p->image_size, &rerr))
 		encl_fatal("relocation: %s (offset %#lx, value %lu)", rerr.why,
 			   (unsigned long)rerr.offset, (unsigned long)rerr.value);

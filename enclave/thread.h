@@ -15,6 +15,13 @@
 #define TD_STATE_OCALL		2	/* EEXITed for an ocall: the next EENTER is ORET */
 #define TD_STATE_DEAD		3	/* exited, crashed or failed: no further entry */
 
+/*
+ * The syscall trampoline's XSAVE area on the program's stack: the largest
+ * XFRM the runtime runs with, AVX-512 (2688 bytes in the standard format);
+ * start.c refuses any other.
+ */
+#define ENCL_XSAVE_MAX		4096
+
 /* Offsets into the thread-data page. */
 #define TD_INIT_SELF		0	/* struct encl_thread_init */
 #define TD_INIT_INDEX		8

@@ -101,7 +101,7 @@ static struct {
 	sigjmp_buf env;
 	int fsgsbase;
 	int have_fp;
-	uint8_t fp_sw_bytes[SIM_FXSAVE_SIZE - SIM_FP_SW_BYTES];
+	uint8_t fp_sw_bytes[SGX_XSAVE_LEGACY_SIZE - SIM_FP_SW_BYTES];
 } probe;
 
 static void probe_sigill(int sig, siginfo_t *info, void *uc)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "host/sim/cpu.h"
+#include "host/sim/quirks.h"
 #include "host/sim/sim.h"
 #include "sgx/cpuid.h"
 #include "sgx/linux_driver.h"
@@ -79,10 +80,15 @@ static int xcr0_env(uint64_t *xcr0, char *err, size_t errlen)
 
 int sim_features_get(struct sim_features *f, char *err, size_t errlen)
 {
+	unsigned quirks;
+
 	if (feature_env("ENCL_SIM_CPU", "sgx2", "sgx1", &f->sgx2, err, errlen) ||
 	    feature_env("ENCL_SIM_KERNEL", "edmm", "no-edmm", &f->os_edmm, err, errlen) ||
-	    xcr0_env(&f->xcr0, err, errlen))
+	    xcr0_env(&f->xcr0, err, errlen) || sim_quirks_get(&quirks, err, errlen))
 		return -1;
+	/* Signal frames without XSAVE state: a CPU or kernel with x87 and SSE only. */
+	if (quirks & SIM_QUIRK_FXSAVE_FRAMES)
+		f->xcr0 &= SGX_XFRM_LEGACY;
 	/* EXINFO came with the SGX2 generation of CPUs. */
 	f->exinfo = f->sgx2;
 	return 0;

@@ -66,13 +66,13 @@ static int ssa_page_ok(const struct sim_enclave *se, uint64_t addr)
 static int xsave_ok(const struct sim_enclave *se, const uint8_t *xsave)
 {
 	const struct _libc_fpstate *fp = (const void *)xsave;
-	const uint64_t *hdr = (const uint64_t *)(xsave + SIM_FXSAVE_SIZE);
+	const uint64_t *hdr = (const uint64_t *)(xsave + SGX_XSAVE_LEGACY_SIZE);
 
 	if (fp->mxcsr & MXCSR_RESERVED)
 		return 0;
 	if (hdr[0] & ~se->secs->attributes.xfrm)
 		return 0;
-	for (unsigned i = 1; i < SIM_XSAVE_HDR_SIZE / 8; i++)
+	for (unsigned i = 1; i < SGX_XSAVE_HEADER_SIZE / 8; i++)
 		if (hdr[i])
 			return 0;
 	return 1;

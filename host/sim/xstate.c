@@ -22,7 +22,7 @@ struct fpx_sw_bytes {
 	uint32_t xstate_size;
 	uint32_t padding[7];
 };
-_Static_assert(sizeof(struct fpx_sw_bytes) == SIM_FXSAVE_SIZE - SIM_FP_SW_BYTES, "sw bytes");
+_Static_assert(sizeof(struct fpx_sw_bytes) == SGX_XSAVE_LEGACY_SIZE - SIM_FP_SW_BYTES, "sw bytes");
 
 static struct {
 	int xsave;			/* frames carry an XSAVE area */
@@ -37,7 +37,7 @@ static struct fpx_sw_bytes *sw_bytes(const void *fp)
 
 static uint64_t *xstate_bv(const void *fp)
 {
-	return (uint64_t *)((uint8_t *)fp + SIM_FXSAVE_SIZE);
+	return (uint64_t *)((uint8_t *)fp + SGX_XSAVE_LEGACY_SIZE);
 }
 
 int sim_xstate_init(const void *fp_sw_bytes, unsigned quirks, char *err, unsigned long errlen)
@@ -46,7 +46,7 @@ int sim_xstate_init(const void *fp_sw_bytes, unsigned quirks, char *err, unsigne
 
 	if (!sw || sw->magic1 != FP_XSTATE_MAGIC1 || (quirks & SIM_QUIRK_FXSAVE_FRAMES))
 		return 0;
-	if (sw->xstate_size > SIM_XSTATE_MAX || sw->xstate_size < SIM_FXSAVE_SIZE + SIM_XSAVE_HDR_SIZE) {
+	if (sw->xstate_size > SIM_XSTATE_MAX || sw->xstate_size < SGX_XSAVE_LEGACY_SIZE + SGX_XSAVE_HEADER_SIZE) {
 		snprintf(err, errlen, "sim: the kernel's XSAVE signal frames hold %u bytes of "
 			 "extended state; the simulator supports %u at most", sw->xstate_size,
 			 SIM_XSTATE_MAX);
@@ -92,7 +92,7 @@ void sim_xstate_save(uint8_t *ssa, const struct _libc_fpstate *fp, uint64_t xfrm
 {
 	uint64_t bv = xfrm & SGX_XFRM_LEGACY;
 
-	memset(ssa + SIM_FXSAVE_SIZE, 0, SIM_XSAVE_HDR_SIZE);
+	memset(ssa + SGX_XSAVE_LEGACY_SIZE, 0, SGX_XSAVE_HEADER_SIZE);
 	if (!fp) {
 		legacy_init((struct _libc_fpstate *)ssa);
 	} else {
@@ -103,7 +103,7 @@ void sim_xstate_save(uint8_t *ssa, const struct _libc_fpstate *fp, uint64_t xfrm
 		}
 	}
 	/* The host's frame format is none of the enclave's business. */
-	memset(ssa + SIM_FP_SW_BYTES, 0, SIM_FXSAVE_SIZE - SIM_FP_SW_BYTES);
+	memset(ssa + SIM_FP_SW_BYTES, 0, SGX_XSAVE_LEGACY_SIZE - SIM_FP_SW_BYTES);
 	*xstate_bv(ssa) = bv;
 }
 
@@ -113,7 +113,7 @@ void sim_xstate_synthetic(struct _libc_fpstate *fp, uint64_t xfrm)
 	if (frames.xsave)
 		*xstate_bv(fp) &= ~xfrm;
 	else
-		memset((uint8_t *)fp + SIM_FP_SW_BYTES, 0, SIM_FXSAVE_SIZE - SIM_FP_SW_BYTES);
+		memset((uint8_t *)fp + SIM_FP_SW_BYTES, 0, SGX_XSAVE_LEGACY_SIZE - SIM_FP_SW_BYTES);
 }
 
 void sim_xstate_resume_image(uint8_t *img, const uint8_t *ssa, uint64_t xfrm)
@@ -123,11 +123,11 @@ void sim_xstate_resume_image(uint8_t *img, const uint8_t *ssa, uint64_t xfrm)
 	if (!frames.xsave) {
 		/* FXSAVE only: the kernel loads x87/SSE and resets the rest. */
 		memcpy(img, ssa, SIM_FP_SW_BYTES);
-		memset(img + SIM_FP_SW_BYTES, 0, SIM_FXSAVE_SIZE - SIM_FP_SW_BYTES);
+		memset(img + SIM_FP_SW_BYTES, 0, SGX_XSAVE_LEGACY_SIZE - SIM_FP_SW_BYTES);
 		return;
 	}
 	/* XRSTOR wants XCOMP_BV and the reserved header bytes zero; XSAVE leaves them. */
-	memset(img + SIM_FXSAVE_SIZE, 0, SIM_XSAVE_HDR_SIZE);
+	memset(img + SGX_XSAVE_LEGACY_SIZE, 0, SGX_XSAVE_HEADER_SIZE);
 	__asm__ volatile("xsave64 %0"
 			 : "+m"(*(uint8_t (*)[SIM_XSTATE_MAX])img)
 			 : "a"((uint32_t)frames.sw.xfeatures),

@@ -27,8 +27,8 @@
 #include <stdint.h>
 #include <ucontext.h>
 
-#define SIM_FXSAVE_SIZE		512	/* XSAVE legacy region (FXSAVE image) */
-#define SIM_XSAVE_HDR_SIZE	64	/* XSTATE_BV, XCOMP_BV, reserved */
+#include "sgx/xsave.h"
+
 #define SIM_FP_SW_BYTES		464	/* the FXSAVE image's software-reserved bytes */
 #define SIM_XSTATE_MAX		0x3800	/* the largest XSAVE area an ERESUME frame holds */
 
