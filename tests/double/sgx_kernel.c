@@ -1004,7 +1004,6 @@ int double_eaccept_flags(uint64_t offset, uint64_t flags)
 {
 	struct denc *d = last_enclave();
 	struct sgx_secinfo si;
-	struct sgx_tcs tcs;
 	int r;
 
 	if (!d || !d->created)
@@ -1014,10 +1013,12 @@ int double_eaccept_flags(uint64_t offset, uint64_t flags)
 		return EPCM_FAULT_PF;
 	memset(&si, 0, sizeof(si));
 	si.flags = flags;
-	/* A TCS the enclave accepts must look idle: model a freshly zeroed page. */
-	memset(&tcs, 0, sizeof(tcs));
-	tcs.nssa = 1;
-	r = epcm_eaccept(d->epcm, d->secs.base + offset, &si, &tcs, NULL);
+	/*
+	 * The page as the enclave (the test) wrote it, through the mapping
+	 * the fault path has just found readable: EACCEPT of a TCS checks it.
+	 */
+	r = epcm_eaccept(d->epcm, d->secs.base + offset, &si,
+			 (const void *)(uintptr_t)(d->secs.base + offset), NULL);
 	if (r == EPCM_FAULT_PF)
 		M.last_fault = DOUBLE_FAULT_EPCM;
 	return r;

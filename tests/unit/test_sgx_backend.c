@@ -491,11 +491,23 @@ static void test_tcs_create(void)
 {
 	struct encl_enclave e;
 
+	struct sgx_tcs *tcs;
+
 	setup();
 	CHECK_EQ_INT(start(&e, 1), 0);
-	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
-	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x1000, SGX_PT_TCS), 0);
+	tcs = (struct sgx_tcs *)(uintptr_t)(e.base + OFF_DYN);
+	/* Two pages become TCSs: the enclave writes each before EMODT. */
+	for (uint64_t off = OFF_DYN; off < OFF_DYN + 0x2000; off += 0x1000) {
+		CHECK_EQ_INT(double_eaccept(off), SGX_SUCCESS);
+		memset((void *)(uintptr_t)(e.base + off), 0, 0x1000);
+		((struct sgx_tcs *)(uintptr_t)(e.base + off))->nssa = 1;
+		CHECK_EQ_INT(be->modify_types(&e, off, 0x1000, SGX_PT_TCS), 0);
+	}
 	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | SGX_SECINFO_TCS | SGX_SECINFO_MODIFIED);
+	/* EACCEPT checks the TCS as written: CSSA >= NSSA is refused... */
+	tcs[1].cssa = 1;
+	CHECK_EQ_INT(double_eaccept(OFF_DYN + 0x1000), EPCM_FAULT_GP);
+	/* ... and an idle one is accepted. */
 	CHECK_EQ_INT(double_eaccept(OFF_DYN), SGX_SUCCESS);
 	CHECK_EQ_INT(double_epcm(OFF_DYN), EPCM_VALID | SGX_SECINFO_TCS);
 	CHECK_EQ_INT(double_max_prot(OFF_DYN), PROT_READ | PROT_WRITE);
@@ -1019,6 +1031,8 @@ static void test_fault_max_prot(void)
 	CHECK_EQ_INT(double_access(OFF_DYN, PROT_WRITE), DOUBLE_FAULT_NONE);
 	CHECK_EQ_INT(double_access(OFF_DYN, PROT_EXEC), DOUBLE_FAULT_EPCM);	/* EPCM: RW */
 
+	/* The enclave writes an idle TCS, then asks for the type change. */
+	((struct sgx_tcs *)at)->nssa = 1;
 	CHECK_EQ_INT(be->modify_types(&e, OFF_DYN, 0x1000, SGX_PT_TCS), 0);
 	CHECK_EQ_INT(double_max_prot(OFF_DYN), PROT_READ | PROT_WRITE);
 	CHECK_EQ_INT(double_eaccept(OFF_DYN), EPCM_FAULT_PF);
