@@ -150,6 +150,8 @@ int sim_enter(struct encl_enclave *e, struct encl_run *run)
 	tcs = sim_epc_ptr(se, t);
 	if (tcs->state)
 		return fault(e, run, leaf, X86_VEC_GP, 0, "TCS busy");
+	if (tcs->flags & ~SGX_TCS_DBGOPTIN)
+		return fault(e, run, leaf, X86_VEC_GP, 0, "reserved TCS.FLAGS bits set");
 	if (run->function == SGX_EENTER && tcs->cssa >= tcs->nssa)
 		return fault(e, run, leaf, X86_VEC_GP, 0, "CSSA == NSSA: no free SSA frame");
 	if (run->function == SGX_ERESUME && tcs->cssa == 0)

@@ -351,6 +351,11 @@ static void test_entry_checks(void)
 	CHECK_EQ_INT(enter(SGX_EENTER, OP_EXIT, 0, &run), -1);
 	CHECK_STR_CONTAINS(E.err, "busy");
 	tcs()->state = 0;
+	/* Reserved TCS.FLAGS bits (EACCEPT would have refused them; EENTER checks again) */
+	tcs()->flags = 2;
+	CHECK_EQ_INT(enter(SGX_EENTER, OP_EXIT, 0, &run), -1);
+	CHECK_STR_CONTAINS(E.err, "TCS.FLAGS");
+	tcs()->flags = 0;
 	memset(&run, 0, sizeof(run));
 	run.tcs = E.base + OFF_DATA;
 	run.function = SGX_EENTER;
