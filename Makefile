@@ -8,7 +8,7 @@
 # Sources are picked up by directory, so adding a file needs no Makefile edit:
 #   sgx/ image/ policy/          -> build/lib/libencl.a      (host side, no I/O in sgx/)
 #   host/ (all but host/main.c)  -> build/lib/libencl-host.a (untrusted runtime)
-#   enclave/                     -> build/lib/libencl-enclave.a (trusted runtime, musl)
+#   enclave/*/                   -> build/lib/libencl-enclave.a (trusted runtime, musl)
 #   tools/encl/                  -> build/bin/encl
 #   tests/unit/NAME.c            -> build/tests/NAME and build/asan/tests/NAME
 #   tests/double/*.c             -> linked into every unit test (test doubles)
@@ -39,8 +39,8 @@ TOOL_SRCS    := $(wildcard tools/encl/*.c)
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 DOUBLE_SRCS  := $(wildcard tests/double/*.c)
 TEST_HDRS    := $(wildcard tests/*.h tests/double/*.h)
-ENCLAVE_SRCS := $(wildcard enclave/*.c)
-ENCLAVE_ASM  := $(wildcard enclave/*.S)
+ENCLAVE_SRCS := $(wildcard enclave/*/*.c)
+ENCLAVE_ASM  := $(wildcard enclave/*/*.S)
 
 obj = $(patsubst %.c,$(1)/obj/%.o,$(patsubst %.S,$(1)/obj/%.o,$(2)))
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ENCL_OCALL_ENTER_TCS (enclave/abi.h): one EENTER of a TCS the enclave
+ * ENCL_OCALL_ENTER_TCS (abi/boundary.h): one EENTER of a TCS the enclave
  * names, made from inside an ocall, and a report of how the thread came
  * out. It exists for the EPCM scenarios (tcs_create: a TCS made at run
  * time must be one the CPU enters), so it does the least that shows it:

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "enclave/abi.h"
-#include "enclave/params.h"
+#include "abi/boundary.h"
+#include "abi/params.h"
 #include "host/backend.h"
 #include "image/binary.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "enclave/emm.h"
+#include "enclave/emm/emm.h"
 #include "host/host.h"
 #include "image/layout_build.h"
 #include "image/xfrm.h"
@@ -56,7 +56,7 @@ static int segment_prot(const struct encl_segment *s)
 
 /*
  * EDMM: the EMM keeps the top 1/256 of the heap range for its metadata
- * (enclave/emm.h), so SCONE_HEAP must fit what is left; the enclave would
+ * (enclave/emm/emm.h), so SCONE_HEAP must fit what is left; the enclave would
  * otherwise cut it down without a word. Refused like a SCONE_HEAP beyond
  * ELRANGE, with the ELRANGE to re-sign for.
  */

@@ -305,7 +305,7 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		 * process: where the CPU executes WRFSBASE but the kernel does
 		 * not manage FS (no FSGSBASE support), a context switch puts
 		 * back the kernel's FS. The runtime then makes every change of
-		 * its thread pointer durable through ERESUME (enclave/abi.h).
+		 * its thread pointer durable through ERESUME (abi/boundary.h).
 		 */
 		.flags = h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0,
 	};

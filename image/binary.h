@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "enclave/params.h"
+#include "abi/params.h"
 #include "image/config.h"
 #include "image/elf.h"
 #include "image/identity.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The layout builder: the memory map of enclave/params.h, and the segments
+ * The layout builder: the memory map of abi/params.h, and the segments
  * and measured pages that realise it.
  */
 #include <elf.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Building an enclave layout from the enclave ELF and the parameters: the
- * memory map of enclave/params.h, for either identity.
+ * memory map of abi/params.h, for either identity.
  *
  *   SGX1  SECS.SIZE is the smallest power of two that holds everything; the
  *         heap (SCONE_HEAP bytes) is one run of unmeasured RW pages.
@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "enclave/params.h"
+#include "abi/params.h"
 #include "image/config.h"
 #include "image/elf.h"
 #include "image/identity.h"

@@ -12,7 +12,7 @@
 
 #include "image/key.h"
 #include "image/layout_build.h"
-#include "enclave/emm.h"
+#include "enclave/emm/emm.h"
 #include "image/sign.h"
 #include "image/xfrm.h"
 

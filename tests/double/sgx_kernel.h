@@ -25,7 +25,7 @@
 #define ENCL_TESTS_DOUBLE_SGX_KERNEL_H
 
 #include <stdint.h>
-#include "host/sgx/kernel.h"
+#include "host/hw/kernel.h"
 #include "sgx/epcm.h"
 
 extern const struct sgx_kernel_ops sgx_double_ops;

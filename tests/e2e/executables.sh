@@ -255,7 +255,7 @@ expect_exit dump_foreign_elf 2 "not built by encl-cc" encl dump --mode edmm /bin
 
 cp test-c corrupt
 meta=$(section_offset corrupt .encl_meta)
-printf '\377' | dd of=corrupt bs=1 seek=$((meta + 168 + 600)) conv=notrunc status=none
+flip_byte corrupt $((meta + 168 + 600))
 expect_exit info_corrupt_signature 2 "corrupted" encl info corrupt
 expect_exit run_corrupt_signature 125 "corrupted" env SCONE_HASH=1 ./corrupt
 expect_exit sign_corrupt_signature 2 "corrupted" encl sign -o x corrupt

@@ -41,3 +41,10 @@ require_enclave_toolchain() {
 		exit 0
 	fi
 }
+
+# flip_byte FILE OFFSET: invert every bit of one byte, so the file always changes
+flip_byte() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %03o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}

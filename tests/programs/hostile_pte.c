@@ -5,7 +5,7 @@
  *
  * Four pages are mapped read-write and written, so that they are
  * committed. Then the host makes their PTEs PROT_NONE (encl_host_protect,
- * the test interface of enclave/testing.h) and the program asks for
+ * the test interface of enclave/testing/testing.h) and the program asks for
  * mprotect(PROT_NONE). The memory manager restricts the pages and
  * EACCEPTs the restriction of each under the PTEs it believes readable:
  * that EACCEPT faults while the manager holds its lock. The enclave must
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "enclave/testing.h"
+#include "enclave/testing/testing.h"
 
 #define LEN	(4 * 4096UL)
 

@@ -5,7 +5,7 @@
  * "PASS: epcm:NAME" or "FAIL: epcm:NAME reason" line for each. Modelled on
  * the Linux SGX selftests (tools/testing/selftests/sgx/main.c): the same
  * steps and the same expected #PF error codes, with the enclave driving
- * the host's operations through ocalls (enclave/testing.h) instead of the
+ * the host's operations through ocalls (enclave/testing/testing.h) instead of the
  * host driving an enclave through ecalls.
  *
  * Pages. "Added" pages are a page-aligned array in .data: EADDed and
@@ -31,8 +31,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "enclave/runtime.h"	/* ENCL_FATAL_TCS */
-#include "enclave/testing.h"
+#include "enclave/core/runtime.h"	/* ENCL_FATAL_TCS */
+#include "enclave/testing/testing.h"
 #include "sgx/arch.h"
 
 #define PAGE		4096UL

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The enclave memory manager (enclave/emm.c) on the host, behind a fake EPC.
+ * The enclave memory manager (enclave/emm/emm.c) on the host, behind a fake EPC.
  *
  * The fake plays the CPU and the Linux driver for one enclave: an EPCM
  * entry per page (type, R/W/X, PENDING, MODIFIED, PR), EAUG on the fault of
@@ -24,8 +24,8 @@
 
 #include "tests/harness.h"
 
-#include "enclave/emm.c"
-#include "enclave/emm_region.c"
+#include "enclave/emm/emm.c"
+#include "enclave/emm/emm_region.c"
 
 _Static_assert(EMM_MAP_FIXED == MAP_FIXED, "MAP_FIXED");
 _Static_assert(EMM_MAP_FIXED_NOREPLACE == MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE");

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The trusted runtime's checks on host results (enclave/iago.c), run on the
+ * The trusted runtime's checks on host results (enclave/shield/iago.c), run on the
  * host: the file is compiled in as it is, with a pretend ELRANGE.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "enclave/iago.c"
+#include "enclave/shield/iago.c"
 #include "tests/harness.h"
 
 /* A pretend enclave: [BASE, BASE + SIZE). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The hardware backend (host/sgx/) against the driver test double
+ * The hardware backend (host/hw/) against the driver test double
  * (tests/double/sgx_kernel.c): start-up with interrupted and partial
  * ADD_PAGES, EINIT with a real signature over the MRENCLAVE the pages
  * produce, mapping, the EDMM sequences of the kernel selftests, every
@@ -20,9 +20,9 @@
 #include "tests/harness.h"
 #include "tests/double/sgx_kernel.h"
 #include "host/backend.h"
-#include "host/sgx/sgx.h"
-#include "host/sgx/vdso.h"
-#include "enclave/abi.h"
+#include "host/hw/sgx.h"
+#include "host/hw/vdso.h"
+#include "abi/boundary.h"
 #include "sgx/measure.h"
 #include "image/key.h"
 #include "sgx/sigstruct.h"

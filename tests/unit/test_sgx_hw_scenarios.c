@@ -26,7 +26,7 @@
 #include "tests/harness.h"
 #include "tests/double/sgx_kernel.h"
 #include "host/backend.h"
-#include "host/sgx/kernel.h"
+#include "host/hw/kernel.h"
 #include "sgx/measure.h"
 #include "image/key.h"
 #include "sgx/sigstruct.h"

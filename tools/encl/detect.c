@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "host/backend.h"
-#include "host/sgx/vdso.h"
+#include "host/hw/vdso.h"
 #include "sgx/cpuid.h"
 #include "tools/encl/cmd.h"
 

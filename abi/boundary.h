@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boundary between the host runtime and the trusted runtime: what goes
+ * in registers at EENTER and EEXIT, and the structures in untrusted memory
+ * that both sides read. Everything the enclave reads from here is a hint to
+ * be copied in and checked, never trusted.
+ */
+#ifndef ENCL_ABI_BOUNDARY_H
+#define ENCL_ABI_BOUNDARY_H
+
+#include <stdint.h>
+
+/*
+ * EENTER with CSSA == 0: RDI is the operation. (With CSSA > 0 the entry is
+ * the exception handler's and RDI is ignored.)
+ */
+#define ENCL_OP_START		1	/* RSI: struct encl_start * */
+#define ENCL_OP_ORET		2	/* the ocall in the area has been served */
+
+/* EEXIT: RDI is the reason. */
+#define ENCL_EXIT_OCALL		1	/* RSI: struct encl_ocall * in the area */
+#define ENCL_EXIT_RETURN	2	/* RSI: the program's exit status */
+#define ENCL_EXIT_HANDLED	3	/* exception handled: ERESUME */
+#define ENCL_EXIT_CRASH		4	/* RSI: struct encl_crash * in the area */
+#define ENCL_EXIT_FATAL		5	/* RSI: NUL-terminated reason in the area */
+
+/* Start-up arguments, in host memory. */
+struct encl_start {
+	uint64_t argc;
+	uint64_t argv;			/* char *[argc + 1] */
+	uint64_t envp;			/* char *[], NULL terminated */
+	uint64_t heap_hint;		/* SCONE_HEAP: clamped to the measured bounds */
+	uint64_t min_heap_hint;		/* SCONE_MIN_HEAP: clamped likewise */
+	uint64_t ocall_area;		/* shared buffer, outside ELRANGE */
+	uint64_t ocall_area_size;
+	uint32_t log_level;		/* SCONE_LOG: 0 error .. 3 debug */
+	uint32_t flags;			/* ENCL_START_* */
+};
+
+/*
+ * struct encl_start.flags. FS_VOLATILE: a WRFSBASE executed inside the
+ * enclave may not persist, so every change of the thread pointer must be
+ * made durable by resuming through ERESUME (which loads SSA.FSBASE). The
+ * simulator sets it: on a kernel without FSGSBASE support whose CPU still
+ * executes WRFSBASE, the kernel puts back its own idea of FS at the next
+ * context switch. On hardware AEX/ERESUME save and restore FS, so the flag
+ * only costs time there; it never affects what the enclave trusts.
+ */
+#define ENCL_START_FS_VOLATILE	0x1
+
+/* Host-side operations an ocall can ask for besides system calls. */
+#define ENCL_OCALL_MODIFY_TYPES	(-1)	/* offset, length, page type */
+#define ENCL_OCALL_RESTRICT	(-2)	/* offset, length, SECINFO permissions */
+#define ENCL_OCALL_REMOVE	(-3)	/* offset, length */
+#define ENCL_OCALL_PROTECT	(-4)	/* offset, length, PROT_*: the host's PTEs */
+#define ENCL_OCALL_LOG		(-5)	/* level, pointer to message in the area */
+#define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
+
+/*
+ * ENCL_OCALL_ENTER_TCS: the host EENTERs the TCS at the given offset once,
+ * from the ocall, with RDI = RSI = RDX = 0, and reports how the CPU let the
+ * thread out. It never ERESUMEs and never serves that thread's ocalls. A
+ * diagnostic for the EPCM scenarios (enclave/testing/testing.h): it shows that a
+ * TCS made at run time (EAUG, EMODT(TCS), EACCEPT) is one the CPU enters.
+ * The trusted runtime itself refuses every TCS that is not one of its
+ * measured threads (ENCL_FATAL_TCS), so the thread ends in EEXIT with
+ * ENCL_EXIT_FATAL. ret is 0 with the report filled, or -errno: -EINVAL for
+ * an offset outside ELRANGE, -EBUSY for the TCS that made the request.
+ */
+#define ENCL_ENTER_EEXIT	1	/* the thread left with EEXIT: rdi, rsi, rdx */
+#define ENCL_ENTER_AEX		2	/* an exception inside: vector, error_code, addr */
+#define ENCL_ENTER_FAULT	3	/* EENTER itself faulted (#GP, #PF): vector, addr */
+
+struct encl_enter_report {
+	uint32_t how;			/* ENCL_ENTER_* */
+	uint16_t vector;
+	uint16_t error_code;
+	uint64_t addr;			/* linear */
+	uint64_t rdi, rsi, rdx;
+};
+
+/* At the start of the ocall area. */
+struct encl_ocall {
+	int64_t nr;			/* Linux system call number or ENCL_OCALL_* */
+	uint64_t args[6];		/* pointers point into this area */
+	int64_t ret;			/* written by the host: result or -errno */
+	uint64_t reserved;
+	unsigned char data[];		/* buffers, up to the area's end */
+};
+
+/*
+ * encl_crash.vector when no exception was involved: the program sent
+ * itself a signal whose default action terminates (abort(), raise()).
+ * rip is then the offset of the instruction after its `syscall`.
+ */
+#define ENCL_CRASH_NO_VECTOR	0xffffffffU
+
+/*
+ * encl_crash.vector when the CPU did not report one: EXITINFO.VALID was 0,
+ * which for an exception means #PF or #GP without MISCSELECT.EXINFO (the
+ * SGX1 identity does not select it). The signal is SIGSEGV, right for
+ * both; the host, which saw the AEX, may print the vector it observed.
+ */
+#define ENCL_CRASH_VECTOR_UNREPORTED	0xffU
+
+struct encl_crash {
+	uint32_t signal;		/* SIGSEGV, SIGILL, SIGFPE, SIGBUS, SIGTRAP */
+	uint32_t vector;		/* EXITINFO.VECTOR */
+	uint64_t rip;			/* offset from the enclave base */
+	uint64_t addr;			/* fault address, offset from the base (#PF/#GP) */
+	uint32_t error_code;
+	uint32_t addr_valid;
+};
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trusted runtime's global state and the small helpers every part of
+ * it uses. The layout comes from the measured parameter page only; the
+ * host's values (struct encl_start) are copied, checked and clamped once,
+ * at START.
+ */
+#ifndef ENCL_ENCLAVE_CORE_RUNTIME_H
+#define ENCL_ENCLAVE_CORE_RUNTIME_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "abi/boundary.h"
+#include "abi/params.h"
+#include "enclave/core/thread.h"
+
+#define ENCL_PAGE_SIZE		4096UL
+
+/* Log levels (struct encl_start.log_level, SCONE_LOG). */
+#define ENCL_LOG_ERROR		0
+#define ENCL_LOG_WARNING	1
+#define ENCL_LOG_INFO		2
+#define ENCL_LOG_DEBUG		3
+
+/*
+ * ENCL_EXIT_FATAL before the ocall area is known has no reason text: RSI
+ * is 0 and RDX says what went wrong.
+ */
+#define ENCL_FATAL_ENTRY	1	/* an EENTER that fits no state of this thread */
+#define ENCL_FATAL_PARAMS	2	/* the measured parameter page is not where it must be */
+#define ENCL_FATAL_START	3	/* struct encl_start or its ocall area is unusable */
+#define ENCL_FATAL_STARTED	4	/* START on a second thread, or a second START */
+#define ENCL_FATAL_TCS		5	/* EENTER on a TCS that is not a measured thread's */
+
+struct encl_runtime {
+	uint64_t base;				/* enclave base (linear) */
+	const struct encl_params *params;	/* the measured page */
+	struct encl_thread *main_td;		/* the thread that ran START */
+	volatile struct encl_ocall *ocall;	/* host memory, checked at START */
+	uint64_t ocall_size;
+	uint32_t log_level;
+	uint64_t heap_hint;			/* SCONE_HEAP as the host passed it */
+	uint64_t heap_size;			/* the heap in use: min(hint, measured) */
+	uint64_t min_heap;			/* SCONE_MIN_HEAP clamped to heap_size */
+};
+
+extern struct encl_runtime encl_rt;
+
+/* entry.S */
+__attribute__((noreturn))
+void encl_exit(uint64_t reason, uint64_t value, uint64_t value2, struct encl_thread *td);
+/* Leave for an ocall; returns when the host has EENTERed with ORET. */
+void encl_ocall_switch(struct encl_thread *td, uint64_t area);
+extern const char encl_syscall_trampoline[] __attribute__((visibility("hidden")));
+/* #UD at these resumes at RIP + 2 with SSA.FSBASE = the recorded thread pointer. */
+extern const char encl_fs_sync_insn[] __attribute__((visibility("hidden")));
+extern const char encl_fs_sync_ret[] __attribute__((visibility("hidden")));
+void encl_fs_sync(void) __attribute__((visibility("hidden")));
+/* ENCL_START_FS_VOLATILE was given: see abi.h. */
+extern uint8_t encl_fs_volatile __attribute__((visibility("hidden")));
+
+/*
+ * exception.c: the test interface's slot (testing.c fills it through
+ * encl_set_fault_hook; NULL otherwise). Nonzero: resume at *@resume_rip.
+ */
+struct encl_fault;
+extern int (*encl_exception_hook)(const struct encl_fault *f, uint64_t *resume_rip)
+	__attribute__((visibility("hidden")));
+
+/* tls.c */
+void encl_set_fs(struct encl_thread *td, uint64_t tp);
+
+/* rdrand.S */
+int encl_rdrand64(uint64_t *out);	/* 1 on success, 0 when the CPU has no entropy now */
+extern const char encl_rdrand_insn[] __attribute__((visibility("hidden")));
+void encl_random(void *buf, uint64_t len);	/* random.c: fatal when RDRAND keeps failing */
+
+/* report.c: each ends the enclave */
+__attribute__((noreturn, format(printf, 1, 2)))
+void encl_fatal(const char *fmt, ...);
+__attribute__((noreturn))
+void encl_fatal_code(struct encl_thread *td, uint64_t code);
+__attribute__((noreturn))
+void encl_crash(struct encl_thread *td, uint32_t signal, uint32_t vector, uint64_t rip,
+		uint64_t addr, uint32_t errcd, int addr_valid);
+
+/* log.c */
+__attribute__((format(printf, 2, 3)))
+void encl_log(unsigned level, const char *fmt, ...);
+
+/* fmt.c: snprintf for %s %c %d %i %u %x %p with l/ll/z, and %%; never fails */
+int encl_vfmt(char *buf, uint64_t size, const char *fmt, va_list ap);
+__attribute__((format(printf, 3, 4)))
+int encl_fmt(char *buf, uint64_t size, const char *fmt, ...);
+
+static inline uint64_t encl_offset(uint64_t addr)
+{
+	return addr - encl_rt.base;
+}
+
+/* [addr, addr + len) lies inside ELRANGE. */
+static inline int encl_inside(uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+
+	return end >= addr && addr >= encl_rt.base &&
+	       end <= encl_rt.base + encl_rt.params->enclave_size;
+}
+
+#endif

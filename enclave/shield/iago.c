@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Pure checks on values the host returns or passes in (see iago.h). Built
+ * into the trusted runtime and, unchanged, into the host unit test.
+ */
+#include "enclave/shield/iago.h"
+
+int iago_outside(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
+{
+	uint64_t end = addr + len;
+
+	if (end < addr)
+		return 0;
+	if (base + size < base)		/* a range that wraps covers everything */
+		return 0;
+	return end <= base || addr >= base + size;
+}
+
+int iago_inside(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
+{
+	uint64_t end = addr + len;
+
+	if (end < addr || base + size < base)
+		return 0;
+	return addr >= base && end <= base + size;
+}
+
+int iago_negative_len(uint64_t len)
+{
+	return (int64_t)len < 0;
+}
+
+static int is_errno(int64_t ret)
+{
+	return ret < 0 && ret >= -IAGO_MAX_ERRNO;
+}
+
+const char *iago_check_zero(int64_t ret)
+{
+	if (ret == 0 || is_errno(ret))
+		return 0;
+	return "result is neither 0 nor -errno";
+}
+
+const char *iago_check_nonneg(int64_t ret)
+{
+	if (ret >= 0 || is_errno(ret))
+		return 0;
+	return "result is negative but not an errno";
+}
+
+const char *iago_check_fd(int64_t ret)
+{
+	if (is_errno(ret))
+		return 0;
+	if (ret < 0 || ret > 0x7fffffff)
+		return "result is not a file descriptor";
+	return 0;
+}
+
+const char *iago_check_count(int64_t ret, uint64_t asked)
+{
+	if (is_errno(ret))
+		return 0;
+	if (ret < 0)
+		return "result is negative but not an errno";
+	if ((uint64_t)ret > asked)
+		return "result is larger than the request";
+	return 0;
+}
+
+const char *iago_check_read(uint64_t asked, int64_t got)
+{
+	return iago_check_count(got, asked);
+}
+
+/* struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name[] */
+#define DIRENT_NAME_OFF		19
+#define DIRENT_RECLEN_OFF	16
+
+const char *iago_check_dirents(const void *buf, uint64_t len)
+{
+	const unsigned char *p = buf;
+	uint64_t off = 0;
+
+	while (off < len) {
+		uint64_t left = len - off;
+		uint64_t reclen, i;
+
+		if (left < DIRENT_NAME_OFF + 1)
+			return "directory record header is cut off";
+		reclen = (uint64_t)p[off + DIRENT_RECLEN_OFF] |
+			 (uint64_t)p[off + DIRENT_RECLEN_OFF + 1] << 8;
+		if (reclen < DIRENT_NAME_OFF + 1)
+			return "directory record is shorter than its header";
+		if (reclen > left)
+			return "directory record runs past the returned length";
+		for (i = DIRENT_NAME_OFF; i < reclen; i++)
+			if (!p[off + i])
+				break;
+		if (i == reclen)
+			return "directory entry name is not terminated inside its record";
+		off += reclen;
+	}
+	return 0;
+}
+
+const char *iago_check_string(const char *s, uint64_t len)
+{
+	for (uint64_t i = 0; i < len; i++)
+		if (!s[i])
+			return 0;
+	return "string is not NUL-terminated";
+}
+
+const char *iago_check_timespec(int64_t sec, int64_t nsec)
+{
+	if (sec < 0)
+		return "negative seconds";
+	if (nsec < 0 || nsec >= 1000000000)
+		return "nanoseconds out of range";
+	return 0;
+}
+
+const char *iago_check_area(uint64_t addr, uint64_t size, uint64_t base, uint64_t enclave_size,
+			    uint64_t min, uint64_t max)
+{
+	if (!addr)
+		return "ocall area is missing";
+	if (addr & 15)
+		return "ocall area is not 16-byte aligned";
+	if (size < min)
+		return "ocall area is too small";
+	if (size > max)
+		return "ocall area is too large";
+	if (!iago_outside(addr, size, base, enclave_size))
+		return "ocall area overlaps the enclave";
+	return 0;
+}
+
+const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
+			       uint64_t enclave_size, uint64_t *lens, uint64_t *total)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		const volatile char *s = (const volatile char *)(uintptr_t)ptrs[i];
+		uint64_t len = 0;
+
+		if (!ptrs[i])
+			return "NULL string pointer";
+		/*
+		 * Check each byte's address before reading it, so that a string
+		 * running into ELRANGE is refused before the enclave reads
+		 * (and later copies) its own memory as if it were an argument.
+		 */
+		for (;;) {
+			if (len > IAGO_MAX_STRLEN)
+				return "string is too long";
+			if (!iago_outside(ptrs[i] + len, 1, base, enclave_size))
+				return "string lies inside the enclave";
+			if (!s[len])
+				break;
+			len++;
+		}
+		lens[i] = len;
+		*total += len + 1 + sizeof(uint64_t);
+		if (*total > IAGO_MAX_ARGBYTES)
+			return "arguments and environment are too large";
+	}
+	return 0;
+}

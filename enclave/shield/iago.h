@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checks on what the host hands the enclave: results of forwarded system
+ * calls, the start-up arguments, the ocall area. Every function here is
+ * pure (no globals, no I/O) so that the host-side unit test
+ * tests/unit/test_iago.c runs them as they are.
+ *
+ * Functions return NULL when the value is acceptable, or a short reason
+ * that the caller puts into its ENCL_EXIT_FATAL message. The rule is
+ * always the same: a host that returns something a kernel never would is
+ * lying, and the enclave stops rather than trust it.
+ */
+#ifndef ENCL_ENCLAVE_SHIELD_IAGO_H
+#define ENCL_ENCLAVE_SHIELD_IAGO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The largest errno a system call returns as -errno (the kernel's MAX_ERRNO). */
+#define IAGO_MAX_ERRNO		4095
+
+/* Limits on what the host may pass at start-up. */
+#define IAGO_MAX_ARGS		4096		/* argc, and the number of environment strings */
+#define IAGO_MAX_STRLEN		(128 * 1024)	/* one string, like MAX_ARG_STRLEN */
+#define IAGO_MAX_ARGBYTES	(2 * 1024 * 1024) /* all strings plus their pointers */
+
+/* [addr, addr + len) is entirely outside [base, base + size) and does not wrap. */
+int iago_outside(uint64_t addr, uint64_t len, uint64_t base, uint64_t size);
+
+/* [addr, addr + len) is entirely inside [base, base + size) and does not wrap. */
+int iago_inside(uint64_t addr, uint64_t len, uint64_t base, uint64_t size);
+
+/* A length the program passed that the kernel would refuse as negative. */
+int iago_negative_len(uint64_t len);
+
+/* @ret is 0 or -errno (close, mkdir, fsync, ...). */
+const char *iago_check_zero(int64_t ret);
+
+/* @ret is >= 0 or -errno (lseek, ids, ...). */
+const char *iago_check_nonneg(int64_t ret);
+
+/* @ret is a file descriptor or -errno. */
+const char *iago_check_fd(int64_t ret);
+
+/* @ret is a byte count of at most @asked, or -errno (read, write, getdents64, ...). */
+const char *iago_check_count(int64_t ret, uint64_t asked);
+
+/* Kept name for the most common case: a read of @asked bytes returning @got. */
+const char *iago_check_read(uint64_t asked, int64_t got);
+
+/*
+ * @len bytes of linux_dirent64 records, as getdents64 returned them (after
+ * they were copied into the enclave): each record is large enough for its
+ * header and a name, fits in what remains, and its name is NUL-terminated
+ * inside the record.
+ */
+const char *iago_check_dirents(const void *buf, uint64_t len);
+
+/* A NUL appears within the first @len bytes of @s. */
+const char *iago_check_string(const char *s, uint64_t len);
+
+/* A struct timespec from the host: 0 <= nsec < 10^9 and sec >= 0. */
+const char *iago_check_timespec(int64_t sec, int64_t nsec);
+
+/*
+ * The ocall area: outside ELRANGE, 16-byte aligned, at least @min and at
+ * most @max bytes.
+ */
+const char *iago_check_area(uint64_t addr, uint64_t size, uint64_t base, uint64_t enclave_size,
+			    uint64_t min, uint64_t max);
+
+/*
+ * The start-up strings: @n pointers (already copied into the enclave) to
+ * NUL-terminated strings in host memory. Each string, with its NUL, must
+ * lie outside ELRANGE and be at most IAGO_MAX_STRLEN bytes. On success
+ * @lens receives each length (without the NUL) and *@total grows by the
+ * bytes the strings need; the caller copies exactly these lengths, so a
+ * host changing a string afterwards cannot make it longer.
+ */
+const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
+			       uint64_t enclave_size, uint64_t *lens, uint64_t *total);
+
+#endif

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ocall round trip and the per-request buffers in the shared area.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "enclave/shield/ocall.h"
+#include "enclave/core/runtime.h"
+
+static uint64_t used;	/* bytes of data[] taken by the current request */
+
+static uint64_t data_size(void)
+{
+	return encl_rt.ocall_size - sizeof(struct encl_ocall);
+}
+
+void ocall_reset(void)
+{
+	used = 0;
+}
+
+uint64_t ocall_room(void)
+{
+	return data_size() - used;
+}
+
+void *ocall_alloc(uint64_t len)
+{
+	uint64_t off = (used + 15) & ~15ULL;
+	unsigned char *p;
+
+	if (off > data_size() || len > data_size() - off)
+		encl_fatal("ocall buffer of %lu bytes does not fit the ocall area", (unsigned long)len);
+	p = (unsigned char *)encl_rt.ocall->data + off;
+	used = off + len;
+	return p;
+}
+
+void *ocall_copy_in(const void *src, uint64_t len)
+{
+	void *dst = ocall_alloc(len);
+
+	memcpy(dst, src, len);
+	return dst;
+}
+
+uint64_t ocall_path(const char *path, long *err)
+{
+	uint64_t len;
+	char *dst;
+
+	if (!path) {
+		*err = -EFAULT;
+		return 0;
+	}
+	for (len = 0; len < OCALL_PATH_MAX && path[len]; len++)
+		;
+	if (len == OCALL_PATH_MAX) {
+		*err = -ENAMETOOLONG;
+		return 0;
+	}
+	dst = ocall_alloc(len + 1);
+	memcpy(dst, path, len);
+	dst[len] = 0;
+	return HP(dst);
+}
+
+int64_t ocall6(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	volatile struct encl_ocall *o = encl_rt.ocall;
+
+	o->nr = nr;
+	o->args[0] = a0;
+	o->args[1] = a1;
+	o->args[2] = a2;
+	o->args[3] = a3;
+	o->args[4] = a4;
+	o->args[5] = a5;
+	o->ret = -ENOSYS;
+	encl_ocall_switch(encl_rt.main_td, HP(o));
+	return o->ret;
+}

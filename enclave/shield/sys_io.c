@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Data transfer: read, write and their positioned and vectored forms, and
+ * getdents64. Data crosses the boundary through the ocall area, at most
+ * the area's room per ocall. Reads return after one chunk (a short count
+ * is what a kernel may return too); writes loop until everything is
+ * written or the host writes less. Every count the host returns must be
+ * at most what was asked; getdents64 records are checked after they are
+ * copied into the enclave.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "enclave/shield/iago.h"
+#include "enclave/shield/ocall.h"
+#include "enclave/core/runtime.h"
+#include "enclave/shield/syscall.h"
+
+#define IOV_MAX_COUNT	1024
+
+static uint64_t room(uint64_t want)
+{
+	uint64_t r = ocall_room() - 16;		/* alignment slack */
+
+	return want < r ? want : r;
+}
+
+static long do_read(long nr, uint64_t fd, void *buf, uint64_t count, uint64_t off)
+{
+	uint64_t n;
+	void *hb;
+	int64_t r;
+
+	if (iago_negative_len(count))
+		return -EINVAL;
+	n = room(count);
+	hb = ocall_alloc(n);
+	r = nr == SYS_pread64 ? ocall4(nr, fd, HP(hb), n, off) : ocall3(nr, fd, HP(hb), n);
+	IAGO(iago_check_count(r, n), nr, r);
+	if (r > 0)
+		memcpy(buf, hb, (uint64_t)r);
+	return r;
+}
+
+static long do_write(long nr, uint64_t fd, const void *buf, uint64_t count, uint64_t off)
+{
+	const unsigned char *p = buf;
+	uint64_t done = 0;
+
+	if (iago_negative_len(count))
+		return -EINVAL;
+	do {
+		uint64_t n = room(count - done);
+		void *hb;
+		int64_t r;
+
+		ocall_reset();
+		hb = ocall_copy_in(p + done, n);
+		r = nr == SYS_pwrite64 ? ocall4(nr, fd, HP(hb), n, off + done)
+				       : ocall3(nr, fd, HP(hb), n);
+		IAGO(iago_check_count(r, n), nr, r);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (uint64_t)r;
+		if ((uint64_t)r < n)
+			break;
+	} while (done < count);
+	return (long)done;
+}
+
+SYSFN(read)
+{
+	return do_read(SYS_read, a[0], (void *)a[1], a[2], 0);
+}
+
+SYSFN(write)
+{
+	return do_write(SYS_write, a[0], (const void *)a[1], a[2], 0);
+}
+
+SYSFN(pread64)
+{
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	return do_read(SYS_pread64, a[0], (void *)a[1], a[2], a[3]);
+}
+
+SYSFN(pwrite64)
+{
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	return do_write(SYS_pwrite64, a[0], (const void *)a[1], a[2], a[3]);
+}
+
+/* Total length of an iovec array, or -EINVAL as readv/writev would say. */
+static int64_t iov_total(const struct iovec *iov, uint64_t cnt)
+{
+	uint64_t total = 0;
+
+	if (cnt > IOV_MAX_COUNT)
+		return -EINVAL;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if (iago_negative_len(iov[i].iov_len) || total + iov[i].iov_len < total ||
+		    iago_negative_len(total + iov[i].iov_len))
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	return (int64_t)total;
+}
+
+/* readv as one read into the area, scattered afterwards: one host read, like one kernel read. */
+SYSFN(readv)
+{
+	const struct iovec *iov = (const struct iovec *)a[1];
+	int64_t total = iov_total(iov, a[2]);
+	uint64_t n, left;
+	unsigned char *hb;
+	int64_t r;
+
+	if (total < 0)
+		return total;
+	n = room((uint64_t)total);
+	hb = ocall_alloc(n);
+	r = ocall3(SYS_read, a[0], HP(hb), n);
+	IAGO(iago_check_count(r, n), SYS_readv, r);
+	left = r > 0 ? (uint64_t)r : 0;
+	for (uint64_t i = 0; left && i < a[2]; i++) {
+		uint64_t m = iov[i].iov_len < left ? iov[i].iov_len : left;
+
+		memcpy(iov[i].iov_base, hb, m);
+		hb += m;
+		left -= m;
+	}
+	return r;
+}
+
+/* writev gathered into the area: one host write when it fits, like write() beyond. */
+SYSFN(writev)
+{
+	const struct iovec *iov = (const struct iovec *)a[1];
+	int64_t total = iov_total(iov, a[2]);
+	uint64_t done = 0, i = 0, in = 0;	/* iov[i], in bytes into it */
+
+	if (total < 0)
+		return total;
+	do {
+		uint64_t n, filled = 0;
+		unsigned char *hb;
+		int64_t r;
+
+		ocall_reset();
+		n = room((uint64_t)total - done);
+		hb = ocall_alloc(n);
+		while (filled < n) {
+			uint64_t m = iov[i].iov_len - in;
+
+			if (m > n - filled)
+				m = n - filled;
+			memcpy(hb + filled, (const unsigned char *)iov[i].iov_base + in, m);
+			filled += m;
+			in += m;
+			if (in == iov[i].iov_len) {
+				i++;
+				in = 0;
+			}
+		}
+		r = ocall3(SYS_write, a[0], HP(hb), n);
+		IAGO(iago_check_count(r, n), SYS_writev, r);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (uint64_t)r;
+		if ((uint64_t)r < n)
+			break;
+	} while (done < (uint64_t)total);
+	return (long)done;
+}
+
+SYSFN(getdents64)
+{
+	uint64_t count = (uint32_t)a[2];	/* unsigned int in the kernel */
+	uint64_t n = room(count);
+	void *hb = ocall_alloc(n);
+	int64_t r = ocall3(SYS_getdents64, a[0], HP(hb), n);
+
+	IAGO(iago_check_count(r, n), SYS_getdents64, r);
+	if (r <= 0)
+		return r;
+	memcpy((void *)a[1], hb, (uint64_t)r);
+	/* Checked in the enclave's copy: the host cannot change it after the check. */
+	IAGO(iago_check_dirents((const void *)a[1], (uint64_t)r), SYS_getdents64, r);
+	return r;
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Calls that name files: the path (at most PATH_MAX with its NUL) is
+ * copied into the ocall area, the host does the call, and buffers it fills
+ * (stat, statx, getcwd, readlink) are copied back by their own size after
+ * their length is checked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "enclave/shield/iago.h"
+#include "enclave/shield/ocall.h"
+#include "enclave/core/runtime.h"
+#include "enclave/shield/syscall.h"
+
+#define STATX_SIZE	256	/* struct statx */
+
+#define PATH(var, p) \
+	long err_##var = 0; \
+	uint64_t var = ocall_path((const char *)(p), &err_##var); \
+	if (!var) \
+		return err_##var
+
+/* One path argument at @i, the other arguments as they are; 0/-errno result. */
+static long path_zero(long nr, const uint64_t *a, int i)
+{
+	uint64_t b[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	int64_t r;
+	PATH(p, a[i]);
+
+	b[i] = p;
+	r = ocall6(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	IAGO(iago_check_zero(r), nr, r);
+	return r;
+}
+
+/* Two paths at @i and @j. */
+static long path2_zero(long nr, const uint64_t *a, int i, int j)
+{
+	uint64_t b[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	int64_t r;
+	PATH(p, a[i]);
+	PATH(q, a[j]);
+
+	b[i] = p;
+	b[j] = q;
+	r = ocall6(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	IAGO(iago_check_zero(r), nr, r);
+	return r;
+}
+
+SYSFN(open)
+{
+	int64_t r;
+	PATH(p, a[0]);
+
+	r = ocall3(SYS_open, p, a[1], a[2]);
+	IAGO(iago_check_fd(r), SYS_open, r);
+	return r;
+}
+
+SYSFN(openat)
+{
+	int64_t r;
+	PATH(p, a[1]);
+
+	r = ocall4(SYS_openat, a[0], p, a[2], a[3]);
+	IAGO(iago_check_fd(r), SYS_openat, r);
+	return r;
+}
+
+/* A stat-like call: path at @pi, result buffer of @size bytes at @bi. */
+static long stat_call(long nr, const uint64_t *a, int pi, int bi, uint64_t size)
+{
+	uint64_t b[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	void *hb;
+	int64_t r;
+	PATH(p, a[pi]);
+
+	hb = ocall_alloc(size);
+	b[pi] = p;
+	b[bi] = HP(hb);
+	r = ocall6(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	IAGO(iago_check_zero(r), nr, r);
+	if (r)
+		return r;
+	if (size == sizeof(struct stat))
+		encl_take_stat(nr, hb, (struct stat *)a[bi]);
+	else
+		memcpy((void *)a[bi], hb, size);
+	return r;
+}
+
+SYSFN(stat)
+{
+	return stat_call(SYS_stat, a, 0, 1, sizeof(struct stat));
+}
+
+SYSFN(lstat)
+{
+	return stat_call(SYS_lstat, a, 0, 1, sizeof(struct stat));
+}
+
+SYSFN(newfstatat)
+{
+	return stat_call(SYS_newfstatat, a, 1, 2, sizeof(struct stat));
+}
+
+SYSFN(statx)
+{
+	return stat_call(SYS_statx, a, 1, 4, STATX_SIZE);
+}
+
+SYSFN(access)		{ return path_zero(SYS_access, a, 0); }
+SYSFN(faccessat)	{ return path_zero(SYS_faccessat, a, 1); }
+SYSFN(faccessat2)	{ return path_zero(SYS_faccessat2, a, 1); }
+SYSFN(mkdir)		{ return path_zero(SYS_mkdir, a, 0); }
+SYSFN(mkdirat)		{ return path_zero(SYS_mkdirat, a, 1); }
+SYSFN(rmdir)		{ return path_zero(SYS_rmdir, a, 0); }
+SYSFN(unlink)		{ return path_zero(SYS_unlink, a, 0); }
+SYSFN(unlinkat)		{ return path_zero(SYS_unlinkat, a, 1); }
+SYSFN(chdir)		{ return path_zero(SYS_chdir, a, 0); }
+SYSFN(chmod)		{ return path_zero(SYS_chmod, a, 0); }
+SYSFN(rename)		{ return path2_zero(SYS_rename, a, 0, 1); }
+SYSFN(renameat)		{ return path2_zero(SYS_renameat, a, 1, 3); }
+SYSFN(symlink)		{ return path2_zero(SYS_symlink, a, 0, 1); }
+SYSFN(link)		{ return path2_zero(SYS_link, a, 0, 1); }
+
+SYSFN(truncate)
+{
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	return path_zero(SYS_truncate, a, 0);
+}
+
+/* getcwd returns the length including the NUL, and the string must end there. */
+SYSFN(getcwd)
+{
+	uint64_t n = a[1] < OCALL_PATH_MAX ? a[1] : OCALL_PATH_MAX;
+	char *hb = ocall_alloc(n);
+	char copy[OCALL_PATH_MAX];
+	int64_t r = ocall2(SYS_getcwd, HP(hb), n);
+
+	IAGO(iago_check_count(r, n), SYS_getcwd, r);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		encl_iago_fail(SYS_getcwd, r, "empty result");
+	memcpy(copy, hb, (uint64_t)r);
+	if (copy[r - 1] != 0 || iago_check_string(copy, (uint64_t)r) != 0 ||
+	    strlen(copy) != (uint64_t)r - 1)
+		encl_iago_fail(SYS_getcwd, r, "result length does not match the string");
+	memcpy((void *)a[0], copy, (uint64_t)r);
+	return r;
+}
+
+static long do_readlink(long nr, const uint64_t *a, int pi)
+{
+	uint64_t size = a[pi + 2];
+	uint64_t n;
+	void *hb;
+	int64_t r;
+	PATH(p, a[pi]);
+
+	if ((int64_t)size <= 0)
+		return -EINVAL;
+	n = size < OCALL_PATH_MAX ? size : OCALL_PATH_MAX;
+	hb = ocall_alloc(n);
+	r = pi ? ocall4(nr, a[0], p, HP(hb), n) : ocall3(nr, p, HP(hb), n);
+	IAGO(iago_check_count(r, n), nr, r);
+	if (r > 0)
+		memcpy((void *)a[pi + 1], hb, (uint64_t)r);
+	return r;
+}
+
+SYSFN(readlink)
+{
+	return do_readlink(SYS_readlink, a, 0);
+}
+
+SYSFN(readlinkat)
+{
+	return do_readlink(SYS_readlinkat, a, 1);
+}

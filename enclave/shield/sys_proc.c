@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The process and its one thread: identities (the host's, checked for
+ * range), uname, exit, the thread bookkeeping musl does at start-up
+ * (set_tid_address, set_robust_list, arch_prctl), futexes for a single
+ * thread, resource limits (read only) and getrandom (RDRAND, never the
+ * host).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+
+#include "enclave/shield/iago.h"
+#include "enclave/shield/ocall.h"
+#include "enclave/emm/heap.h"
+#include "enclave/core/runtime.h"
+#include "enclave/shield/syscall.h"
+
+/* Kernel ABI values (<linux/futex.h> is not among musl's headers). */
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define FUTEX_REQUEUE		3
+#define FUTEX_CMP_REQUEUE	4
+#define FUTEX_WAIT_BITSET	9
+#define FUTEX_WAKE_BITSET	10
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_CLOCK_REALTIME	256
+
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+#define GETRANDOM_MAX	33554431	/* what Linux returns at most per call */
+#define GRND_FLAGS	0x7		/* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */
+
+static struct encl_thread *current_td(void)
+{
+	return (struct encl_thread *)(uintptr_t)encl_syscall_current->td;
+}
+
+/* An id the host reports: a pid_t/uid_t, never negative. */
+static int64_t id_call(long nr, int positive)
+{
+	int64_t r = ocall0(nr);
+
+	if (r < 0 || r > 0x7fffffff || (positive && r == 0))
+		encl_iago_fail(nr, r, "not a valid id");
+	return r;
+}
+
+int64_t encl_pid(void)
+{
+	static int64_t pid;
+
+	if (!pid)
+		pid = id_call(SYS_getpid, 1);
+	return pid;
+}
+
+int64_t encl_tid(void)
+{
+	static int64_t tid;
+
+	if (!tid)
+		tid = id_call(SYS_gettid, 1);
+	return tid;
+}
+
+SYSFN(getpid)	{ (void)a; return encl_pid(); }
+SYSFN(gettid)	{ (void)a; return encl_tid(); }
+SYSFN(getppid)	{ (void)a; return id_call(SYS_getppid, 0); }
+SYSFN(getuid)	{ (void)a; return id_call(SYS_getuid, 0); }
+SYSFN(geteuid)	{ (void)a; return id_call(SYS_geteuid, 0); }
+SYSFN(getgid)	{ (void)a; return id_call(SYS_getgid, 0); }
+SYSFN(getegid)	{ (void)a; return id_call(SYS_getegid, 0); }
+
+SYSFN(umask)
+{
+	int64_t r = ocall1(SYS_umask, a[0] & 0777);
+
+	if (r < 0 || r > 0777)
+		encl_iago_fail(SYS_umask, r, "not a mode");
+	return r;
+}
+
+SYSFN(uname)
+{
+	struct utsname *hb = ocall_alloc(sizeof(*hb));
+	struct utsname u;
+	int64_t r = ocall1(SYS_uname, HP(hb));
+
+	IAGO(iago_check_zero(r), SYS_uname, r);
+	if (r)
+		return r;
+	memcpy(&u, hb, sizeof(u));
+	/* Every field is a string the program will print: terminate each. */
+	u.sysname[sizeof(u.sysname) - 1] = 0;
+	u.nodename[sizeof(u.nodename) - 1] = 0;
+	u.release[sizeof(u.release) - 1] = 0;
+	u.version[sizeof(u.version) - 1] = 0;
+	u.machine[sizeof(u.machine) - 1] = 0;
+	u.__domainname[sizeof(u.__domainname) - 1] = 0;
+	memcpy((void *)a[0], &u, sizeof(u));
+	return 0;
+}
+
+/* exit and exit_group: one thread, so both end the program. musl has flushed stdio. */
+SYSFN(exit_group)
+{
+	struct encl_thread *td = current_td();
+
+	heap_report();
+	td->state = TD_STATE_DEAD;
+	encl_exit(ENCL_EXIT_RETURN, a[0] & 0xff, 0, td);
+}
+
+SYSFN(set_tid_address)
+{
+	current_td()->clear_child_tid = a[0];
+	return encl_tid();
+}
+
+SYSFN(set_robust_list)
+{
+	if (a[1] != 3 * sizeof(uint64_t))	/* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	current_td()->robust_list = a[0];
+	return 0;
+}
+
+SYSFN(arch_prctl)
+{
+	struct encl_thread *td = current_td();
+
+	switch (a[0]) {
+	case ARCH_SET_FS:
+		/* A non-canonical base would #GP in WRFSBASE; the kernel says EPERM. */
+		if ((int64_t)(a[1] << 16) >> 16 != (int64_t)a[1])
+			return -EPERM;
+		encl_set_fs(td, a[1]);
+		return 0;
+	case ARCH_GET_FS:
+		*(uint64_t *)a[1] = td->tp;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * One thread: a wait whose value still matches could only be ended by a
+ * wake that will never come. With a timeout it times out; without one the
+ * program has deadlocked, and the enclave says so instead of hanging.
+ */
+SYSFN(futex)
+{
+	int cmd = (int)a[1] & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	volatile int *uaddr = (volatile int *)a[0];
+
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		if (*uaddr != (int)a[2])
+			return -EAGAIN;
+		if (a[3])
+			return -ETIMEDOUT;
+		encl_fatal("futex wait at %p can never be woken: the program deadlocked "
+			   "(the enclave runs one thread)", (void *)uaddr);
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+	case FUTEX_REQUEUE:
+		return 0;
+	case FUTEX_CMP_REQUEUE:
+		return *uaddr == (int)a[5] ? 0 : -EAGAIN;
+	default:
+		return -ENOSYS;
+	}
+}
+
+SYSFN(getrandom)
+{
+	uint64_t len = a[1];
+
+	if (a[2] & ~(uint64_t)GRND_FLAGS)
+		return -EINVAL;
+	if (len > GETRANDOM_MAX)
+		len = GETRANDOM_MAX;
+	encl_random((void *)a[0], len);
+	return (long)len;
+}
+
+static long rlimit_get(uint64_t res, struct rlimit *out)
+{
+	struct rlimit *hb = ocall_alloc(sizeof(*hb));
+	int64_t r = ocall4(SYS_prlimit64, 0, res, 0, HP(hb));
+
+	IAGO(iago_check_zero(r), SYS_prlimit64, r);
+	if (!r && out)
+		memcpy(out, hb, sizeof(*out));
+	return r;
+}
+
+/* Limits are the host's to enforce; the enclave only lets the program read them. */
+SYSFN(prlimit64)
+{
+	if (a[0] && (int64_t)a[0] != encl_pid())
+		return -EPERM;
+	if (a[2])
+		return -EPERM;
+	return rlimit_get(a[1], (struct rlimit *)a[3]);
+}
+
+SYSFN(getrlimit)
+{
+	return rlimit_get(a[0], (struct rlimit *)a[1]);
+}

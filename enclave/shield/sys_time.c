@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Time comes from the host (an enclave has no trusted clock): forwarded,
+ * with the returned values range-checked so that a struct timespec or
+ * timeval the program receives is always well-formed.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "enclave/shield/iago.h"
+#include "enclave/shield/ocall.h"
+#include "enclave/core/runtime.h"
+#include "enclave/shield/syscall.h"
+
+/* Copy a timespec the host wrote into @out after checking it. */
+static void take_timespec(long nr, const struct timespec *hb, struct timespec *out)
+{
+	struct timespec ts;
+
+	memcpy(&ts, hb, sizeof(ts));
+	IAGO(iago_check_timespec(ts.tv_sec, ts.tv_nsec), nr, 0);
+	*out = ts;
+}
+
+static long clock_call(long nr, const uint64_t *a)
+{
+	struct timespec *hb = ocall_alloc(sizeof(*hb));
+	int64_t r = ocall2(nr, a[0], HP(hb));
+
+	IAGO(iago_check_zero(r), nr, r);
+	if (!r && a[1])
+		take_timespec(nr, hb, (struct timespec *)a[1]);
+	return r;
+}
+
+SYSFN(clock_gettime)
+{
+	return clock_call(SYS_clock_gettime, a);
+}
+
+SYSFN(clock_getres)
+{
+	return clock_call(SYS_clock_getres, a);
+}
+
+SYSFN(gettimeofday)
+{
+	struct timeval *hb = ocall_alloc(sizeof(*hb));
+	struct timezone *hz = ocall_alloc(sizeof(*hz));
+	struct timeval tv;
+	int64_t r = ocall2(SYS_gettimeofday, HP(hb), HP(hz));
+
+	IAGO(iago_check_zero(r), SYS_gettimeofday, r);
+	if (r)
+		return r;
+	memcpy(&tv, hb, sizeof(tv));
+	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		encl_iago_fail(SYS_gettimeofday, r, "timeval out of range");
+	if (a[0])
+		memcpy((void *)a[0], &tv, sizeof(tv));
+	if (a[1])
+		memcpy((void *)a[1], hz, sizeof(*hz));
+	return 0;
+}
+
+/* The request is copied in; the remainder comes back only when interrupted. */
+static long sleep_call(long nr, uint64_t clk, uint64_t flags, uint64_t req, uint64_t rem)
+{
+	struct timespec *hreq, *hrem;
+	int64_t r;
+
+	if (!req)
+		return -EFAULT;
+	hreq = ocall_copy_in((const void *)req, sizeof(struct timespec));
+	hrem = ocall_alloc(sizeof(struct timespec));
+	if (nr == SYS_nanosleep)
+		r = ocall2(nr, HP(hreq), HP(hrem));
+	else
+		r = ocall4(nr, clk, flags, HP(hreq), HP(hrem));
+	IAGO(iago_check_zero(r), nr, r);
+	if (r == -EINTR && rem)
+		take_timespec(nr, hrem, (struct timespec *)rem);
+	return r;
+}
+
+SYSFN(nanosleep)
+{
+	return sleep_call(SYS_nanosleep, 0, 0, a[0], a[1]);
+}
+
+SYSFN(clock_nanosleep)
+{
+	return sleep_call(SYS_clock_nanosleep, a[0], a[1], a[2], a[3]);
+}
