@@ -3,8 +3,8 @@
  * Loading the enclave as the driver would be asked to: the layout for the
  * mode and the effective configuration, checked against what was signed,
  * then ECREATE, EADD (+ EEXTEND) segment by segment, EINIT with that
- * layout's SIGSTRUCT, and the mappings (DESIGN §2, "Running against the
- * signature"). Every failure is one line for exit 125.
+ * layout's SIGSTRUCT, and the mappings (docs/execution.md). Every failure
+ * is one line for exit 125.
  */
 #include <stdio.h>
 #include <string.h>

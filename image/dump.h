@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layout dumps, "encl layout v1" (DESIGN §5): a text file of ECREATE
+ * Layout dumps, "encl layout v1" (docs/executables.md): a text file of ECREATE
  * parameters and EADD runs, and an image file holding the pages of the
  * `data` runs back to back. Enough for anyone to recompute MRENCLAVE.
  *

@@ -2,7 +2,7 @@
 /*
  * An enclave layout: everything ECREATE, EADD and EEXTEND will be asked to
  * do, in order. It is what is measured, what is dumped as "encl layout v1"
- * (DESIGN §5), and what a backend loads. Offsets are relative to the
+ * (docs/executables.md), and what a backend loads. Offsets are relative to the
  * enclave base, so a layout never depends on where it will be loaded.
  */
 #ifndef ENCL_IMAGE_LAYOUT_H

@@ -2,7 +2,7 @@
 /*
  * Session policies: which enclave identities a service accepts.
  *
- * A subset of SCONE's session language 0.3 (DESIGN.md §6), read with
+ * A subset of SCONE's session language 0.3 (docs/policy.md), read with
  * libyaml:
  *
  *   name: my-session

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A TEST AND DIAGNOSTIC INTERFACE for enclave programs, not an API for
- * applications. It exists so that the EPCM scenarios of DESIGN §4 (modelled
+ * applications. It exists so that the EPCM scenarios of docs/hardware.md (modelled
  * on the Linux SGX selftests; tests/scenarios/epcm.c) can run inside a real
  * enclave: raw SGX2 leaves, the host's EDMM operations, and a hook into the
  * exception handler. A program that uses it can break its own memory (trim

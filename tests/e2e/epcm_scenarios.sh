@@ -1,6 +1,6 @@
 #!/bin/bash
 # encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
-# The EPCM scenarios of DESIGN §4 (modelled on the Linux SGX selftests),
+# The EPCM scenarios of docs/hardware.md (modelled on the Linux SGX selftests),
 # run inside a real enclave: tests/scenarios/epcm.c, built with encl-cc,
 # one process per scenario, which prints its own PASS:/FAIL: epcm:NAME line.
 # This script turns each into one line of its own:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The EPCM scenarios of DESIGN §4, run inside the enclave: one program,
+ * The EPCM scenarios (docs/hardware.md), run inside the enclave: one program,
  * built with encl-cc, one scenario per name on the command line, a
  * "PASS: epcm:NAME" or "FAIL: epcm:NAME reason" line for each. Modelled on
  * the Linux SGX selftests (tools/testing/selftests/sgx/main.c): the same

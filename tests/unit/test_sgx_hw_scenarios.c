@@ -6,7 +6,7 @@
  * host may ask without the enclave running. The scenarios that need code
  * inside the enclave (EACCEPT, EMODPE, touching pages, entering a new TCS)
  * are tests/e2e/epcm_scenarios.sh, which runs the selftest-style suite of
- * DESIGN §4 in an enclave built with encl-cc, in sim and in hw.
+ * docs/hardware.md in an enclave built with encl-cc, in sim and in hw.
  *
  * Without /dev/sgx_enclave every test is reported as SKIP, never PASS.
  * The names start with "ioctl_" so that they are not taken for the

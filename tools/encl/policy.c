@@ -67,7 +67,7 @@ static const char policy_usage[] =
 "usage: encl policy check POLICY --service NAME (BINARY | --mrenclave HEX ...)\n"
 "       encl policy template --service NAME [--session NAME] BINARY\n"
 "\n"
-"Session policies (SCONE session language 0.3, see DESIGN.md section 6).\n"
+"Session policies (a subset of SCONE's session language 0.3, docs/policy.md).\n"
 "Run encl policy check --help or encl policy template --help for details.\n";
 
 static int parse_hash_arg(const char *opt, const char *s, uint8_t out[SGX_HASH_SIZE])
