@@ -189,27 +189,25 @@ sim_has() {
 		case ",${ENCL_SIM_CPU_QUIRKS:-}," in *,fxsave-frames,*) false ;; esac
 }
 
-if sim_has avx2; then
-	out=$(SCONE_MODE=sim ./avx2 2>run.err); rc=$?
-	if [ $rc -eq 0 ] && [ "$out" = "avx2 sum 2080" ]; then
-		pass avx2_runs_with_xfrm_avx
-	else
-		fail avx2_runs_with_xfrm_avx "rc=$rc out='$out' err=$(head -c 300 run.err)"
+# runs NAME FEATURE PROGRAM OUTPUT: in the simulator, exit 0 and OUTPUT on
+# stdout, where the simulated CPU has FEATURE
+runs() {
+	local n=$1 feature=$2 prog=$3 want=$4 out rc
+	if ! sim_has "$feature"; then
+		skip "$n" "the simulated CPU has no $feature"
+		return
 	fi
-else
-	skip avx2_runs_with_xfrm_avx "the simulated CPU has no AVX2"
-fi
-if sim_has avx; then
-	check ymm_syscall_signed_avx encl-cc -O2 --xfrm avx ymm_syscall.c -o ymm_syscall
-	out=$(SCONE_MODE=sim ./ymm_syscall 2>run.err); rc=$?
-	if [ $rc -eq 0 ] && [ "$out" = "ymm8 across a system call: kept" ]; then
-		pass ymm_kept_across_system_call
+	out=$(SCONE_MODE=sim "./$prog" 2>run.err); rc=$?
+	if [ $rc -eq 0 ] && [ "$out" = "$want" ]; then
+		pass "$n"
 	else
-		fail ymm_kept_across_system_call "rc=$rc out='$out' err=$(head -c 300 run.err)"
+		fail "$n" "rc=$rc out='$out' err=$(head -c 300 run.err)"
 	fi
-else
-	skip ymm_kept_across_system_call "the simulated CPU has no AVX"
-fi
+}
+
+runs avx2_runs_with_xfrm_avx avx2 avx2 "avx2 sum 2080"
+check ymm_syscall_signed_avx encl-cc -O2 --xfrm avx ymm_syscall.c -o ymm_syscall
+runs ymm_kept_across_system_call avx ymm_syscall "ymm8 across a system call: kept"
 
 # ---- the code linked without a note uses no AVX state --------------------------------
 # musl's libc.a, libgcc.a and the trusted runtime are left out of the note
