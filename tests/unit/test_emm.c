@@ -1228,6 +1228,7 @@ static void test_init_rejects(void)
 
 int main(void)
 {
+	HARNESS_PLAN(16);
 	RUN(test_init_rejects);
 	RUN(test_reserve_lazy_commit);
 	RUN(test_batching);

@@ -531,6 +531,7 @@ static void test_many_services(void)
 
 int main(void)
 {
+	HARNESS_PLAN(18);
 	RUN(test_malformed_yaml);
 	RUN(test_unknown_keys);
 	RUN(test_bad_hashes);
