@@ -40,7 +40,12 @@ static const char *harness_skip_reason = "";
 
 #define CHECK_STR_CONTAINS(hay, needle) do { \
 	const char *_h = (hay), *_n = (needle); \
-	if (!_h || !strstr(_h, _n)) { \
+	if (!_n || !*_n) { \
+		/* "" is in every string: the check would pass whatever @hay says. */ \
+		fprintf(stderr, "  %s:%d: CHECK_STR_CONTAINS(%s, %s): the expected text is empty;" \
+			" name the message expected\n", __FILE__, __LINE__, #hay, #needle); \
+		harness_failed = 1; \
+	} else if (!_h || !strstr(_h, _n)) { \
 		fprintf(stderr, "  %s:%d: \"%s\" does not contain \"%s\"\n", \
 			__FILE__, __LINE__, _h ? _h : "(null)", _n); \
 		harness_failed = 1; \

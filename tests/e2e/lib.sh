@@ -18,6 +18,10 @@ check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "command fa
 # expect_exit NAME CODE PATTERN COMMAND...: exit status CODE and PATTERN on stderr
 expect_exit() {
 	local n=$1 code=$2 pat=$3; shift 3
+	if [ -z "$pat" ]; then	# an empty pattern matches any stderr
+		fail "$n" "expect_exit with an empty PATTERN: name the message expected, or use check"
+		return
+	fi
 	"$@" >"$TMP/stdout" 2>"$TMP/stderr"
 	local rc=$?
 	if [ $rc -ne "$code" ]; then
