@@ -8,6 +8,11 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 _script=$(basename "$0")
 
+# plan N, before the first test: the script reports N tests, and tests/run
+# fails it when fewer come (an exit or a crash halfway). Scripts whose count
+# depends on what they find at run time do not plan.
+plan() { echo "PLAN: $_script $1"; }
+
 pass() { echo "PASS: $_script:$1"; }
 fail() { echo "FAIL: $_script:$1"; shift; [ $# -gt 0 ] && echo "  $*" >&2; }
 skip() { echo "SKIP: $_script:$1 ($2)"; }

@@ -3,6 +3,7 @@
 # A test that stops early, or never says how many tests it has, must fail.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/run"
+plan 13
 
 log=$TMP/log
 mkdir "$log"
@@ -37,8 +38,9 @@ counts plan_3_report_2 2 1 0 "^FAIL: .*/[a-z_]+: 2 of 3 planned tests reported$"
 fake unplanned "PASS: unplanned.c:a" "PASS: unplanned.c:b"
 counts no_plan_line 2 1 0 "^FAIL: .*/[a-z_]+: no PLAN line; begin main\(\) with HARNESS_PLAN\(n\)$" \
 	--planned "$TMP/unplanned"
-# The e2e scripts do not plan: without --planned the same output passes.
+# An end-to-end script need not plan, but one that does is held to it.
 counts unplanned_script 2 0 0 "^-- .*unplanned: 2 passed, 0 failed, 0 skipped" "$TMP/unplanned"
+counts script_plan_3_report_2 2 1 0 "^FAIL: .*/[a-z_]+: 2 of 3 planned tests reported$" "$TMP/short"
 
 fake twice "PLAN: twice.c 1" "PLAN: twice.c 1" "PASS: twice.c:a"
 counts plan_twice 1 1 0 "expected one 'PLAN: file n' line" --planned "$TMP/twice"
