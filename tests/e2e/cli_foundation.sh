@@ -3,6 +3,7 @@
 # print, the exit codes (0 ok, 1 failed check, 2 bad usage or input), and
 # that every error names its file.
 . "$(dirname "$0")/lib.sh"
+plan 67
 
 for v in a b c; do
 	want=$(cat "$VECTORS/$v.mrenclave")

@@ -8,6 +8,11 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 _script=$(basename "$0")
 
+# plan N, before the first test: the script reports N tests, and tests/run
+# fails it when fewer come (an exit or a crash halfway). Scripts whose count
+# depends on what they find at run time do not plan.
+plan() { echo "PLAN: $_script $1"; }
+
 pass() { echo "PASS: $_script:$1"; }
 fail() { echo "FAIL: $_script:$1"; shift; [ $# -gt 0 ] && echo "  $*" >&2; }
 skip() { echo "SKIP: $_script:$1 ($2)"; }
@@ -18,6 +23,10 @@ check() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "command fa
 # expect_exit NAME CODE PATTERN COMMAND...: exit status CODE and PATTERN on stderr
 expect_exit() {
 	local n=$1 code=$2 pat=$3; shift 3
+	if [ -z "$pat" ]; then	# an empty pattern matches any stderr
+		fail "$n" "expect_exit with an empty PATTERN: name the message expected, or use check"
+		return
+	fi
 	"$@" >"$TMP/stdout" 2>"$TMP/stderr"
 	local rc=$?
 	if [ $rc -ne "$code" ]; then

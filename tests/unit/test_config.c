@@ -139,6 +139,7 @@ static void test_format(void)
 
 int main(void)
 {
+	HARNESS_PLAN(6);
 	RUN(test_sizes);
 	RUN(test_bad_sizes);
 	RUN(test_counts);

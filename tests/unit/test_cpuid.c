@@ -176,6 +176,7 @@ static void test_this_cpu(void)
 
 int main(void)
 {
+	HARNESS_PLAN(5);
 	RUN(test_intel_sgx2_flc);
 	RUN(test_intel_sgx1_only);
 	RUN(test_intel_no_sgx);

@@ -299,6 +299,7 @@ static void test_measure_errors(void)
 
 int main(void)
 {
+	HARNESS_PLAN(15);
 	/* gcc's -Wformat-overflow sees harness.h print a reason that is never set. */
 	harness_skip_reason = "";
 	if (!mkdtemp(tmpdir)) {

@@ -388,6 +388,7 @@ static void test_eacceptcopy(void)
 
 int main(void)
 {
+	HARNESS_PLAN(12);
 	/* No test here skips: keep gcc from proving the SKIP reason NULL. */
 	harness_skip_reason = "";
 	RUN(test_sparse_storage);

@@ -135,6 +135,7 @@ static void test_read_full_pipe(void)
 
 int main(void)
 {
+	HARNESS_PLAN(5);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;

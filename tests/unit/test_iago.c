@@ -170,6 +170,7 @@ static void test_string_terminated(void)
 
 int main(void)
 {
+	HARNESS_PLAN(8);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);

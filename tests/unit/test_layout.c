@@ -471,6 +471,7 @@ static void test_limits(void)
 
 int main(void)
 {
+	HARNESS_PLAN(9);
 	RUN(test_elf_ok);
 	RUN(test_elf_rejects);
 	RUN(test_note);

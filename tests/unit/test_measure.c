@@ -326,6 +326,7 @@ static void test_secinfo_check(void)
 
 int main(void)
 {
+	HARNESS_PLAN(17);
 	/* gcc's -Wformat-overflow sees harness.h print a reason that is never set. */
 	harness_skip_reason = "";
 	pages_init();

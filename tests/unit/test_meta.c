@@ -123,6 +123,7 @@ static void test_date(void)
 
 int main(void)
 {
+	HARNESS_PLAN(5);
 	RUN(test_round_trip);
 	RUN(test_unsigned);
 	RUN(test_corruption);

@@ -76,7 +76,8 @@ static int verdict(const char *yaml, const struct encl_identity *id, unsigned fl
 
 static void test_malformed_yaml(void)
 {
-	refused("services:\n  - name: s\n    attestation: [\n", "t.yaml:4:1:", "");
+	refused("services:\n  - name: s\n    attestation: [\n", "t.yaml:4:1:",
+		"did not find expected node content");
 	refused("name: a\nservices: - x\n", "t.yaml:2:", "not allowed");
 	refused("name: 'unterminated\n", "t.yaml:2:1:", "quoted scalar");
 	refused("", "t.yaml:1:1:", "empty");
@@ -531,6 +532,7 @@ static void test_many_services(void)
 
 int main(void)
 {
+	HARNESS_PLAN(18);
 	RUN(test_malformed_yaml);
 	RUN(test_unknown_keys);
 	RUN(test_bad_hashes);

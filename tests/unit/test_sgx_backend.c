@@ -1369,6 +1369,7 @@ int main(void)
 {
 	char dir[] = "/tmp/encl-sgx-test-XXXXXX", path[64], err[256];
 
+	HARNESS_PLAN(28);
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;

@@ -249,6 +249,7 @@ ON_DOUBLE(ioctl_restrict_added_page)
 
 int main(void)
 {
+	HARNESS_PLAN(8);
 	check_machine();
 	RUN(ioctl_tcs_permissions);
 	RUN(ioctl_remove_added_page_no_eaccept);

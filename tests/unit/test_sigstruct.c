@@ -325,6 +325,7 @@ static void test_hex(void)
 
 int main(void)
 {
+	HARNESS_PLAN(13);
 	/* gcc's -Wformat-overflow sees harness.h print a reason that is never set. */
 	harness_skip_reason = "";
 	if (!mkdtemp(tmpdir)) {

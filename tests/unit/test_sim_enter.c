@@ -651,6 +651,7 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	without_avx_string_functions(argv);
+	HARNESS_PLAN(13);
 	if (build()) {
 		printf("FAIL: %s:build\n", __FILE__);
 		return 1;

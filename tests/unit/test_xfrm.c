@@ -108,6 +108,7 @@ static void test_program(void)
 
 int main(void)
 {
+	HARNESS_PLAN(2);
 	RUN(test_choices);
 	RUN(test_program);
 	HARNESS_EXIT();

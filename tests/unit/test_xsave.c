@@ -105,6 +105,7 @@ static void test_cpuid_leaf_0xd(void)
 
 int main(void)
 {
+	HARNESS_PLAN(5);
 	RUN(test_xsave_size);
 	RUN(test_ssa_frame_pages);
 	RUN(test_xfrm_check);
