@@ -7,12 +7,13 @@
  * enclave sends and the set the host accepts are one list
  * (docs/shield.md).
  *
- *   ENCL_SYSCALL_FWD(name, args...)  the enclave's sys_<name> forwards
- *	SYS_<name> itself, with pointer arguments into the ocall area as
- *	the ENCL_A_* kinds describe (arguments not listed are numbers).
- *   ENCL_SYSCALL_IN(name, handler)   sys_<handler> serves SYS_<name>
- *	inside the enclave, or through other forwarded calls; the host
- *	refuses SYS_<name>.
+ * ENCL_SYSCALLS(FWD, IN) has one row per call:
+ *   FWD(name, kinds...)  the enclave's sys_<name> forwards SYS_<name>
+ *	itself, with pointer arguments into the ocall area as the ENCL_A_*
+ *	kinds describe (arguments not listed are numbers).
+ *   IN(name, handler)    sys_<handler> serves SYS_<name> inside the
+ *	enclave, or through other forwarded calls; the host refuses
+ *	SYS_<name>.
  *
  * fcntl and ioctl take a command: their third argument is checked by the
  * command tables below, and a command not listed is refused on both

@@ -319,6 +319,76 @@ static void test_names(void)
 	CHECK(encl_syscall_name(100000) == NULL);
 }
 
+/* The backticked words of the paragraph of @doc that starts with @head, space-separated. */
+static void doc_list(const char *doc, const char *head, char *out, size_t size)
+{
+	const char *p = strstr(doc, head);
+	const char *end = p ? strstr(p, "\n\n") : NULL;
+	size_t n = 0;
+
+	out[0] = 0;
+	if (!p || !end)
+		return;
+	p += strlen(head);
+	while ((p = strchr(p, '`')) && p < end) {
+		const char *q = strchr(p + 1, '`');
+
+		if (!q || n + (size_t)(q - p) + 1 >= size)
+			return;
+		n += (size_t)snprintf(out + n, size - n, "%s%.*s", n ? " " : "", (int)(q - p - 1), p + 1);
+		p = q + 1;
+	}
+}
+
+static void join(const char *const *names, size_t count, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t k = 0; k < count && n < size; k++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", k ? " " : "", names[k]);
+}
+
+#define DOC_NAME(name, ...)		#name,
+#define DOC_SKIP(name, ...)
+#define DOC_CMD(cmd, arg, res, size)	#cmd,
+
+/* docs/shield.md lists exactly the table's rows, in its order. */
+static void test_docs_list_the_table(void)
+{
+	static const char *const fwd_names[] = { ENCL_SYSCALLS(DOC_NAME, DOC_SKIP) };
+	static const char *const in_names[] = { ENCL_SYSCALLS(DOC_SKIP, DOC_NAME) };
+	static const char *const fcntl_names[] = { ENCL_FCNTL_CMDS(DOC_CMD) };
+	static const char *const ioctl_names[] = { ENCL_IOCTL_CMDS(DOC_CMD) };
+	const struct { const char *head; const char *const *names; size_t n; } lists[] = {
+		{ "**Forwarded:**", fwd_names, N(fwd_names) },
+		{ "**Served inside (the host refuses them):**", in_names, N(in_names) },
+		{ "**fcntl commands:**", fcntl_names, N(fcntl_names) },
+		{ "**ioctl commands:**", ioctl_names, N(ioctl_names) },
+	};
+	static char doc[256 * 1024];
+	char want[4096], got[4096];
+	FILE *f = fopen("docs/shield.md", "r");
+	size_t len;
+
+	if (!f) {
+		SKIP("docs/shield.md not found from the current directory");
+		return;
+	}
+	len = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[len] = 0;
+	for (size_t k = 0; k < N(lists); k++) {
+		join(lists[k].names, lists[k].n, want, sizeof(want));
+		doc_list(doc, lists[k].head, got, sizeof(got));
+		if (strcmp(want, got)) {
+			fprintf(stderr, "  docs/shield.md %s\n    lists: %s\n    table: %s\n",
+				lists[k].head, got, want);
+			harness_failed = 1;
+		}
+	}
+}
+
 int main(void)
 {
 	setup();
@@ -330,5 +400,6 @@ int main(void)
 	RUN(test_locks_and_fionread);
 	RUN(test_enclave_sends_only_table_numbers);
 	RUN(test_names);
+	RUN(test_docs_list_the_table);
 	HARNESS_EXIT();
 }
