@@ -25,6 +25,7 @@
 #define ENCL_ABI_SYSCALLS_H
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -183,6 +184,17 @@ struct encl_cmd {
 	uint8_t res;		/* ENCL_RES_* */
 	uint16_t size;		/* of the structure the argument points to */
 };
+
+#define ENCL_CMD_ROW(cmd, arg, res, size)	{ cmd, arg, res, size },
+
+/* The row of @cmd in @c[0..n), or NULL. The kernel reads the command as an unsigned int. */
+static inline const struct encl_cmd *encl_cmd_find(const struct encl_cmd *c, size_t n, uint64_t cmd)
+{
+	for (; n; n--, c++)
+		if (c->cmd == (uint32_t)cmd)
+			return c;
+	return NULL;
+}
 
 /* Absent from some C libraries' headers without _GNU_SOURCE: the kernel's numbers. */
 #ifndef F_OFD_GETLK

@@ -33,12 +33,8 @@ static const struct syscall_desc {
 #undef FWD
 #undef IN
 
-#define CMD(cmd, arg, res, size)	{ cmd, arg, res, size },
-
-static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(CMD) };
-static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(CMD) };
-
-#undef CMD
+static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(ENCL_CMD_ROW) };
+static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
 
 int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len)
 {
@@ -59,17 +55,15 @@ static int string_ok(const struct encl_host *h, uint64_t p)
 /* fcntl and ioctl: a command of the table, its structure in the area. */
 static int cmd_ok(const struct encl_host *h, long nr, const uint64_t *args)
 {
-	const struct encl_cmd *c = nr == SYS_fcntl ? fcntl_cmds : ioctl_cmds;
-	size_t n = nr == SYS_fcntl ? sizeof(fcntl_cmds) / sizeof(*c) : sizeof(ioctl_cmds) / sizeof(*c);
+	const struct encl_cmd *c = nr == SYS_fcntl
+		? encl_cmd_find(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), args[1])
+		: encl_cmd_find(ioctl_cmds, sizeof(ioctl_cmds) / sizeof(*c), args[1]);
 
-	for (; n; n--, c++) {
-		if (c->cmd != (uint32_t)args[1])
-			continue;
-		if (c->arg == ENCL_CMD_INT)
-			return 0;
-		return encl_area_holds(h, args[2], c->size) ? 0 : -EFAULT;
-	}
-	return -EINVAL;
+	if (!c)
+		return -EINVAL;
+	if (c->arg == ENCL_CMD_INT)
+		return 0;
+	return encl_area_holds(h, args[2], c->size) ? 0 : -EFAULT;
 }
 
 static int args_ok(const struct encl_host *h, const struct syscall_desc *d, const uint64_t *args)

@@ -2,8 +2,8 @@
 /*
  * File-descriptor calls forwarded to the host: close, lseek, dup*, pipe*,
  * fcntl and ioctl (the commands of abi/syscalls.h), fsync, ftruncate,
- * fstat. Descriptors are the host's;
- * what comes back must look like a descriptor, a status or a size.
+ * fstat. Descriptors are the host's; what comes back must look like a
+ * descriptor, a status or a size.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
-#include <unistd.h>
 
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
@@ -146,10 +145,8 @@ SYSFN(pipe2)
  * copied through the area; any other command fails as the kernel fails
  * an unknown one.
  */
-#define CMD_(cmd, arg, res, size)	{ cmd, arg, res, size },
-static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(CMD_) };
-static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(CMD_) };
-#undef CMD_
+static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(ENCL_CMD_ROW) };
+static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
 
 _Static_assert(sizeof(struct flock) == ENCL_SZ_FLOCK, "abi/syscalls.h: struct flock");
 _Static_assert(sizeof(struct winsize) == ENCL_SZ_WINSIZE, "abi/syscalls.h: struct winsize");
@@ -161,14 +158,6 @@ union cmd_out {
 	int count;
 	unsigned char bytes[ENCL_SZ_TERMIOS];
 };
-
-static const struct encl_cmd *find_cmd(const struct encl_cmd *c, size_t n, uint64_t cmd)
-{
-	for (; n; n--, c++)
-		if (c->cmd == cmd)
-			return c;
-	return 0;
-}
 
 static const char *check_result(const struct encl_cmd *c, int64_t r)
 {
@@ -183,20 +172,12 @@ static const char *check_result(const struct encl_cmd *c, int64_t r)
 }
 
 /* What a program would act on in a structure the host wrote. */
-static const char *check_out(uint64_t cmd, const union cmd_out *v)
+static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v)
 {
-	switch (cmd) {
-	case F_GETLK:
-	case F_OFD_GETLK:
-		if (v->lock.l_type != F_RDLCK && v->lock.l_type != F_WRLCK && v->lock.l_type != F_UNLCK)
-			return "struct flock has no lock type";
-		if (v->lock.l_type != F_UNLCK &&
-		    (v->lock.l_whence != SEEK_SET || v->lock.l_start < 0 || v->lock.l_len < 0))
-			return "struct flock range is not from the file's start";
-		return 0;
-	case FIONREAD:
-		return v->count < 0 ? "FIONREAD count is negative" : 0;
-	}
+	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK))
+		return iago_check_flock(v->lock.l_type, v->lock.l_whence, v->lock.l_start, v->lock.l_len);
+	if (nr == SYS_ioctl && cmd == FIONREAD && v->count < 0)
+		return "FIONREAD count is negative";
 	return 0;
 }
 
@@ -219,14 +200,14 @@ static long cmd_call(long nr, const struct encl_cmd *c, const uint64_t *a)
 	if (r < 0 || !(c->arg & ENCL_CMD_OUT))
 		return r;
 	memcpy(&v, hb, c->size);
-	IAGO(check_out(a[1], &v), nr, r);
+	IAGO(check_out(nr, c->cmd, &v), nr, r);
 	memcpy((void *)a[2], &v, c->size);
 	return r;
 }
 
 SYSFN(fcntl)
 {
-	const struct encl_cmd *c = find_cmd(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), a[1]);
+	const struct encl_cmd *c = encl_cmd_find(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), a[1]);
 	int64_t r;
 
 	if (!c)
@@ -239,7 +220,7 @@ SYSFN(fcntl)
 
 SYSFN(ioctl)
 {
-	const struct encl_cmd *c = find_cmd(ioctl_cmds, sizeof(ioctl_cmds) / sizeof(*c), a[1]);
+	const struct encl_cmd *c = encl_cmd_find(ioctl_cmds, sizeof(ioctl_cmds) / sizeof(*c), a[1]);
 
 	if (!c)
 		return -ENOTTY;

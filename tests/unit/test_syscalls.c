@@ -48,9 +48,8 @@ struct entry {
 static const struct entry forwarded[] = { ENCL_SYSCALLS(FWD_ENTRY, SKIP_IN) };
 static const struct entry inside[] = { ENCL_SYSCALLS(SKIP_FWD, IN_ENTRY) };
 
-#define CMD_ENTRY(cmd, arg, res, size)	{ cmd, arg, res, size },
-static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(CMD_ENTRY) };
-static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(CMD_ENTRY) };
+static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(ENCL_CMD_ROW) };
+static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
 
 #define N(a)		(sizeof(a) / sizeof((a)[0]))
 #define AREA_SIZE	4096
@@ -254,6 +253,8 @@ static void test_locks_and_fionread(void)
 		args[1] = lock_cmds[k];
 		CHECK_EQ_INT(check(SYS_fcntl, args), 0);
 	}
+	args[1] = F_SETLK | 1ULL << 32;	/* the kernel reads an unsigned int */
+	CHECK_EQ_INT(check(SYS_fcntl, args), 0);
 	args[1] = FIONREAD;
 	CHECK_EQ_INT(check(SYS_ioctl, args), 0);
 	args[1] = TIOCGWINSZ;
