@@ -83,5 +83,11 @@ void encl_host_ocall(struct encl_host *h);
 int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args);
 /* [p, p + len) lies inside the ocall area. */
 int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len);
+/*
+ * ocall.c: may system call @nr go to the kernel with @args? 0, or -ENOSYS
+ * (not forwarded), -EINVAL (an fcntl/ioctl command not forwarded), -EFAULT
+ * (a pointer or length outside the ocall area). abi/syscalls.h says which.
+ */
+int encl_ocall_check(const struct encl_host *h, long nr, const uint64_t *args);
 
 #endif

@@ -3,139 +3,38 @@
  * The ocall server: the system calls the trusted runtime forwards, and the
  * runtime's own requests (log lines, EDMM page operations).
  *
- * Only the calls listed below are served; anything else is -ENOSYS. Every
- * pointer argument must lie, with the length the call implies, inside the
- * ocall area: a confused or hostile enclave cannot make the host read or
- * write its own memory through a forwarded call.
+ * Only the calls abi/syscalls.h marks as forwarded are served; anything
+ * else is -ENOSYS. Every pointer argument must lie, with the length the
+ * call implies, inside the ocall area: a confused or hostile enclave
+ * cannot make the host read or write its own memory through a forwarded
+ * call.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
-#include <sys/utsname.h>
-#include <sys/sysinfo.h>
-#include <sys/resource.h>
-#include <fcntl.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 
+#include "abi/syscalls.h"
 #include "host/host.h"
 
-enum arg_kind {
-	A_VAL = 0,	/* a number */
-	A_BUF,		/* bytes, length in args[len] */
-	A_STR,		/* NUL-terminated */
-	A_OBJ,		/* @size bytes */
-	A_IOV,		/* struct iovec[args[len]], each buffer in the area too */
-	A_ARR,		/* args[len] elements of @size bytes */
-};
+#define FWD(name, ...)	{ SYS_##name, { __VA_ARGS__ } },
+#define IN(name, handler)
 
-struct arg {
-	uint8_t kind, len, null_ok;
-	uint16_t size;
-};
-
-struct syscall_desc {
+static const struct syscall_desc {
 	long nr;
-	struct arg a[6];
+	struct encl_syscall_arg a[6];
+} forwarded[] = {
+	ENCL_SYSCALLS(FWD, IN)
 };
 
-#define V		{ A_VAL, 0, 0, 0 }
-#define BUF(n)		{ A_BUF, n, 0, 0 }
-#define STR		{ A_STR, 0, 0, 0 }
-#define STR0		{ A_STR, 0, 1, 0 }
-#define OBJ(s)		{ A_OBJ, 0, 0, s }
-#define OBJ0(s)		{ A_OBJ, 0, 1, s }
-#define IOV(n)		{ A_IOV, n, 0, 0 }
-#define ARR(n, s)	{ A_ARR, n, 0, s }
+#undef FWD
+#undef IN
 
-#define STAT		OBJ(sizeof(struct stat))
-#define TS		OBJ(sizeof(struct timespec))
-#define TS0		OBJ0(sizeof(struct timespec))
-
-static const struct syscall_desc allowed[] = {
-	{ SYS_read,		{ V, BUF(2), V } },
-	{ SYS_write,		{ V, BUF(2), V } },
-	{ SYS_pread64,		{ V, BUF(2), V, V } },
-	{ SYS_pwrite64,		{ V, BUF(2), V, V } },
-	{ SYS_readv,		{ V, IOV(2), V } },
-	{ SYS_writev,		{ V, IOV(2), V } },
-	{ SYS_open,		{ STR, V, V } },
-	{ SYS_openat,		{ V, STR, V, V } },
-	{ SYS_close,		{ V } },
-	{ SYS_lseek,		{ V, V, V } },
-	{ SYS_fstat,		{ V, STAT } },
-	{ SYS_stat,		{ STR, STAT } },
-	{ SYS_lstat,		{ STR, STAT } },
-	{ SYS_newfstatat,	{ V, STR, STAT, V } },
-	{ SYS_statx,		{ V, STR, V, V, OBJ(256) } },
-	{ SYS_getdents64,	{ V, BUF(2), V } },
-	{ SYS_mkdir,		{ STR, V } },
-	{ SYS_mkdirat,		{ V, STR, V } },
-	{ SYS_rmdir,		{ STR } },
-	{ SYS_unlink,		{ STR } },
-	{ SYS_unlinkat,		{ V, STR, V } },
-	{ SYS_rename,		{ STR, STR } },
-	{ SYS_renameat,		{ V, STR, V, STR } },
-	{ SYS_renameat2,	{ V, STR, V, STR, V } },
-	{ SYS_link,		{ STR, STR } },
-	{ SYS_linkat,		{ V, STR, V, STR, V } },
-	{ SYS_symlink,		{ STR, STR } },
-	{ SYS_symlinkat,	{ STR, V, STR } },
-	{ SYS_readlink,		{ STR, BUF(2), V } },
-	{ SYS_readlinkat,	{ V, STR, BUF(3), V } },
-	{ SYS_access,		{ STR, V } },
-	{ SYS_faccessat,	{ V, STR, V } },
-	{ SYS_faccessat2,	{ V, STR, V, V } },
-	{ SYS_chmod,		{ STR, V } },
-	{ SYS_fchmod,		{ V, V } },
-	{ SYS_fchmodat,		{ V, STR, V } },
-	{ SYS_utimensat,	{ V, STR0, OBJ0(2 * sizeof(struct timespec)), V } },
-	{ SYS_truncate,		{ STR, V } },
-	{ SYS_ftruncate,	{ V, V } },
-	{ SYS_fsync,		{ V } },
-	{ SYS_fdatasync,	{ V } },
-	{ SYS_getcwd,		{ BUF(1), V } },
-	{ SYS_chdir,		{ STR } },
-	{ SYS_fchdir,		{ V } },
-	{ SYS_dup,		{ V } },
-	{ SYS_dup2,		{ V, V } },
-	{ SYS_dup3,		{ V, V, V } },
-	{ SYS_pipe,		{ OBJ(2 * sizeof(int)) } },
-	{ SYS_pipe2,		{ OBJ(2 * sizeof(int)), V } },
-	{ SYS_poll,		{ ARR(1, sizeof(struct pollfd)), V, V } },
-	{ SYS_umask,		{ V } },
-	{ SYS_clock_gettime,	{ V, TS } },
-	{ SYS_clock_getres,	{ V, TS0 } },
-	{ SYS_gettimeofday,	{ OBJ0(sizeof(struct timeval)), OBJ0(8) } },
-	{ SYS_time,		{ OBJ0(sizeof(time_t)) } },
-	{ SYS_nanosleep,	{ TS, TS0 } },
-	{ SYS_clock_nanosleep,	{ V, V, TS, TS0 } },
-	{ SYS_sched_yield,	{ V } },
-	{ SYS_getpid,		{ V } },
-	{ SYS_getppid,		{ V } },
-	{ SYS_gettid,		{ V } },
-	{ SYS_getuid,		{ V } },
-	{ SYS_geteuid,		{ V } },
-	{ SYS_getgid,		{ V } },
-	{ SYS_getegid,		{ V } },
-	{ SYS_getpgrp,		{ V } },
-	{ SYS_getpgid,		{ V } },
-	{ SYS_getsid,		{ V } },
-	{ SYS_uname,		{ OBJ(sizeof(struct utsname)) } },
-	{ SYS_sysinfo,		{ OBJ(sizeof(struct sysinfo)) } },
-	{ SYS_getrlimit,	{ V, OBJ(sizeof(struct rlimit)) } },
-	{ SYS_prlimit64,	{ V, V, OBJ0(sizeof(struct rlimit)), OBJ0(sizeof(struct rlimit)) } },
-	{ SYS_getrandom,	{ BUF(1), V, V } },
-	{ SYS_fcntl,		{ V, V, V } },		/* integer commands only, see below */
-	{ SYS_ioctl,		{ V, V, V } },		/* terminal queries only, see below */
-};
+static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(ENCL_CMD_ROW) };
+static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
 
 int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len)
 {
@@ -153,89 +52,82 @@ static int string_ok(const struct encl_host *h, uint64_t p)
 	return memchr((const void *)(uintptr_t)p, 0, end - p) != NULL;
 }
 
+/* fcntl and ioctl: a command of the table, its structure in the area. */
+static int cmd_ok(const struct encl_host *h, long nr, const uint64_t *args)
+{
+	const struct encl_cmd *c = nr == SYS_fcntl
+		? encl_cmd_find(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), args[1])
+		: encl_cmd_find(ioctl_cmds, sizeof(ioctl_cmds) / sizeof(*c), args[1]);
+
+	if (!c)
+		return -EINVAL;
+	if (c->arg == ENCL_CMD_INT)
+		return 0;
+	return encl_area_holds(h, args[2], c->size) ? 0 : -EFAULT;
+}
+
 static int args_ok(const struct encl_host *h, const struct syscall_desc *d, const uint64_t *args)
 {
 	for (int i = 0; i < 6; i++) {
-		const struct arg *a = &d->a[i];
+		const struct encl_syscall_arg *a = &d->a[i];
 		uint64_t p = args[i];
+		int ok = 1;
 
-		if (a->kind == A_VAL || (a->null_ok && !p))
+		if (a->kind == ENCL_ARG_VAL || (a->null_ok && !p))
 			continue;
 		switch (a->kind) {
-		case A_BUF:
-			if (args[a->len] && !encl_area_holds(h, p, args[a->len]))
-				return 0;
+		case ENCL_ARG_BUF:
+			ok = !args[a->len] || encl_area_holds(h, p, args[a->len]);
 			break;
-		case A_STR:
-			if (!string_ok(h, p))
-				return 0;
+		case ENCL_ARG_STR:
+			ok = string_ok(h, p);
 			break;
-		case A_OBJ:
-			if (!encl_area_holds(h, p, a->size))
-				return 0;
+		case ENCL_ARG_OBJ:
+			ok = encl_area_holds(h, p, a->size);
 			break;
-		case A_ARR:
-			if (args[a->len] > h->area_size / a->size ||
-			    !encl_area_holds(h, p, args[a->len] * a->size))
-				return 0;
-			break;
-		case A_IOV: {
-			const struct iovec *iov = (const void *)(uintptr_t)p;
-			uint64_t n = args[a->len];
+		case ENCL_ARG_CMD: {
+			int err = cmd_ok(h, d->nr, args);
 
-			if (n > h->area_size / sizeof(*iov) ||
-			    !encl_area_holds(h, p, n * sizeof(*iov)))
-				return 0;
-			for (uint64_t k = 0; k < n; k++)
-				if (iov[k].iov_len &&
-				    !encl_area_holds(h, (uintptr_t)iov[k].iov_base, iov[k].iov_len))
-					return 0;
+			if (err)
+				return err;
 			break;
 		}
 		}
+		if (!ok)
+			return -EFAULT;
 	}
-	return 1;
+	return 0;
 }
 
-/* fcntl and ioctl: the commands whose argument is a number or a known struct. */
-static int special_ok(const struct encl_host *h, long nr, const uint64_t *args)
+int encl_ocall_check(const struct encl_host *h, long nr, const uint64_t *args)
 {
-	if (nr == SYS_fcntl) {
-		switch (args[1]) {
-		case F_GETFD: case F_SETFD: case F_GETFL: case F_SETFL:
-		case F_DUPFD: case F_DUPFD_CLOEXEC:
-			return 1;
-		}
-		return 0;
-	}
-	if (nr == SYS_ioctl) {
-		switch (args[1]) {
-		case TIOCGWINSZ:
-			return encl_area_holds(h, args[2], sizeof(struct winsize));
-		case TCGETS:
-			return encl_area_holds(h, args[2], sizeof(struct termios));
-		}
-		return 0;
-	}
-	return 1;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (forwarded[i].nr == nr)
+			return args_ok(h, &forwarded[i], args);
+	return -ENOSYS;
 }
 
 static int64_t forward(struct encl_host *h, long nr, const uint64_t *args)
 {
+	int err = encl_ocall_check(h, nr, args);
 	long r;
 
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
-		if (allowed[i].nr != nr)
-			continue;
-		if (!args_ok(h, &allowed[i], args) || !special_ok(h, nr, args)) {
-			encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area", nr);
-			return -EFAULT;
-		}
-		r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
-		return r == -1 ? -errno : r;
+	switch (err) {
+	case 0:
+		break;
+	case -ENOSYS:
+		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld is not forwarded (abi/syscalls.h)", nr);
+		return err;
+	case -EINVAL:
+		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld command 0x%llx is not forwarded (abi/syscalls.h)",
+			      nr, (unsigned long long)args[1]);
+		return err;
+	default:
+		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area", nr);
+		return err;
 	}
-	encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld is not forwarded", nr);
-	return -ENOSYS;
+	r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
+	return r == -1 ? -errno : r;
 }
 
 /* ENCL_OCALL_LOG: level, message (NUL-terminated, in the area). */

@@ -3,6 +3,9 @@
  * Pure checks on values the host returns or passes in (see iago.h). Built
  * into the trusted runtime and, unchanged, into the host unit test.
  */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "enclave/shield/iago.h"
 
 int iago_outside(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
@@ -111,6 +114,15 @@ const char *iago_check_string(const char *s, uint64_t len)
 		if (!s[i])
 			return 0;
 	return "string is not NUL-terminated";
+}
+
+const char *iago_check_flock(int64_t type, int64_t whence, int64_t start, int64_t len)
+{
+	if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK)
+		return "struct flock has no lock type";
+	if (type != F_UNLCK && (whence != SEEK_SET || start < 0 || len < 0))
+		return "struct flock range is not from the file's start";
+	return 0;
 }
 
 const char *iago_check_timespec(int64_t sec, int64_t nsec)

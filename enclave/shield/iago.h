@@ -59,6 +59,12 @@ const char *iago_check_dirents(const void *buf, uint64_t len);
 /* A NUL appears within the first @len bytes of @s. */
 const char *iago_check_string(const char *s, uint64_t len);
 
+/*
+ * A struct flock from F_GETLK/F_OFD_GETLK: a lock type, and for a lock
+ * held, the range from the file's start as the kernel reports it.
+ */
+const char *iago_check_flock(int64_t type, int64_t whence, int64_t start, int64_t len);
+
 /* A struct timespec from the host: 0 <= nsec < 10^9 and sec >= 0. */
 const char *iago_check_timespec(int64_t sec, int64_t nsec);
 

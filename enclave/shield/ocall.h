@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "abi/syscalls.h"
+
 #define OCALL_AREA_MIN		(8 * 1024)
 #define OCALL_AREA_MAX		(1ULL << 30)
 #define OCALL_PATH_MAX		4096		/* PATH_MAX, with its NUL */
@@ -44,6 +46,18 @@ int64_t ocall6(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 #define ocall2(nr, a, b)		ocall6(nr, a, b, 0, 0, 0, 0)
 #define ocall3(nr, a, b, c)		ocall6(nr, a, b, c, 0, 0, 0)
 #define ocall4(nr, a, b, c, d)		ocall6(nr, a, b, c, d, 0, 0)
+
+/*
+ * The number of a system call abi/syscalls.h forwards. Every system call
+ * the enclave sends is named this way, so one the host would refuse does
+ * not compile.
+ */
+#define OCALL_SYS_FWD_(name, ...)	OCALL_SYS_##name = SYS_##name,
+#define OCALL_SYS_IN_(name, handler)
+enum { ENCL_SYSCALLS(OCALL_SYS_FWD_, OCALL_SYS_IN_) };
+#undef OCALL_SYS_FWD_
+#undef OCALL_SYS_IN_
+#define OCALL_SYS(name)		OCALL_SYS_##name
 
 /* A host pointer as an ocall argument. */
 #define HP(p)	((uint64_t)(uintptr_t)(p))

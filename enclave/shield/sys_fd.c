@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * File-descriptor calls forwarded to the host: close, lseek, dup*, pipe*,
- * fcntl (the commands musl and ordinary programs use), ioctl (TIOCGWINSZ
- * and FIONREAD only), fsync, ftruncate, fstat. Descriptors are the host's;
- * what comes back must look like a descriptor, a status or a size.
+ * fcntl and ioctl (the commands of abi/syscalls.h), fsync, ftruncate,
+ * fstat. Descriptors are the host's; what comes back must look like a
+ * descriptor, a status or a size.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,17 +11,12 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <termios.h>
 
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
 #include "enclave/shield/syscall.h"
-
-#ifndef F_OFD_GETLK
-#define F_OFD_GETLK	36
-#define F_OFD_SETLK	37
-#define F_OFD_SETLKW	38
-#endif
 
 /*
  * Copy a struct stat the host wrote, by its size, after checking what a
@@ -48,39 +43,39 @@ static long zero_call(long nr, const uint64_t *a)
 
 SYSFN(close)
 {
-	return zero_call(SYS_close, a);
+	return zero_call(OCALL_SYS(close), a);
 }
 
 SYSFN(fsync)
 {
-	return zero_call(SYS_fsync, a);
+	return zero_call(OCALL_SYS(fsync), a);
 }
 
 SYSFN(fdatasync)
 {
-	return zero_call(SYS_fdatasync, a);
+	return zero_call(OCALL_SYS(fdatasync), a);
 }
 
 SYSFN(fchmod)
 {
-	return zero_call(SYS_fchmod, a);
+	return zero_call(OCALL_SYS(fchmod), a);
 }
 
 SYSFN(fchdir)
 {
-	return zero_call(SYS_fchdir, a);
+	return zero_call(OCALL_SYS(fchdir), a);
 }
 
 SYSFN(ftruncate)
 {
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	return zero_call(SYS_ftruncate, a);
+	return zero_call(OCALL_SYS(ftruncate), a);
 }
 
 SYSFN(lseek)
 {
-	int64_t r = ocall3(SYS_lseek, a[0], a[1], a[2]);
+	int64_t r = ocall3(OCALL_SYS(lseek), a[0], a[1], a[2]);
 
 	IAGO(iago_check_nonneg(r), SYS_lseek, r);
 	/* SEEK_SET lands exactly where it was asked to, or fails. */
@@ -91,7 +86,7 @@ SYSFN(lseek)
 
 SYSFN(dup)
 {
-	int64_t r = ocall1(SYS_dup, a[0]);
+	int64_t r = ocall1(OCALL_SYS(dup), a[0]);
 
 	IAGO(iago_check_fd(r), SYS_dup, r);
 	return r;
@@ -110,12 +105,12 @@ static long dup_to(long nr, const uint64_t *a)
 
 SYSFN(dup2)
 {
-	return dup_to(SYS_dup2, a);
+	return dup_to(OCALL_SYS(dup2), a);
 }
 
 SYSFN(dup3)
 {
-	return dup_to(SYS_dup3, a);
+	return dup_to(OCALL_SYS(dup3), a);
 }
 
 static long do_pipe(long nr, int *fds, uint64_t flags)
@@ -137,95 +132,105 @@ static long do_pipe(long nr, int *fds, uint64_t flags)
 
 SYSFN(pipe)
 {
-	return do_pipe(SYS_pipe2, (int *)a[0], 0);
+	return do_pipe(OCALL_SYS(pipe2), (int *)a[0], 0);
 }
 
 SYSFN(pipe2)
 {
-	return do_pipe(SYS_pipe2, (int *)a[0], a[1]);
+	return do_pipe(OCALL_SYS(pipe2), (int *)a[0], a[1]);
 }
 
-static long fcntl_lock(const uint64_t *a)
+/*
+ * fcntl and ioctl: the commands of abi/syscalls.h, with their structure
+ * copied through the area; any other command fails as the kernel fails
+ * an unknown one.
+ */
+static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(ENCL_CMD_ROW) };
+static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
+
+_Static_assert(sizeof(struct flock) == ENCL_SZ_FLOCK, "abi/syscalls.h: struct flock");
+_Static_assert(sizeof(struct winsize) == ENCL_SZ_WINSIZE, "abi/syscalls.h: struct winsize");
+_Static_assert(__builtin_offsetof(struct termios, c_cc) + 19 == ENCL_SZ_TERMIOS,
+	       "abi/syscalls.h: the kernel's struct termios, 19 control characters");
+
+union cmd_out {
+	struct flock lock;
+	int count;
+	unsigned char bytes[ENCL_SZ_TERMIOS];
+};
+
+static const char *check_result(const struct encl_cmd *c, int64_t r)
 {
-	struct flock *hb;
+	switch (c->res) {
+	case ENCL_RES_FD:
+		return iago_check_fd(r);
+	case ENCL_RES_NONNEG:
+		return iago_check_nonneg(r);
+	default:
+		return iago_check_zero(r);
+	}
+}
+
+/* What a program would act on in a structure the host wrote. */
+static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v)
+{
+	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK))
+		return iago_check_flock(v->lock.l_type, v->lock.l_whence, v->lock.l_start, v->lock.l_len);
+	if (nr == SYS_ioctl && cmd == FIONREAD && v->count < 0)
+		return "FIONREAD count is negative";
+	return 0;
+}
+
+static long cmd_call(long nr, const struct encl_cmd *c, const uint64_t *a)
+{
+	uint64_t arg = a[2];
+	union cmd_out v;
+	void *hb = 0;
 	int64_t r;
 
-	hb = ocall_copy_in((const void *)a[2], sizeof(struct flock));
-	r = ocall3(SYS_fcntl, a[0], a[1], HP(hb));
-	IAGO(iago_check_zero(r), SYS_fcntl, r);
-	if (!r && (a[1] == F_GETLK || a[1] == F_OFD_GETLK))
-		memcpy((void *)a[2], hb, sizeof(struct flock));
+	_Static_assert(ENCL_SZ_FLOCK <= sizeof(v) && ENCL_SZ_F_OWNER_EX <= sizeof(v) &&
+		       ENCL_SZ_WINSIZE <= sizeof(v) && ENCL_SZ_INT <= sizeof(v), "union cmd_out");
+	if (c->arg != ENCL_CMD_INT) {
+		hb = c->arg & ENCL_CMD_IN ? ocall_copy_in((const void *)a[2], c->size)
+					  : ocall_alloc(c->size);
+		arg = HP(hb);
+	}
+	r = ocall3(nr, a[0], a[1], arg);
+	IAGO(check_result(c, r), nr, r);
+	if (r < 0 || !(c->arg & ENCL_CMD_OUT))
+		return r;
+	memcpy(&v, hb, c->size);
+	IAGO(check_out(nr, c->cmd, &v), nr, r);
+	memcpy((void *)a[2], &v, c->size);
 	return r;
 }
 
 SYSFN(fcntl)
 {
+	const struct encl_cmd *c = encl_cmd_find(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), a[1]);
 	int64_t r;
 
-	switch (a[1]) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		r = ocall3(SYS_fcntl, a[0], a[1], a[2]);
-		IAGO(iago_check_fd(r), SYS_fcntl, r);
-		if (r >= 0 && (uint64_t)r < (uint32_t)a[2])
-			encl_iago_fail(SYS_fcntl, r, "duplicate is below the minimum asked for");
-		return r;
-	case F_GETFD:
-	case F_SETFD:
-	case F_GETFL:
-	case F_SETFL:
-		r = ocall3(SYS_fcntl, a[0], a[1], a[2]);
-		IAGO(iago_check_nonneg(r), SYS_fcntl, r);
-		return r;
-	case F_GETLK:
-	case F_SETLK:
-	case F_SETLKW:
-	case F_OFD_GETLK:
-	case F_OFD_SETLK:
-	case F_OFD_SETLKW:
-		return fcntl_lock(a);
-	default:
+	if (!c)
 		return -EINVAL;
-	}
+	r = cmd_call(OCALL_SYS(fcntl), c, a);
+	if (c->res == ENCL_RES_FD && r >= 0 && (uint64_t)r < (uint32_t)a[2])
+		encl_iago_fail(SYS_fcntl, r, "duplicate is below the minimum asked for");
+	return r;
 }
 
 SYSFN(ioctl)
 {
-	int64_t r;
+	const struct encl_cmd *c = encl_cmd_find(ioctl_cmds, sizeof(ioctl_cmds) / sizeof(*c), a[1]);
 
-	switch (a[1]) {
-	case TIOCGWINSZ: {
-		struct winsize *hb = ocall_alloc(sizeof(*hb));
-
-		r = ocall3(SYS_ioctl, a[0], a[1], HP(hb));
-		IAGO(iago_check_zero(r), SYS_ioctl, r);
-		if (!r)
-			memcpy((void *)a[2], hb, sizeof(*hb));
-		return r;
-	}
-	case FIONREAD: {
-		int *hb = ocall_alloc(sizeof(int));
-		int v;
-
-		r = ocall3(SYS_ioctl, a[0], a[1], HP(hb));
-		IAGO(iago_check_zero(r), SYS_ioctl, r);
-		if (r)
-			return r;
-		memcpy(&v, hb, sizeof(v));
-		if (v < 0)
-			encl_iago_fail(SYS_ioctl, v, "FIONREAD count is negative");
-		*(int *)a[2] = v;
-		return 0;
-	}
-	default:
+	if (!c)
 		return -ENOTTY;
-	}
+	return cmd_call(OCALL_SYS(ioctl), c, a);
 }
 
 SYSFN(fstat)
 {
 	struct stat *hb = ocall_alloc(sizeof(*hb));
-	int64_t r = ocall2(SYS_fstat, a[0], HP(hb));
+	int64_t r = ocall2(OCALL_SYS(fstat), a[0], HP(hb));
 
 	IAGO(iago_check_zero(r), SYS_fstat, r);
 	if (!r)

@@ -72,26 +72,26 @@ static long do_write(long nr, uint64_t fd, const void *buf, uint64_t count, uint
 
 SYSFN(read)
 {
-	return do_read(SYS_read, a[0], (void *)a[1], a[2], 0);
+	return do_read(OCALL_SYS(read), a[0], (void *)a[1], a[2], 0);
 }
 
 SYSFN(write)
 {
-	return do_write(SYS_write, a[0], (const void *)a[1], a[2], 0);
+	return do_write(OCALL_SYS(write), a[0], (const void *)a[1], a[2], 0);
 }
 
 SYSFN(pread64)
 {
 	if ((int64_t)a[3] < 0)
 		return -EINVAL;
-	return do_read(SYS_pread64, a[0], (void *)a[1], a[2], a[3]);
+	return do_read(OCALL_SYS(pread64), a[0], (void *)a[1], a[2], a[3]);
 }
 
 SYSFN(pwrite64)
 {
 	if ((int64_t)a[3] < 0)
 		return -EINVAL;
-	return do_write(SYS_pwrite64, a[0], (const void *)a[1], a[2], a[3]);
+	return do_write(OCALL_SYS(pwrite64), a[0], (const void *)a[1], a[2], a[3]);
 }
 
 /* Total length of an iovec array, or -EINVAL as readv/writev would say. */
@@ -123,7 +123,7 @@ SYSFN(readv)
 		return total;
 	n = room((uint64_t)total);
 	hb = ocall_alloc(n);
-	r = ocall3(SYS_read, a[0], HP(hb), n);
+	r = ocall3(OCALL_SYS(read), a[0], HP(hb), n);
 	IAGO(iago_check_count(r, n), SYS_readv, r);
 	left = r > 0 ? (uint64_t)r : 0;
 	for (uint64_t i = 0; left && i < a[2]; i++) {
@@ -166,7 +166,7 @@ SYSFN(writev)
 				in = 0;
 			}
 		}
-		r = ocall3(SYS_write, a[0], HP(hb), n);
+		r = ocall3(OCALL_SYS(write), a[0], HP(hb), n);
 		IAGO(iago_check_count(r, n), SYS_writev, r);
 		if (r < 0)
 			return done ? (long)done : r;
@@ -182,7 +182,7 @@ SYSFN(getdents64)
 	uint64_t count = (uint32_t)a[2];	/* unsigned int in the kernel */
 	uint64_t n = room(count);
 	void *hb = ocall_alloc(n);
-	int64_t r = ocall3(SYS_getdents64, a[0], HP(hb), n);
+	int64_t r = ocall3(OCALL_SYS(getdents64), a[0], HP(hb), n);
 
 	IAGO(iago_check_count(r, n), SYS_getdents64, r);
 	if (r <= 0)

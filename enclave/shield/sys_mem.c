@@ -34,7 +34,7 @@ static long read_file(uint64_t fd, uint64_t addr, uint64_t len, uint64_t off)
 		if (n > ocall_room() - 16)
 			n = ocall_room() - 16;
 		hb = ocall_alloc(n);
-		r = ocall4(SYS_pread64, fd, HP(hb), n, off + done);
+		r = ocall4(OCALL_SYS(pread64), fd, HP(hb), n, off + done);
 		IAGO(iago_check_count(r, n), SYS_pread64, r);
 		if (r < 0)
 			return r;

@@ -57,7 +57,7 @@ SYSFN(open)
 	int64_t r;
 	PATH(p, a[0]);
 
-	r = ocall3(SYS_open, p, a[1], a[2]);
+	r = ocall3(OCALL_SYS(open), p, a[1], a[2]);
 	IAGO(iago_check_fd(r), SYS_open, r);
 	return r;
 }
@@ -67,7 +67,7 @@ SYSFN(openat)
 	int64_t r;
 	PATH(p, a[1]);
 
-	r = ocall4(SYS_openat, a[0], p, a[2], a[3]);
+	r = ocall4(OCALL_SYS(openat), a[0], p, a[2], a[3]);
 	IAGO(iago_check_fd(r), SYS_openat, r);
 	return r;
 }
@@ -96,44 +96,44 @@ static long stat_call(long nr, const uint64_t *a, int pi, int bi, uint64_t size)
 
 SYSFN(stat)
 {
-	return stat_call(SYS_stat, a, 0, 1, sizeof(struct stat));
+	return stat_call(OCALL_SYS(stat), a, 0, 1, sizeof(struct stat));
 }
 
 SYSFN(lstat)
 {
-	return stat_call(SYS_lstat, a, 0, 1, sizeof(struct stat));
+	return stat_call(OCALL_SYS(lstat), a, 0, 1, sizeof(struct stat));
 }
 
 SYSFN(newfstatat)
 {
-	return stat_call(SYS_newfstatat, a, 1, 2, sizeof(struct stat));
+	return stat_call(OCALL_SYS(newfstatat), a, 1, 2, sizeof(struct stat));
 }
 
 SYSFN(statx)
 {
-	return stat_call(SYS_statx, a, 1, 4, STATX_SIZE);
+	return stat_call(OCALL_SYS(statx), a, 1, 4, STATX_SIZE);
 }
 
-SYSFN(access)		{ return path_zero(SYS_access, a, 0); }
-SYSFN(faccessat)	{ return path_zero(SYS_faccessat, a, 1); }
-SYSFN(faccessat2)	{ return path_zero(SYS_faccessat2, a, 1); }
-SYSFN(mkdir)		{ return path_zero(SYS_mkdir, a, 0); }
-SYSFN(mkdirat)		{ return path_zero(SYS_mkdirat, a, 1); }
-SYSFN(rmdir)		{ return path_zero(SYS_rmdir, a, 0); }
-SYSFN(unlink)		{ return path_zero(SYS_unlink, a, 0); }
-SYSFN(unlinkat)		{ return path_zero(SYS_unlinkat, a, 1); }
-SYSFN(chdir)		{ return path_zero(SYS_chdir, a, 0); }
-SYSFN(chmod)		{ return path_zero(SYS_chmod, a, 0); }
-SYSFN(rename)		{ return path2_zero(SYS_rename, a, 0, 1); }
-SYSFN(renameat)		{ return path2_zero(SYS_renameat, a, 1, 3); }
-SYSFN(symlink)		{ return path2_zero(SYS_symlink, a, 0, 1); }
-SYSFN(link)		{ return path2_zero(SYS_link, a, 0, 1); }
+SYSFN(access)		{ return path_zero(OCALL_SYS(access), a, 0); }
+SYSFN(faccessat)	{ return path_zero(OCALL_SYS(faccessat), a, 1); }
+SYSFN(faccessat2)	{ return path_zero(OCALL_SYS(faccessat2), a, 1); }
+SYSFN(mkdir)		{ return path_zero(OCALL_SYS(mkdir), a, 0); }
+SYSFN(mkdirat)		{ return path_zero(OCALL_SYS(mkdirat), a, 1); }
+SYSFN(rmdir)		{ return path_zero(OCALL_SYS(rmdir), a, 0); }
+SYSFN(unlink)		{ return path_zero(OCALL_SYS(unlink), a, 0); }
+SYSFN(unlinkat)		{ return path_zero(OCALL_SYS(unlinkat), a, 1); }
+SYSFN(chdir)		{ return path_zero(OCALL_SYS(chdir), a, 0); }
+SYSFN(chmod)		{ return path_zero(OCALL_SYS(chmod), a, 0); }
+SYSFN(rename)		{ return path2_zero(OCALL_SYS(rename), a, 0, 1); }
+SYSFN(renameat)		{ return path2_zero(OCALL_SYS(renameat), a, 1, 3); }
+SYSFN(symlink)		{ return path2_zero(OCALL_SYS(symlink), a, 0, 1); }
+SYSFN(link)		{ return path2_zero(OCALL_SYS(link), a, 0, 1); }
 
 SYSFN(truncate)
 {
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	return path_zero(SYS_truncate, a, 0);
+	return path_zero(OCALL_SYS(truncate), a, 0);
 }
 
 /* getcwd returns the length including the NUL, and the string must end there. */
@@ -142,7 +142,7 @@ SYSFN(getcwd)
 	uint64_t n = a[1] < OCALL_PATH_MAX ? a[1] : OCALL_PATH_MAX;
 	char *hb = ocall_alloc(n);
 	char copy[OCALL_PATH_MAX];
-	int64_t r = ocall2(SYS_getcwd, HP(hb), n);
+	int64_t r = ocall2(OCALL_SYS(getcwd), HP(hb), n);
 
 	IAGO(iago_check_count(r, n), SYS_getcwd, r);
 	if (r < 0)
@@ -178,10 +178,10 @@ static long do_readlink(long nr, const uint64_t *a, int pi)
 
 SYSFN(readlink)
 {
-	return do_readlink(SYS_readlink, a, 0);
+	return do_readlink(OCALL_SYS(readlink), a, 0);
 }
 
 SYSFN(readlinkat)
 {
-	return do_readlink(SYS_readlinkat, a, 1);
+	return do_readlink(OCALL_SYS(readlinkat), a, 1);
 }

@@ -53,7 +53,7 @@ int64_t encl_pid(void)
 	static int64_t pid;
 
 	if (!pid)
-		pid = id_call(SYS_getpid, 1);
+		pid = id_call(OCALL_SYS(getpid), 1);
 	return pid;
 }
 
@@ -62,21 +62,21 @@ int64_t encl_tid(void)
 	static int64_t tid;
 
 	if (!tid)
-		tid = id_call(SYS_gettid, 1);
+		tid = id_call(OCALL_SYS(gettid), 1);
 	return tid;
 }
 
 SYSFN(getpid)	{ (void)a; return encl_pid(); }
 SYSFN(gettid)	{ (void)a; return encl_tid(); }
-SYSFN(getppid)	{ (void)a; return id_call(SYS_getppid, 0); }
-SYSFN(getuid)	{ (void)a; return id_call(SYS_getuid, 0); }
-SYSFN(geteuid)	{ (void)a; return id_call(SYS_geteuid, 0); }
-SYSFN(getgid)	{ (void)a; return id_call(SYS_getgid, 0); }
-SYSFN(getegid)	{ (void)a; return id_call(SYS_getegid, 0); }
+SYSFN(getppid)	{ (void)a; return id_call(OCALL_SYS(getppid), 0); }
+SYSFN(getuid)	{ (void)a; return id_call(OCALL_SYS(getuid), 0); }
+SYSFN(geteuid)	{ (void)a; return id_call(OCALL_SYS(geteuid), 0); }
+SYSFN(getgid)	{ (void)a; return id_call(OCALL_SYS(getgid), 0); }
+SYSFN(getegid)	{ (void)a; return id_call(OCALL_SYS(getegid), 0); }
 
 SYSFN(umask)
 {
-	int64_t r = ocall1(SYS_umask, a[0] & 0777);
+	int64_t r = ocall1(OCALL_SYS(umask), a[0] & 0777);
 
 	if (r < 0 || r > 0777)
 		encl_iago_fail(SYS_umask, r, "not a mode");
@@ -87,7 +87,7 @@ SYSFN(uname)
 {
 	struct utsname *hb = ocall_alloc(sizeof(*hb));
 	struct utsname u;
-	int64_t r = ocall1(SYS_uname, HP(hb));
+	int64_t r = ocall1(OCALL_SYS(uname), HP(hb));
 
 	IAGO(iago_check_zero(r), SYS_uname, r);
 	if (r)
@@ -112,6 +112,20 @@ SYSFN(exit_group)
 	heap_report();
 	td->state = TD_STATE_DEAD;
 	encl_exit(ENCL_EXIT_RETURN, a[0] & 0xff, 0, td);
+}
+
+/* One thread: nothing to yield to. */
+SYSFN(sched_yield)
+{
+	(void)a;
+	return 0;
+}
+
+/* clone, fork, vfork: no threads or processes, so fail as a full system would. */
+SYSFN(clone)
+{
+	(void)a;
+	return -EAGAIN;
 }
 
 SYSFN(set_tid_address)
@@ -192,7 +206,7 @@ SYSFN(getrandom)
 static long rlimit_get(uint64_t res, struct rlimit *out)
 {
 	struct rlimit *hb = ocall_alloc(sizeof(*hb));
-	int64_t r = ocall4(SYS_prlimit64, 0, res, 0, HP(hb));
+	int64_t r = ocall4(OCALL_SYS(prlimit64), 0, res, 0, HP(hb));
 
 	IAGO(iago_check_zero(r), SYS_prlimit64, r);
 	if (!r && out)

@@ -186,7 +186,7 @@ SYSFN(kill)
 		return raise_self(a[1]);
 	if (pid < 0)
 		return -EPERM;		/* process groups and "everyone" are not the enclave's to signal */
-	r = ocall2(SYS_kill, (uint64_t)pid, a[1]);
+	r = ocall2(OCALL_SYS(kill), (uint64_t)pid, a[1]);
 	IAGO(iago_check_zero(r), SYS_kill, r);
 	return r;
 }

@@ -38,12 +38,12 @@ static long clock_call(long nr, const uint64_t *a)
 
 SYSFN(clock_gettime)
 {
-	return clock_call(SYS_clock_gettime, a);
+	return clock_call(OCALL_SYS(clock_gettime), a);
 }
 
 SYSFN(clock_getres)
 {
-	return clock_call(SYS_clock_getres, a);
+	return clock_call(OCALL_SYS(clock_getres), a);
 }
 
 SYSFN(gettimeofday)
@@ -51,7 +51,7 @@ SYSFN(gettimeofday)
 	struct timeval *hb = ocall_alloc(sizeof(*hb));
 	struct timezone *hz = ocall_alloc(sizeof(*hz));
 	struct timeval tv;
-	int64_t r = ocall2(SYS_gettimeofday, HP(hb), HP(hz));
+	int64_t r = ocall2(OCALL_SYS(gettimeofday), HP(hb), HP(hz));
 
 	IAGO(iago_check_zero(r), SYS_gettimeofday, r);
 	if (r)
@@ -88,10 +88,10 @@ static long sleep_call(long nr, uint64_t clk, uint64_t flags, uint64_t req, uint
 
 SYSFN(nanosleep)
 {
-	return sleep_call(SYS_nanosleep, 0, 0, a[0], a[1]);
+	return sleep_call(OCALL_SYS(nanosleep), 0, 0, a[0], a[1]);
 }
 
 SYSFN(clock_nanosleep)
 {
-	return sleep_call(SYS_clock_nanosleep, a[0], a[1], a[2], a[3]);
+	return sleep_call(OCALL_SYS(clock_nanosleep), a[0], a[1], a[2], a[3]);
 }

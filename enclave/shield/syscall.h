@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "abi/syscalls.h"
 #include "enclave/core/thread.h"
 
 /* As the trampoline pushes them: the lowest address first. */
@@ -38,33 +39,20 @@ const char *encl_syscall_name(long nr);
 __attribute__((noreturn))
 void encl_iago_fail(long nr, int64_t ret, const char *why);
 
-/* The families, one file each. a[] holds the six arguments. */
+/*
+ * One handler per entry of abi/syscalls.h, in the file of its family:
+ * sys_io.c (data through the ocall area), sys_fd.c (descriptors),
+ * sys_path.c (calls that name a file), sys_time.c, sys_proc.c (identity,
+ * exit, thread bookkeeping, randomness), sys_signal.c (dispositions and
+ * masks kept inside; raise delivered in place), sys_mem.c (the heap).
+ * a[] holds the six arguments.
+ */
 #define SYSFN(name) long sys_##name(const uint64_t *a)
-
-/* sys_io.c: data through the ocall area */
-SYSFN(read); SYSFN(write); SYSFN(pread64); SYSFN(pwrite64); SYSFN(readv); SYSFN(writev);
-SYSFN(getdents64);
-/* sys_fd.c: descriptors */
-SYSFN(close); SYSFN(lseek); SYSFN(dup); SYSFN(dup2); SYSFN(dup3); SYSFN(pipe); SYSFN(pipe2);
-SYSFN(fcntl); SYSFN(ioctl); SYSFN(fsync); SYSFN(fdatasync); SYSFN(ftruncate); SYSFN(fstat);
-SYSFN(fchmod); SYSFN(fchdir);
-/* sys_path.c: calls that name a file */
-SYSFN(open); SYSFN(openat); SYSFN(stat); SYSFN(lstat); SYSFN(newfstatat); SYSFN(statx);
-SYSFN(access); SYSFN(faccessat); SYSFN(faccessat2); SYSFN(mkdir); SYSFN(mkdirat); SYSFN(rmdir);
-SYSFN(unlink); SYSFN(unlinkat); SYSFN(rename); SYSFN(renameat); SYSFN(getcwd); SYSFN(chdir);
-SYSFN(readlink); SYSFN(readlinkat); SYSFN(chmod); SYSFN(truncate); SYSFN(symlink); SYSFN(link);
-/* sys_time.c */
-SYSFN(clock_gettime); SYSFN(clock_getres); SYSFN(gettimeofday); SYSFN(nanosleep);
-SYSFN(clock_nanosleep);
-/* sys_proc.c: identity, exit, thread bookkeeping, randomness */
-SYSFN(getpid); SYSFN(getppid); SYSFN(getuid); SYSFN(geteuid); SYSFN(getgid); SYSFN(getegid);
-SYSFN(gettid); SYSFN(uname); SYSFN(exit_group); SYSFN(set_tid_address); SYSFN(set_robust_list);
-SYSFN(arch_prctl); SYSFN(futex); SYSFN(getrandom); SYSFN(prlimit64); SYSFN(getrlimit);
-SYSFN(umask);
-/* sys_signal.c: dispositions and masks kept inside; raise delivered in place */
-SYSFN(rt_sigaction); SYSFN(rt_sigprocmask); SYSFN(kill); SYSFN(tkill); SYSFN(tgkill);
-/* sys_mem.c: the heap */
-SYSFN(brk); SYSFN(mmap); SYSFN(munmap); SYSFN(mprotect); SYSFN(madvise); SYSFN(mremap);
+#define SYSFN_FWD_(name, ...)		SYSFN(name);
+#define SYSFN_IN_(name, handler)	SYSFN(handler);
+ENCL_SYSCALLS(SYSFN_FWD_, SYSFN_IN_)
+#undef SYSFN_FWD_
+#undef SYSFN_IN_
 
 /* sys_fd.c: a struct stat from the host, checked and copied */
 struct stat;

@@ -48,7 +48,7 @@ same() {
 	fi
 }
 
-for n in printf args exit_code files sort_malloc stdin_upper null_write mprotect_none; do
+for n in printf args exit_code files sort_malloc stdin_upper null_write mprotect_none fcntl_locks; do
 	build "$n" || true
 done
 
@@ -69,6 +69,8 @@ if [ -x "$TMP/files.encl" ]; then
 		fail files "exit $erc/$nrc: $(diff "$TMP/fn.out" "$TMP/fe.out" | head -20)"
 	fi
 fi
+# The file locks, pipe and terminal commands of abi/syscalls.h, one after the other on one file.
+[ -x "$TMP/fcntl_locks.encl" ] && same fcntl_locks fcntl_ioctl_commands -- "$TMP"
 [ -x "$TMP/sort_malloc.encl" ] && same sort_malloc qsort_malloc_strtod_time --
 [ -x "$TMP/mprotect_none.encl" ] && same mprotect_none mprotect_none_to_rw_and_back --
 if [ -x "$TMP/stdin_upper.encl" ]; then

@@ -37,6 +37,13 @@ static void test_results(void)
 	CHECK(iago_check_fd(-100000) != NULL);
 	CHECK(iago_check_nonneg(1LL << 40) == NULL);
 	CHECK(iago_check_nonneg(-70000) != NULL);
+	CHECK(iago_check_flock(F_UNLCK, 99, -1, -1) == NULL);	/* only the type is written */
+	CHECK(iago_check_flock(F_WRLCK, SEEK_SET, 0, 0) == NULL);	/* to the end of the file */
+	CHECK(iago_check_flock(F_RDLCK, SEEK_SET, 50, 10) == NULL);
+	CHECK_STR_CONTAINS(iago_check_flock(3, SEEK_SET, 0, 0), "no lock type");
+	CHECK_STR_CONTAINS(iago_check_flock(F_WRLCK, SEEK_CUR, 0, 0), "not from the file's start");
+	CHECK_STR_CONTAINS(iago_check_flock(F_WRLCK, SEEK_SET, -1, 0), "not from the file's start");
+	CHECK_STR_CONTAINS(iago_check_flock(F_WRLCK, SEEK_SET, 0, -1), "not from the file's start");
 	CHECK(iago_check_timespec(5, 999999999) == NULL);
 	CHECK(iago_check_timespec(5, 1000000000) != NULL);
 	CHECK(iago_check_timespec(5, -1) != NULL);

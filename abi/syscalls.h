@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The system-call table: every call the trusted runtime serves, and for
+ * the ones it forwards, what the host may let through. The enclave's
+ * dispatcher (enclave/shield/syscall.c) and the host's argument check
+ * (host/ocall.c) are both expanded from it, so the set of calls the
+ * enclave sends and the set the host accepts are one list
+ * (docs/shield.md).
+ *
+ * ENCL_SYSCALLS(FWD, IN) has one row per call:
+ *   FWD(name, kinds...)  the enclave's sys_<name> forwards SYS_<name>
+ *	itself, with pointer arguments into the ocall area as the ENCL_A_*
+ *	kinds describe (arguments not listed are numbers).
+ *   IN(name, handler)    sys_<handler> serves SYS_<name> inside the
+ *	enclave, or through other forwarded calls; the host refuses
+ *	SYS_<name>.
+ *
+ * fcntl and ioctl take a command: their third argument is checked by the
+ * command tables below, and a command not listed is refused on both
+ * sides.
+ *
+ * Sizes are the x86-64 kernel's (uapi), so that both C libraries agree.
+ */
+#ifndef ENCL_ABI_SYSCALLS_H
+#define ENCL_ABI_SYSCALLS_H
+
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+/* struct encl_syscall_arg.kind */
+#define ENCL_ARG_VAL	0	/* a number */
+#define ENCL_ARG_BUF	1	/* bytes, as many as argument @len says */
+#define ENCL_ARG_STR	2	/* NUL-terminated */
+#define ENCL_ARG_OBJ	3	/* @size bytes */
+#define ENCL_ARG_CMD	4	/* fcntl/ioctl: by the command (ENCL_FCNTL/IOCTL_CMDS) */
+
+struct encl_syscall_arg {
+	uint8_t kind;
+	uint8_t len;		/* ENCL_ARG_BUF: index of the length argument */
+	uint8_t null_ok;	/* 0 (NULL) is allowed too */
+	uint16_t size;		/* ENCL_ARG_OBJ */
+};
+
+#define ENCL_A_VAL		{ ENCL_ARG_VAL, 0, 0, 0 }
+#define ENCL_A_BUF(len)		{ ENCL_ARG_BUF, len, 0, 0 }
+#define ENCL_A_STR		{ ENCL_ARG_STR, 0, 0, 0 }
+#define ENCL_A_OBJ(size)	{ ENCL_ARG_OBJ, 0, 0, size }
+#define ENCL_A_OBJ0(size)	{ ENCL_ARG_OBJ, 0, 1, size }
+#define ENCL_A_CMD		{ ENCL_ARG_CMD, 0, 0, 0 }
+
+#define ENCL_SZ_STAT		144	/* struct stat */
+#define ENCL_SZ_STATX		256	/* struct statx */
+#define ENCL_SZ_TIMESPEC	16
+#define ENCL_SZ_TIMEVAL		16
+#define ENCL_SZ_TIMEZONE	8
+#define ENCL_SZ_UTSNAME		390	/* 6 fields of 65 */
+#define ENCL_SZ_RLIMIT		16
+#define ENCL_SZ_FDPAIR		8	/* int[2] */
+#define ENCL_SZ_FLOCK		32	/* struct flock */
+#define ENCL_SZ_F_OWNER_EX	8
+#define ENCL_SZ_WINSIZE		8
+#define ENCL_SZ_TERMIOS		36	/* the kernel's struct termios, not the C library's */
+#define ENCL_SZ_INT		4
+
+#define ENCL_STAT	ENCL_A_OBJ(ENCL_SZ_STAT)
+#define ENCL_TS		ENCL_A_OBJ(ENCL_SZ_TIMESPEC)
+
+#define ENCL_SYSCALLS(FWD, IN)							\
+	/* data */								\
+	FWD(read,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL)		\
+	FWD(write,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL)		\
+	FWD(pread64,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL, ENCL_A_VAL) \
+	FWD(pwrite64,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL, ENCL_A_VAL) \
+	IN(readv,		readv)		/* as read */			\
+	IN(writev,		writev)		/* as write */			\
+	FWD(getdents64,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL)		\
+	/* descriptors */							\
+	FWD(close)								\
+	FWD(lseek)								\
+	FWD(dup)								\
+	FWD(dup2)								\
+	FWD(dup3)								\
+	IN(pipe,		pipe)		/* as pipe2 */			\
+	FWD(pipe2,		ENCL_A_OBJ(ENCL_SZ_FDPAIR), ENCL_A_VAL)		\
+	FWD(fcntl,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_CMD)		\
+	FWD(ioctl,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_CMD)		\
+	FWD(fsync)								\
+	FWD(fdatasync)								\
+	FWD(ftruncate)								\
+	FWD(fstat,		ENCL_A_VAL, ENCL_STAT)				\
+	FWD(fchmod)								\
+	FWD(fchdir)								\
+	/* paths */								\
+	FWD(open,		ENCL_A_STR)					\
+	FWD(openat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(stat,		ENCL_A_STR, ENCL_STAT)				\
+	FWD(lstat,		ENCL_A_STR, ENCL_STAT)				\
+	FWD(newfstatat,		ENCL_A_VAL, ENCL_A_STR, ENCL_STAT)		\
+	FWD(statx,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_VAL, ENCL_A_VAL,	\
+				ENCL_A_OBJ(ENCL_SZ_STATX))			\
+	FWD(access,		ENCL_A_STR)					\
+	FWD(faccessat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(faccessat2,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(mkdir,		ENCL_A_STR)					\
+	FWD(mkdirat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(rmdir,		ENCL_A_STR)					\
+	FWD(unlink,		ENCL_A_STR)					\
+	FWD(unlinkat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(rename,		ENCL_A_STR, ENCL_A_STR)				\
+	FWD(renameat,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)	\
+	FWD(getcwd,		ENCL_A_BUF(1))					\
+	FWD(chdir,		ENCL_A_STR)					\
+	FWD(readlink,		ENCL_A_STR, ENCL_A_BUF(2))			\
+	FWD(readlinkat,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_BUF(3))		\
+	FWD(chmod,		ENCL_A_STR)					\
+	FWD(truncate,		ENCL_A_STR)					\
+	FWD(symlink,		ENCL_A_STR, ENCL_A_STR)				\
+	FWD(link,		ENCL_A_STR, ENCL_A_STR)				\
+	/* time */								\
+	FWD(clock_gettime,	ENCL_A_VAL, ENCL_TS)				\
+	FWD(clock_getres,	ENCL_A_VAL, ENCL_TS)				\
+	FWD(gettimeofday,	ENCL_A_OBJ(ENCL_SZ_TIMEVAL), ENCL_A_OBJ(ENCL_SZ_TIMEZONE)) \
+	FWD(nanosleep,		ENCL_TS, ENCL_TS)				\
+	FWD(clock_nanosleep,	ENCL_A_VAL, ENCL_A_VAL, ENCL_TS, ENCL_TS)	\
+	/* the process */							\
+	FWD(getpid)								\
+	FWD(getppid)								\
+	FWD(getuid)								\
+	FWD(geteuid)								\
+	FWD(getgid)								\
+	FWD(getegid)								\
+	FWD(gettid)								\
+	FWD(uname,		ENCL_A_OBJ(ENCL_SZ_UTSNAME))			\
+	IN(exit,		exit_group)					\
+	IN(exit_group,		exit_group)					\
+	IN(set_tid_address,	set_tid_address)				\
+	IN(set_robust_list,	set_robust_list)				\
+	IN(arch_prctl,		arch_prctl)					\
+	IN(futex,		futex)						\
+	IN(getrandom,		getrandom)					\
+	FWD(prlimit64,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_RLIMIT), \
+				ENCL_A_OBJ(ENCL_SZ_RLIMIT))			\
+	IN(getrlimit,		getrlimit)	/* as prlimit64 */		\
+	FWD(umask)								\
+	IN(sched_yield,		sched_yield)					\
+	IN(clone,		clone)						\
+	IN(fork,		clone)						\
+	IN(vfork,		clone)						\
+	/* signals */								\
+	IN(rt_sigaction,	rt_sigaction)					\
+	IN(rt_sigprocmask,	rt_sigprocmask)					\
+	FWD(kill)								\
+	IN(tkill,		tkill)						\
+	IN(tgkill,		tgkill)						\
+	/* memory */								\
+	IN(brk,			brk)						\
+	IN(mmap,		mmap)		/* file contents as pread64 */	\
+	IN(munmap,		munmap)						\
+	IN(mprotect,		mprotect)					\
+	IN(madvise,		madvise)					\
+	IN(mremap,		mremap)
+
+/*
+ * fcntl and ioctl commands: CMD(command, argument, result). The argument
+ * is a number (ENCL_CMD_INT) or a structure of @size bytes in the ocall
+ * area that the call reads (IN), writes (OUT) or both. The result is
+ * checked by the enclave as ENCL_RES_*.
+ */
+#define ENCL_CMD_INT		0
+#define ENCL_CMD_IN		1
+#define ENCL_CMD_OUT		2
+#define ENCL_CMD_INOUT		(ENCL_CMD_IN | ENCL_CMD_OUT)
+
+#define ENCL_RES_ZERO		0	/* 0 or -errno */
+#define ENCL_RES_NONNEG		1	/* a number >= 0 or -errno */
+#define ENCL_RES_FD		2	/* a descriptor or -errno */
+
+struct encl_cmd {
+	uint32_t cmd;
+	uint8_t arg;		/* ENCL_CMD_* */
+	uint8_t res;		/* ENCL_RES_* */
+	uint16_t size;		/* of the structure the argument points to */
+};
+
+#define ENCL_CMD_ROW(cmd, arg, res, size)	{ cmd, arg, res, size },
+
+/* The row of @cmd in @c[0..n), or NULL. The kernel reads the command as an unsigned int. */
+static inline const struct encl_cmd *encl_cmd_find(const struct encl_cmd *c, size_t n, uint64_t cmd)
+{
+	for (; n; n--, c++)
+		if (c->cmd == (uint32_t)cmd)
+			return c;
+	return NULL;
+}
+
+/* Absent from some C libraries' headers without _GNU_SOURCE: the kernel's numbers. */
+#ifndef F_OFD_GETLK
+#define F_OFD_GETLK	36
+#define F_OFD_SETLK	37
+#define F_OFD_SETLKW	38
+#endif
+#ifndef F_SETOWN_EX
+#define F_SETOWN_EX	15
+#define F_GETOWN_EX	16
+#endif
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
+#endif
+#ifndef F_DUPFD_CLOEXEC
+#define F_DUPFD_CLOEXEC	1030
+#endif
+
+#define ENCL_FCNTL_CMDS(CMD)							\
+	CMD(F_DUPFD,		ENCL_CMD_INT,	ENCL_RES_FD,	0)		\
+	CMD(F_DUPFD_CLOEXEC,	ENCL_CMD_INT,	ENCL_RES_FD,	0)		\
+	CMD(F_GETFD,		ENCL_CMD_INT,	ENCL_RES_NONNEG, 0)		\
+	CMD(F_SETFD,		ENCL_CMD_INT,	ENCL_RES_ZERO,	0)		\
+	CMD(F_GETFL,		ENCL_CMD_INT,	ENCL_RES_NONNEG, 0)		\
+	CMD(F_SETFL,		ENCL_CMD_INT,	ENCL_RES_ZERO,	0)		\
+	CMD(F_GETLK,		ENCL_CMD_INOUT,	ENCL_RES_ZERO,	ENCL_SZ_FLOCK)	\
+	CMD(F_SETLK,		ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_FLOCK)	\
+	CMD(F_SETLKW,		ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_FLOCK)	\
+	CMD(F_OFD_GETLK,	ENCL_CMD_INOUT,	ENCL_RES_ZERO,	ENCL_SZ_FLOCK)	\
+	CMD(F_OFD_SETLK,	ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_FLOCK)	\
+	CMD(F_OFD_SETLKW,	ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_FLOCK)	\
+	CMD(F_SETOWN,		ENCL_CMD_INT,	ENCL_RES_ZERO,	0)		\
+	CMD(F_GETOWN_EX,	ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_F_OWNER_EX) \
+	CMD(F_SETOWN_EX,	ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_F_OWNER_EX) \
+	CMD(F_GETPIPE_SZ,	ENCL_CMD_INT,	ENCL_RES_NONNEG, 0)		\
+	CMD(F_SETPIPE_SZ,	ENCL_CMD_INT,	ENCL_RES_NONNEG, 0)
+
+#define ENCL_IOCTL_CMDS(CMD)							\
+	CMD(FIONREAD,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_INT)	\
+	CMD(TIOCGWINSZ,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_WINSIZE) \
+	CMD(TCGETS,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_TERMIOS)
+
+#endif
