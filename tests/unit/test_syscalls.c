@@ -392,6 +392,7 @@ static void test_docs_list_the_table(void)
 
 int main(void)
 {
+	HARNESS_PLAN(9);
 	setup();
 	RUN(test_forwarded_accepted);
 	RUN(test_forwarded_pointers_refused);
