@@ -18,6 +18,7 @@
 #include <ucontext.h>
 
 #include "host/sim/cpu.h"
+#include "host/sim/driver.h"
 #include "host/sim/exec.h"
 #include "host/sim/sim.h"
 #include "host/sim/xstate.h"

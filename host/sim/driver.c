@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The sim's SGX1 life cycle, as the driver's ioctls and the CPU would run
- * it: ECREATE (create), EADD + EEXTEND (add_pages), EINIT (init), and the
- * simulated CPU/kernel features behind probe.
+ * The driver's side of the sim, as the ioctls of arch/x86/kernel/cpu/sgx/
+ * ioctl.c and the ENCLS leaves behind them would run it: ECREATE (create),
+ * EADD + EEXTEND (add_pages), EINIT (init), the mmap of the enclave (map),
+ * and the three EDMM ioctls on EMODPR/EMODT/EREMOVE (restrict permissions,
+ * modify types, remove pages).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,10 +14,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "host/sim/cpu.h"
-#include "host/sim/quirks.h"
+#include "host/sim/driver.h"
+#include "host/sim/memory.h"
 #include "host/sim/sim.h"
-#include "sgx/cpuid.h"
 #include "sgx/linux_driver.h"
 #include "sgx/sigstruct.h"
 #include "sgx/xsave.h"
@@ -30,90 +31,6 @@ int sim_fail(struct encl_enclave *e, int error, uint64_t sgx_result, const char 
 	e->error = error;
 	e->sgx_result = sgx_result;
 	return -1;
-}
-
-static int feature_env(const char *name, const char *yes, const char *no, int *value,
-		       char *err, size_t errlen)
-{
-	const char *v = getenv(name);
-
-	if (!v || !*v || !strcmp(v, yes)) {
-		*value = 1;
-	} else if (!strcmp(v, no)) {
-		*value = 0;
-	} else {
-		snprintf(err, errlen, "%s: invalid value '%s' (expected %s or %s)", name, v, yes, no);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The simulated XCR0: the real one, or ENCL_SIM_XCR0, a test facility that
- * may only take state away (the enclave's instructions run on this CPU,
- * whose XCR0 the sim cannot change).
- */
-static int xcr0_env(uint64_t *xcr0, char *err, size_t errlen)
-{
-	const char *v = getenv("ENCL_SIM_XCR0"), *why;
-	uint64_t real = sgx_xcr0_native(), x;
-	char *end;
-
-	*xcr0 = real;
-	if (!v || !*v)
-		return 0;
-	errno = 0;
-	x = strtoull(v, &end, 0);
-	/* strtoull alone would take blanks and a sign. */
-	if (v[0] < '0' || v[0] > '9' || errno || *end)
-		why = "not a number";
-	else if (x & ~real)
-		why = "it enables state this CPU's XCR0 does not";
-	else if (!sgx_xfrm_check(x, &why)) {
-		*xcr0 = x;
-		return 0;
-	}
-	snprintf(err, errlen, "ENCL_SIM_XCR0: invalid value '%s': %s (expected a part of this CPU's XCR0 0x%llx with x87 and SSE, such as 0x3)",
-		 v, why, (unsigned long long)real);
-	return -1;
-}
-
-int sim_features_get(struct sim_features *f, char *err, size_t errlen)
-{
-	unsigned quirks;
-
-	if (feature_env("ENCL_SIM_CPU", "sgx2", "sgx1", &f->sgx2, err, errlen) ||
-	    feature_env("ENCL_SIM_KERNEL", "edmm", "no-edmm", &f->os_edmm, err, errlen) ||
-	    xcr0_env(&f->xcr0, err, errlen) || sim_quirks_get(&quirks, err, errlen))
-		return -1;
-	/* Signal frames without XSAVE state: a CPU or kernel with x87 and SSE only. */
-	if (quirks & SIM_QUIRK_FXSAVE_FRAMES)
-		f->xcr0 &= SGX_XFRM_LEGACY;
-	/* EXINFO came with the SGX2 generation of CPUs. */
-	f->exinfo = f->sgx2;
-	return 0;
-}
-
-int sim_probe(struct encl_caps *caps)
-{
-	struct sim_features f;
-
-	memset(caps, 0, sizeof(*caps));
-	if (sim_features_get(&f, caps->why_not, sizeof(caps->why_not)) ||
-	    sim_cpu_dispatch_check(caps->why_not, sizeof(caps->why_not)))
-		return -1;
-	caps->sgx1 = 1;
-	caps->sgx2 = f.sgx2;
-	caps->exinfo = f.exinfo;
-	caps->os_edmm = f.os_edmm;
-	caps->xfrm = f.xcr0;
-	if (!f.sgx2)
-		snprintf(caps->why_not, sizeof(caps->why_not),
-			 "the simulated CPU has no SGX2 (ENCL_SIM_CPU=sgx1)");
-	else if (!f.os_edmm)
-		snprintf(caps->why_not, sizeof(caps->why_not),
-			 "the simulated kernel has no SGX2 support (ENCL_SIM_KERNEL=no-edmm)");
-	return 0;
 }
 
 /* The driver's sgx_validate_secs() and ECREATE's own checks. */
@@ -360,6 +277,137 @@ int sim_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	secs->attributes.flags |= SGX_ATTR_INIT;
 	epcm_set_initialized(se->epcm);
 	se->initialized = 1;
+	return 0;
+}
+
+/* The driver's checks of an mmap of the enclave, then the PTEs it sets. */
+int sim_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
+{
+	struct sim_enclave *se = sim_of(e);
+
+	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
+	    !sim_in_elrange(se, se->base + offset, length))
+		return sim_fail(e, EINVAL, 0, "map: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
+				(unsigned long long)offset, (unsigned long long)length);
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return sim_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
+	if (sim_pte_set(se, se->base + offset, length, prot))
+		return sim_fail(e, ENOMEM, 0, "map: out of memory");
+	if (sim_sync_prot(se, se->base + offset, length))
+		return sim_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));
+	return 0;
+}
+
+/* ---- the EDMM ioctls ------------------------------------------------------ */
+
+/* sgx_ioc_sgx2_ready() and sgx_validate_offset_length(), in their order. */
+static int ioc_ready(struct encl_enclave *e, const char *op, uint64_t offset, uint64_t length)
+{
+	struct sim_enclave *se = sim_of(e);
+
+	if (!se->cpu.os_edmm)
+		return sim_fail(e, ENOTTY, 0, "%s: the simulated kernel has no SGX2 ioctls (ENCL_SIM_KERNEL=no-edmm)", op);
+	if (!se->cpu.sgx2)
+		return sim_fail(e, ENODEV, 0, "%s: the simulated CPU has no SGX2 (ENCL_SIM_CPU=sgx1)", op);
+	if (!se->initialized)
+		return sim_fail(e, EINVAL, 0, "%s: the enclave is not initialized", op);
+	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
+	    !sim_in_elrange(se, se->base + offset, length))
+		return sim_fail(e, EINVAL, 0, "%s: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
+				op, (unsigned long long)offset, (unsigned long long)length);
+	return 0;
+}
+
+static const char *errno_why(int err)
+{
+	switch (err) {
+	case EFAULT:	return "no such page, or the ENCLS leaf failed";
+	case EINVAL:	return "the page's type does not allow it";
+	case EPERM:	return "only trimmed pages the enclave has EACCEPTed can be removed";
+	default:	return strerror(err);
+	}
+}
+
+static int ioc_page_fail(struct encl_enclave *e, const char *op, uint64_t offset, int r,
+			 uint64_t result)
+{
+	return sim_fail(e, -r, result, "%s: page at offset 0x%llx: %s%s", op,
+			(unsigned long long)offset, errno_why(-r),
+			result == SGX_PAGE_NOT_MODIFIABLE ? " (SGX_PAGE_NOT_MODIFIABLE: PENDING or MODIFIED)" : "");
+}
+
+int sim_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,
+			     uint64_t perms)
+{
+	static const char op[] = "restrict permissions";
+	struct sim_enclave *se = sim_of(e);
+	uint64_t result = 0;
+	int r = 0;
+
+	if (ioc_ready(e, op, offset, length))
+		return -1;
+	if (perms & ~SGX_SECINFO_PERM_MASK)
+		return sim_fail(e, EINVAL, 0, "%s: 0x%llx is not a set of R/W/X", op,
+				(unsigned long long)perms);
+	if ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))
+		return sim_fail(e, EINVAL, 0, "%s: W without R", op);
+	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
+		r = epcm_ioc_restrict(se->epcm, se->base + offset + c, perms, &result);
+		if (r) {
+			sim_sync_prot(se, se->base + offset, c + SGX_PAGE_SIZE);
+			return ioc_page_fail(e, op, offset + c, r, result);
+		}
+	}
+	/* The new protections take effect before the ioctl returns, as the driver's PTE zap. */
+	sim_sync_prot(se, se->base + offset, length);
+	return 0;
+}
+
+int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
+		     unsigned page_type)
+{
+	static const char op[] = "modify types";
+	struct sim_enclave *se = sim_of(e);
+	uint64_t result = 0;
+	int r;
+
+	if (ioc_ready(e, op, offset, length))
+		return -1;
+	if (page_type & ~0xffU)
+		return sim_fail(e, EINVAL, 0, "%s: page type %u is out of range", op, page_type);
+	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
+		r = epcm_ioc_modify_type(se->epcm, se->base + offset + c, page_type, &result);
+		if (r) {
+			sim_sync_prot(se, se->base + offset, c);
+			return ioc_page_fail(e, op, offset + c, r, result);
+		}
+	}
+	/*
+	 * The driver zaps the PTEs; the MODIFIED pages are unusable anyway.
+	 * Once for the whole range: one mprotect (and one TLB flush) instead
+	 * of one per page.
+	 */
+	sim_sync_prot(se, se->base + offset, length);
+	return 0;
+}
+
+int sim_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length)
+{
+	static const char op[] = "remove pages";
+	struct sim_enclave *se = sim_of(e);
+	int r;
+
+	if (ioc_ready(e, op, offset, length))
+		return -1;
+	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
+		r = epcm_ioc_remove(se->epcm, se->base + offset + c);
+		if (r) {
+			if (c)
+				sim_range_discard(se, se->base + offset, c);
+			return ioc_page_fail(e, op, offset + c, r, 0);
+		}
+	}
+	sim_range_discard(se, se->base + offset, length);
 	return 0;
 }
 
