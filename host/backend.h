@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "sgx/arch.h"
 
 /* What a backend found on this machine. */
@@ -83,5 +84,23 @@ struct encl_enclave {
 
 extern const struct encl_backend encl_backend_sim;
 extern const struct encl_backend encl_backend_sgx;
+
+/* ---- shared by the backends (backend.c) ---- */
+
+/* Record a failure: e->error, e->sgx_result (0: none) and e->err. Returns -1. */
+int encl_backend_fail(struct encl_enclave *e, int error, uint64_t sgx_result,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* mmap(2) and munmap(2), or a test double's. */
+typedef void *encl_mmap_fn(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+typedef int encl_munmap_fn(void *addr, size_t len);
+
+/*
+ * Reserve a naturally aligned ELRANGE of @size bytes (SECS.BASEADDR must be
+ * a multiple of SECS.SIZE), inaccessible until the backend maps it: its
+ * base, or NULL with errno (EINVAL: @size is not a power of two whose
+ * double fits the address space). The caller unmaps [base, base + size).
+ */
+void *encl_reserve_elrange(uint64_t size, encl_mmap_fn *map, encl_munmap_fn *unmap);
 
 #endif

@@ -28,31 +28,30 @@ static int sgx2_error(struct encl_enclave *e, const struct sgx2_req *r, int err,
 	char code[200];
 
 	if (result) {
-		e->sgx_result = result;
 		sgx_describe_code(result, code, sizeof(code));
-		return sgx_fail(e, err, "%s at offset %#llx failed: %s", r->what, off, code);
+		return encl_backend_fail(e, err, result, "%s at offset %#llx failed: %s", r->what, off, code);
 	}
 	switch (err) {
 	case ENODEV:
-		return sgx_fail(e, err, "%s: the kernel reports no SGX2 on this CPU (ENODEV)",
-				r->what);
+		return encl_backend_fail(e, err, 0, "%s: the kernel reports no SGX2 on this CPU (ENODEV)",
+					 r->what);
 	case ENOTTY:
-		return sgx_fail(e, err, "%s: the kernel has no EDMM ioctls (Linux 6.0+ needed)",
-				r->what);
+		return encl_backend_fail(e, err, 0, "%s: the kernel has no EDMM ioctls (Linux 6.0+ needed)",
+					 r->what);
 	case EPERM:
-		return sgx_fail(e, err, "%s at offset %#llx refused (EPERM): %s", r->what, off,
-				r->ioctl == SGX_IOC_ENCLAVE_REMOVE_PAGES ?
-				"the page is not a TRIM page the enclave has EACCEPTed" :
-				"the page's mapping permissions do not allow it");
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx refused (EPERM): %s", r->what, off,
+					 r->ioctl == SGX_IOC_ENCLAVE_REMOVE_PAGES ?
+					 "the page is not a TRIM page the enclave has EACCEPTed" :
+					 "the page's mapping permissions do not allow it");
 	case EINVAL:
-		return sgx_fail(e, err, "%s at offset %#llx rejected (EINVAL): bad range or "
-				"argument, a page of the wrong type, or the enclave is not initialized",
-				r->what, off);
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx rejected (EINVAL): bad range or "
+					 "argument, a page of the wrong type, or the enclave is not initialized",
+					 r->what, off);
 	case EFAULT:
-		return sgx_fail(e, err, "%s at offset %#llx: no enclave page there (EFAULT)",
-				r->what, off);
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx: no enclave page there (EFAULT)",
+					 r->what, off);
 	default:
-		return sgx_fail(e, err, "%s at offset %#llx: %s", r->what, off, strerror(err));
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx: %s", r->what, off, strerror(err));
 	}
 }
 
@@ -102,10 +101,10 @@ static int sgx2_run(struct encl_enclave *e, const struct sgx2_req *r, uint64_t o
 	unsigned idle = 0;
 
 	if (!e->priv)
-		return sgx_fail(e, EINVAL, "%s: no enclave", r->what);
+		return encl_backend_fail(e, EINVAL, 0, "%s: no enclave", r->what);
 	if (!length || (offset | length) & (SGX_PAGE_SIZE - 1))
-		return sgx_fail(e, EINVAL, "%s of %#llx bytes at %#llx: not whole pages", r->what,
-				(unsigned long long)length, (unsigned long long)offset);
+		return encl_backend_fail(e, EINVAL, 0, "%s of %#llx bytes at %#llx: not whole pages", r->what,
+					 (unsigned long long)length, (unsigned long long)offset);
 	while (done < length) {
 		uint64_t count = 0, result = 0;
 		int rc, err = 0;
@@ -114,9 +113,9 @@ static int sgx2_run(struct encl_enclave *e, const struct sgx2_req *r, uint64_t o
 		if (rc < 0)
 			err = errno;
 		if (count > length - done || (count & (SGX_PAGE_SIZE - 1)))
-			return sgx_fail(e, EIO, "%s: the kernel reported %llu bytes done of %llu",
-					r->what, (unsigned long long)count,
-					(unsigned long long)(length - done));
+			return encl_backend_fail(e, EIO, 0, "%s: the kernel reported %llu bytes done of %llu",
+						 r->what, (unsigned long long)count,
+						 (unsigned long long)(length - done));
 		done += count;
 		if (rc == 0 && count == 0)
 			err = EAGAIN;	/* success without progress: try again */
@@ -125,8 +124,8 @@ static int sgx2_run(struct encl_enclave *e, const struct sgx2_req *r, uint64_t o
 			return sgx2_error(e, r, err, offset + done, result);
 		idle = count ? 0 : idle + 1;
 		if (idle > SGX_RETRY_LIMIT)
-			return sgx_fail(e, err, "%s at offset %#llx made no progress after %u attempts",
-					r->what, (unsigned long long)(offset + done), SGX_RETRY_LIMIT);
+			return encl_backend_fail(e, err, 0, "%s at offset %#llx made no progress after %u attempts",
+						 r->what, (unsigned long long)(offset + done), SGX_RETRY_LIMIT);
 	}
 	return 0;
 }

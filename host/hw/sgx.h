@@ -10,7 +10,6 @@
 #ifndef ENCL_HOST_HW_SGX_H
 #define ENCL_HOST_HW_SGX_H
 
-#include <stdarg.h>
 #include <stdint.h>
 
 #include "host/backend.h"
@@ -43,10 +42,6 @@ vdso_sgx_enter_enclave_t sgx_vdso_enter(void);
  */
 #define SGX_NO_VDSO_WHY	"the vDSO has no __vdso_sgx_enter_enclave: the kernel has no SGX " \
 			"support (Linux 5.11+ with CONFIG_X86_SGX needed)"
-
-/* Record a failure: e->error = @err, e->err = the message. Returns -1. */
-int sgx_fail(struct encl_enclave *e, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* "SGX_INVALID_MEASUREMENT (MRENCLAVE differs ...)" or "SGX error 0x..". */
 void sgx_describe_code(uint64_t code, char *buf, size_t len);

@@ -7,7 +7,6 @@
  * modify types, remove pages).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +20,6 @@
 #include "sgx/sigstruct.h"
 #include "sgx/xsave.h"
 
-int sim_fail(struct encl_enclave *e, int error, uint64_t sgx_result, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->err, sizeof(e->err), fmt, ap);
-	va_end(ap);
-	e->error = error;
-	e->sgx_result = sgx_result;
-	return -1;
-}
-
 /* The driver's sgx_validate_secs() and ECREATE's own checks. */
 static int check_secs(struct encl_enclave *e, const struct sgx_secs *secs,
 		      const struct sim_features *f)
@@ -40,46 +27,40 @@ static int check_secs(struct encl_enclave *e, const struct sgx_secs *secs,
 	const char *why;
 
 	if (sgx_secs_check_size(secs->size, &why))
-		return sim_fail(e, EINVAL, 0, "ECREATE: %s (0x%llx)", why,
-				(unsigned long long)secs->size);
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: %s (0x%llx)", why,
+					 (unsigned long long)secs->size);
 	if (!secs->ssa_frame_size)
-		return sim_fail(e, EINVAL, 0, "ECREATE: SSAFRAMESIZE is 0");
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: SSAFRAMESIZE is 0");
 	if (secs->attributes.flags & (SGX_ATTR_RESERVED_MASK | SGX_ATTR_INIT))
-		return sim_fail(e, EINVAL, 0, "ECREATE: SECS.ATTRIBUTES 0x%llx sets reserved bits or INIT",
-				(unsigned long long)secs->attributes.flags);
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: SECS.ATTRIBUTES 0x%llx sets reserved bits or INIT",
+					 (unsigned long long)secs->attributes.flags);
 	if (!(secs->attributes.flags & SGX_ATTR_MODE64BIT))
-		return sim_fail(e, EINVAL, 0, "ECREATE: the sim runs 64-bit enclaves only (MODE64BIT clear)");
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: the sim runs 64-bit enclaves only (MODE64BIT clear)");
 	if (sgx_xfrm_check(secs->attributes.xfrm, &why))
-		return sim_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx: %s",
-				(unsigned long long)secs->attributes.xfrm, why);
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx: %s",
+					 (unsigned long long)secs->attributes.xfrm, why);
 	/* The simulated CPUID.12H.1 allows what the simulated XCR0 has. */
 	if (secs->attributes.xfrm & ~f->xcr0)
-		return sim_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx exceeds the simulated CPU's 0x%llx",
-				(unsigned long long)secs->attributes.xfrm,
-				(unsigned long long)f->xcr0);
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: XFRM 0x%llx exceeds the simulated CPU's 0x%llx",
+					 (unsigned long long)secs->attributes.xfrm,
+					 (unsigned long long)f->xcr0);
 	if (secs->miscselect & ~(f->exinfo ? SGX_MISC_EXINFO : 0))
-		return sim_fail(e, EINVAL, 0, "ECREATE: MISCSELECT 0x%x is not supported by the simulated CPU%s",
-				secs->miscselect, f->exinfo ? "" : " (no EXINFO on SGX1)");
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: MISCSELECT 0x%x is not supported by the simulated CPU%s",
+					 secs->miscselect, f->exinfo ? "" : " (no EXINFO on SGX1)");
 	if (secs->ssa_frame_size < sgx_ssa_frame_pages(secs->attributes.xfrm, secs->miscselect))
-		return sim_fail(e, EINVAL, 0, "ECREATE: SSAFRAMESIZE %u pages cannot hold the XSAVE area of XFRM 0x%llx with GPRSGX and MISC (%u pages)",
-				secs->ssa_frame_size, (unsigned long long)secs->attributes.xfrm,
-				sgx_ssa_frame_pages(secs->attributes.xfrm, secs->miscselect));
+		return encl_backend_fail(e, EINVAL, 0, "ECREATE: SSAFRAMESIZE %u pages cannot hold the XSAVE area of XFRM 0x%llx with GPRSGX and MISC (%u pages)",
+					 secs->ssa_frame_size, (unsigned long long)secs->attributes.xfrm,
+					 sgx_ssa_frame_pages(secs->attributes.xfrm, secs->miscselect));
 	return 0;
 }
 
-/* Reserve 2 x size, keep the naturally aligned middle, put the memfd there. */
+/* A naturally aligned ELRANGE with the memfd in it, and the EPC alias. */
 static int map_elrange(struct sim_enclave *se, uint64_t size)
 {
-	uint8_t *res, *aligned;
+	uint8_t *aligned = encl_reserve_elrange(size, mmap, munmap);
 
-	res = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (res == MAP_FAILED)
+	if (!aligned)
 		return -1;
-	aligned = (uint8_t *)(((uintptr_t)res + size - 1) & ~(uintptr_t)(size - 1));
-	if (aligned > res)
-		munmap(res, aligned - res);
-	if (res + 2 * size > aligned + size)
-		munmap(aligned + size, res + 2 * size - (aligned + size));
 	if (mmap(aligned, size, PROT_NONE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
 		 se->memfd, 0) == MAP_FAILED) {
 		munmap(aligned, size);
@@ -105,13 +86,13 @@ int sim_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 
 	e->priv = NULL;
 	if (sim_features_get(&f, why, sizeof(why)))
-		return sim_fail(e, EINVAL, 0, "%s", why);
+		return encl_backend_fail(e, EINVAL, 0, "%s", why);
 	if (check_secs(e, secs, &f))
 		return -1;
 	se = calloc(1, sizeof(*se));
 	if (!se || !(se->secs = aligned_alloc(SGX_PAGE_SIZE, sizeof(*se->secs)))) {
 		free(se);
-		return sim_fail(e, ENOMEM, 0, "ECREATE: out of memory");
+		return encl_backend_fail(e, ENOMEM, 0, "ECREATE: out of memory");
 	}
 	se->e = e;
 	se->cpu = f;
@@ -125,8 +106,8 @@ int sim_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 			close(se->memfd);
 		free(se->secs);
 		free(se);
-		return sim_fail(e, err, 0, "ECREATE: cannot map an ELRANGE of 0x%llx bytes: %s",
-				(unsigned long long)secs->size, strerror(err));
+		return encl_backend_fail(e, err, 0, "ECREATE: cannot map an ELRANGE of 0x%llx bytes: %s",
+					 (unsigned long long)secs->size, strerror(err));
 	}
 	secs->base = se->base;
 	*se->secs = *secs;
@@ -138,10 +119,10 @@ int sim_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 	e->edmm = edmm;
 	if (!se->epcm || !se->measure) {
 		sim_destroy(e);
-		return sim_fail(e, ENOMEM, 0, "ECREATE: out of memory");
+		return encl_backend_fail(e, ENOMEM, 0, "ECREATE: out of memory");
 	}
 	if (sgx_measure_ecreate(se->measure, secs->ssa_frame_size, secs->size)) {
-		sim_fail(e, EINVAL, 0, "ECREATE: %s", sgx_measure_error(se->measure));
+		encl_backend_fail(e, EINVAL, 0, "ECREATE: %s", sgx_measure_error(se->measure));
 		sim_destroy(e);
 		return -1;
 	}
@@ -166,21 +147,21 @@ static int add_page(struct sim_enclave *se, uint64_t offset, const uint8_t *src,
 	int r;
 
 	if (epcm_get(se->epcm, addr) & EPCM_VALID)
-		return sim_fail(e, EBUSY, 0, "EADD at offset 0x%llx: the page was already added",
-				(unsigned long long)offset);
+		return encl_backend_fail(e, EBUSY, 0, "EADD at offset 0x%llx: the page was already added",
+					 (unsigned long long)offset);
 	/* A fresh page is a memfd hole: copying zeros would only cost memory. */
 	if (!all_zero(src, SGX_PAGE_SIZE))
 		memcpy(page, src, SGX_PAGE_SIZE);
 	r = epcm_eadd(se->epcm, addr, &si, page);
 	if (r != SGX_SUCCESS) {
 		sim_page_discard(se, addr);
-		return sim_fail(e, EIO, 0, "EADD at offset 0x%llx faulted (%s)",
-				(unsigned long long)offset,
-				r == EPCM_FAULT_GP ? "#GP: bad SECINFO or TCS" : "#PF");
+		return encl_backend_fail(e, EIO, 0, "EADD at offset 0x%llx faulted (%s)",
+					 (unsigned long long)offset,
+					 r == EPCM_FAULT_GP ? "#GP: bad SECINFO or TCS" : "#PF");
 	}
 	if (sgx_measure_add_page(se->measure, offset, flags, page, measure))
-		return sim_fail(e, EINVAL, 0, "EADD at offset 0x%llx: %s",
-				(unsigned long long)offset, sgx_measure_error(se->measure));
+		return encl_backend_fail(e, EINVAL, 0, "EADD at offset 0x%llx: %s",
+					 (unsigned long long)offset, sgx_measure_error(se->measure));
 	return 0;
 }
 
@@ -191,19 +172,19 @@ int sim_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 	const char *why;
 
 	if (se->initialized)
-		return sim_fail(e, EINVAL, 0, "add pages: the enclave is already initialized");
+		return encl_backend_fail(e, EINVAL, 0, "add pages: the enclave is already initialized");
 	if ((offset | length | (uintptr_t)src) & (SGX_PAGE_SIZE - 1) || !length ||
 	    !sim_in_elrange(se, se->base + offset, length))
-		return sim_fail(e, EINVAL, 0, "add pages: offset 0x%llx length 0x%llx source %p: not page aligned or outside ELRANGE",
-				(unsigned long long)offset, (unsigned long long)length, src);
+		return encl_backend_fail(e, EINVAL, 0, "add pages: offset 0x%llx length 0x%llx source %p: not page aligned or outside ELRANGE",
+					 (unsigned long long)offset, (unsigned long long)length, src);
 	if (sgx_secinfo_check_eadd(secinfo_flags, &why))
-		return sim_fail(e, EINVAL, 0, "add pages: SECINFO.FLAGS 0x%llx: %s",
-				(unsigned long long)secinfo_flags, why);
+		return encl_backend_fail(e, EINVAL, 0, "add pages: SECINFO.FLAGS 0x%llx: %s",
+					 (unsigned long long)secinfo_flags, why);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE)
 		if (add_page(se, offset + c, (const uint8_t *)src + c, secinfo_flags, measure))
 			return -1;
 	if (sim_sync_prot(se, se->base + offset, length))
-		return sim_fail(e, errno, 0, "add pages: mprotect: %s", strerror(errno));
+		return encl_backend_fail(e, errno, 0, "add pages: mprotect: %s", strerror(errno));
 	return 0;
 }
 
@@ -234,42 +215,42 @@ int sim_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	int ret;
 
 	if (se->initialized)
-		return sim_fail(e, EINVAL, 0, "EINIT: the enclave is already initialized");
+		return encl_backend_fail(e, EINVAL, 0, "EINIT: the enclave is already initialized");
 	sgx_linux_masks_for(&masks, ~SGX_ATTR_RESERVED_MASK, se->cpu.exinfo ? SGX_MISC_EXINFO : 0,
 			    se->cpu.xcr0);
 	ret = sgx_linux_einit_check(&masks, secs->attributes.flags, 0, ss, why, sizeof(why));
 	if (ret)
-		return sim_fail(e, -ret, 0, "SGX_IOC_ENCLAVE_INIT: %s", why);
+		return encl_backend_fail(e, -ret, 0, "SGX_IOC_ENCLAVE_INIT: %s", why);
 	if (sgx_sigstruct_verify(ss, why, sizeof(why))) {
 		uint64_t code = sigstruct_code(why);
 
-		return sim_fail(e, EPERM, code, "EINIT: %s: %s",
-				code == SGX_INVALID_SIG_STRUCT ? "SGX_INVALID_SIG_STRUCT"
+		return encl_backend_fail(e, EPERM, code, "EINIT: %s: %s",
+					 code == SGX_INVALID_SIG_STRUCT ? "SGX_INVALID_SIG_STRUCT"
 							       : "SGX_INVALID_SIGNATURE", why);
 	}
 	if ((ss->attributes.flags & fmask) != (secs->attributes.flags & fmask) ||
 	    (ss->attributes.xfrm & xmask) != (secs->attributes.xfrm & xmask))
-		return sim_fail(e, EPERM, SGX_INVALID_ATTRIBUTE,
-				"EINIT: SGX_INVALID_ATTRIBUTE: SECS.ATTRIBUTES %016llx/%016llx differ from SIGSTRUCT.ATTRIBUTES %016llx/%016llx under ATTRIBUTEMASK %016llx/%016llx",
-				(unsigned long long)secs->attributes.flags,
-				(unsigned long long)secs->attributes.xfrm,
-				(unsigned long long)ss->attributes.flags,
-				(unsigned long long)ss->attributes.xfrm,
-				(unsigned long long)fmask, (unsigned long long)xmask);
+		return encl_backend_fail(e, EPERM, SGX_INVALID_ATTRIBUTE,
+					 "EINIT: SGX_INVALID_ATTRIBUTE: SECS.ATTRIBUTES %016llx/%016llx differ from SIGSTRUCT.ATTRIBUTES %016llx/%016llx under ATTRIBUTEMASK %016llx/%016llx",
+					 (unsigned long long)secs->attributes.flags,
+					 (unsigned long long)secs->attributes.xfrm,
+					 (unsigned long long)ss->attributes.flags,
+					 (unsigned long long)ss->attributes.xfrm,
+					 (unsigned long long)fmask, (unsigned long long)xmask);
 	if ((ss->miscselect & ss->miscmask) != (secs->miscselect & ss->miscmask))
-		return sim_fail(e, EPERM, SGX_INVALID_ATTRIBUTE,
-				"EINIT: SGX_INVALID_ATTRIBUTE: SECS.MISCSELECT 0x%x differs from SIGSTRUCT.MISCSELECT 0x%x under MISCMASK 0x%x",
-				secs->miscselect, ss->miscselect, ss->miscmask);
+		return encl_backend_fail(e, EPERM, SGX_INVALID_ATTRIBUTE,
+					 "EINIT: SGX_INVALID_ATTRIBUTE: SECS.MISCSELECT 0x%x differs from SIGSTRUCT.MISCSELECT 0x%x under MISCMASK 0x%x",
+					 secs->miscselect, ss->miscselect, ss->miscmask);
 	if (!se->mr_final) {
 		if (sgx_measure_finalize(se->measure, secs->mrenclave))
-			return sim_fail(e, EINVAL, 0, "EINIT: %s", sgx_measure_error(se->measure));
+			return encl_backend_fail(e, EINVAL, 0, "EINIT: %s", sgx_measure_error(se->measure));
 		se->mr_final = 1;
 	}
 	if (memcmp(secs->mrenclave, ss->enclavehash, SGX_HASH_SIZE)) {
 		sgx_hex(secs->mrenclave, SGX_HASH_SIZE, h1);
 		sgx_hex(ss->enclavehash, SGX_HASH_SIZE, h2);
-		return sim_fail(e, EPERM, SGX_INVALID_MEASUREMENT,
-				"EINIT: SGX_INVALID_MEASUREMENT: MRENCLAVE %s, SIGSTRUCT.ENCLAVEHASH %s", h1, h2);
+		return encl_backend_fail(e, EPERM, SGX_INVALID_MEASUREMENT,
+					 "EINIT: SGX_INVALID_MEASUREMENT: MRENCLAVE %s, SIGSTRUCT.ENCLAVEHASH %s", h1, h2);
 	}
 	sgx_sigstruct_mrsigner(ss, secs->mrsigner);
 	secs->isv_prod_id = ss->isvprodid;
@@ -287,14 +268,14 @@ int sim_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 
 	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
 	    !sim_in_elrange(se, se->base + offset, length))
-		return sim_fail(e, EINVAL, 0, "map: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
-				(unsigned long long)offset, (unsigned long long)length);
+		return encl_backend_fail(e, EINVAL, 0, "map: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
+					 (unsigned long long)offset, (unsigned long long)length);
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return sim_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
+		return encl_backend_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
 	if (sim_pte_set(se, se->base + offset, length, prot))
-		return sim_fail(e, ENOMEM, 0, "map: out of memory");
+		return encl_backend_fail(e, ENOMEM, 0, "map: out of memory");
 	if (sim_sync_prot(se, se->base + offset, length))
-		return sim_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));
+		return encl_backend_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));
 	return 0;
 }
 
@@ -306,15 +287,15 @@ static int ioc_ready(struct encl_enclave *e, const char *op, uint64_t offset, ui
 	struct sim_enclave *se = sim_of(e);
 
 	if (!se->cpu.os_edmm)
-		return sim_fail(e, ENOTTY, 0, "%s: the simulated kernel has no SGX2 ioctls (ENCL_SIM_KERNEL=no-edmm)", op);
+		return encl_backend_fail(e, ENOTTY, 0, "%s: the simulated kernel has no SGX2 ioctls (ENCL_SIM_KERNEL=no-edmm)", op);
 	if (!se->cpu.sgx2)
-		return sim_fail(e, ENODEV, 0, "%s: the simulated CPU has no SGX2 (ENCL_SIM_CPU=sgx1)", op);
+		return encl_backend_fail(e, ENODEV, 0, "%s: the simulated CPU has no SGX2 (ENCL_SIM_CPU=sgx1)", op);
 	if (!se->initialized)
-		return sim_fail(e, EINVAL, 0, "%s: the enclave is not initialized", op);
+		return encl_backend_fail(e, EINVAL, 0, "%s: the enclave is not initialized", op);
 	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
 	    !sim_in_elrange(se, se->base + offset, length))
-		return sim_fail(e, EINVAL, 0, "%s: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
-				op, (unsigned long long)offset, (unsigned long long)length);
+		return encl_backend_fail(e, EINVAL, 0, "%s: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
+					 op, (unsigned long long)offset, (unsigned long long)length);
 	return 0;
 }
 
@@ -331,9 +312,9 @@ static const char *errno_why(int err)
 static int ioc_page_fail(struct encl_enclave *e, const char *op, uint64_t offset, int r,
 			 uint64_t result)
 {
-	return sim_fail(e, -r, result, "%s: page at offset 0x%llx: %s%s", op,
-			(unsigned long long)offset, errno_why(-r),
-			result == SGX_PAGE_NOT_MODIFIABLE ? " (SGX_PAGE_NOT_MODIFIABLE: PENDING or MODIFIED)" : "");
+	return encl_backend_fail(e, -r, result, "%s: page at offset 0x%llx: %s%s", op,
+				 (unsigned long long)offset, errno_why(-r),
+				 result == SGX_PAGE_NOT_MODIFIABLE ? " (SGX_PAGE_NOT_MODIFIABLE: PENDING or MODIFIED)" : "");
 }
 
 int sim_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,
@@ -347,10 +328,10 @@ int sim_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t l
 	if (ioc_ready(e, op, offset, length))
 		return -1;
 	if (perms & ~SGX_SECINFO_PERM_MASK)
-		return sim_fail(e, EINVAL, 0, "%s: 0x%llx is not a set of R/W/X", op,
-				(unsigned long long)perms);
+		return encl_backend_fail(e, EINVAL, 0, "%s: 0x%llx is not a set of R/W/X", op,
+					 (unsigned long long)perms);
 	if ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))
-		return sim_fail(e, EINVAL, 0, "%s: W without R", op);
+		return encl_backend_fail(e, EINVAL, 0, "%s: W without R", op);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_restrict(se->epcm, se->base + offset + c, perms, &result);
 		if (r) {
@@ -374,7 +355,7 @@ int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 	if (ioc_ready(e, op, offset, length))
 		return -1;
 	if (page_type & ~0xffU)
-		return sim_fail(e, EINVAL, 0, "%s: page type %u is out of range", op, page_type);
+		return encl_backend_fail(e, EINVAL, 0, "%s: page type %u is out of range", op, page_type);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_modify_type(se->epcm, se->base + offset + c, page_type, &result);
 		if (r) {

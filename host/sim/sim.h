@@ -89,8 +89,4 @@ static inline int sim_in_elrange(const struct sim_enclave *se, uint64_t addr, ui
 	return addr >= se->base && len <= se->size && addr - se->base <= se->size - len;
 }
 
-/* e->error/e->err/e->sgx_result for a failure; returns -1. */
-int sim_fail(struct encl_enclave *e, int error, uint64_t sgx_result, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 #endif
