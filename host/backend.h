@@ -2,7 +2,7 @@
 /*
  * The backend interface: the Linux SGX driver's operations (create, add
  * pages, init, restrict permissions, modify types, remove pages) plus
- * entering the enclave. Two implementations: "sgx" (host/hw/, the in-kernel
+ * entering the enclave. Two implementations: "hw" (host/hw/, the in-kernel
  * driver and the vDSO) and "sim" (host/sim/, a software SGX that fails
  * wherever hardware would). The host runtime drives either one the same way.
  *
@@ -83,7 +83,7 @@ struct encl_enclave {
 };
 
 extern const struct encl_backend encl_backend_sim;
-extern const struct encl_backend encl_backend_sgx;
+extern const struct encl_backend encl_backend_hw;
 
 /* ---- shared by the backends (backend.c) ---- */
 

@@ -11,16 +11,16 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 #include "sgx/linux_driver.h"
 #include "sgx/return_code.h"
 
 /* EADD sources without contents come from a zero mapping of at most this much. */
-#define SGX_ZERO_SRC_MAX	(64UL << 20)
+#define HW_ZERO_SRC_MAX	(64UL << 20)
 /* Unaligned sources are copied to an aligned buffer of this much at a time. */
-#define SGX_BOUNCE_MAX		(1UL << 20)
+#define HW_BOUNCE_MAX		(1UL << 20)
 
-void sgx_describe_code(uint64_t code, char *buf, size_t len)
+void hw_describe_code(uint64_t code, char *buf, size_t len)
 {
 	const char *name = sgx_return_code_name(code);
 
@@ -30,7 +30,7 @@ void sgx_describe_code(uint64_t code, char *buf, size_t len)
 		snprintf(buf, len, "SGX error %#llx", (unsigned long long)code);
 }
 
-static struct sgx_encl_state *state(struct encl_enclave *e)
+static struct hw_enclave *state(struct encl_enclave *e)
 {
 	return e->priv;
 }
@@ -44,22 +44,22 @@ static struct sgx_encl_state *state(struct encl_enclave *e)
  */
 static int ioctl_whole(int fd, unsigned long req, void *arg)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	unsigned tries = 0;
 	int rc;
 
 	do {
 		rc = k->ioctl(fd, req, arg);
 	} while (rc < 0 && (errno == EBUSY || errno == EINTR || errno == ERESTARTSYS) &&
-		 ++tries < SGX_RETRY_LIMIT);
+		 ++tries < HW_RETRY_LIMIT);
 	return rc;
 }
 
 /* The ELRANGE reservation, through the kernel ops so that a test double sees it. */
 static int reserve_elrange(struct encl_enclave *e, uint64_t size)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = state(e);
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = state(e);
 	void *base = encl_reserve_elrange(size, k->mmap, k->munmap);
 
 	if (!base)
@@ -71,11 +71,11 @@ static int reserve_elrange(struct encl_enclave *e, uint64_t size)
 	return 0;
 }
 
-int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
+int hw_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	struct sgx_enclave_create create;
-	struct sgx_encl_state *s;
+	struct hw_enclave *s;
 	char why[200];
 	int err;
 
@@ -89,15 +89,15 @@ int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 	e->priv = s;
 	e->edmm = edmm;
 
-	s->fd = k->open(SGX_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
+	s->fd = k->open(HW_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
 	if (s->fd < 0) {
 		err = errno;
-		sgx_open_error(err, why, sizeof(why));
+		hw_open_error(err, why, sizeof(why));
 		encl_backend_fail(e, err, 0, "%s", why);
 		goto fail;
 	}
 	/* Fail before the first page is added, not at the first executable map. */
-	err = sgx_exec_map_check(s->fd, why, sizeof(why));
+	err = hw_exec_map_check(s->fd, why, sizeof(why));
 	if (err) {
 		encl_backend_fail(e, err, 0, "%s", why);
 		goto fail;
@@ -131,7 +131,7 @@ int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 
 fail:
 	/* Leave nothing behind: the caller may not call destroy after a failed create. */
-	sgx_destroy(e);
+	hw_destroy(e);
 	e->base = 0;
 	return -1;
 }
@@ -139,9 +139,9 @@ fail:
 /* A source of @len zero bytes (page aligned, readable) for pages without contents. */
 static const void *zero_source(struct encl_enclave *e, uint64_t len, uint64_t *usable)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = state(e);
-	size_t want = len < SGX_ZERO_SRC_MAX ? len : SGX_ZERO_SRC_MAX;
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = state(e);
+	size_t want = len < HW_ZERO_SRC_MAX ? len : HW_ZERO_SRC_MAX;
 
 	if (s->zero_len < want) {
 		void *p;
@@ -204,7 +204,7 @@ static int add_error(struct encl_enclave *e, int err, uint64_t offset)
 static int add_run(struct encl_enclave *e, uint64_t offset, const void *src,
 		   uint64_t length, const struct sgx_secinfo *secinfo, uint64_t flags)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	struct sgx_enclave_add_pages add;
 	uint64_t done = 0;
 	unsigned idle = 0;
@@ -234,16 +234,16 @@ static int add_run(struct encl_enclave *e, uint64_t offset, const void *src,
 		    !(err == EBUSY && turned_away))
 			return add_error(e, err, offset + done);
 		idle = add.count ? 0 : idle + 1;
-		if (idle > SGX_RETRY_LIMIT)
+		if (idle > HW_RETRY_LIMIT)
 			return encl_backend_fail(e, err ? err : EIO, 0, "SGX_IOC_ENCLAVE_ADD_PAGES at offset %#llx "
 						 "made no progress after %u attempts",
-						 (unsigned long long)(offset + done), SGX_RETRY_LIMIT);
+						 (unsigned long long)(offset + done), HW_RETRY_LIMIT);
 	}
 	return 0;
 }
 
-int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
-		  uint64_t length, uint64_t secinfo_flags, int measure)
+int hw_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
+		 uint64_t length, uint64_t secinfo_flags, int measure)
 {
 	struct sgx_secinfo secinfo;
 	uint64_t flags = measure ? SGX_PAGE_MEASURE : 0;
@@ -275,7 +275,7 @@ int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 
 	/* Otherwise copy through an aligned bounce buffer. */
 	{
-		size_t cap = length < SGX_BOUNCE_MAX ? length : SGX_BOUNCE_MAX;
+		size_t cap = length < HW_BOUNCE_MAX ? length : HW_BOUNCE_MAX;
 		void *bounce = aligned_alloc(SGX_PAGE_SIZE, cap);
 		int rc = 0;
 
@@ -293,7 +293,7 @@ int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 	}
 }
 
-int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
+int hw_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 {
 	const char *label = e->sigstruct_label ? e->sigstruct_label : "given";
 	struct sgx_enclave_init init;
@@ -312,7 +312,7 @@ int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	}
 	if (rc > 0) {
 		/* Drivers before the upstream one returned the SGX code itself. */
-		sgx_describe_code((uint64_t)rc, code, sizeof(code));
+		hw_describe_code((uint64_t)rc, code, sizeof(code));
 		return encl_backend_fail(e, EPERM, (uint64_t)rc, "EINIT failed for the %s SIGSTRUCT: %s", label, code);
 	}
 	switch (err) {
@@ -337,9 +337,9 @@ int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	}
 }
 
-int sgx_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
+int hw_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	char why[200];
 	void *want, *p;
 	int err;
@@ -354,15 +354,15 @@ int sgx_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 	if (p == want)
 		return 0;
 	err = p == MAP_FAILED ? errno : EFAULT;
-	sgx_map_error(err, prot, why, sizeof(why));
+	hw_map_error(err, prot, why, sizeof(why));
 	return encl_backend_fail(e, err, 0, "mmap of enclave offset %#llx (+%#llx): %s",
 				 (unsigned long long)offset, (unsigned long long)length, why);
 }
 
-void sgx_destroy(struct encl_enclave *e)
+void hw_destroy(struct encl_enclave *e)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = state(e);
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = state(e);
 
 	if (!s)
 		return;

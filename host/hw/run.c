@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 #include "host/hw/vdso.h"
 
 struct exit_regs {
@@ -29,23 +29,23 @@ struct exit_regs {
 static vdso_sgx_enter_enclave_t vdso_enter;
 static int vdso_known;		/* vdso_enter holds the lookup's result */
 
-void encl_sgx_use_vdso(vdso_sgx_enter_enclave_t enter)
+void hw_use_vdso(vdso_sgx_enter_enclave_t enter)
 {
 	vdso_enter = enter;
 	vdso_known = 1;
 }
 
-void encl_sgx_use_real_vdso(void)
+void hw_use_real_vdso(void)
 {
 	vdso_enter = NULL;
 	vdso_known = 0;
 }
 
-vdso_sgx_enter_enclave_t sgx_vdso_enter(void)
+vdso_sgx_enter_enclave_t hw_vdso_enter(void)
 {
 	if (!vdso_known) {
-		vdso_enter = (vdso_sgx_enter_enclave_t)encl_vdso_sym("__vdso_sgx_enter_enclave",
-								     "LINUX_2.6");
+		vdso_enter = (vdso_sgx_enter_enclave_t)hw_vdso_sym("__vdso_sgx_enter_enclave",
+								   "LINUX_2.6");
 		vdso_known = 1;
 	}
 	return vdso_enter;
@@ -102,15 +102,15 @@ static int enter_faulted(struct encl_enclave *e, const struct encl_run *run)
 				 run->exception_error_code, (unsigned long long)run->exception_addr, why);
 }
 
-int sgx_enter(struct encl_enclave *e, struct encl_run *run)
+int hw_enter(struct encl_enclave *e, struct encl_run *run)
 {
-	vdso_sgx_enter_enclave_t fn = sgx_vdso_enter();
+	vdso_sgx_enter_enclave_t fn = hw_vdso_enter();
 	struct sgx_enclave_run r;
 	struct exit_regs x = { 0, 0, 0 };
 	int rc;
 
 	if (!fn)
-		return encl_backend_fail(e, ENOSYS, 0, "%s", SGX_NO_VDSO_WHY);
+		return encl_backend_fail(e, ENOSYS, 0, "%s", HW_NO_VDSO_WHY);
 	if (run->function != SGX_EENTER && run->function != SGX_ERESUME)
 		return encl_backend_fail(e, EINVAL, 0, "enter: function %u is neither EENTER nor ERESUME",
 					 run->function);
@@ -121,7 +121,7 @@ int sgx_enter(struct encl_enclave *e, struct encl_run *run)
 	r.user_handler = (uint64_t)(uintptr_t)record_exit;
 	r.user_data = (uint64_t)(uintptr_t)&x;
 
-	rc = encl_sgx_vdso_call(fn, run->rdi, run->rsi, run->rdx, run->function, &r);
+	rc = hw_vdso_call(fn, run->rdi, run->rsi, run->rdx, run->function, &r);
 	if (rc < 0)
 		return encl_backend_fail(e, -rc, 0, "__vdso_sgx_enter_enclave refused the call: %d (%s: %s)",
 					 rc, strerrorname_np(-rc) ? strerrorname_np(-rc) : "?", strerror(-rc));

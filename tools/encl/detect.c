@@ -79,9 +79,9 @@ static void gather(struct report *r)
 		strcpy(r->uts.release, "unknown");
 	r->dev_enclave = device_state("/dev/sgx_enclave");
 	r->dev_provision = device_state("/dev/sgx_provision");
-	r->vdso_entry = encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") != NULL;
+	r->vdso_entry = hw_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") != NULL;
 
-	encl_backend_sgx.probe(&r->caps);
+	encl_backend_hw.probe(&r->caps);
 	r->edmm_ioctls = r->caps.sgx1 ? r->caps.os_edmm : -1;
 
 	r->hw.ok = r->caps.sgx1;
