@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "sgx/arch.h"
+#include "sgx/cpuid.h"
 
 /* What a backend found on this machine. */
 struct encl_caps {
@@ -84,6 +85,25 @@ struct encl_enclave {
 
 extern const struct encl_backend encl_backend_sim;
 extern const struct encl_backend encl_backend_hw;
+
+/*
+ * What the hardware backend finds on this machine, fact by fact, for a
+ * report such as encl detect's. caps is its probe's verdict, the one the
+ * runtime acts on, so the report and the runtime cannot disagree.
+ */
+struct encl_hw_facts {
+	struct sgx_cpu_info cpu;	/* CPUID */
+	const char *cpu_why;		/* NULL when the CPU can run enclaves */
+	char cpu_why_buf[160];
+	const char *dev_enclave;	/* /dev/sgx_enclave: "absent", "present",
+					 * "present, permission denied" or
+					 * "present, cannot be opened" */
+	const char *dev_provision;	/* /dev/sgx_provision, the same way */
+	int vdso_entry;			/* the vDSO has __vdso_sgx_enter_enclave */
+	struct encl_caps caps;
+};
+
+void encl_hw_describe(struct encl_hw_facts *f);
 
 /* ---- shared by the backends (backend.c) ---- */
 

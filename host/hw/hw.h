@@ -52,6 +52,9 @@ void hw_describe_code(uint64_t code, char *buf, size_t len);
  */
 int hw_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps);
 
+/* encl_hw_describe() on given CPU facts, as hw_probe_cpu(). */
+void hw_describe_cpu(const struct sgx_cpu_info *cpu, struct encl_hw_facts *f);
+
 /* The device-open failure in one line, with the hint for its errno. */
 void hw_open_error(int err, char *buf, size_t len);
 

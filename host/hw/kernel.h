@@ -42,6 +42,7 @@ void hw_use_vdso(vdso_sgx_enter_enclave_t enter);
 void hw_use_real_vdso(void);
 
 #define HW_ENCLAVE_DEV		"/dev/sgx_enclave"
+#define HW_PROVISION_DEV	"/dev/sgx_provision"
 
 /*
  * The kernel's internal "restart this call" code. User space normally sees

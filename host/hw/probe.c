@@ -144,3 +144,43 @@ int hw_probe(struct encl_caps *caps)
 	sgx_cpu_info_read(&cpu);
 	return hw_probe_cpu(&cpu, caps);
 }
+
+/* A device node's state, as the runtime would meet it. */
+static const char *device_state(const char *path)
+{
+	const struct hw_kernel_ops *k = hw_kernel();
+	int fd = k->open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		k->close(fd);
+		return "present";
+	}
+	switch (errno) {
+	case ENOENT:
+		return "absent";
+	case EACCES:
+	case EPERM:
+		return "present, permission denied";
+	default:
+		return "present, cannot be opened";
+	}
+}
+
+void hw_describe_cpu(const struct sgx_cpu_info *cpu, struct encl_hw_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->cpu = *cpu;
+	f->cpu_why = sgx_cpu_why_not(cpu, f->cpu_why_buf, sizeof(f->cpu_why_buf));
+	f->dev_enclave = device_state(HW_ENCLAVE_DEV);
+	f->dev_provision = device_state(HW_PROVISION_DEV);
+	f->vdso_entry = hw_vdso_enter() != NULL;
+	hw_probe_cpu(cpu, &f->caps);
+}
+
+void encl_hw_describe(struct encl_hw_facts *f)
+{
+	struct sgx_cpu_info cpu;
+
+	sgx_cpu_info_read(&cpu);
+	hw_describe_cpu(&cpu, f);
+}

@@ -1180,6 +1180,46 @@ static void test_probe_double(void)
 	CHECK_EQ_INT(double_open_fds(), 0);
 }
 
+/* encl detect's facts, fact by fact, with the probe's verdict among them. */
+static void test_describe_double(void)
+{
+	struct sgx_cpu_info ci;
+	struct encl_hw_facts f;
+
+	setup();
+	canned_sgx2(&ci);
+	hw_describe_cpu(&ci, &f);
+	CHECK(f.cpu_why == NULL);
+	CHECK_STR_CONTAINS(f.cpu.vendor, "GenuineIntel");
+	CHECK(!strcmp(f.dev_enclave, "present"));
+	CHECK(!strcmp(f.dev_provision, "absent"));	/* the double has no such device */
+	CHECK_EQ_INT(f.vdso_entry, 1);
+	CHECK(f.caps.sgx1 && f.caps.sgx2 && f.caps.os_edmm);
+	CHECK_EQ_INT(double_open_fds(), 0);
+
+	double_set_device_errno(EACCES);
+	hw_describe_cpu(&ci, &f);
+	CHECK(!strcmp(f.dev_enclave, "present, permission denied"));
+	CHECK(!f.caps.sgx1);
+	CHECK_STR_CONTAINS(f.caps.why_not, "'sgx' group");
+	double_set_device_errno(ENXIO);
+	hw_describe_cpu(&ci, &f);
+	CHECK(!strcmp(f.dev_enclave, "present, cannot be opened"));
+	double_set_device_errno(0);
+
+	hw_use_vdso(NULL);
+	hw_describe_cpu(&ci, &f);
+	CHECK_EQ_INT(f.vdso_entry, 0);
+	CHECK(!f.caps.sgx1);
+
+	ci.sgx = ci.sgx1 = ci.sgx2 = 0;
+	hw_describe_cpu(&ci, &f);
+	CHECK(f.cpu_why != NULL);
+	CHECK_STR_CONTAINS(f.caps.why_not, f.cpu_why);
+	CHECK_EQ_INT(double_open_fds(), 0);
+	hw_use_vdso(fake_entry());
+}
+
 /* The real probe on this machine: no crash, and a reason naming the CPU. */
 static void test_probe_this_machine(void)
 {
@@ -1404,6 +1444,7 @@ int main(void)
 	RUN(test_mprotect);
 	RUN(test_failure_messages);
 	RUN(test_probe_double);
+	RUN(test_describe_double);
 	RUN(test_probe_this_machine);
 	RUN(test_vdso_lookup);
 	RUN(test_vdso_and_device);
