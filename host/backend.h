@@ -88,7 +88,7 @@ extern const struct encl_backend encl_backend_hw;
 
 /*
  * What the hardware backend finds on this machine, fact by fact, for a
- * report such as encl detect's. caps is its probe's verdict, the one the
+ * report such as encl detect's (host/hw/probe.c). caps is its probe's verdict, the one the
  * runtime acts on, so the report and the runtime cannot disagree.
  */
 struct encl_hw_facts {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hardware backend's private state and helpers, shared by its files:
- *   probe.c    what the CPU and the kernel support
+ *   probe.c    what the CPU and the kernel support; encl_hw_describe()
  *   build.c    ECREATE, EADD/EEXTEND, EINIT, mmap, destroy
  *   edmm.c     the SGX2 ioctls: restrict permissions, modify types, remove
  *   run.c      EENTER/ERESUME through __vdso_sgx_enter_enclave

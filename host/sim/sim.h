@@ -44,7 +44,7 @@ struct sim_features {
 	uint64_t xcr0;		/* bounds XFRM, as XCR0 and CPUID.12H.1 do */
 };
 
-/* Read the variables. -1 with a message naming the variable if invalid. */
+/* Read the variables (probe.c). -1 with a message naming the variable if invalid. */
 int sim_features_get(struct sim_features *f, char *err, size_t errlen);
 
 /* Host PTE protection (PROT_* bits, as map() set it) over [start, end). */
