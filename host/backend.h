@@ -2,7 +2,7 @@
 /*
  * The backend interface: the Linux SGX driver's operations (create, add
  * pages, init, restrict permissions, modify types, remove pages) plus
- * entering the enclave. Two implementations: "sgx" (host/hw/, the in-kernel
+ * entering the enclave. Two implementations: "hw" (host/hw/, the in-kernel
  * driver and the vDSO) and "sim" (host/sim/, a software SGX that fails
  * wherever hardware would). The host runtime drives either one the same way.
  *
@@ -14,7 +14,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "sgx/arch.h"
+#include "sgx/cpuid.h"
 
 /* What a backend found on this machine. */
 struct encl_caps {
@@ -82,6 +84,43 @@ struct encl_enclave {
 };
 
 extern const struct encl_backend encl_backend_sim;
-extern const struct encl_backend encl_backend_sgx;
+extern const struct encl_backend encl_backend_hw;
+
+/*
+ * What the hardware backend finds on this machine, fact by fact, for a
+ * report such as encl detect's (host/hw/probe.c). caps is its probe's verdict, the one the
+ * runtime acts on, so the report and the runtime cannot disagree.
+ */
+struct encl_hw_facts {
+	struct sgx_cpu_info cpu;	/* CPUID */
+	const char *cpu_why;		/* NULL when the CPU can run enclaves */
+	char cpu_why_buf[160];
+	const char *dev_enclave;	/* /dev/sgx_enclave: "absent", "present",
+					 * "present, permission denied" or
+					 * "present, cannot be opened" */
+	const char *dev_provision;	/* /dev/sgx_provision, the same way */
+	int vdso_entry;			/* the vDSO has __vdso_sgx_enter_enclave */
+	struct encl_caps caps;
+};
+
+void encl_hw_describe(struct encl_hw_facts *f);
+
+/* ---- shared by the backends (backend.c) ---- */
+
+/* Record a failure: e->error, e->sgx_result (0: none) and e->err. Returns -1. */
+int encl_backend_fail(struct encl_enclave *e, int error, uint64_t sgx_result,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* mmap(2) and munmap(2), or a test double's. */
+typedef void *encl_mmap_fn(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+typedef int encl_munmap_fn(void *addr, size_t len);
+
+/*
+ * Reserve a naturally aligned ELRANGE of @size bytes (SECS.BASEADDR must be
+ * a multiple of SECS.SIZE), inaccessible until the backend maps it: its
+ * base, or NULL with errno (EINVAL: @size is not a power of two whose
+ * double fits the address space). The caller unmaps [base, base + size).
+ */
+void *encl_reserve_elrange(uint64_t size, encl_mmap_fn *map, encl_munmap_fn *unmap);
 
 #endif

@@ -90,7 +90,7 @@ static int xfrm_runs_here(const struct encl_host *h, const struct encl_binary *b
 		return 0;
 	snprintf(err, errlen, "%s is signed with XFRM %s, but %s cannot enable %s (it allows %#llx); re-sign with a lower --xfrm: encl sign --xfrm %s %s",
 		 b->path, encl_xfrm_format(xfrm, have),
-		 h->be == &encl_backend_sgx ? "this CPU" : "the simulated CPU (its XCR0)",
+		 h->be == &encl_backend_hw ? "this CPU" : "the simulated CPU (its XCR0)",
 		 sgx_xfrm_names(missing, what, sizeof(what)), (unsigned long long)h->caps.xfrm,
 		 fit ? encl_xfrm_name(fit) : "legacy", b->path);
 	return -1;

@@ -81,8 +81,8 @@ int encl_host_choose_backend(struct encl_host *h, char *err, size_t errlen)
 
 	if (strcasecmp(h->mode_env, "sim")) {
 		memset(&hw, 0, sizeof(hw));
-		if (encl_backend_sgx.probe(&hw) == 0 && hw.sgx1) {
-			h->be = &encl_backend_sgx;
+		if (encl_backend_hw.probe(&hw) == 0 && hw.sgx1) {
+			h->be = &encl_backend_hw;
 			h->caps = hw;
 			return 0;
 		}

@@ -78,7 +78,7 @@ static void print_version(const struct encl_host *h, const struct encl_binary *b
 	fprintf(stderr, "SCONE_STACK=%s\n", encl_size_format(c->stack, buf));
 	fprintf(stderr, "SCONE_TCS=%u\n", c->tcs);
 	fprintf(stderr, "SCONE_LOG=%s\n", encl_log_name(h->log));
-	fprintf(stderr, "mode: %s\n", h->be == &encl_backend_sgx ? "hw" : "sim");
+	fprintf(stderr, "mode: %s\n", h->be == &encl_backend_hw ? "hw" : "sim");
 	fprintf(stderr, "EDMM: %s (%s)\n", h->edmm ? "on" : "off", h->edmm_why);
 	sgx_hex(ss->enclavehash, SGX_HASH_SIZE, hex);
 	fprintf(stderr, "MRENCLAVE: %s (%s layout)\n", hex, encl_mode_name(h->layout));

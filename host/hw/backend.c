@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* The hardware backend: /dev/sgx_enclave and the vDSO. */
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 
-const struct encl_backend encl_backend_sgx = {
-	.name			= "sgx",
-	.probe			= sgx_probe,
-	.create			= sgx_create,
-	.add_pages		= sgx_add_pages,
-	.init			= sgx_init,
-	.map			= sgx_map,
-	.restrict_permissions	= sgx_restrict_permissions,
-	.modify_types		= sgx_modify_types,
-	.remove_pages		= sgx_remove_pages,
-	.enter			= sgx_enter,
-	.destroy		= sgx_destroy,
+const struct encl_backend encl_backend_hw = {
+	.name			= "hw",
+	.probe			= hw_probe,
+	.create			= hw_create,
+	.add_pages		= hw_add_pages,
+	.init			= hw_init,
+	.map			= hw_map,
+	.restrict_permissions	= hw_restrict_permissions,
+	.modify_types		= hw_modify_types,
+	.remove_pages		= hw_remove_pages,
+	.enter			= hw_enter,
+	.destroy		= hw_destroy,
 };

@@ -6,33 +6,21 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 #include "sgx/linux_driver.h"
 #include "sgx/return_code.h"
 
 /* EADD sources without contents come from a zero mapping of at most this much. */
-#define SGX_ZERO_SRC_MAX	(64UL << 20)
+#define HW_ZERO_SRC_MAX	(64UL << 20)
 /* Unaligned sources are copied to an aligned buffer of this much at a time. */
-#define SGX_BOUNCE_MAX		(1UL << 20)
+#define HW_BOUNCE_MAX		(1UL << 20)
 
-int sgx_fail(struct encl_enclave *e, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->err, sizeof(e->err), fmt, ap);
-	va_end(ap);
-	e->error = err;
-	return -1;
-}
-
-void sgx_describe_code(uint64_t code, char *buf, size_t len)
+void hw_describe_code(uint64_t code, char *buf, size_t len)
 {
 	const char *name = sgx_return_code_name(code);
 
@@ -42,7 +30,7 @@ void sgx_describe_code(uint64_t code, char *buf, size_t len)
 		snprintf(buf, len, "SGX error %#llx", (unsigned long long)code);
 }
 
-static struct sgx_encl_state *state(struct encl_enclave *e)
+static struct hw_enclave *state(struct encl_enclave *e)
 {
 	return e->priv;
 }
@@ -56,78 +44,62 @@ static struct sgx_encl_state *state(struct encl_enclave *e)
  */
 static int ioctl_whole(int fd, unsigned long req, void *arg)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	unsigned tries = 0;
 	int rc;
 
 	do {
 		rc = k->ioctl(fd, req, arg);
 	} while (rc < 0 && (errno == EBUSY || errno == EINTR || errno == ERESTARTSYS) &&
-		 ++tries < SGX_RETRY_LIMIT);
+		 ++tries < HW_RETRY_LIMIT);
 	return rc;
 }
 
-/*
- * Reserve a naturally aligned ELRANGE: SECS.BASEADDR must be a multiple of
- * SECS.SIZE. Map twice the size, keep the aligned half, give back the rest.
- * PROT_NONE and MAP_NORESERVE: a 64 GiB ELRANGE costs address space only.
- */
+/* The ELRANGE reservation, through the kernel ops so that a test double sees it. */
 static int reserve_elrange(struct encl_enclave *e, uint64_t size)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = state(e);
-	uintptr_t raw, base;
-	size_t len;
-	void *p;
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = state(e);
+	void *base = encl_reserve_elrange(size, k->mmap, k->munmap);
 
-	if (size > (UINT64_MAX >> 2))
-		return sgx_fail(e, EINVAL, "ELRANGE of %#llx bytes is too large to reserve",
-				(unsigned long long)size);
-	len = 2 * size;
-	p = k->mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return sgx_fail(e, errno, "cannot reserve %llu MiB of address space for "
-				"ELRANGE: %s", (unsigned long long)(len >> 20), strerror(errno));
-	raw = (uintptr_t)p;
-	base = (raw + size - 1) & ~(uintptr_t)(size - 1);
-	if (base > raw)
-		k->munmap(p, base - raw);
-	if (raw + len > base + size)
-		k->munmap((void *)(base + size), raw + len - (base + size));
-	s->reserve = (void *)base;
+	if (!base)
+		return encl_backend_fail(e, errno, 0, "cannot reserve twice the ELRANGE of %#llx "
+					 "bytes of address space: %s", (unsigned long long)size,
+					 strerror(errno));
+	s->reserve = base;
 	s->reserve_len = size;
 	return 0;
 }
 
-int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
+int hw_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	struct sgx_enclave_create create;
-	struct sgx_encl_state *s;
+	struct hw_enclave *s;
 	char why[200];
 	int err;
 
 	if (!secs->size || (secs->size & (secs->size - 1)) || secs->size < SGX_MIN_ENCLAVE_SIZE)
-		return sgx_fail(e, EINVAL, "SECS.SIZE %#llx is not a power of two of at least "
-				"8 KiB", (unsigned long long)secs->size);
+		return encl_backend_fail(e, EINVAL, 0, "SECS.SIZE %#llx is not a power of two of at least "
+					 "8 KiB", (unsigned long long)secs->size);
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return sgx_fail(e, ENOMEM, "out of memory");
+		return encl_backend_fail(e, ENOMEM, 0, "out of memory");
 	s->fd = -1;
 	e->priv = s;
 	e->edmm = edmm;
 
-	s->fd = k->open(SGX_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
+	s->fd = k->open(HW_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
 	if (s->fd < 0) {
 		err = errno;
-		sgx_open_error(err, why, sizeof(why));
-		sgx_fail(e, err, "%s", why);
+		hw_open_error(err, why, sizeof(why));
+		encl_backend_fail(e, err, 0, "%s", why);
 		goto fail;
 	}
 	/* Fail before the first page is added, not at the first executable map. */
-	err = sgx_exec_map_check(s->fd, why, sizeof(why));
+	err = hw_exec_map_check(s->fd, why, sizeof(why));
 	if (err) {
-		sgx_fail(e, err, "%s", why);
+		encl_backend_fail(e, err, 0, "%s", why);
 		goto fail;
 	}
 	if (reserve_elrange(e, secs->size) != 0)
@@ -142,24 +114,24 @@ int sgx_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 	if (ioctl_whole(s->fd, SGX_IOC_ENCLAVE_CREATE, &create) != 0) {
 		err = errno;
 		if (err == ENOMEM)
-			sgx_fail(e, err, "ECREATE: the EPC is exhausted (no page for the SECS)");
+			encl_backend_fail(e, err, 0, "ECREATE: the EPC is exhausted (no page for the SECS)");
 		else if (err == EIO)
-			sgx_fail(e, err, "ECREATE failed in the CPU: SECS rejected (size %#llx, "
-				 "attributes %#llx, xfrm %#llx, miscselect %#x, ssaframesize %u: "
-				 "not supported by this CPU?)",
-				 (unsigned long long)secs->size,
-				 (unsigned long long)secs->attributes.flags,
-				 (unsigned long long)secs->attributes.xfrm,
-				 secs->miscselect, secs->ssa_frame_size);
+			encl_backend_fail(e, err, 0, "ECREATE failed in the CPU: SECS rejected (size %#llx, "
+					  "attributes %#llx, xfrm %#llx, miscselect %#x, ssaframesize %u: "
+					  "not supported by this CPU?)",
+					  (unsigned long long)secs->size,
+					  (unsigned long long)secs->attributes.flags,
+					  (unsigned long long)secs->attributes.xfrm,
+					  secs->miscselect, secs->ssa_frame_size);
 		else
-			sgx_fail(e, err, "SGX_IOC_ENCLAVE_CREATE: %s", strerror(err));
+			encl_backend_fail(e, err, 0, "SGX_IOC_ENCLAVE_CREATE: %s", strerror(err));
 		goto fail;
 	}
 	return 0;
 
 fail:
 	/* Leave nothing behind: the caller may not call destroy after a failed create. */
-	sgx_destroy(e);
+	hw_destroy(e);
 	e->base = 0;
 	return -1;
 }
@@ -167,9 +139,9 @@ fail:
 /* A source of @len zero bytes (page aligned, readable) for pages without contents. */
 static const void *zero_source(struct encl_enclave *e, uint64_t len, uint64_t *usable)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = state(e);
-	size_t want = len < SGX_ZERO_SRC_MAX ? len : SGX_ZERO_SRC_MAX;
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = state(e);
+	size_t want = len < HW_ZERO_SRC_MAX ? len : HW_ZERO_SRC_MAX;
 
 	if (s->zero_len < want) {
 		void *p;
@@ -196,22 +168,22 @@ static int add_error(struct encl_enclave *e, int err, uint64_t offset)
 
 	switch (err) {
 	case ENOMEM:
-		return sgx_fail(e, err, "EADD at offset %#llx: the EPC is exhausted (ENOMEM); "
-				"lower SCONE_HEAP or use EDMM", off);
+		return encl_backend_fail(e, err, 0, "EADD at offset %#llx: the EPC is exhausted (ENOMEM); "
+					 "lower SCONE_HEAP or use EDMM", off);
 	case EACCES:
-		return sgx_fail(e, err, "EADD at offset %#llx: the source pages are on a "
-				"filesystem mounted noexec (EACCES)", off);
+		return encl_backend_fail(e, err, 0, "EADD at offset %#llx: the source pages are on a "
+					 "filesystem mounted noexec (EACCES)", off);
 	case EIO:
-		return sgx_fail(e, err, "EADD/EEXTEND at offset %#llx failed in the CPU (EIO): "
-				"the EPC was lost (suspend?) or the source page is bad", off);
+		return encl_backend_fail(e, err, 0, "EADD/EEXTEND at offset %#llx failed in the CPU (EIO): "
+					 "the EPC was lost (suspend?) or the source page is bad", off);
 	case EBUSY:
-		return sgx_fail(e, err, "EADD at offset %#llx: page already added (EBUSY)", off);
+		return encl_backend_fail(e, err, 0, "EADD at offset %#llx: page already added (EBUSY)", off);
 	case EINVAL:
-		return sgx_fail(e, err, "EADD at offset %#llx rejected (EINVAL): bad SECINFO, "
-				"offset or length, or the enclave is already initialized", off);
+		return encl_backend_fail(e, err, 0, "EADD at offset %#llx rejected (EINVAL): bad SECINFO, "
+					 "offset or length, or the enclave is already initialized", off);
 	default:
-		return sgx_fail(e, err, "SGX_IOC_ENCLAVE_ADD_PAGES at offset %#llx: %s", off,
-				strerror(err));
+		return encl_backend_fail(e, err, 0, "SGX_IOC_ENCLAVE_ADD_PAGES at offset %#llx: %s", off,
+					 strerror(err));
 	}
 }
 
@@ -232,7 +204,7 @@ static int add_error(struct encl_enclave *e, int err, uint64_t offset)
 static int add_run(struct encl_enclave *e, uint64_t offset, const void *src,
 		   uint64_t length, const struct sgx_secinfo *secinfo, uint64_t flags)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	struct sgx_enclave_add_pages add;
 	uint64_t done = 0;
 	unsigned idle = 0;
@@ -254,32 +226,32 @@ static int add_run(struct encl_enclave *e, uint64_t offset, const void *src,
 		if (turned_away)
 			add.count = 0;
 		if (add.count > add.length || (add.count & (SGX_PAGE_SIZE - 1)))
-			return sgx_fail(e, EIO, "SGX_IOC_ENCLAVE_ADD_PAGES reported %llu bytes added "
-					"of %llu", (unsigned long long)add.count,
-					(unsigned long long)add.length);
+			return encl_backend_fail(e, EIO, 0, "SGX_IOC_ENCLAVE_ADD_PAGES reported %llu bytes added "
+						 "of %llu", (unsigned long long)add.count,
+						 (unsigned long long)add.length);
 		done += add.count;
 		if (rc < 0 && err != EINTR && err != ERESTARTSYS && err != EAGAIN &&
 		    !(err == EBUSY && turned_away))
 			return add_error(e, err, offset + done);
 		idle = add.count ? 0 : idle + 1;
-		if (idle > SGX_RETRY_LIMIT)
-			return sgx_fail(e, err ? err : EIO, "SGX_IOC_ENCLAVE_ADD_PAGES at offset %#llx "
-					"made no progress after %u attempts",
-					(unsigned long long)(offset + done), SGX_RETRY_LIMIT);
+		if (idle > HW_RETRY_LIMIT)
+			return encl_backend_fail(e, err ? err : EIO, 0, "SGX_IOC_ENCLAVE_ADD_PAGES at offset %#llx "
+						 "made no progress after %u attempts",
+						 (unsigned long long)(offset + done), HW_RETRY_LIMIT);
 	}
 	return 0;
 }
 
-int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
-		  uint64_t length, uint64_t secinfo_flags, int measure)
+int hw_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
+		 uint64_t length, uint64_t secinfo_flags, int measure)
 {
 	struct sgx_secinfo secinfo;
 	uint64_t flags = measure ? SGX_PAGE_MEASURE : 0;
 	uint64_t done = 0;
 
 	if (!length || (length & (SGX_PAGE_SIZE - 1)) || (offset & (SGX_PAGE_SIZE - 1)))
-		return sgx_fail(e, EINVAL, "EADD of %#llx bytes at %#llx: not whole pages",
-				(unsigned long long)length, (unsigned long long)offset);
+		return encl_backend_fail(e, EINVAL, 0, "EADD of %#llx bytes at %#llx: not whole pages",
+					 (unsigned long long)length, (unsigned long long)offset);
 	memset(&secinfo, 0, sizeof(secinfo));
 	secinfo.flags = secinfo_flags;
 
@@ -290,8 +262,8 @@ int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 			const void *z = zero_source(e, length - done, &n);
 
 			if (!z)
-				return sgx_fail(e, errno, "cannot map zero pages for EADD: %s",
-						strerror(errno));
+				return encl_backend_fail(e, errno, 0, "cannot map zero pages for EADD: %s",
+							 strerror(errno));
 			if (add_run(e, offset + done, z, n, &secinfo, flags) != 0)
 				return -1;
 			done += n;
@@ -303,12 +275,12 @@ int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 
 	/* Otherwise copy through an aligned bounce buffer. */
 	{
-		size_t cap = length < SGX_BOUNCE_MAX ? length : SGX_BOUNCE_MAX;
+		size_t cap = length < HW_BOUNCE_MAX ? length : HW_BOUNCE_MAX;
 		void *bounce = aligned_alloc(SGX_PAGE_SIZE, cap);
 		int rc = 0;
 
 		if (!bounce)
-			return sgx_fail(e, ENOMEM, "out of memory");
+			return encl_backend_fail(e, ENOMEM, 0, "out of memory");
 		while (done < length && rc == 0) {
 			uint64_t n = length - done < cap ? length - done : cap;
 
@@ -321,7 +293,7 @@ int sgx_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 	}
 }
 
-int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
+int hw_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 {
 	const char *label = e->sigstruct_label ? e->sigstruct_label : "given";
 	struct sgx_enclave_init init;
@@ -340,58 +312,57 @@ int sgx_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	}
 	if (rc > 0) {
 		/* Drivers before the upstream one returned the SGX code itself. */
-		e->sgx_result = (uint64_t)rc;
-		sgx_describe_code((uint64_t)rc, code, sizeof(code));
-		return sgx_fail(e, EPERM, "EINIT failed for the %s SIGSTRUCT: %s", label, code);
+		hw_describe_code((uint64_t)rc, code, sizeof(code));
+		return encl_backend_fail(e, EPERM, (uint64_t)rc, "EINIT failed for the %s SIGSTRUCT: %s", label, code);
 	}
 	switch (err) {
 	case EPERM:
-		return sgx_fail(e, err, "EINIT failed for the %s SIGSTRUCT: the CPU rejected it "
-				"(the kernel does not pass on the SGX error code; usual causes: "
-				"MRENCLAVE differs from ENCLAVEHASH, bad signature, attribute mismatch)",
-				label);
+		return encl_backend_fail(e, err, 0, "EINIT failed for the %s SIGSTRUCT: the CPU rejected it "
+					 "(the kernel does not pass on the SGX error code; usual causes: "
+					 "MRENCLAVE differs from ENCLAVEHASH, bad signature, attribute mismatch)",
+					 label);
 	case EACCES:
-		return sgx_fail(e, err, "EINIT refused for the %s SIGSTRUCT (EACCES): the enclave "
-				"asks for an attribute the driver does not grant (it grants "
-				SGX_LINUX_ATTR_GRANTED ")", label);
+		return encl_backend_fail(e, err, 0, "EINIT refused for the %s SIGSTRUCT (EACCES): the enclave "
+					 "asks for an attribute the driver does not grant (it grants "
+					 SGX_LINUX_ATTR_GRANTED ")", label);
 	case EINVAL:
-		return sgx_fail(e, err, "EINIT refused for the %s SIGSTRUCT (EINVAL): bad "
-				"vendor, or reserved ATTRIBUTES/MISCSELECT/XFRM bits under the masks, "
-				"or the enclave is not in a state to be initialized", label);
+		return encl_backend_fail(e, err, 0, "EINIT refused for the %s SIGSTRUCT (EINVAL): bad "
+					 "vendor, or reserved ATTRIBUTES/MISCSELECT/XFRM bits under the masks, "
+					 "or the enclave is not in a state to be initialized", label);
 	case EIO:
-		return sgx_fail(e, err, "EINIT for the %s SIGSTRUCT faulted in the CPU (EIO): "
-				"the EPC was lost (suspend?)", label);
+		return encl_backend_fail(e, err, 0, "EINIT for the %s SIGSTRUCT faulted in the CPU (EIO): "
+					 "the EPC was lost (suspend?)", label);
 	default:
-		return sgx_fail(e, err, "EINIT for the %s SIGSTRUCT: %s", label, strerror(err));
+		return encl_backend_fail(e, err, 0, "EINIT for the %s SIGSTRUCT: %s", label, strerror(err));
 	}
 }
 
-int sgx_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
+int hw_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	char why[200];
 	void *want, *p;
 	int err;
 
 	if (!length || (offset | length) & (SGX_PAGE_SIZE - 1) || offset >= e->size ||
 	    length > e->size - offset)
-		return sgx_fail(e, EINVAL, "map of %#llx bytes at %#llx: not whole pages inside "
-				"ELRANGE", (unsigned long long)length, (unsigned long long)offset);
+		return encl_backend_fail(e, EINVAL, 0, "map of %#llx bytes at %#llx: not whole pages inside "
+					 "ELRANGE", (unsigned long long)length, (unsigned long long)offset);
 	want = (void *)(uintptr_t)(e->base + offset);
 	/* The kernel picks pages by linear address; the file offset is unused. */
 	p = k->mmap(want, length, prot, MAP_SHARED | MAP_FIXED, state(e)->fd, 0);
 	if (p == want)
 		return 0;
 	err = p == MAP_FAILED ? errno : EFAULT;
-	sgx_map_error(err, prot, why, sizeof(why));
-	return sgx_fail(e, err, "mmap of enclave offset %#llx (+%#llx): %s",
-			(unsigned long long)offset, (unsigned long long)length, why);
+	hw_map_error(err, prot, why, sizeof(why));
+	return encl_backend_fail(e, err, 0, "mmap of enclave offset %#llx (+%#llx): %s",
+				 (unsigned long long)offset, (unsigned long long)length, why);
 }
 
-void sgx_destroy(struct encl_enclave *e)
+void hw_destroy(struct encl_enclave *e)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = state(e);
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = state(e);
 
 	if (!s)
 		return;

@@ -12,56 +12,55 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 
 /* The three requests, seen through what they have in common. */
-struct sgx2_req {
+struct edmm_req {
 	const char *what;
 	unsigned long ioctl;
 	uint64_t arg;		/* permissions or page type; unused for remove */
 };
 
-static int sgx2_error(struct encl_enclave *e, const struct sgx2_req *r, int err,
+static int edmm_error(struct encl_enclave *e, const struct edmm_req *r, int err,
 		      uint64_t at, uint64_t result)
 {
 	unsigned long long off = (unsigned long long)at;
 	char code[200];
 
 	if (result) {
-		e->sgx_result = result;
-		sgx_describe_code(result, code, sizeof(code));
-		return sgx_fail(e, err, "%s at offset %#llx failed: %s", r->what, off, code);
+		hw_describe_code(result, code, sizeof(code));
+		return encl_backend_fail(e, err, result, "%s at offset %#llx failed: %s", r->what, off, code);
 	}
 	switch (err) {
 	case ENODEV:
-		return sgx_fail(e, err, "%s: the kernel reports no SGX2 on this CPU (ENODEV)",
-				r->what);
+		return encl_backend_fail(e, err, 0, "%s: the kernel reports no SGX2 on this CPU (ENODEV)",
+					 r->what);
 	case ENOTTY:
-		return sgx_fail(e, err, "%s: the kernel has no EDMM ioctls (Linux 6.0+ needed)",
-				r->what);
+		return encl_backend_fail(e, err, 0, "%s: the kernel has no EDMM ioctls (Linux 6.0+ needed)",
+					 r->what);
 	case EPERM:
-		return sgx_fail(e, err, "%s at offset %#llx refused (EPERM): %s", r->what, off,
-				r->ioctl == SGX_IOC_ENCLAVE_REMOVE_PAGES ?
-				"the page is not a TRIM page the enclave has EACCEPTed" :
-				"the page's mapping permissions do not allow it");
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx refused (EPERM): %s", r->what, off,
+					 r->ioctl == SGX_IOC_ENCLAVE_REMOVE_PAGES ?
+					 "the page is not a TRIM page the enclave has EACCEPTed" :
+					 "the page's mapping permissions do not allow it");
 	case EINVAL:
-		return sgx_fail(e, err, "%s at offset %#llx rejected (EINVAL): bad range or "
-				"argument, a page of the wrong type, or the enclave is not initialized",
-				r->what, off);
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx rejected (EINVAL): bad range or "
+					 "argument, a page of the wrong type, or the enclave is not initialized",
+					 r->what, off);
 	case EFAULT:
-		return sgx_fail(e, err, "%s at offset %#llx: no enclave page there (EFAULT)",
-				r->what, off);
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx: no enclave page there (EFAULT)",
+					 r->what, off);
 	default:
-		return sgx_fail(e, err, "%s at offset %#llx: %s", r->what, off, strerror(err));
+		return encl_backend_fail(e, err, 0, "%s at offset %#llx: %s", r->what, off, strerror(err));
 	}
 }
 
 /* Issue one ioctl on [offset, offset + length); returns count and result. */
-static int sgx2_once(struct encl_enclave *e, const struct sgx2_req *r, uint64_t offset,
+static int edmm_once(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
 		     uint64_t length, uint64_t *count, uint64_t *result)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
-	struct sgx_encl_state *s = e->priv;
+	const struct hw_kernel_ops *k = hw_kernel();
+	struct hw_enclave *s = e->priv;
 	int rc;
 
 	switch (r->ioctl) {
@@ -95,68 +94,68 @@ static int sgx2_once(struct encl_enclave *e, const struct sgx2_req *r, uint64_t 
 	return rc;
 }
 
-static int sgx2_run(struct encl_enclave *e, const struct sgx2_req *r, uint64_t offset,
+static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
 		    uint64_t length)
 {
 	uint64_t done = 0;
 	unsigned idle = 0;
 
 	if (!e->priv)
-		return sgx_fail(e, EINVAL, "%s: no enclave", r->what);
+		return encl_backend_fail(e, EINVAL, 0, "%s: no enclave", r->what);
 	if (!length || (offset | length) & (SGX_PAGE_SIZE - 1))
-		return sgx_fail(e, EINVAL, "%s of %#llx bytes at %#llx: not whole pages", r->what,
-				(unsigned long long)length, (unsigned long long)offset);
+		return encl_backend_fail(e, EINVAL, 0, "%s of %#llx bytes at %#llx: not whole pages", r->what,
+					 (unsigned long long)length, (unsigned long long)offset);
 	while (done < length) {
 		uint64_t count = 0, result = 0;
 		int rc, err = 0;
 
-		rc = sgx2_once(e, r, offset + done, length - done, &count, &result);
+		rc = edmm_once(e, r, offset + done, length - done, &count, &result);
 		if (rc < 0)
 			err = errno;
 		if (count > length - done || (count & (SGX_PAGE_SIZE - 1)))
-			return sgx_fail(e, EIO, "%s: the kernel reported %llu bytes done of %llu",
-					r->what, (unsigned long long)count,
-					(unsigned long long)(length - done));
+			return encl_backend_fail(e, EIO, 0, "%s: the kernel reported %llu bytes done of %llu",
+						 r->what, (unsigned long long)count,
+						 (unsigned long long)(length - done));
 		done += count;
 		if (rc == 0 && count == 0)
 			err = EAGAIN;	/* success without progress: try again */
 		if (rc < 0 && err != EAGAIN && err != EBUSY && err != EINTR &&
 		    err != ERESTARTSYS)
-			return sgx2_error(e, r, err, offset + done, result);
+			return edmm_error(e, r, err, offset + done, result);
 		idle = count ? 0 : idle + 1;
-		if (idle > SGX_RETRY_LIMIT)
-			return sgx_fail(e, err, "%s at offset %#llx made no progress after %u attempts",
-					r->what, (unsigned long long)(offset + done), SGX_RETRY_LIMIT);
+		if (idle > HW_RETRY_LIMIT)
+			return encl_backend_fail(e, err, 0, "%s at offset %#llx made no progress after %u attempts",
+						 r->what, (unsigned long long)(offset + done), HW_RETRY_LIMIT);
 	}
 	return 0;
 }
 
-int sgx_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,
-			     uint64_t secinfo_perms)
+int hw_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,
+			    uint64_t secinfo_perms)
 {
-	const struct sgx2_req r = {
+	const struct edmm_req r = {
 		"EMODPR (SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS)",
 		SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, secinfo_perms,
 	};
 
-	return sgx2_run(e, &r, offset, length);
+	return edmm_run(e, &r, offset, length);
 }
 
-int sgx_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
-		     unsigned page_type)
+int hw_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
+		    unsigned page_type)
 {
-	const struct sgx2_req r = {
+	const struct edmm_req r = {
 		"EMODT (SGX_IOC_ENCLAVE_MODIFY_TYPES)", SGX_IOC_ENCLAVE_MODIFY_TYPES, page_type,
 	};
 
-	return sgx2_run(e, &r, offset, length);
+	return edmm_run(e, &r, offset, length);
 }
 
-int sgx_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length)
+int hw_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length)
 {
-	const struct sgx2_req r = {
+	const struct edmm_req r = {
 		"SGX_IOC_ENCLAVE_REMOVE_PAGES", SGX_IOC_ENCLAVE_REMOVE_PAGES, 0,
 	};
 
-	return sgx2_run(e, &r, offset, length);
+	return edmm_run(e, &r, offset, length);
 }

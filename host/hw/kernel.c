@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The real kernel operations: thin wrappers around the system calls, so that
- * the backend reaches the kernel only through struct sgx_kernel_ops.
+ * the backend reaches the kernel only through struct hw_kernel_ops.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -35,7 +35,7 @@ static int real_close(int fd)
 	return close(fd);
 }
 
-const struct sgx_kernel_ops sgx_kernel_real = {
+const struct hw_kernel_ops hw_kernel_real = {
 	.open	= real_open,
 	.ioctl	= real_ioctl,
 	.mmap	= real_mmap,
@@ -43,14 +43,14 @@ const struct sgx_kernel_ops sgx_kernel_real = {
 	.close	= real_close,
 };
 
-static const struct sgx_kernel_ops *kernel_ops = &sgx_kernel_real;
+static const struct hw_kernel_ops *kernel_ops = &hw_kernel_real;
 
-void encl_sgx_use_kernel(const struct sgx_kernel_ops *ops)
+void hw_use_kernel(const struct hw_kernel_ops *ops)
 {
-	kernel_ops = ops ? ops : &sgx_kernel_real;
+	kernel_ops = ops ? ops : &hw_kernel_real;
 }
 
-const struct sgx_kernel_ops *encl_sgx_kernel(void)
+const struct hw_kernel_ops *hw_kernel(void)
 {
 	return kernel_ops;
 }

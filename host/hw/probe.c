@@ -14,34 +14,34 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 
-void sgx_open_error(int err, char *buf, size_t len)
+void hw_open_error(int err, char *buf, size_t len)
 {
 	switch (err) {
 	case ENOENT:
 	case ENODEV:
 	case ENXIO:
-		snprintf(buf, len, "no " SGX_ENCLAVE_DEV ": the kernel has no SGX driver "
+		snprintf(buf, len, "no " HW_ENCLAVE_DEV ": the kernel has no SGX driver "
 			 "(Linux 5.11+ with CONFIG_X86_SGX), or SGX is disabled");
 		break;
 	case EACCES:
 	case EPERM:
-		snprintf(buf, len, "cannot open " SGX_ENCLAVE_DEV ": permission denied; "
+		snprintf(buf, len, "cannot open " HW_ENCLAVE_DEV ": permission denied; "
 			 "add the user to the 'sgx' group (the device is usually root:sgx, "
-			 "mode 0660) or check its permissions with ls -l " SGX_ENCLAVE_DEV);
+			 "mode 0660) or check its permissions with ls -l " HW_ENCLAVE_DEV);
 		break;
 	default:
-		snprintf(buf, len, "cannot open " SGX_ENCLAVE_DEV ": %s", strerror(err));
+		snprintf(buf, len, "cannot open " HW_ENCLAVE_DEV ": %s", strerror(err));
 		break;
 	}
 }
 
-void sgx_map_error(int err, int prot, char *buf, size_t len)
+void hw_map_error(int err, int prot, char *buf, size_t len)
 {
 	if (err == EPERM && (prot & PROT_EXEC))
 		snprintf(buf, len, "PROT_EXEC refused (EPERM): the filesystem holding "
-			 SGX_ENCLAVE_DEV " (normally /dev) is mounted noexec; remount it exec "
+			 HW_ENCLAVE_DEV " (normally /dev) is mounted noexec; remount it exec "
 			 "(mount -o remount,exec /dev)");
 	else if (err == EACCES)
 		snprintf(buf, len, "refused (EACCES): the protection exceeds the permissions the "
@@ -55,9 +55,9 @@ void sgx_map_error(int err, int prot, char *buf, size_t len)
  * shared mapping of the enclave fd, which do_mmap() refuses with EPERM on a
  * noexec mount before the driver sees it. 0, or the errno with @why filled.
  */
-int sgx_exec_map_check(int fd, char *why, size_t len)
+int hw_exec_map_check(int fd, char *why, size_t len)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	void *p = k->mmap(NULL, SGX_PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
 	char reason[200];
 	int err;
@@ -67,15 +67,15 @@ int sgx_exec_map_check(int fd, char *why, size_t len)
 		return 0;
 	}
 	err = errno;
-	sgx_map_error(err, PROT_READ | PROT_EXEC, reason, sizeof(reason));
-	snprintf(why, len, "cannot map " SGX_ENCLAVE_DEV " executable: %s", reason);
+	hw_map_error(err, PROT_READ | PROT_EXEC, reason, sizeof(reason));
+	snprintf(why, len, "cannot map " HW_ENCLAVE_DEV " executable: %s", reason);
 	return err;
 }
 
 /* 1: the kernel takes SGX2 ioctls; 0: it does not, with @why filled. */
 static int probe_os_edmm(int fd, char *why, size_t len)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	struct sgx_enclave_modify_types mt;
 
 	memset(&mt, 0, sizeof(mt));
@@ -96,9 +96,9 @@ static int probe_os_edmm(int fd, char *why, size_t len)
 	}
 }
 
-int sgx_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps)
+int hw_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps)
 {
-	const struct sgx_kernel_ops *k = encl_sgx_kernel();
+	const struct hw_kernel_ops *k = hw_kernel();
 	char cpu_why[160];
 	int fd;
 
@@ -110,18 +110,18 @@ int sgx_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps)
 	caps->exinfo = cpu->exinfo;
 	caps->xfrm = cpu->xfrm & sgx_xcr0_native();
 
-	fd = k->open(SGX_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
+	fd = k->open(HW_ENCLAVE_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		sgx_open_error(errno, caps->why_not, sizeof(caps->why_not));
+		hw_open_error(errno, caps->why_not, sizeof(caps->why_not));
 		return 0;
 	}
-	if (sgx_exec_map_check(fd, caps->why_not, sizeof(caps->why_not))) {
+	if (hw_exec_map_check(fd, caps->why_not, sizeof(caps->why_not))) {
 		k->close(fd);
 		return 0;
 	}
-	if (!sgx_vdso_enter()) {
+	if (!hw_vdso_enter()) {
 		k->close(fd);
-		snprintf(caps->why_not, sizeof(caps->why_not), "%s", SGX_NO_VDSO_WHY);
+		snprintf(caps->why_not, sizeof(caps->why_not), "%s", HW_NO_VDSO_WHY);
 		return 0;
 	}
 	caps->sgx1 = 1;
@@ -137,10 +137,50 @@ int sgx_probe_cpu(const struct sgx_cpu_info *cpu, struct encl_caps *caps)
 	return 0;
 }
 
-int sgx_probe(struct encl_caps *caps)
+int hw_probe(struct encl_caps *caps)
 {
 	struct sgx_cpu_info cpu;
 
 	sgx_cpu_info_read(&cpu);
-	return sgx_probe_cpu(&cpu, caps);
+	return hw_probe_cpu(&cpu, caps);
+}
+
+/* A device node's state, as the runtime would meet it. */
+static const char *device_state(const char *path)
+{
+	const struct hw_kernel_ops *k = hw_kernel();
+	int fd = k->open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		k->close(fd);
+		return "present";
+	}
+	switch (errno) {
+	case ENOENT:
+		return "absent";
+	case EACCES:
+	case EPERM:
+		return "present, permission denied";
+	default:
+		return "present, cannot be opened";
+	}
+}
+
+void hw_describe_cpu(const struct sgx_cpu_info *cpu, struct encl_hw_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->cpu = *cpu;
+	f->cpu_why = sgx_cpu_why_not(cpu, f->cpu_why_buf, sizeof(f->cpu_why_buf));
+	f->dev_enclave = device_state(HW_ENCLAVE_DEV);
+	f->dev_provision = device_state(HW_PROVISION_DEV);
+	f->vdso_entry = hw_vdso_enter() != NULL;
+	hw_probe_cpu(cpu, &f->caps);
+}
+
+void encl_hw_describe(struct encl_hw_facts *f)
+{
+	struct sgx_cpu_info cpu;
+
+	sgx_cpu_info_read(&cpu);
+	hw_describe_cpu(&cpu, f);
 }

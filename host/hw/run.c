@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 #include "host/hw/vdso.h"
 
 struct exit_regs {
@@ -29,23 +29,23 @@ struct exit_regs {
 static vdso_sgx_enter_enclave_t vdso_enter;
 static int vdso_known;		/* vdso_enter holds the lookup's result */
 
-void encl_sgx_use_vdso(vdso_sgx_enter_enclave_t enter)
+void hw_use_vdso(vdso_sgx_enter_enclave_t enter)
 {
 	vdso_enter = enter;
 	vdso_known = 1;
 }
 
-void encl_sgx_use_real_vdso(void)
+void hw_use_real_vdso(void)
 {
 	vdso_enter = NULL;
 	vdso_known = 0;
 }
 
-vdso_sgx_enter_enclave_t sgx_vdso_enter(void)
+vdso_sgx_enter_enclave_t hw_vdso_enter(void)
 {
 	if (!vdso_known) {
-		vdso_enter = (vdso_sgx_enter_enclave_t)encl_vdso_sym("__vdso_sgx_enter_enclave",
-								     "LINUX_2.6");
+		vdso_enter = (vdso_sgx_enter_enclave_t)hw_vdso_sym("__vdso_sgx_enter_enclave",
+								   "LINUX_2.6");
 		vdso_known = 1;
 	}
 	return vdso_enter;
@@ -97,23 +97,23 @@ static int enter_faulted(struct encl_enclave *e, const struct encl_run *run)
 		why = "this CPU does not run ENCLU (SGX absent or disabled)";
 	else
 		why = "not an exception EENTER raises";
-	return sgx_fail(e, EFAULT, "EENTER faulted: %s (vector %u, error code %#x, address %#llx): %s",
-			vector_name(run->exception_vector), run->exception_vector,
-			run->exception_error_code, (unsigned long long)run->exception_addr, why);
+	return encl_backend_fail(e, EFAULT, 0, "EENTER faulted: %s (vector %u, error code %#x, address %#llx): %s",
+				 vector_name(run->exception_vector), run->exception_vector,
+				 run->exception_error_code, (unsigned long long)run->exception_addr, why);
 }
 
-int sgx_enter(struct encl_enclave *e, struct encl_run *run)
+int hw_enter(struct encl_enclave *e, struct encl_run *run)
 {
-	vdso_sgx_enter_enclave_t fn = sgx_vdso_enter();
+	vdso_sgx_enter_enclave_t fn = hw_vdso_enter();
 	struct sgx_enclave_run r;
 	struct exit_regs x = { 0, 0, 0 };
 	int rc;
 
 	if (!fn)
-		return sgx_fail(e, ENOSYS, "%s", SGX_NO_VDSO_WHY);
+		return encl_backend_fail(e, ENOSYS, 0, "%s", HW_NO_VDSO_WHY);
 	if (run->function != SGX_EENTER && run->function != SGX_ERESUME)
-		return sgx_fail(e, EINVAL, "enter: function %u is neither EENTER nor ERESUME",
-				run->function);
+		return encl_backend_fail(e, EINVAL, 0, "enter: function %u is neither EENTER nor ERESUME",
+					 run->function);
 
 	/* The reserved area must be zero: the vDSO refuses the call otherwise. */
 	memset(&r, 0, sizeof(r));
@@ -121,12 +121,12 @@ int sgx_enter(struct encl_enclave *e, struct encl_run *run)
 	r.user_handler = (uint64_t)(uintptr_t)record_exit;
 	r.user_data = (uint64_t)(uintptr_t)&x;
 
-	rc = encl_sgx_vdso_call(fn, run->rdi, run->rsi, run->rdx, run->function, &r);
+	rc = hw_vdso_call(fn, run->rdi, run->rsi, run->rdx, run->function, &r);
 	if (rc < 0)
-		return sgx_fail(e, -rc, "__vdso_sgx_enter_enclave refused the call: %d (%s: %s)",
-				rc, strerrorname_np(-rc) ? strerrorname_np(-rc) : "?", strerror(-rc));
+		return encl_backend_fail(e, -rc, 0, "__vdso_sgx_enter_enclave refused the call: %d (%s: %s)",
+					 rc, strerrorname_np(-rc) ? strerrorname_np(-rc) : "?", strerror(-rc));
 	if (rc > 0)	/* only a user handler's positive return, and ours returns 0 */
-		return sgx_fail(e, EPROTO, "__vdso_sgx_enter_enclave returned %d, not 0", rc);
+		return encl_backend_fail(e, EPROTO, 0, "__vdso_sgx_enter_enclave returned %d, not 0", rc);
 
 	if (r.function == SGX_EEXIT) {
 		run->function = SGX_EEXIT;
@@ -153,9 +153,9 @@ int sgx_enter(struct encl_enclave *e, struct encl_run *run)
 	case SGX_EENTER:
 		return enter_faulted(e, run);
 	default:
-		return sgx_fail(e, EPROTO, "__vdso_sgx_enter_enclave reported leaf %u, neither EEXIT "
-				"nor an exception (vector %u, error code %#x, address %#llx)",
-				r.function, r.exception_vector, r.exception_error_code,
-				(unsigned long long)r.exception_addr);
+		return encl_backend_fail(e, EPROTO, 0, "__vdso_sgx_enter_enclave reported leaf %u, neither EEXIT "
+					 "nor an exception (vector %u, error code %#x, address %#llx)",
+					 r.function, r.exception_vector, r.exception_error_code,
+					 (unsigned long long)r.exception_addr);
 	}
 }

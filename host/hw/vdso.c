@@ -110,7 +110,7 @@ static int version_matches(const struct dynsyms *d, size_t i, const char *versio
 	}
 }
 
-void *encl_vdso_lookup(const void *ehdr, const char *name, const char *version)
+void *hw_vdso_lookup(const void *ehdr, const char *name, const char *version)
 {
 	struct dynsyms d;
 	size_t nsyms;
@@ -137,7 +137,7 @@ void *encl_vdso_lookup(const void *ehdr, const char *name, const char *version)
 	return NULL;
 }
 
-void *encl_vdso_sym(const char *name, const char *version)
+void *hw_vdso_sym(const char *name, const char *version)
 {
-	return encl_vdso_lookup((const void *)getauxval(AT_SYSINFO_EHDR), name, version);
+	return hw_vdso_lookup((const void *)getauxval(AT_SYSINFO_EHDR), name, version);
 }

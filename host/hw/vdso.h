@@ -12,9 +12,9 @@
  * The address of the defined dynamic symbol @name with version @version
  * (NULL: any) in the ELF image loaded at @ehdr, or NULL.
  */
-void *encl_vdso_lookup(const void *ehdr, const char *name, const char *version);
+void *hw_vdso_lookup(const void *ehdr, const char *name, const char *version);
 
 /* The same in this process's vDSO. */
-void *encl_vdso_sym(const char *name, const char *version);
+void *hw_vdso_sym(const char *name, const char *version);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * int encl_sgx_vdso_call(vdso_sgx_enter_enclave_t fn, unsigned long rdi,
- *                        unsigned long rsi, unsigned long rdx,
- *                        unsigned int function, struct sgx_enclave_run *run);
+ * int hw_vdso_call(vdso_sgx_enter_enclave_t fn, unsigned long rdi,
+ *                  unsigned long rsi, unsigned long rdx,
+ *                  unsigned int function, struct sgx_enclave_run *run);
  *
  * Calls __vdso_sgx_enter_enclave(rdi, rsi, rdx, function, 0, 0, run) from C.
  * The vDSO keeps only RBX, RBP and RSP for its caller: R12-R15 reach the
@@ -14,9 +14,9 @@
  * part of it (-EINVAL is 0x00000000ffffffea there).
  */
 	.text
-	.globl	encl_sgx_vdso_call
-	.type	encl_sgx_vdso_call, @function
-encl_sgx_vdso_call:
+	.globl	hw_vdso_call
+	.type	hw_vdso_call, @function
+hw_vdso_call:
 	.cfi_startproc
 	push	%rbp
 	.cfi_adjust_cfa_offset 8
@@ -57,6 +57,6 @@ encl_sgx_vdso_call:
 	.cfi_def_cfa %rsp, 8
 	ret
 	.cfi_endproc
-	.size	encl_sgx_vdso_call, .-encl_sgx_vdso_call
+	.size	hw_vdso_call, .-hw_vdso_call
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The "sim" backend: a software SGX that fails wherever hardware would.
- * enclave.c holds ECREATE/EADD/EINIT, sgx2.c the EDMM ioctls and ENCLU
- * leaves, memory.c protections and faults, keys.c EREPORT/EGETKEY, and
- * enter.c/trap.c the execution engine.
+ * sim.h says which file holds which part.
  */
-#include "host/sim/sim.h"
+#include "host/sim/driver.h"
 
 const struct encl_backend encl_backend_sim = {
 	.name			= "sim",

@@ -18,6 +18,7 @@
 #include <ucontext.h>
 
 #include "host/sim/cpu.h"
+#include "host/sim/driver.h"
 #include "host/sim/exec.h"
 #include "host/sim/sim.h"
 #include "host/sim/xstate.h"
@@ -39,8 +40,8 @@ static int fault(struct encl_enclave *e, struct encl_run *run, const char *leaf,
 	run->exception_vector = (uint16_t)vector;
 	run->exception_error_code = 0;
 	run->exception_addr = addr;
-	return sim_fail(e, EINVAL, 0, "%s: %s (#%s)", leaf, why,
-			vector == X86_VEC_PF ? "PF" : "GP");
+	return encl_backend_fail(e, EINVAL, 0, "%s: %s (#%s)", leaf, why,
+				 vector == X86_VEC_PF ? "PF" : "GP");
 }
 
 static int canonical(uint64_t a)
@@ -130,15 +131,15 @@ int sim_enter(struct encl_enclave *e, struct encl_run *run)
 	int out;
 
 	if (run->function != SGX_EENTER && run->function != SGX_ERESUME)
-		return sim_fail(e, EINVAL, 0, "enter: function %u is neither EENTER nor ERESUME",
-				run->function);
+		return encl_backend_fail(e, EINVAL, 0, "enter: function %u is neither EENTER nor ERESUME",
+					 run->function);
 	cpu = sim_cpu_get(e->err, sizeof(e->err));
 	if (!cpu) {
 		e->error = ENOSYS;
 		return -1;
 	}
 	if (cpu->enclave)
-		return sim_fail(e, EBUSY, 0, "%s: this thread is already inside an enclave", leaf);
+		return encl_backend_fail(e, EBUSY, 0, "%s: this thread is already inside an enclave", leaf);
 	if (!se->initialized)
 		return fault(e, run, leaf, X86_VEC_GP, 0, "the enclave is not initialized");
 	if ((t & (SGX_PAGE_SIZE - 1)) || !sim_in_elrange(se, t, SGX_PAGE_SIZE))
@@ -211,10 +212,10 @@ int sim_enter(struct encl_enclave *e, struct encl_run *run)
 	run->rsi = cpu->rsi;
 	run->rdx = cpu->rdx;
 	if (cpu->exit_rsp != cpu->host_rsp || cpu->exit_rbp != cpu->host_rbp)
-		return sim_fail(e, EFAULT, 0,
-				"EEXIT with RSP/RBP %#lx/%#lx, not the %#lx/%#lx of EENTER: "
-				"the enclave must restore the host stack before EEXIT",
-				(unsigned long)cpu->exit_rsp, (unsigned long)cpu->exit_rbp,
-				(unsigned long)cpu->host_rsp, (unsigned long)cpu->host_rbp);
+		return encl_backend_fail(e, EFAULT, 0,
+					 "EEXIT with RSP/RBP %#lx/%#lx, not the %#lx/%#lx of EENTER: "
+					 "the enclave must restore the host stack before EEXIT",
+					 (unsigned long)cpu->exit_rsp, (unsigned long)cpu->exit_rbp,
+					 (unsigned long)cpu->host_rsp, (unsigned long)cpu->host_rbp);
 	return 0;
 }

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The sim's memory: host PTE protections recorded by map(), the real page
- * protections derived from them and the EPCM, the driver's map() checks,
- * and the fault decision: the page walk (the MMU's PTE check), the EPCM
+ * protections derived from them and the EPCM, and the fault decision: the page walk (the MMU's PTE check), the EPCM
  * check, and the kernel's answer to a #PF (arch/x86/mm/fault.c
  * access_error, then the driver's EAUG on fault, arch/x86/kernel/cpu/sgx/
  * encl.c sgx_vma_fault).
@@ -10,12 +9,12 @@
  * Invariant: a page without a valid EPCM entry is PROT_NONE in the
  * enclave's view, so syncing protections only visits valid pages.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host/sim/memory.h"
 #include "host/sim/sim.h"
 
 /* ---- the PTE model: sorted, disjoint ranges; equal neighbours merged ---- */
@@ -144,23 +143,6 @@ void sim_page_discard(struct sim_enclave *se, uint64_t addr)
 	sim_range_discard(se, addr, SGX_PAGE_SIZE);
 }
 
-int sim_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
-{
-	struct sim_enclave *se = sim_of(e);
-
-	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
-	    !sim_in_elrange(se, se->base + offset, length))
-		return sim_fail(e, EINVAL, 0, "map: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
-				(unsigned long long)offset, (unsigned long long)length);
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return sim_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
-	if (sim_pte_set(se, se->base + offset, length, prot))
-		return sim_fail(e, ENOMEM, 0, "map: out of memory");
-	if (sim_sync_prot(se, se->base + offset, length))
-		return sim_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));
-	return 0;
-}
-
 /* ---- faults ---------------------------------------------------------------- */
 
 static uint32_t access_bits(unsigned access)
@@ -241,6 +223,16 @@ enum sim_access sim_fault(struct sim_enclave *se, uint64_t addr, unsigned access
 		return SIM_ACCESS_RETRY;
 	*pf_errcode = err;
 	return SIM_ACCESS_FAULT;
+}
+
+int sim_operand(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *err)
+{
+	enum sim_access a = sim_fault(se, addr, access, err);
+
+	/* After the driver's EAUG the CPU re-executes: the page is PENDING now. */
+	if (a == SIM_ACCESS_RETRY)
+		a = sim_fault(se, addr, access, err);
+	return a == SIM_ACCESS_OK ? 0 : -1;
 }
 
 int sim_translate(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *pf_errcode)

@@ -30,6 +30,8 @@
 
 #include "host/sim/cpu.h"
 #include "host/sim/exec.h"
+#include "host/sim/leaves.h"
+#include "host/sim/memory.h"
 #include "host/sim/quirks.h"
 #include "host/sim/sim.h"
 #include "host/sim/xstate.h"

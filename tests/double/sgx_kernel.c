@@ -247,7 +247,7 @@ static struct denc *last_enclave(void)
 static int d_open(const char *path, int flags)
 {
 	(void)flags;
-	if (strcmp(path, SGX_ENCLAVE_DEV) != 0) {
+	if (strcmp(path, HW_ENCLAVE_DEV) != 0) {
 		errno = ENOENT;
 		return -1;
 	}
@@ -886,7 +886,7 @@ static int d_munmap(void *addr, size_t len)
 	return r;
 }
 
-const struct sgx_kernel_ops sgx_double_ops = {
+const struct hw_kernel_ops hw_double_ops = {
 	.open	= d_open,
 	.ioctl	= d_ioctl,
 	.mmap	= d_mmap,

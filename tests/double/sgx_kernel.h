@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A test double of the Linux SGX driver (/dev/sgx_enclave), implementing
- * struct sgx_kernel_ops in memory. Every request is checked the way
+ * struct hw_kernel_ops in memory. Every request is checked the way
  * arch/x86/kernel/cpu/sgx/ioctl.c and driver.c check it, in the same order,
  * with the same errno; the CPU's part (ECREATE, EADD, EEXTEND, EINIT, EMODPR,
  * EMODT, EREMOVE) uses the EPCM rules of sgx/epcm.h and the measurement of
@@ -28,7 +28,7 @@
 #include "host/hw/kernel.h"
 #include "sgx/epcm.h"
 
-extern const struct sgx_kernel_ops sgx_double_ops;
+extern const struct hw_kernel_ops hw_double_ops;
 
 void double_reset(void);
 

@@ -20,7 +20,7 @@
 #include "tests/harness.h"
 #include "tests/double/sgx_kernel.h"
 #include "host/backend.h"
-#include "host/hw/sgx.h"
+#include "host/hw/hw.h"
 #include "host/hw/vdso.h"
 #include "abi/boundary.h"
 #include "sgx/measure.h"
@@ -41,7 +41,7 @@
 #define HEAP_PAGES	1024ULL
 #define OFF_DYN		0x100000ULL	/* EDMM: the dynamic heap starts here */
 
-static const struct encl_backend *be = &encl_backend_sgx;
+static const struct encl_backend *be = &encl_backend_hw;
 static EVP_PKEY *key;
 static uint8_t tcs_page[4096] __attribute__((aligned(4096)));
 static uint8_t code_pages[8192] __attribute__((aligned(4096)));
@@ -127,8 +127,8 @@ static void setup(void)
 	struct sgx_tcs *tcs = (struct sgx_tcs *)tcs_page;
 
 	double_reset();
-	encl_sgx_use_kernel(&sgx_double_ops);
-	encl_sgx_use_vdso(fake_entry());
+	hw_use_kernel(&hw_double_ops);
+	hw_use_vdso(fake_entry());
 	memset(tcs_page, 0, sizeof(tcs_page));
 	tcs->ossa = 0x2000;
 	tcs->nssa = 1;
@@ -525,10 +525,10 @@ static void test_tcs_create(void)
 
 static int raw(struct encl_enclave *e, unsigned long req, void *arg)
 {
-	struct sgx_encl_state *s = e->priv;
+	struct hw_enclave *s = e->priv;
 
 	errno = 0;
-	return sgx_double_ops.ioctl(s->fd, req, arg) == 0 ? 0 : errno;
+	return hw_double_ops.ioctl(s->fd, req, arg) == 0 ? 0 : errno;
 }
 
 static int raw_add(struct encl_enclave *e, uint64_t src, uint64_t offset, uint64_t length,
@@ -551,33 +551,33 @@ static void test_reject_create(void)
 
 	setup();
 	memset(&e, 0, sizeof(e));
-	fd = sgx_double_ops.open(SGX_ENCLAVE_DEV, 0);
+	fd = hw_double_ops.open(HW_ENCLAVE_DEV, 0);
 	CHECK(fd >= 0);
 
 	secs_init(&secs, 3 * 4096);		/* not a power of two */
 	secs.base = 0x40000000;
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EINVAL);
 	secs_init(&secs, 4096);			/* one page: ECREATE #GP */
 	secs.base = 0x40000000;
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EIO);
 	secs_init(&secs, 8 * MiB);		/* base not naturally aligned */
 	secs.base = 0x40001000;
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EIO);
 	secs.base = 0x40000000;
 	secs.attributes.flags |= SGX_ATTR_INIT;	/* INIT may not be set by software */
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EIO);
 	secs_init(&secs, 8 * MiB);
 	secs.base = 0x40000000;
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), 0);
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), 0);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EINVAL);		/* created twice */
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, _IO(SGX_MAGIC, 0x3f), NULL), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, _IO(SGX_MAGIC, 0x3f), NULL), -1);
 	CHECK_EQ_INT(errno, ENOTTY);
-	sgx_double_ops.close(fd);
+	hw_double_ops.close(fd);
 	CHECK_EQ_INT(double_open_fds(), 0);
 
 	/* The backend checks SECS.SIZE before it asks. */
@@ -722,7 +722,7 @@ static void test_reject_sgx2(void)
 static void test_reject_map(void)
 {
 	struct encl_enclave e;
-	struct sgx_encl_state *s;
+	struct hw_enclave *s;
 	void *at;
 
 	setup();
@@ -737,11 +737,11 @@ static void test_reject_map(void)
 	CHECK_EQ_INT(be->map(&e, OFF_TCS, 4096, PROT_READ | PROT_EXEC), -1);
 	CHECK_EQ_INT(e.error, EACCES);
 	/* MAP_PRIVATE is refused by the driver. */
-	CHECK(sgx_double_ops.mmap(at, 8192, PROT_READ, MAP_PRIVATE | MAP_FIXED, s->fd, 0) ==
+	CHECK(hw_double_ops.mmap(at, 8192, PROT_READ, MAP_PRIVATE | MAP_FIXED, s->fd, 0) ==
 	      MAP_FAILED);
 	CHECK_EQ_INT(errno, EINVAL);
 	/* Outside ELRANGE once initialized. */
-	CHECK(sgx_double_ops.mmap((void *)(uintptr_t)(e.base + e.size), 4096, PROT_READ,
+	CHECK(hw_double_ops.mmap((void *)(uintptr_t)(e.base + e.size), 4096, PROT_READ,
 				  MAP_SHARED | MAP_FIXED, s->fd, 0) == MAP_FAILED);
 	CHECK_EQ_INT(errno, EACCES);
 	CHECK_EQ_INT(be->map(&e, e.size - 4096, 8192, PROT_READ), -1);
@@ -778,21 +778,21 @@ static void test_reject_attributes(void)
 
 	/* Beyond the CPU: ECREATE #GP, EIO. */
 	setup();
-	fd = sgx_double_ops.open(SGX_ENCLAVE_DEV, 0);
+	fd = hw_double_ops.open(HW_ENCLAVE_DEV, 0);
 	secs_init(&secs, 8 * MiB);
 	secs.base = 0x40000000;
 	secs.attributes.flags |= SGX_ATTR_CET;
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EIO);
 	secs.attributes.flags &= ~SGX_ATTR_CET;
 	secs.attributes.xfrm |= 1ULL << 9;	/* PKRU */
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EIO);
 	secs.attributes.xfrm = SGX_XFRM_LEGACY;
 	secs.miscselect |= 0x2;
-	CHECK_EQ_INT(sgx_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
+	CHECK_EQ_INT(hw_double_ops.ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &c), -1);
 	CHECK_EQ_INT(errno, EIO);
-	sgx_double_ops.close(fd);
+	hw_double_ops.close(fd);
 
 	/* Privileged: created, then refused at EINIT without running it. */
 	for (unsigned i = 0; i < 2; i++) {
@@ -926,7 +926,7 @@ static void test_noexec(void)
 	CHECK_EQ_INT(double_open_fds(), 0);
 
 	canned_sgx2(&ci);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(!caps.sgx1 && !caps.os_edmm);
 	CHECK_STR_CONTAINS(caps.why_not, "noexec");
 	CHECK_EQ_INT(double_open_fds(), 0);
@@ -941,28 +941,28 @@ static void test_noexec(void)
 static void test_mmap_placement(void)
 {
 	struct encl_enclave e;
-	struct sgx_encl_state *s;
+	struct hw_enclave *s;
 	void *p;
 	int fd;
 
 	setup();
-	fd = sgx_double_ops.open(SGX_ENCLAVE_DEV, 0);
-	p = sgx_double_ops.mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	fd = hw_double_ops.open(HW_ENCLAVE_DEV, 0);
+	p = hw_double_ops.mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
 	CHECK(p != MAP_FAILED);
 	if (p != MAP_FAILED)
-		CHECK_EQ_INT(sgx_double_ops.munmap(p, 4096), 0);
-	CHECK(sgx_double_ops.mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED);
+		CHECK_EQ_INT(hw_double_ops.munmap(p, 4096), 0);
+	CHECK(hw_double_ops.mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED);
 	CHECK_EQ_INT(errno, EINVAL);
-	CHECK(sgx_double_ops.mmap((void *)0x40000800, 4096, PROT_READ, MAP_SHARED | MAP_FIXED,
+	CHECK(hw_double_ops.mmap((void *)0x40000800, 4096, PROT_READ, MAP_SHARED | MAP_FIXED,
 				  fd, 0) == MAP_FAILED);
 	CHECK_EQ_INT(errno, EINVAL);
-	CHECK(sgx_double_ops.mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED);
+	CHECK(hw_double_ops.mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED);
 	CHECK_EQ_INT(errno, EINVAL);
-	sgx_double_ops.close(fd);
+	hw_double_ops.close(fd);
 
 	CHECK_EQ_INT(start(&e, 0), 0);
 	s = e.priv;
-	CHECK(sgx_double_ops.mmap(NULL, 4096, PROT_READ, MAP_SHARED, s->fd, 0) == MAP_FAILED);
+	CHECK(hw_double_ops.mmap(NULL, 4096, PROT_READ, MAP_SHARED, s->fd, 0) == MAP_FAILED);
 	CHECK_EQ_INT(errno, EACCES);
 	finish(&e);
 }
@@ -996,7 +996,7 @@ static void test_fault_vma_first(void)
 	CHECK_EQ_INT(double_last_fault(), DOUBLE_FAULT_VMA);
 
 	/* No VMA at all. */
-	CHECK_EQ_INT(sgx_double_ops.munmap((void *)(uintptr_t)(e.base + OFF_DYN + 0x2000),
+	CHECK_EQ_INT(hw_double_ops.munmap((void *)(uintptr_t)(e.base + OFF_DYN + 0x2000),
 					   0x1000), 0);
 	CHECK_EQ_INT(double_access(OFF_DYN + 0x2000, PROT_READ), DOUBLE_FAULT_VMA);
 	CHECK_EQ_INT(double_eaccept(OFF_DYN + 0x2000), EPCM_FAULT_PF);
@@ -1141,43 +1141,83 @@ static void test_probe_double(void)
 
 	setup();
 	canned_sgx2(&ci);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(caps.sgx1 && caps.sgx2 && caps.os_edmm && caps.exinfo);
 	CHECK_EQ_INT(caps.why_not[0], 0);
 	CHECK_EQ_INT(double_open_fds(), 0);
 	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_MODIFY_TYPES), 1);
 
 	double_set_kernel_edmm(0);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(caps.sgx1 && caps.sgx2 && !caps.os_edmm);
 	CHECK_STR_CONTAINS(caps.why_not, "6.0");
 
 	double_set_kernel_edmm(1);
 	double_set_cpu_sgx2(0);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(caps.sgx1 && !caps.os_edmm);
 	CHECK_STR_CONTAINS(caps.why_not, "SGX2");
 
 	ci.sgx2 = 0;
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(caps.sgx1 && !caps.sgx2);
 	CHECK_STR_CONTAINS(caps.why_not, "SGX1 only");
 
 	canned_sgx2(&ci);
 	double_set_device_errno(ENOENT);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(!caps.sgx1);
 	CHECK_STR_CONTAINS(caps.why_not, "no /dev/sgx_enclave");
 	double_set_device_errno(EACCES);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(!caps.sgx1);
 	CHECK_STR_CONTAINS(caps.why_not, "'sgx' group");
 
 	ci.flc = 0;
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK(!caps.sgx1);
 	CHECK_STR_CONTAINS(caps.why_not, "launch control");
 	CHECK_EQ_INT(double_open_fds(), 0);
+}
+
+/* encl detect's facts, fact by fact, with the probe's verdict among them. */
+static void test_describe_double(void)
+{
+	struct sgx_cpu_info ci;
+	struct encl_hw_facts f;
+
+	setup();
+	canned_sgx2(&ci);
+	hw_describe_cpu(&ci, &f);
+	CHECK(f.cpu_why == NULL);
+	CHECK_STR_CONTAINS(f.cpu.vendor, "GenuineIntel");
+	CHECK(!strcmp(f.dev_enclave, "present"));
+	CHECK(!strcmp(f.dev_provision, "absent"));	/* the double has no such device */
+	CHECK_EQ_INT(f.vdso_entry, 1);
+	CHECK(f.caps.sgx1 && f.caps.sgx2 && f.caps.os_edmm);
+	CHECK_EQ_INT(double_open_fds(), 0);
+
+	double_set_device_errno(EACCES);
+	hw_describe_cpu(&ci, &f);
+	CHECK(!strcmp(f.dev_enclave, "present, permission denied"));
+	CHECK(!f.caps.sgx1);
+	CHECK_STR_CONTAINS(f.caps.why_not, "'sgx' group");
+	double_set_device_errno(ENXIO);
+	hw_describe_cpu(&ci, &f);
+	CHECK(!strcmp(f.dev_enclave, "present, cannot be opened"));
+	double_set_device_errno(0);
+
+	hw_use_vdso(NULL);
+	hw_describe_cpu(&ci, &f);
+	CHECK_EQ_INT(f.vdso_entry, 0);
+	CHECK(!f.caps.sgx1);
+
+	ci.sgx = ci.sgx1 = ci.sgx2 = 0;
+	hw_describe_cpu(&ci, &f);
+	CHECK(f.cpu_why != NULL);
+	CHECK_STR_CONTAINS(f.caps.why_not, f.cpu_why);
+	CHECK_EQ_INT(double_open_fds(), 0);
+	hw_use_vdso(fake_entry());
 }
 
 /* The real probe on this machine: no crash, and a reason naming the CPU. */
@@ -1187,9 +1227,9 @@ static void test_probe_this_machine(void)
 	struct encl_caps caps;
 	char why[160];
 
-	encl_sgx_use_kernel(NULL);
+	hw_use_kernel(NULL);
 	sgx_cpu_info_read(&ci);
-	CHECK_EQ_INT(encl_backend_sgx.probe(&caps), 0);
+	CHECK_EQ_INT(encl_backend_hw.probe(&caps), 0);
 	printf("  # this machine: %s\n", caps.why_not[0] ? caps.why_not : "SGX usable");
 	if (!sgx_cpu_why_not(&ci, why, sizeof(why))) {
 		SKIP("this CPU has SGX: the no-SGX reason cannot be checked here");
@@ -1206,7 +1246,7 @@ static void test_probe_this_machine(void)
 static void test_vdso_lookup(void)
 {
 	typedef int (*gettime_t)(clockid_t, struct timespec *);
-	gettime_t gt = (gettime_t)encl_vdso_sym("__vdso_clock_gettime", "LINUX_2.6");
+	gettime_t gt = (gettime_t)hw_vdso_sym("__vdso_clock_gettime", "LINUX_2.6");
 	struct timespec a, b, c;
 	static const uint8_t junk[256] = { 0x7f, 'E', 'L', 'F', 1 };
 
@@ -1218,18 +1258,18 @@ static void test_vdso_lookup(void)
 		CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec));
 		CHECK(c.tv_sec > b.tv_sec || (c.tv_sec == b.tv_sec && c.tv_nsec >= b.tv_nsec));
 	}
-	CHECK(encl_vdso_sym("__vdso_clock_gettime", NULL) == (void *)gt);
-	CHECK(encl_vdso_sym("__vdso_clock_gettime", "LINUX_9.9") == NULL);
-	CHECK(encl_vdso_sym("__vdso_no_such_symbol", "LINUX_2.6") == NULL);
-	CHECK(encl_vdso_lookup(junk, "__vdso_clock_gettime", NULL) == NULL);
-	CHECK(encl_vdso_lookup(NULL, "__vdso_clock_gettime", NULL) == NULL);
+	CHECK(hw_vdso_sym("__vdso_clock_gettime", NULL) == (void *)gt);
+	CHECK(hw_vdso_sym("__vdso_clock_gettime", "LINUX_9.9") == NULL);
+	CHECK(hw_vdso_sym("__vdso_no_such_symbol", "LINUX_2.6") == NULL);
+	CHECK(hw_vdso_lookup(junk, "__vdso_clock_gettime", NULL) == NULL);
+	CHECK(hw_vdso_lookup(NULL, "__vdso_clock_gettime", NULL) == NULL);
 	/*
 	 * Whether this vDSO has the SGX entry says how the kernel was built
 	 * (CONFIG_X86_SGX), not whether the machine has SGX: nothing to check
 	 * against, test_vdso_and_device takes it as an input.
 	 */
 	printf("  # this vDSO: %s __vdso_sgx_enter_enclave\n",
-	       encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") ? "has" : "lacks");
+	       hw_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") ? "has" : "lacks");
 }
 
 /*
@@ -1242,10 +1282,10 @@ static void check_vdso_and_device(vdso_sgx_enter_enclave_t found, int device_err
 	struct encl_caps caps;
 
 	setup();
-	encl_sgx_use_vdso(found);
+	hw_use_vdso(found);
 	double_set_device_errno(device_errno);
 	canned_sgx2(&ci);
-	CHECK_EQ_INT(sgx_probe_cpu(&ci, &caps), 0);
+	CHECK_EQ_INT(hw_probe_cpu(&ci, &caps), 0);
 	CHECK_EQ_INT(caps.sgx1, !device_errno && found);
 	if (device_errno)
 		CHECK_STR_CONTAINS(caps.why_not, "no /dev/sgx_enclave");
@@ -1267,16 +1307,16 @@ static void test_vdso_and_device(void)
 	check_vdso_and_device(fake_entry(), 0);		/* SGX */
 	check_vdso_and_device(NULL, 0);			/* an out-of-tree driver, old kernel */
 	/* ...and this one, whatever its vDSO has. */
-	encl_sgx_use_real_vdso();
-	check_vdso_and_device(sgx_vdso_enter(), ENOENT);
+	hw_use_real_vdso();
+	check_vdso_and_device(hw_vdso_enter(), ENOENT);
 
 	/* Without the entry, enter says which piece is missing. */
-	encl_sgx_use_vdso(NULL);
+	hw_use_vdso(NULL);
 	memset(&e, 0, sizeof(e));
 	memset(&run, 0, sizeof(run));
 	run.tcs = FAKE_TCS;
 	run.function = SGX_EENTER;
-	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
+	CHECK_EQ_INT(encl_backend_hw.enter(&e, &run), -1);
 	CHECK_EQ_INT(e.error, ENOSYS);
 	CHECK_STR_CONTAINS(e.err, "__vdso_sgx_enter_enclave");
 	CHECK_STR_CONTAINS(e.err, "CONFIG_X86_SGX");
@@ -1292,7 +1332,7 @@ static int enter_after_ocall(struct encl_enclave *e, struct encl_run *run, enum 
 	run->function = SGX_EENTER;
 	run->rdi = ENCL_OP_ORET;
 	run->rsi = 0x7f0000001000;
-	return encl_backend_sgx.enter(e, run);
+	return encl_backend_hw.enter(e, run);
 }
 
 static void test_enter_fake_vdso(void)
@@ -1314,7 +1354,7 @@ static void test_enter_fake_vdso(void)
 	CHECK_EQ_INT(run.exception_addr, 0xdead000);
 
 	run.function = SGX_EEXIT;
-	CHECK_EQ_INT(encl_backend_sgx.enter(&e, &run), -1);
+	CHECK_EQ_INT(encl_backend_hw.enter(&e, &run), -1);
 	CHECK_EQ_INT(e.error, EINVAL);
 }
 
@@ -1405,6 +1445,7 @@ int main(void)
 	RUN(test_mprotect);
 	RUN(test_failure_messages);
 	RUN(test_probe_double);
+	RUN(test_describe_double);
 	RUN(test_probe_this_machine);
 	RUN(test_vdso_lookup);
 	RUN(test_vdso_and_device);
@@ -1412,8 +1453,8 @@ int main(void)
 	RUN(test_enter_faults);
 	RUN(test_enter_refused);
 
-	encl_sgx_use_kernel(NULL);
-	encl_sgx_use_real_vdso();
+	hw_use_kernel(NULL);
+	hw_use_real_vdso();
 	double_reset();
 	EVP_PKEY_free(key);
 	HARNESS_EXIT();

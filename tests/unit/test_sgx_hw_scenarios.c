@@ -42,7 +42,7 @@
 #define REG_RW		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W)
 #define REG_RX		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_X)
 
-static const struct encl_backend *be = &encl_backend_sgx;
+static const struct encl_backend *be = &encl_backend_hw;
 static const char *skip_why;		/* why nothing can run here, or NULL */
 static char skip_buf[200];
 static EVP_PKEY *key;
@@ -55,7 +55,7 @@ static void check_machine(void)
 {
 	struct encl_caps caps;
 
-	if (access(SGX_ENCLAVE_DEV, F_OK) != 0) {
+	if (access(HW_ENCLAVE_DEV, F_OK) != 0) {
 		skip_why = "no /dev/sgx_enclave";
 		return;
 	}
@@ -235,11 +235,11 @@ static void ioctl_restrict_added_page(void)
 	{ \
 		const char *saved = skip_why; \
 		double_reset(); \
-		encl_sgx_use_kernel(&sgx_double_ops); \
+		hw_use_kernel(&hw_double_ops); \
 		skip_why = NULL; \
 		name(); \
 		skip_why = saved; \
-		encl_sgx_use_kernel(NULL); \
+		hw_use_kernel(NULL); \
 		CHECK_EQ_INT(double_open_fds(), 0); \
 	}
 ON_DOUBLE(ioctl_tcs_permissions)

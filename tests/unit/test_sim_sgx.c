@@ -18,6 +18,10 @@
 #include <openssl/evp.h>
 
 #include "tests/harness.h"
+#include "host/sim/driver.h"
+#include "host/sim/keys.h"
+#include "host/sim/leaves.h"
+#include "host/sim/memory.h"
 #include "host/sim/sim.h"
 #include "sgx/measure.h"
 #include "image/key.h"

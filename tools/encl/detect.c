@@ -5,21 +5,16 @@
  * modes would start: hw (the driver), hw+EDMM, sim.
  *
  * The answers come from the backends' own probes, so detect and the
- * runtime cannot disagree: hw and hw+EDMM from the sgx backend's, sim and
+ * runtime cannot disagree: hw and hw+EDMM from the hw backend's, sim and
  * sim+EDMM from the simulator's (Syscall User Dispatch, and the simulated
  * CPU and kernel that ENCL_SIM_CPU and ENCL_SIM_KERNEL choose).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include "host/backend.h"
-#include "host/hw/vdso.h"
 #include "sgx/cpuid.h"
 #include "tools/encl/cmd.h"
 
@@ -42,54 +37,29 @@ struct mode {
 };
 
 struct report {
-	struct sgx_cpu_info cpu;
-	const char *cpu_why;		/* NULL when the CPU can run enclaves */
-	char cpu_why_buf[160];
+	struct encl_hw_facts hwf;
 	struct utsname uts;
-	const char *dev_enclave;	/* "absent", "present", "permission denied", ... */
-	const char *dev_provision;
 	int edmm_ioctls;		/* 1 yes, 0 no, -1 not checked */
-	int vdso_entry;
-	struct encl_caps caps, sim_caps;
+	struct encl_caps sim_caps;
 	struct mode hw, hw_edmm, sim, sim_edmm;
 };
 
-/* A device node's state, as the runtime would meet it. */
-static const char *device_state(const char *path)
-{
-	struct stat st;
-	int fd;
-
-	if (stat(path, &st) != 0)
-		return "absent";
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == EACCES || errno == EPERM ? "present, permission denied" :
-		       "present, cannot be opened";
-	close(fd);
-	return "present";
-}
-
 static void gather(struct report *r)
 {
+	const struct encl_caps *caps = &r->hwf.caps;
+
 	memset(r, 0, sizeof(*r));
-	sgx_cpu_info_read(&r->cpu);
-	r->cpu_why = sgx_cpu_why_not(&r->cpu, r->cpu_why_buf, sizeof(r->cpu_why_buf));
+	encl_hw_describe(&r->hwf);
 	if (uname(&r->uts) != 0)
 		strcpy(r->uts.release, "unknown");
-	r->dev_enclave = device_state("/dev/sgx_enclave");
-	r->dev_provision = device_state("/dev/sgx_provision");
-	r->vdso_entry = encl_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6") != NULL;
+	r->edmm_ioctls = caps->sgx1 ? caps->os_edmm : -1;
 
-	encl_backend_sgx.probe(&r->caps);
-	r->edmm_ioctls = r->caps.sgx1 ? r->caps.os_edmm : -1;
-
-	r->hw.ok = r->caps.sgx1;
+	r->hw.ok = caps->sgx1;
 	if (!r->hw.ok)
-		snprintf(r->hw.why, sizeof(r->hw.why), "%s", r->caps.why_not);
-	r->hw_edmm.ok = r->caps.sgx1 && r->caps.sgx2 && r->caps.os_edmm;
+		snprintf(r->hw.why, sizeof(r->hw.why), "%s", caps->why_not);
+	r->hw_edmm.ok = caps->sgx1 && caps->sgx2 && caps->os_edmm;
 	if (!r->hw_edmm.ok)
-		snprintf(r->hw_edmm.why, sizeof(r->hw_edmm.why), "%s", r->caps.why_not);
+		snprintf(r->hw_edmm.why, sizeof(r->hw_edmm.why), "%s", caps->why_not);
 
 	r->sim.ok = encl_backend_sim.probe(&r->sim_caps) == 0 && r->sim_caps.sgx1;
 	if (!r->sim.ok)
@@ -106,7 +76,7 @@ static const char *yes_no(int v)
 
 static void print_text(const struct report *r)
 {
-	const struct sgx_cpu_info *c = &r->cpu;
+	const struct sgx_cpu_info *c = &r->hwf.cpu;
 
 	if (!c->intel)
 		printf("This CPU is not an Intel CPU (%s): it has no SGX. Only sim mode can run here.\n\n",
@@ -133,11 +103,11 @@ static void print_text(const struct report *r)
 
 	printf("kernel\n");
 	printf("  release             %s\n", r->uts.release);
-	printf("  /dev/sgx_enclave    %s\n", r->dev_enclave);
-	printf("  /dev/sgx_provision  %s\n", r->dev_provision);
+	printf("  /dev/sgx_enclave    %s\n", r->hwf.dev_enclave);
+	printf("  /dev/sgx_provision  %s\n", r->hwf.dev_provision);
 	printf("  EDMM ioctls         %s\n", r->edmm_ioctls < 0 ? "not checked (no usable SGX)" :
 	       r->edmm_ioctls ? "yes" : "no");
-	printf("  vDSO SGX entry      %s\n", r->vdso_entry ? "present" : "absent");
+	printf("  vDSO SGX entry      %s\n", r->hwf.vdso_entry ? "present" : "absent");
 
 	printf("modes\n");
 	printf("  hw                  %s%s%s\n", r->hw.ok ? "available" : "unavailable",
@@ -185,7 +155,7 @@ static void json_mode(const char *name, const struct mode *m, int last)
 
 static void print_json(const struct report *r)
 {
-	const struct sgx_cpu_info *c = &r->cpu;
+	const struct sgx_cpu_info *c = &r->hwf.cpu;
 
 	printf("{\n  \"cpu\": {\n    \"vendor\": ");
 	json_str(c->vendor);
@@ -200,18 +170,18 @@ static void print_json(const struct report *r)
 		printf("    \"epc_bytes\": null,\n    \"epc_sections\": 0,\n"
 		       "    \"max_enclave_size_log2\": null,\n");
 	printf("    \"reason\": ");
-	if (r->cpu_why)
-		json_str(r->cpu_why);
+	if (r->hwf.cpu_why)
+		json_str(r->hwf.cpu_why);
 	else
 		printf("null");
 	printf("\n  },\n  \"kernel\": {\n    \"release\": ");
 	json_str(r->uts.release);
 	printf(",\n    \"sgx_enclave\": ");
-	json_str(r->dev_enclave);
+	json_str(r->hwf.dev_enclave);
 	printf(",\n    \"sgx_provision\": ");
-	json_str(r->dev_provision);
+	json_str(r->hwf.dev_provision);
 	printf(",\n    \"edmm_ioctls\": %s,\n    \"vdso_sgx_enter_enclave\": %s\n  },\n",
-	       r->edmm_ioctls < 0 ? "null" : jb(r->edmm_ioctls), jb(r->vdso_entry));
+	       r->edmm_ioctls < 0 ? "null" : jb(r->edmm_ioctls), jb(r->hwf.vdso_entry));
 	printf("  \"modes\": {\n");
 	json_mode("hw", &r->hw, 0);
 	json_mode("hw+edmm", &r->hw_edmm, 0);

@@ -1,138 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * SGX2 in the sim: the driver's three EDMM ioctls (restrict permissions,
- * modify types, remove pages; arch/x86/kernel/cpu/sgx/ioctl.c) on top of
- * EMODPR/EMODT/EREMOVE, and the enclave's side, ENCLU[EACCEPT],
- * ENCLU[EACCEPTCOPY] and ENCLU[EMODPE], with the SDM's operand checks.
+ * The ENCLU leaves the simulated CPU emulates for the execution engine:
+ * EACCEPT, EACCEPTCOPY and EMODPE (the enclave's side of SGX2), EREPORT and
+ * EGETKEY (their keys come from keys.c), each with the SDM's operand checks
+ * in its order.
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <openssl/crypto.h>
 
+#include "host/sim/keys.h"
+#include "host/sim/leaves.h"
+#include "host/sim/memory.h"
 #include "host/sim/sim.h"
-
-/* sgx_ioc_sgx2_ready() and sgx_validate_offset_length(), in their order. */
-static int ioc_ready(struct encl_enclave *e, const char *op, uint64_t offset, uint64_t length)
-{
-	struct sim_enclave *se = sim_of(e);
-
-	if (!se->cpu.os_edmm)
-		return sim_fail(e, ENOTTY, 0, "%s: the simulated kernel has no SGX2 ioctls (ENCL_SIM_KERNEL=no-edmm)", op);
-	if (!se->cpu.sgx2)
-		return sim_fail(e, ENODEV, 0, "%s: the simulated CPU has no SGX2 (ENCL_SIM_CPU=sgx1)", op);
-	if (!se->initialized)
-		return sim_fail(e, EINVAL, 0, "%s: the enclave is not initialized", op);
-	if ((offset | length) & (SGX_PAGE_SIZE - 1) || !length ||
-	    !sim_in_elrange(se, se->base + offset, length))
-		return sim_fail(e, EINVAL, 0, "%s: offset 0x%llx length 0x%llx is not a page-aligned range inside ELRANGE",
-				op, (unsigned long long)offset, (unsigned long long)length);
-	return 0;
-}
-
-static const char *errno_why(int err)
-{
-	switch (err) {
-	case EFAULT:	return "no such page, or the ENCLS leaf failed";
-	case EINVAL:	return "the page's type does not allow it";
-	case EPERM:	return "only trimmed pages the enclave has EACCEPTed can be removed";
-	default:	return strerror(err);
-	}
-}
-
-static int ioc_page_fail(struct encl_enclave *e, const char *op, uint64_t offset, int r,
-			 uint64_t result)
-{
-	return sim_fail(e, -r, result, "%s: page at offset 0x%llx: %s%s", op,
-			(unsigned long long)offset, errno_why(-r),
-			result == SGX_PAGE_NOT_MODIFIABLE ? " (SGX_PAGE_NOT_MODIFIABLE: PENDING or MODIFIED)" : "");
-}
-
-int sim_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,
-			     uint64_t perms)
-{
-	static const char op[] = "restrict permissions";
-	struct sim_enclave *se = sim_of(e);
-	uint64_t result = 0;
-	int r = 0;
-
-	if (ioc_ready(e, op, offset, length))
-		return -1;
-	if (perms & ~SGX_SECINFO_PERM_MASK)
-		return sim_fail(e, EINVAL, 0, "%s: 0x%llx is not a set of R/W/X", op,
-				(unsigned long long)perms);
-	if ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))
-		return sim_fail(e, EINVAL, 0, "%s: W without R", op);
-	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
-		r = epcm_ioc_restrict(se->epcm, se->base + offset + c, perms, &result);
-		if (r) {
-			sim_sync_prot(se, se->base + offset, c + SGX_PAGE_SIZE);
-			return ioc_page_fail(e, op, offset + c, r, result);
-		}
-	}
-	/* The new protections take effect before the ioctl returns, as the driver's PTE zap. */
-	sim_sync_prot(se, se->base + offset, length);
-	return 0;
-}
-
-int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
-		     unsigned page_type)
-{
-	static const char op[] = "modify types";
-	struct sim_enclave *se = sim_of(e);
-	uint64_t result = 0;
-	int r;
-
-	if (ioc_ready(e, op, offset, length))
-		return -1;
-	if (page_type & ~0xffU)
-		return sim_fail(e, EINVAL, 0, "%s: page type %u is out of range", op, page_type);
-	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
-		r = epcm_ioc_modify_type(se->epcm, se->base + offset + c, page_type, &result);
-		if (r) {
-			sim_sync_prot(se, se->base + offset, c);
-			return ioc_page_fail(e, op, offset + c, r, result);
-		}
-	}
-	/*
-	 * The driver zaps the PTEs; the MODIFIED pages are unusable anyway.
-	 * Once for the whole range: one mprotect (and one TLB flush) instead
-	 * of one per page.
-	 */
-	sim_sync_prot(se, se->base + offset, length);
-	return 0;
-}
-
-int sim_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length)
-{
-	static const char op[] = "remove pages";
-	struct sim_enclave *se = sim_of(e);
-	int r;
-
-	if (ioc_ready(e, op, offset, length))
-		return -1;
-	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
-		r = epcm_ioc_remove(se->epcm, se->base + offset + c);
-		if (r) {
-			if (c)
-				sim_range_discard(se, se->base + offset, c);
-			return ioc_page_fail(e, op, offset + c, r, 0);
-		}
-	}
-	sim_range_discard(se, se->base + offset, length);
-	return 0;
-}
-
-/* ---- ENCLU ---- */
-
-int sim_operand(struct sim_enclave *se, uint64_t addr, unsigned access, uint32_t *err)
-{
-	enum sim_access a = sim_fault(se, addr, access, err);
-
-	/* After the driver's EAUG the CPU re-executes: the page is PENDING now. */
-	if (a == SIM_ACCESS_RETRY)
-		a = sim_fault(se, addr, access, err);
-	return a == SIM_ACCESS_OK ? 0 : -1;
-}
 
 static int raise(struct sim_exception *exc, int vector, uint64_t addr, uint32_t errcode)
 {
@@ -277,4 +156,80 @@ int sim_emodpe(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, struct sim_ex
 	if (r == SGX_SUCCESS)
 		sim_sync_prot(se, rcx, SGX_PAGE_SIZE);
 	return leaf_result(r, rcx, err, exc);
+}
+
+/* An aligned operand inside ELRANGE (#GP) that the enclave may access (#PF). */
+static int operand(struct sim_enclave *se, uint64_t addr, uint64_t align, uint64_t len,
+		   unsigned access, struct sim_exception *exc)
+{
+	uint32_t err;
+
+	if ((addr & (align - 1)) || !sim_in_elrange(se, addr, len))
+		return raise(exc, X86_VEC_GP, 0, 0);
+	if (sim_operand(se, addr, access, &err))
+		return raise(exc, X86_VEC_PF, addr, err);
+	return 0;
+}
+
+/* SDM EREPORT (RBX = TARGETINFO, RCX = REPORTDATA, RDX = OUTPUTDATA) */
+int sim_ereport(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, uint64_t rdx,
+		struct sim_exception *exc)
+{
+	const struct sgx_secs *secs = se->secs;
+	struct sgx_targetinfo ti;
+	struct sgx_report rep;
+
+	if (operand(se, rbx, 512, sizeof(ti), EPCM_ACCESS_R, exc) ||
+	    operand(se, rcx, 128, sizeof(rep.body.reportdata), EPCM_ACCESS_R, exc) ||
+	    operand(se, rdx, 512, sizeof(rep), EPCM_ACCESS_W, exc))
+		return -1;
+	memcpy(&ti, sim_epc_ptr(se, rbx), sizeof(ti));
+	memset(&rep, 0, sizeof(rep));
+	memcpy(rep.body.cpusvn, sim_cpusvn, sizeof(rep.body.cpusvn));
+	rep.body.miscselect = secs->miscselect;
+	rep.body.attributes = secs->attributes;
+	memcpy(rep.body.mrenclave, secs->mrenclave, SGX_HASH_SIZE);
+	memcpy(rep.body.mrsigner, secs->mrsigner, SGX_HASH_SIZE);
+	memcpy(rep.body.config_id, secs->config_id, sizeof(rep.body.config_id));
+	rep.body.isvprodid = secs->isv_prod_id;
+	rep.body.isvsvn = secs->isv_svn;
+	rep.body.configsvn = secs->config_svn;
+	memcpy(rep.body.reportdata, sim_epc_ptr(se, rcx), sizeof(rep.body.reportdata));
+	if (sim_report_mac(&ti, &rep))
+		return raise(exc, X86_VEC_GP, 0, 0);	/* cannot happen on hardware */
+	memcpy(sim_epc_ptr(se, rdx), &rep, sizeof(rep));
+	return SGX_SUCCESS;
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/* SDM EGETKEY (RBX = KEYREQUEST, RCX = OUTPUTDATA) */
+int sim_egetkey(struct sim_enclave *se, uint64_t rbx, uint64_t rcx, struct sim_exception *exc)
+{
+	struct sgx_keyrequest kr;
+	uint8_t key[16];
+	int r;
+
+	if (operand(se, rbx, 512, sizeof(kr), EPCM_ACCESS_R, exc) ||
+	    operand(se, rcx, 16, sizeof(key), EPCM_ACCESS_W, exc))
+		return -1;
+	memcpy(&kr, sim_epc_ptr(se, rbx), sizeof(kr));
+	/* Reserved fields, and the KSS-only policy bits (no KSS here). */
+	if (kr.reserved1 || !all_zero(kr.reserved2, sizeof(kr.reserved2)) ||
+	    (kr.keypolicy & ~(SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER)))
+		return raise(exc, X86_VEC_GP, 0, 0);
+	r = sim_key_get(se->secs, &kr, key);
+	if (r < 0)
+		return raise(exc, X86_VEC_GP, 0, 0);
+	if (r != SGX_SUCCESS)
+		return r;
+	memcpy(sim_epc_ptr(se, rcx), key, sizeof(key));
+	OPENSSL_cleanse(key, sizeof(key));
+	return SGX_SUCCESS;
 }

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/* What the two backends share: the failure record and the ELRANGE reservation. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+
+#include "host/backend.h"
+
+int encl_backend_fail(struct encl_enclave *e, int error, uint64_t sgx_result,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->err, sizeof(e->err), fmt, ap);
+	va_end(ap);
+	e->error = error;
+	e->sgx_result = sgx_result;
+	return -1;
+}
+
+/*
+ * Twice the size always holds one naturally aligned range of it; the rest
+ * is given back. PROT_NONE and MAP_NORESERVE: a 64 GiB ELRANGE costs
+ * address space only.
+ */
+void *encl_reserve_elrange(uint64_t size, encl_mmap_fn *map, encl_munmap_fn *unmap)
+{
+	uintptr_t raw, base;
+	size_t len;
+	void *p;
+
+	if (!size || (size & (size - 1)) || size > SIZE_MAX / 2) {
+		errno = EINVAL;
+		return NULL;
+	}
+	len = 2 * size;
+	p = map(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	raw = (uintptr_t)p;
+	base = (raw + size - 1) & ~(uintptr_t)(size - 1);
+	if (base > raw)
+		unmap(p, base - raw);
+	if (raw + len > base + size)
+		unmap((void *)(base + size), raw + len - (base + size));
+	return (void *)base;
+}
