@@ -103,6 +103,7 @@ static void test_fail_record(void)
 
 int main(void)
 {
+	HARNESS_PLAN(3);
 	RUN(test_reserve_aligned);
 	RUN(test_reserve_refused);
 	RUN(test_fail_record);

@@ -1409,7 +1409,7 @@ int main(void)
 {
 	char dir[] = "/tmp/encl-sgx-test-XXXXXX", path[64], err[256];
 
-	HARNESS_PLAN(28);
+	HARNESS_PLAN(29);
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
