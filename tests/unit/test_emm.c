@@ -25,6 +25,11 @@
 #include "tests/harness.h"
 
 #include "enclave/emm/emm.c"
+#include "enclave/emm/emm_commit.c"
+#include "enclave/emm/emm_fault.c"
+#include "enclave/emm/emm_map.c"
+#include "enclave/emm/emm_meta.c"
+#include "enclave/emm/emm_msg.c"
 #include "enclave/emm/emm_region.c"
 
 _Static_assert(EMM_MAP_FIXED == MAP_FIXED, "MAP_FIXED");
@@ -415,18 +420,18 @@ static int consistent(struct emm *m)
 		if (r->kind == EMM_REGION_USED)
 			mapped += r->end - r->start;
 		for (i = 0; m->mode == EMM_MODE_EDMM && i < n; i++) {
-			uint16_t e = peek(addr_of(r, i));
-			uint64_t want = r->kind == EMM_REGION_FREE ? EMM_PERM_RW : perms_of(r->prot);
+			uint16_t e = peek(emm_addr_of(r, i));
+			uint64_t want = r->kind == EMM_REGION_FREE ? EMM_PERM_RW : emm_perms_of(r->prot);
 
 			if (emm_committed(r, i)) {
 				cnt++;
 				if (e != (E_VALID | SGX_SECINFO_REG | want))
 					return fprintf(stderr, "  page %#lx: entry %#x, want perms %#lx\n",
-						       (unsigned long)addr_of(r, i), e,
+						       (unsigned long)emm_addr_of(r, i), e,
 						       (unsigned long)want), 0;
 			} else if (e) {
 				return fprintf(stderr, "  page %#lx: entry %#x but not committed\n",
-					       (unsigned long)addr_of(r, i), e), 0;
+					       (unsigned long)emm_addr_of(r, i), e), 0;
 			}
 		}
 		if (m->mode == EMM_MODE_EDMM && cnt != r->ncommitted)
