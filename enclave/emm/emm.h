@@ -44,7 +44,8 @@
  * Returns nonzero when the fault is resolved (the page was committed with
  * EACCEPT) and the faulting instruction can be retried; 0 makes it a crash.
  * A fault inside the EMM itself ends the enclave with a message here.
- * enclave/emm/emm_fault.c has a weak default (0); enclave/emm/emm_sgx.c the EMM's.
+ * enclave/emm/emm_fault_default.c has a weak default (0); enclave/emm/emm_sgx.c
+ * the EMM's.
  */
 int emm_handle_fault(uint64_t addr, uint32_t errcd);
 
@@ -200,8 +201,7 @@ struct emm {
 	uint32_t batch_pages, batch_max;
 	uint64_t trim_threshold;
 	int lock;
-	int warned_heap;		/* the SCONE_HEAP warning was given */
-	int warned_remove;
+	unsigned warned;		/* bit 1 << enum emm_msg: that warning was given */
 	struct emm_stats st;
 };
 

@@ -5,6 +5,7 @@
  * The runtime supplies the two things only it can do: leave for an ocall,
  * and print a warning (see docs/emm.md, "Wiring").
  */
+#include "enclave/emm/emm_msg.h"
 #include "enclave/emm/emm_sgx.h"
 #include "enclave/core/runtime.h"
 #include "sgx/arch.h"
@@ -99,11 +100,12 @@ int emm_handle_fault(uint64_t addr, uint32_t errcd)
 {
 	int r = emm_fault(&encl_emm, addr, errcd);
 
-	if (r == EMM_FAULT_LOCKED)
-		encl_fatal("page fault at enclave offset %#lx (error code %#x) inside the memory "
-			   "manager, which holds its lock and cannot go on: the host changed the "
-			   "enclave's page protections behind its back, or the memory manager "
-			   "touched a page it must not",
-			   (unsigned long)encl_offset(addr), errcd);
+	if (r == EMM_FAULT_LOCKED) {
+		char msg[EMM_MSG_MAX];
+
+		emm_msg_format(msg, sizeof(msg), EMM_MSG_FAULT_LOCKED,
+			       (const uint64_t[EMM_MSG_ARGS]){ encl_offset(addr), errcd });
+		encl_fatal("%s", msg);
+	}
 	return r == EMM_FAULT_FIXED;
 }

@@ -35,9 +35,6 @@ static long emm_host(long nr, uint64_t off, uint64_t len, uint64_t arg)
 /* Called from mmap/brk, i.e. system-call context, where ocalls are allowed. */
 static void emm_warn(const char *msg)
 {
-	/* The host prefixes its own "encl: ". */
-	if (!strncmp(msg, "encl: ", 6))
-		msg += 6;
 	encl_log(ENCL_LOG_WARNING, "%s", msg);
 }
 

@@ -45,7 +45,7 @@ uint64_t heap_brk(uint64_t brk);
  * address @addr with error code @errcd (EXINFO.MADDR, EXINFO.ERRCD). Runs
  * at CSSA = 1 on the handler's stack and cannot make ocalls. Nonzero when
  * the fault is resolved and the instruction can be retried; 0 makes it a
- * crash. emm_fault.c has the default (weak, 0); the EDMM memory manager
+ * crash. emm_fault_default.c has the default (weak, 0); the EDMM memory manager
  * (enclave/emm/emm.h) provides the real one.
  */
 int emm_handle_fault(uint64_t addr, uint32_t errcd);

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * The enclave memory manager (enclave/emm/emm.c) on the host, behind a fake EPC.
+ * The enclave memory manager (enclave/emm/) on the host, behind a fake EPC.
  *
- * The fake plays the CPU and the Linux driver for one enclave: an EPCM
- * entry per page (type, R/W/X, PENDING, MODIFIED, PR), EAUG on the fault of
- * an EACCEPT to a page without entry, EACCEPT/EMODPE with the SDM's exact
- * SECINFO match, and the ioctls behind the ocalls (restrict, modify types,
- * remove: only accepted TRIM pages) plus the host PTEs, which the leaves
- * read their page through: one that a PROT_NONE PTE hides faults inside
- * the EMM, which must say so (and stops the test). ELRANGE is a real
- * PROT_NONE reservation; each page is made accessible exactly as far as the
- * EPCM and the PTE allow, so the EMM touching a page it should not (say,
- * zeroing a restricted one) crashes the test. Removed pages read as zero
- * again, like a fresh EAUG.
+ * The fake plays the CPU and the Linux driver for one enclave with the
+ * project's EPCM model (sgx/epcm.c, shared with the simulator and the
+ * driver double): the leaves EACCEPT and EMODPE, EAUG on the fault of an
+ * EACCEPT to a page without entry, and the driver's per-page rules for the
+ * ioctls behind the ocalls (restrict, modify types, remove). It adds what
+ * the EPCM does not hold: the host PTEs, which the leaves read their page
+ * through (one that a PROT_NONE PTE hides faults inside the EMM, which must
+ * say so, and stops the test), and a count of how often the EMM zeroed
+ * each page. ELRANGE is a real PROT_NONE reservation; each page is made
+ * accessible exactly as far as the EPCM and the PTE allow, so the EMM
+ * touching a page it should not (say, zeroing a restricted one) crashes
+ * the test. A leaf the model faults stops the test too: the EMM issues
+ * only leaves that hardware would run. Removed pages read as zero again,
+ * like a fresh EAUG.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -22,9 +25,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "sgx/epcm.h"
 #include "tests/harness.h"
 
 #include "enclave/emm/emm.c"
+#include "enclave/emm/emm_commit.c"
+#include "enclave/emm/emm_fault.c"
+#include "enclave/emm/emm_map.c"
+#include "enclave/emm/emm_meta.c"
+#include "enclave/emm/emm_msg.c"
 #include "enclave/emm/emm_region.c"
 
 _Static_assert(EMM_MAP_FIXED == MAP_FIXED, "MAP_FIXED");
@@ -38,15 +47,13 @@ _Static_assert(EMM_PROT_READ == PROT_READ && EMM_PROT_WRITE == PROT_WRITE &&
 #define HEAP_OFF	(64 * KiB)	/* the "image" below the heap */
 #define LEAF		512
 
-#define E_VALID		0x040
-#define E_STATE		(SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED | SGX_SECINFO_PR)
 #define E_PERMS		SGX_SECINFO_PERM_MASK
 #define REG_RW		(SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W)
 
 /* ---- the fake EPC ----------------------------------------------------------- */
 
+/* What the fake keeps per page beside the EPCM. */
 struct leaf {
-	uint16_t e[LEAF];	/* EPCM entry: SECINFO.FLAGS[15:0] | E_VALID */
 	uint8_t pte[LEAF];	/* host PTE protection */
 	uint8_t zeroed[LEAF];	/* times ops->zero covered the page */
 };
@@ -64,6 +71,7 @@ static struct fake {
 	uint8_t *mem;		/* ELRANGE */
 	uint64_t size;
 	int edmm;
+	struct epcm *epcm;
 	struct leaf **dir;
 	uint64_t nleaves;
 	uint64_t eaugs, eaccepts, emodpes, zero_bytes;
@@ -101,31 +109,25 @@ static uint64_t pg_of(uint64_t addr)
 	return off >> 12;
 }
 
-static uint16_t *entry(uint64_t addr)
+static epcm_entry_t peek(uint64_t addr)
 {
-	uint64_t pg = pg_of(addr);
-
-	return &leaf_of(pg, 1)->e[pg % LEAF];
+	pg_of(addr);
+	return epcm_get(F.epcm, addr);
 }
 
-static uint16_t peek(uint64_t addr)
+static unsigned pte(uint64_t addr)
 {
 	uint64_t pg = pg_of(addr);
 	struct leaf *l = leaf_of(pg, 0);
 
-	return l ? l->e[pg % LEAF] : 0;
+	return l ? l->pte[pg % LEAF] : PROT_READ | PROT_WRITE;
 }
 
-/* What an access may do: accepted PT_REG pages only, within the PTE. */
+/* What an access may do: what the EPCM allows (sgx/epcm.h), within the PTE. */
 static unsigned usable(uint64_t addr)
 {
-	uint64_t pg = pg_of(addr);
-	struct leaf *l = leaf_of(pg, 0);
-	uint16_t e = l ? l->e[pg % LEAF] : 0;
-
-	if (!(e & E_VALID) || (e & E_STATE) || sgx_secinfo_pt(e) != SGX_PT_REG)
-		return 0;
-	return (e & E_PERMS) & l->pte[pg % LEAF];
+	pg_of(addr);
+	return epcm_usable_perms(F.epcm, addr) & pte(addr);
 }
 
 static void sync_page(uint64_t addr)
@@ -170,10 +172,20 @@ static void leaf_reads(const char *leaf, uint64_t addr)
 	abort();
 }
 
+/* A leaf the EPCM model faults: hardware would raise it inside the EMM. */
+static void leaf_faults(const char *leaf, uint64_t addr, int r)
+{
+	fprintf(stderr, "fake: %s of %#lx (entry %#x) raises %s inside the EMM\n", leaf,
+		(unsigned long)addr, epcm_get(F.epcm, addr),
+		r == EPCM_FAULT_GP ? "#GP" : r == EPCM_FAULT_PF ? "#PF" : "a fault");
+	abort();
+}
+
 static int f_eaccept(uint64_t addr, uint64_t flags)
 {
-	uint16_t *e = entry(addr);
-	int ret = 0;
+	struct sgx_secinfo si = { .flags = flags };
+	uint32_t errcd;
+	int ret;
 
 	F.eaccepts++;
 	if (F.inject) {
@@ -181,19 +193,20 @@ static int f_eaccept(uint64_t addr, uint64_t flags)
 		F.injected = deliver_fault(addr, X86_PF_USER);
 	}
 	leaf_reads("EACCEPT", addr);
-	if (!(*e & E_VALID)) {
+	ret = epcm_eaccept(F.epcm, addr, &si, NULL, &errcd);
+	if (ret == EPCM_FAULT_PF && !(epcm_get(F.epcm, addr) & EPCM_VALID)) {
 		if (!F.edmm) {
 			fprintf(stderr, "fake: EACCEPT without EDMM\n");
 			abort();
 		}
 		/* the #PF of the EACCEPT: the kernel EAUGs, the CPU retries */
-		*e = E_VALID | REG_RW | SGX_SECINFO_PENDING;
+		if (epcm_eaug(F.epcm, addr))
+			leaf_faults("EAUG", addr, EPCM_FAULT_GP);
 		F.eaugs++;
+		ret = epcm_eaccept(F.epcm, addr, &si, NULL, &errcd);
 	}
-	if (!(*e & E_STATE) || (flags & 0xffff & ~E_VALID) != (*e & ~E_VALID))
-		ret = SGX_PAGE_ATTRIBUTES_MISMATCH;
-	else
-		*e &= ~E_STATE;
+	if (ret < 0)
+		leaf_faults("EACCEPT", addr, ret);
 	log_event('A', 0, addr, 0, flags, ret);
 	sync_page(addr);
 	return ret;
@@ -201,18 +214,15 @@ static int f_eaccept(uint64_t addr, uint64_t flags)
 
 static int f_emodpe(uint64_t addr, uint64_t perms)
 {
-	uint16_t *e = entry(addr);
+	struct sgx_secinfo si = { .flags = perms };
+	uint32_t errcd;
+	int r;
 
 	F.emodpes++;
 	leaf_reads("EMODPE", addr);
-	if (!(*e & E_VALID) || sgx_secinfo_pt(*e) != SGX_PT_REG ||
-	    (*e & (SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED)) ||
-	    ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))) {
-		fprintf(stderr, "fake: EMODPE on %#lx (entry %#x) would fault\n",
-			(unsigned long)addr, *e);
-		abort();
-	}
-	*e |= perms & E_PERMS;
+	r = epcm_emodpe(F.epcm, addr, &si, &errcd);
+	if (r)
+		leaf_faults("EMODPE", addr, r);
 	log_event('P', 0, addr, 0, perms, 0);
 	sync_page(addr);
 	return 0;
@@ -229,29 +239,21 @@ static long f_ocall(long nr, uint64_t off, uint64_t len, uint64_t arg)
 		F.fail_next = 0;
 		return 0;
 	}
-	for (k = 0; k < len; k += 4096) {
-		uint16_t *e = entry(a + k);
-		uint64_t pg = pg_of(a + k);
+	/* The driver goes page by page and stops at the first it refuses. */
+	for (k = 0; k < len && !ret; k += 4096) {
+		uint64_t pg = pg_of(a + k), result = 0;
 
 		switch (nr) {
-		case ENCL_OCALL_MODIFY_TYPES:
 		case ENCL_OCALL_RESTRICT:
-			if (!(*e & E_VALID))
-				return -EFAULT;
-			if (sgx_secinfo_pt(*e) != SGX_PT_REG ||
-			    (*e & (SGX_SECINFO_PENDING | SGX_SECINFO_MODIFIED)))
-				return -EINVAL;
-			if (nr == ENCL_OCALL_RESTRICT)
-				*e = (uint16_t)((*e & ~E_PERMS) | (*e & arg & E_PERMS) | SGX_SECINFO_PR);
-			else
-				*e = E_VALID | SGX_SECINFO_TRIM | SGX_SECINFO_MODIFIED;
+			ret = epcm_ioc_restrict(F.epcm, a + k, arg, &result);
+			break;
+		case ENCL_OCALL_MODIFY_TYPES:
+			ret = epcm_ioc_modify_type(F.epcm, a + k, (unsigned)arg, &result);
 			break;
 		case ENCL_OCALL_REMOVE:
-			if (!(*e & E_VALID))
-				return -EFAULT;
-			if (sgx_secinfo_pt(*e) != SGX_PT_TRIM || (*e & SGX_SECINFO_MODIFIED))
-				return -EPERM;
-			*e = 0;
+			ret = epcm_ioc_remove(F.epcm, a + k);
+			if (ret)
+				break;
 			/* the next EAUG of this page comes back zeroed */
 			mprotect(F.mem + (pg << 12), 4096, PROT_READ | PROT_WRITE);
 			madvise(F.mem + (pg << 12), 4096, MADV_DONTNEED);
@@ -309,6 +311,7 @@ static void fake_free(void)
 	for (i = 0; i < F.nleaves; i++)
 		free(F.dir[i]);
 	free(F.dir);
+	epcm_free(F.epcm);
 	munmap(F.mem, F.size);
 	memset(&F, 0, sizeof(F));
 }
@@ -338,12 +341,20 @@ static int setup(struct emm *m, int edmm, uint64_t heap, uint64_t max, uint64_t 
 	F.edmm = edmm;
 	F.nleaves = (F.size / 4096 + LEAF - 1) / LEAF;
 	F.dir = calloc(F.nleaves, sizeof(*F.dir));
+	F.epcm = epcm_new((uint64_t)F.mem, F.size, SGX_ATTR_MODE64BIT);
+	if (!F.dir || !F.epcm)
+		abort();
 	if (!edmm) {
+		struct sgx_secinfo si = { .flags = REG_RW };
+
+		/* before EINIT, EADDed (the host's garbage) */
 		for (a = HEAP_OFF; a < F.size; a += 4096)
-			*entry((uint64_t)F.mem + a) = E_VALID | REG_RW;
+			if (epcm_eadd(F.epcm, (uint64_t)F.mem + a, &si, F.mem + a))
+				abort();
 		mprotect(F.mem + HEAP_OFF, heap, PROT_READ | PROT_WRITE);
 		memset(F.mem + HEAP_OFF, 0xa5, heap);
 	}
+	epcm_set_initialized(F.epcm);
 	c.base = (uint64_t)F.mem;
 	return emm_init(m, &c, &fake_ops);
 }
@@ -371,10 +382,10 @@ static int touch(struct emm *m, uint64_t addr, int write, unsigned char val)
 	unsigned need = write ? PROT_WRITE : PROT_READ;
 
 	if (!(usable(addr) & need)) {
-		uint32_t errcd = X86_PF_USER | (write ? X86_PF_WRITE : 0);
+		uint32_t errcd = X86_PF_USER | X86_PF_PROT | (write ? X86_PF_WRITE : 0);
 
-		if (peek(addr) & E_VALID)
-			errcd |= X86_PF_PROT | X86_PF_SGX;
+		/* The EPCM's #PF, or else the PTE's (a protection fault). */
+		epcm_access(F.epcm, addr, write ? EPCM_ACCESS_W : EPCM_ACCESS_R, &errcd);
 		if (emm_fault(m, addr, errcd) != EMM_FAULT_FIXED || !(usable(addr) & need))
 			return -1;
 	}
@@ -415,18 +426,18 @@ static int consistent(struct emm *m)
 		if (r->kind == EMM_REGION_USED)
 			mapped += r->end - r->start;
 		for (i = 0; m->mode == EMM_MODE_EDMM && i < n; i++) {
-			uint16_t e = peek(addr_of(r, i));
-			uint64_t want = r->kind == EMM_REGION_FREE ? EMM_PERM_RW : perms_of(r->prot);
+			epcm_entry_t e = peek(emm_addr_of(r, i));
+			uint64_t want = r->kind == EMM_REGION_FREE ? EMM_PERM_RW : emm_perms_of(r->prot);
 
 			if (emm_committed(r, i)) {
 				cnt++;
-				if (e != (E_VALID | SGX_SECINFO_REG | want))
+				if (e != (EPCM_VALID | SGX_SECINFO_REG | want))
 					return fprintf(stderr, "  page %#lx: entry %#x, want perms %#lx\n",
-						       (unsigned long)addr_of(r, i), e,
+						       (unsigned long)emm_addr_of(r, i), e,
 						       (unsigned long)want), 0;
 			} else if (e) {
 				return fprintf(stderr, "  page %#lx: entry %#x but not committed\n",
-					       (unsigned long)addr_of(r, i), e), 0;
+					       (unsigned long)emm_addr_of(r, i), e), 0;
 			}
 		}
 		if (m->mode == EMM_MODE_EDMM && cnt != r->ncommitted)
@@ -908,6 +919,7 @@ static void test_untrimmed_not_reused(void)
 {
 	struct emm *m = &M;
 	uint64_t p, q, len = 4 * 4096, i;
+	char want[128];
 
 	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 1 * MiB), 0);
 	p = (uint64_t)emm_mmap(m, 0, len, PROT_READ | PROT_WRITE, 0);
@@ -916,7 +928,10 @@ static void test_untrimmed_not_reused(void)
 	CHECK_EQ_INT(emm_mprotect(m, p, len, PROT_READ), 0);
 	F.fail_next = ENCL_OCALL_MODIFY_TYPES;
 	CHECK_EQ_INT(emm_munmap(m, p, len), 0);
-	CHECK(F.warns >= 1);
+	CHECK_EQ_INT(F.warns, 1);
+	snprintf(want, sizeof(want), "would not trim the pages of an unmapped range at enclave "
+		 "offset %#lx (16384 bytes)", (unsigned long)(p - m->base));
+	CHECK_STR_CONTAINS(F.last_warn, want);
 
 	/* neither a hint nor MAP_FIXED gets the old pages back */
 	q = (uint64_t)emm_mmap(m, p, len, PROT_READ | PROT_WRITE, 0);
@@ -1209,6 +1224,33 @@ static void test_stress_sgx1(void)
 	stress(0);
 }
 
+/* Every message from its kind and numbers, as the user and the e2e tests read it. */
+static void test_messages(void)
+{
+	char buf[EMM_MSG_MAX], small[16];
+
+	emm_msg_format(buf, sizeof(buf), EMM_MSG_HEAP_REACHED,
+		       (const uint64_t[EMM_MSG_ARGS]){ 8 * MiB, 4194304, 16 * MiB });
+	CHECK(!strcmp(buf, "SCONE_HEAP=8M reached: cannot map 4194304 more bytes; "
+			"raise SCONE_HEAP (e.g. SCONE_HEAP=16M)"));
+	emm_msg_format(buf, sizeof(buf), EMM_MSG_HEAP_REACHED_SGX1,
+		       (const uint64_t[EMM_MSG_ARGS]){ 1536 * KiB, 5000, 3 * MiB });
+	CHECK(!strcmp(buf, "SCONE_HEAP=1536K reached: cannot map 5000 more bytes; raise SCONE_HEAP "
+			"(e.g. SCONE_HEAP=3M and re-sign with encl sign --heap 3M)"));
+	emm_msg_format(buf, sizeof(buf), EMM_MSG_REMOVE_REFUSED,
+		       (const uint64_t[EMM_MSG_ARGS]){ 0x2f000, 8192 });
+	CHECK_STR_CONTAINS(buf, "remove trimmed enclave pages at enclave offset 0x2f000 (8192 bytes)");
+	emm_msg_format(buf, sizeof(buf), EMM_MSG_FAULT_LOCKED,
+		       (const uint64_t[EMM_MSG_ARGS]){ 0x1234000, X86_PF_USER });
+	CHECK_STR_CONTAINS(buf, "page fault at enclave offset 0x1234000 (error code 0x4) inside "
+			   "the memory manager, which holds its lock");
+	/* cut to the buffer, always terminated */
+	CHECK_EQ_INT(emm_msg_format(small, sizeof(small), EMM_MSG_HEAP_REACHED,
+				    (const uint64_t[EMM_MSG_ARGS]){ 8 * MiB, 1, 16 * MiB }),
+		     sizeof(small) - 1);
+	CHECK(!strcmp(small, "SCONE_HEAP=8M r"));
+}
+
 static void test_init_rejects(void)
 {
 	struct emm m;
@@ -1228,7 +1270,8 @@ static void test_init_rejects(void)
 
 int main(void)
 {
-	HARNESS_PLAN(16);
+	HARNESS_PLAN(17);
+	RUN(test_messages);
 	RUN(test_init_rejects);
 	RUN(test_reserve_lazy_commit);
 	RUN(test_batching);
