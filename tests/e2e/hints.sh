@@ -9,7 +9,8 @@
 # boundaries, and 114000K, whose hint once named an enclave size that was
 # refused again), SCONE_TCS and SCONE_STACK, and XFRM. An EDMM hint names
 # the smallest enclave size: half of it is refused. encl sign's own
-# "--enclave-size" advice is followed the same way.
+# "--enclave-size" advice is followed the same way, and the memory
+# manager's advice when an SGX1 heap runs out.
 . "$(dirname "$0")/lib.sh"
 
 export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
@@ -175,3 +176,22 @@ size=$(sed -nE 's/.*raise it to --enclave-size ([0-9]+[KMG]?) .*/\1/p' "$TMP/std
 check sign_advice_signs encl sign --heap 64M --enclave-size "${size:-0}" "$T"
 check sign_advice_runs_edmm runs SCONE_EDMM_MODE=enable
 check sign_advice_runs_sgx1 runs
+
+# ---- the memory manager's warning when an SGX1 heap runs out -------------------------
+# It names the SCONE_HEAP and the --heap to re-sign with (the enclave does
+# not know the executable's path, nor the signed EDMM enclave size: the
+# default 64G holds the doubled heap here).
+HG=$TMP/heap_grow
+if ! encl-cc -O2 "$ROOT/tests/programs/heap_grow.c" -o "$HG" 2>"$TMP/build"; then
+	fail build_heap_grow "encl-cc: $(head -c 600 "$TMP/build")"
+	exit 0
+fi
+encl sign --heap 32M "$HG" 2>"$TMP/sign.err" || fail sign_heap_grow "$(cat "$TMP/sign.err")"
+SCONE_LOG=warning SCONE_HEAP=32M "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
+check sgx1_heap_reached_warns grep -q "SCONE_HEAP=32M reached.*SCONE_HEAP=64M and re-sign with encl sign --heap 64M)" "$TMP/hg.err"
+heap=$(sed -nE 's/.*re-sign with (encl sign --heap [0-9]+[KMG]?)\)$/\1/p' "$TMP/hg.err")
+read -r -a argv <<<"${heap:-false}"
+check sgx1_heap_reached_hint_signs "${argv[@]}" "$HG"
+SCONE_LOG=warning SCONE_HEAP=${heap##* } "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
+check sgx1_heap_reached_hint_runs grep -q "^round 1:" "$TMP/hg.out"
+check sgx1_heap_reached_hint_enough test -z "$(grep -h 'malloc returned NULL\|reached' "$TMP/hg.out" "$TMP/hg.err")"
