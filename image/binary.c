@@ -234,13 +234,14 @@ int encl_binary_heap_fit(const struct encl_binary *b, const struct encl_config *
 	return 0;
 }
 
-/* " --stack 1M": the option for @key when @want differs from @have. */
-static void opt_if(char **p, const char *end, const char *opt, uint64_t want, uint64_t have)
+/* " --stack 1M" appended to @opts when @want differs from @have. */
+static void opt_if(char *opts, size_t len, const char *opt, uint64_t want, uint64_t have)
 {
+	size_t used = strlen(opts);
 	char v[32];
 
 	if (want != have)
-		*p += snprintf(*p, end - *p, " %s %s", opt, encl_size_format(want, v));
+		snprintf(opts + used, len - used, " %s %s", opt, encl_size_format(want, v));
 }
 
 /*
@@ -251,7 +252,7 @@ static int resign(const struct encl_binary *b, const struct encl_config *s,
 		  struct encl_config *want, uint64_t heap, const char *why, char *err, size_t errlen)
 {
 	struct encl_heap_fit f;
-	char *p = err, *end = err + errlen, x[32];
+	char opts[160] = "", x[32];
 
 	if (encl_binary_heap_fit(b, want, heap, &f, err, errlen))
 		return -1;
@@ -263,13 +264,12 @@ static int resign(const struct encl_binary *b, const struct encl_config *s,
 	}
 	if (!f.fits)
 		want->enclave_size = f.enclave_size;
-	p += snprintf(p, end - p, "%s; re-sign with: encl sign", why);
 	if (want->tcs != s->tcs)
-		p += snprintf(p, end - p, " --tcs %u", want->tcs);
-	opt_if(&p, end, "--stack", want->stack, s->stack);
-	opt_if(&p, end, "--heap", want->heap, s->heap);
-	opt_if(&p, end, "--enclave-size", want->enclave_size, s->enclave_size);
-	snprintf(p, end - p, " %s", b->path);
+		snprintf(opts, sizeof(opts), " --tcs %u", want->tcs);
+	opt_if(opts, sizeof(opts), "--stack", want->stack, s->stack);
+	opt_if(opts, sizeof(opts), "--heap", want->heap, s->heap);
+	opt_if(opts, sizeof(opts), "--enclave-size", want->enclave_size, s->enclave_size);
+	snprintf(err, errlen, "%s; re-sign with: encl sign%s %s", why, opts, b->path);
 	return -1;
 }
 
