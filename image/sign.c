@@ -79,6 +79,13 @@ static int check_fits(const struct encl_binary *b, const struct encl_config *c,
 	struct encl_heap_fit f;
 	char x[32], y[32], z[32], w[32];
 
+	/* Without EDMM the signed heap is the whole heap range. */
+	if (c->heap < ENCL_HEAP_RANGE_MIN) {
+		snprintf(err, errlen, "heap %s is below the %s the memory manager needs for the SGX1 identity; raise it to --heap %s",
+			 encl_size_format(c->heap, x), encl_size_format(ENCL_HEAP_RANGE_MIN, y),
+			 encl_size_format(ENCL_HEAP_RANGE_MIN, z));
+		return -1;
+	}
 	if (encl_binary_heap_fit(b, c, c->heap, &f, err, errlen))
 		return -1;
 	if (f.fits)

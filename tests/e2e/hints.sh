@@ -9,8 +9,8 @@
 # boundaries, and 114000K, whose hint once named an enclave size that was
 # refused again), SCONE_TCS and SCONE_STACK, and XFRM. An EDMM hint names
 # the smallest enclave size: half of it is refused. encl sign's own
-# "--enclave-size" advice is followed the same way, and the memory
-# manager's advice when an SGX1 heap runs out.
+# "--enclave-size" and "--heap" advice is followed the same way, and the
+# memory manager's advice when an SGX1 heap runs out.
 . "$(dirname "$0")/lib.sh"
 
 export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
@@ -195,3 +195,13 @@ check sgx1_heap_reached_hint_signs "${argv[@]}" "$HG"
 SCONE_LOG=warning SCONE_HEAP=${heap##* } "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
 check sgx1_heap_reached_hint_runs grep -q "^round 1:" "$TMP/hg.out"
 check sgx1_heap_reached_hint_enough test -z "$(grep -h 'malloc returned NULL\|reached' "$TMP/hg.out" "$TMP/hg.err")"
+
+# ---- the smallest SGX1 heap: the memory manager's minimum heap range ------------------
+expect_exit sign_refuses_tiny_heap 2 "heap 128K is below the 256K .*raise it to --heap 256K" \
+	encl sign --heap 128K "$HG"
+size=$(sed -nE 's/.*raise it to --heap ([0-9]+[KMG]?)$/\1/p' "$TMP/stderr")
+check sign_tiny_heap_advice_signs encl sign --heap "${size:-0}" "$HG"
+SCONE_HEAP=${size:-0} "$HG" 0 1 >"$TMP/hg.out" 2>&1
+check sign_tiny_heap_advice_runs grep -q "^round 1: 0 MiB written and checked, all correct" "$TMP/hg.out"
+expect_exit sgx1_tiny_heap_refused 125 "SCONE_HEAP=128K is below the 256K .*raise SCONE_HEAP" \
+	env SCONE_HEAP=128K "$HG" 0 1
