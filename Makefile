@@ -32,7 +32,7 @@ ENCLAVE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -O2 -g -fPIE \
 	-fno-stack-protector -fno-plt -mno-red-zone -ffreestanding -fno-builtin \
 	-ffile-prefix-map=$(CURDIR)=. -Wa,--debug-prefix-map,$(CURDIR)=.
 
-LIB_SRCS     := $(wildcard sgx/*.c image/*.c policy/*.c)
+LIB_SRCS     := $(wildcard abi/*.c sgx/*.c image/*.c policy/*.c)
 HOST_SRCS    := $(filter-out host/main.c,$(wildcard host/*.c host/*/*.c))
 HOST_ASM     := $(wildcard host/*.S host/*/*.S)
 TOOL_SRCS    := $(wildcard tools/encl/*.c)

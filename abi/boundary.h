@@ -24,6 +24,9 @@
 #define ENCL_EXIT_CRASH		4	/* RSI: struct encl_crash * in the area */
 #define ENCL_EXIT_FATAL		5	/* RSI: NUL-terminated reason in the area */
 
+/* SCONE_LOG: struct encl_start.log_level and the level of ENCL_OCALL_LOG. */
+enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG };
+
 /* Start-up arguments, in host memory. */
 struct encl_start {
 	uint64_t argc;
@@ -33,7 +36,7 @@ struct encl_start {
 	uint64_t min_heap_hint;		/* SCONE_MIN_HEAP: clamped likewise */
 	uint64_t ocall_area;		/* shared buffer, outside ELRANGE */
 	uint64_t ocall_area_size;
-	uint32_t log_level;		/* SCONE_LOG: 0 error .. 3 debug */
+	uint32_t log_level;		/* enum encl_log */
 	uint32_t flags;			/* ENCL_START_* */
 };
 

@@ -15,8 +15,6 @@
 #include "host/backend.h"
 #include "image/binary.h"
 
-/* SCONE_LOG, and struct encl_start.log_level */
-enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG };
 
 #define ENCL_OCALL_AREA_SIZE	(1UL << 20)
 

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "enclave/emm/emm.h"
 #include "host/host.h"
 #include "image/layout_build.h"
 #include "image/xfrm.h"
@@ -55,28 +54,6 @@ static int segment_prot(const struct encl_segment *s)
 }
 
 /*
- * EDMM: the EMM keeps the top 1/256 of the heap range for its metadata
- * (enclave/emm/emm.h), so SCONE_HEAP must fit what is left; the enclave would
- * otherwise cut it down without a word. Refused like a SCONE_HEAP beyond
- * ELRANGE, with the ELRANGE to re-sign for.
- */
-static int edmm_heap_fits(const struct encl_binary *b, const struct encl_config *c,
-			  const struct encl_params *p, char *err, size_t errlen)
-{
-	uint64_t usable = emm_usable_heap(p->heap_size), want = p->enclave_size;
-	char x[32], y[32], z[32], w[32];
-
-	if (c->heap <= usable)
-		return 0;
-	while (want < ENCL_MAX_ENCLAVE_SIZE && emm_usable_heap(want - p->heap_offset) < c->heap)
-		want <<= 1;
-	snprintf(err, errlen, "SCONE_HEAP=%s does not fit the signed enclave size %s (at most %s of heap after the memory manager's metadata); re-sign with a larger ELRANGE: encl sign --enclave-size %s %s",
-		 encl_size_format(c->heap, x), encl_size_format(p->enclave_size, y),
-		 encl_size_format(usable, z), encl_size_format(want, w), b->path);
-	return -1;
-}
-
-/*
  * ECREATE #GPs on an XFRM beyond what CPUID.12H.1 allows and EENTER on one
  * beyond XCR0: refuse before either, naming what is missing and the fix.
  */
@@ -115,10 +92,6 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 		return -1;
 	if (encl_binary_layout(b, c, h->layout, &l, &h->params, err, errlen))
 		return -1;
-	if (h->layout == ENCL_MODE_EDMM && edmm_heap_fits(b, c, &h->params, err, errlen)) {
-		encl_layout_free(&l);
-		return -1;
-	}
 
 	memset(&secs, 0, sizeof(secs));
 	secs.size = l.size;

@@ -138,7 +138,7 @@ static int check_meta(struct encl_binary *b, const uint8_t *sec, size_t len, uns
 		fail("%s", why);
 	b->is_signed = r;
 	if (!r && !(flags & ENCL_BINARY_UNSIGNED_OK))
-		fail("not signed yet: run encl sign");
+		fail("not signed yet; sign it with: encl sign %s", b->path);
 	return 0;
 }
 
@@ -219,49 +219,97 @@ const struct sgx_sigstruct *encl_binary_sigstruct(const struct encl_binary *b, e
 	return b->is_signed ? &b->meta.sigstruct[mode] : NULL;
 }
 
-static int differs(const char *what, const char *opt, uint64_t want, uint64_t have,
-		   char *err, size_t errlen)
+int encl_binary_heap_fit(const struct encl_binary *b, const struct encl_config *c,
+			 uint64_t heap, struct encl_heap_fit *f, char *err, size_t errlen)
 {
-	char a[32], b[32];
+	struct encl_config any = *c;
+	struct encl_params p;
 
-	snprintf(err, errlen, "%s %s differs from the signed %s; re-sign with: encl sign %s %s",
-		 what, encl_size_format(want, a), encl_size_format(have, b), opt, a);
+	/* Where the heap starts does not depend on the enclave size: place it in the largest. */
+	any.enclave_size = ENCL_MAX_ENCLAVE_SIZE;
+	if (encl_params_compute(b->elf.entry, b->elf.image_size, &any, ENCL_MODE_EDMM, &p,
+				err, errlen))
+		return -1;
+	encl_heap_fit(p.heap_offset, c->enclave_size, heap, ENCL_MAX_ENCLAVE_SIZE, f);
+	return 0;
+}
+
+/* " --stack 1M" appended to @opts when @want differs from @have. */
+static void opt_if(char *opts, size_t len, const char *opt, uint64_t want, uint64_t have)
+{
+	size_t used = strlen(opts);
+	char v[32];
+
+	if (want != have)
+		snprintf(opts + used, len - used, " %s %s", opt, encl_size_format(want, v));
+}
+
+/*
+ * @why, then the `encl sign` command that signs @want over @s. The enclave
+ * size grows when @heap (the heap the run will ask for) would not fit.
+ */
+static int resign(const struct encl_binary *b, const struct encl_config *s,
+		  struct encl_config *want, uint64_t heap, const char *why, char *err, size_t errlen)
+{
+	struct encl_heap_fit f;
+	char opts[160] = "", x[32];
+
+	if (encl_binary_heap_fit(b, want, heap, &f, err, errlen))
+		return -1;
+	if (!f.fits && !f.enclave_size) {
+		snprintf(err, errlen, "%s; a heap of %s does not fit even the largest enclave (%s): lower SCONE_HEAP",
+			 why, encl_size_format(heap, x),
+			 encl_size_format(ENCL_MAX_ENCLAVE_SIZE, (char[32]){ 0 }));
+		return -1;
+	}
+	if (!f.fits)
+		want->enclave_size = f.enclave_size;
+	if (want->tcs != s->tcs)
+		snprintf(opts, sizeof(opts), " --tcs %u", want->tcs);
+	opt_if(opts, sizeof(opts), "--stack", want->stack, s->stack);
+	opt_if(opts, sizeof(opts), "--heap", want->heap, s->heap);
+	opt_if(opts, sizeof(opts), "--enclave-size", want->enclave_size, s->enclave_size);
+	snprintf(err, errlen, "%s; re-sign with: encl sign%s %s", why, opts, b->path);
 	return -1;
 }
 
 int encl_binary_check_signed(const struct encl_binary *b, const struct encl_config *c,
 			     enum encl_mode mode, char *err, size_t errlen)
 {
-	struct encl_config s;
-	struct encl_params p;
-	char x[32], y[32];
+	struct encl_config s, want;
+	struct encl_heap_fit f;
+	char why[256], x[32], y[32];
+	uint64_t heap;
 
 	encl_binary_signed_config(b, &s);
+	want = s;
+	want.tcs = c->tcs;
+	want.stack = c->stack;
+	if (mode == ENCL_MODE_SGX1)
+		want.heap = c->heap;
+	/* EDMM signs the heap only for the sign-time check; the run asks for SCONE_HEAP. */
+	heap = want.heap > c->heap ? want.heap : c->heap;
+	if (mode == ENCL_MODE_SGX1 && c->heap < ENCL_HEAP_RANGE_MIN) {
+		snprintf(err, errlen, "SCONE_HEAP=%s is below the %s the memory manager needs without EDMM; raise SCONE_HEAP",
+			 encl_size_format(c->heap, x), encl_size_format(ENCL_HEAP_RANGE_MIN, y));
+		return -1;
+	}
 	if (c->tcs != s.tcs) {
-		snprintf(err, errlen, "SCONE_TCS=%u differs from the signed %u; re-sign with: encl sign --tcs %u",
-			 c->tcs, s.tcs, c->tcs);
-		return -1;
-	}
-	if (c->stack != s.stack)
-		return differs("SCONE_STACK", "--stack", c->stack, s.stack, err, errlen);
-	if (mode == ENCL_MODE_SGX1) {
-		if (c->heap != s.heap)
-			return differs("SCONE_HEAP", "--heap", c->heap, s.heap, err, errlen);
-		return 0;
-	}
-	if (encl_params_compute(b->elf.entry, b->elf.image_size, &s, mode, &p, err, errlen))
-		return -1;
-	if (c->heap > p.heap_size) {
-		/* The smallest ELRANGE (a power of two) that holds everything below the heap too. */
-		uint64_t want = s.enclave_size;
-
-		while (want < ENCL_MAX_ENCLAVE_SIZE && want - p.heap_offset < c->heap)
-			want <<= 1;
-		snprintf(err, errlen, "SCONE_HEAP=%s does not fit the signed enclave size %s (at most %s of heap); re-sign with a larger ELRANGE: encl sign --enclave-size %s %s",
+		snprintf(why, sizeof(why), "SCONE_TCS=%u differs from the signed %u", c->tcs, s.tcs);
+	} else if (c->stack != s.stack) {
+		snprintf(why, sizeof(why), "SCONE_STACK %s differs from the signed %s",
+			 encl_size_format(c->stack, x), encl_size_format(s.stack, y));
+	} else if (mode == ENCL_MODE_SGX1 && c->heap != s.heap) {
+		snprintf(why, sizeof(why), "SCONE_HEAP %s differs from the signed %s",
+			 encl_size_format(c->heap, x), encl_size_format(s.heap, y));
+	} else {
+		if (encl_binary_heap_fit(b, &s, heap, &f, err, errlen))
+			return -1;
+		if (f.fits)
+			return 0;
+		snprintf(why, sizeof(why), "SCONE_HEAP=%s does not fit the signed enclave size %s (at most %s of heap after the memory manager's metadata)",
 			 encl_size_format(c->heap, x), encl_size_format(s.enclave_size, y),
-			 encl_size_format(p.heap_size, (char[32]){ 0 }),
-			 encl_size_format(want, (char[32]){ 0 }), b->path);
-		return -1;
+			 encl_size_format(f.room, (char[32]){ 0 }));
 	}
-	return 0;
+	return resign(b, &s, &want, heap, why, err, errlen);
 }

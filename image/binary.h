@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/heap.h"
 #include "abi/params.h"
 #include "image/config.h"
 #include "image/elf.h"
@@ -78,11 +79,21 @@ int encl_binary_mrenclave(const struct encl_binary *b, const struct encl_config 
 const struct sgx_sigstruct *encl_binary_sigstruct(const struct encl_binary *b, enum encl_mode mode);
 
 /*
+ * The heap-fit rule (abi/heap.h) for @b's image with @c's threads and
+ * stacks: whether @heap fits @c->enclave_size, and the smallest enclave
+ * size that holds it. -1 with a message when the threads alone do not fit.
+ */
+int encl_binary_heap_fit(const struct encl_binary *b, const struct encl_config *c,
+			 uint64_t heap, struct encl_heap_fit *f, char *err, size_t errlen);
+
+/*
  * Whether the layout of @mode for @c is the one that was signed: for SGX1
  * the heap, stack and thread count must equal the signed ones; for EDMM the
  * stack and thread count, and the heap must fit the signed ELRANGE. On a
- * mismatch the message names the parameter, both values, and the
- * `encl sign` option that would re-sign for it.
+ * mismatch the message names the parameter, both values, and the whole
+ * `encl sign` command that re-signs for @c: every option that changes, the
+ * enclave size the heap-fit rule asks for when the heap would no longer
+ * fit, and the executable.
  */
 int encl_binary_check_signed(const struct encl_binary *b, const struct encl_config *c,
 			     enum encl_mode mode, char *err, size_t errlen);

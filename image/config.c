@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/page.h"
 #include "image/config.h"
 #include "image/xfrm.h"
 #include "sgx/xsave.h"
@@ -92,11 +93,6 @@ int encl_count_parse(const char *name, const char *s, uint32_t *out, char *err, 
 	return 0;
 }
 
-static uint64_t page_up(uint64_t v)
-{
-	return (v + SGX_PAGE_SIZE - 1) & ~(SGX_PAGE_SIZE - 1);
-}
-
 int encl_config_set(struct encl_config *c, const char *key, const char *value,
 		    const char *name, char *err, size_t errlen)
 {
@@ -109,15 +105,15 @@ int encl_config_set(struct encl_config *c, const char *key, const char *value,
 	if (encl_size_parse(name, value, &v, err, errlen))
 		return -1;
 	if (!strcmp(key, "heap")) {
-		c->heap = page_up(v);
+		c->heap = ENCL_PAGE_UP(v);
 	} else if (!strcmp(key, "min_heap")) {
-		c->min_heap = page_up(v);
+		c->min_heap = ENCL_PAGE_UP(v);
 	} else if (!strcmp(key, "stack")) {
 		if (v == 0) {
 			snprintf(err, errlen, "%s: the stack cannot be empty", name);
 			return -1;
 		}
-		c->stack = page_up(v);
+		c->stack = ENCL_PAGE_UP(v);
 	} else if (!strcmp(key, "enclave_size")) {
 		if (v < SGX_MIN_ENCLAVE_SIZE || (v & (v - 1)) || v > ENCL_MAX_ENCLAVE_SIZE) {
 			snprintf(err, errlen, "%s: the enclave size must be a power of two from 8K to %" PRIu64 "G, not '%s'",

@@ -12,7 +12,6 @@
 
 #include "image/key.h"
 #include "image/layout_build.h"
-#include "enclave/emm/emm.h"
 #include "image/sign.h"
 #include "image/xfrm.h"
 
@@ -71,27 +70,35 @@ int encl_sign_date(uint32_t *date, char *err, size_t errlen)
 }
 
 /*
- * The heap must fit in the EDMM ELRANGE, less the memory manager's
- * metadata reserve, or the EDMM identity could never run it (host/load.c
- * refuses the same heap at start).
+ * The heap must fit the EDMM ELRANGE by the rule start-up applies
+ * (abi/heap.h), or the EDMM identity could never run it.
  */
 static int check_fits(const struct encl_binary *b, const struct encl_config *c,
 		      char *err, size_t errlen)
 {
-	struct encl_params p;
-	char x[32], y[32], z[32];
-	uint64_t room;
+	struct encl_heap_fit f;
+	char x[32], y[32], z[32], w[32];
 
-	if (encl_params_compute(b->elf.entry, b->elf.image_size, c, ENCL_MODE_EDMM, &p, err, errlen))
-		return -1;
-	room = emm_usable_heap(p.heap_size);
-	if (c->heap > room) {
-		snprintf(err, errlen, "heap %s does not fit in the enclave size %s (room for %s of heap); raise --enclave-size or lower --heap",
-			 encl_size_format(c->heap, x), encl_size_format(c->enclave_size, y),
-			 encl_size_format(room, z));
+	/* Without EDMM the signed heap is the whole heap range. */
+	if (c->heap < ENCL_HEAP_RANGE_MIN) {
+		snprintf(err, errlen, "heap %s is below the %s the memory manager needs for the SGX1 identity; raise it to --heap %s",
+			 encl_size_format(c->heap, x), encl_size_format(ENCL_HEAP_RANGE_MIN, y),
+			 encl_size_format(ENCL_HEAP_RANGE_MIN, z));
 		return -1;
 	}
-	return 0;
+	if (encl_binary_heap_fit(b, c, c->heap, &f, err, errlen))
+		return -1;
+	if (f.fits)
+		return 0;
+	if (!f.enclave_size) {
+		snprintf(err, errlen, "heap %s does not fit even the largest enclave (%s); lower --heap",
+			 encl_size_format(c->heap, x), encl_size_format(ENCL_MAX_ENCLAVE_SIZE, y));
+		return -1;
+	}
+	snprintf(err, errlen, "heap %s does not fit in the enclave size %s (room for %s of heap after the memory manager's metadata); raise it to --enclave-size %s or lower --heap",
+		 encl_size_format(c->heap, x), encl_size_format(c->enclave_size, y),
+		 encl_size_format(f.room, z), encl_size_format(f.enclave_size, w));
+	return -1;
 }
 
 static int sign_one(const struct encl_binary *b, const struct encl_sign_opts *o,

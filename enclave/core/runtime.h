@@ -12,16 +12,9 @@
 #include <stdint.h>
 
 #include "abi/boundary.h"
+#include "abi/page.h"
 #include "abi/params.h"
 #include "enclave/core/thread.h"
-
-#define ENCL_PAGE_SIZE		4096UL
-
-/* Log levels (struct encl_start.log_level, SCONE_LOG). */
-#define ENCL_LOG_ERROR		0
-#define ENCL_LOG_WARNING	1
-#define ENCL_LOG_INFO		2
-#define ENCL_LOG_DEBUG		3
 
 /*
  * ENCL_EXIT_FATAL before the ocall area is known has no reason text: RSI

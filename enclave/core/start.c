@@ -19,7 +19,6 @@
 #include "sgx/arch.h"
 #include "sgx/xsave.h"
 
-#define PAGE_UP(x)	(((x) + ENCL_PAGE_SIZE - 1) & ~(ENCL_PAGE_SIZE - 1))
 #define AUXV_PAIRS	16
 
 struct encl_runtime encl_rt;
@@ -43,7 +42,7 @@ static int started;
  */
 static const struct encl_params *find_params(struct encl_thread *td)
 {
-	uint64_t image_size = PAGE_UP((uint64_t)(uintptr_t)_end - td->base);
+	uint64_t image_size = ENCL_PAGE_UP((uint64_t)(uintptr_t)_end - td->base);
 	const struct encl_params *p =
 		(const struct encl_params *)(td->base + image_size + ENCL_PAGE_SIZE);
 

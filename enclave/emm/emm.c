@@ -58,7 +58,7 @@ int emm_init(struct emm *m, const struct emm_config *c, const struct emm_ops *op
 	m->ops = ops;
 	if ((c->mode != EMM_MODE_SGX1 && c->mode != EMM_MODE_EDMM) ||
 	    (c->heap_offset | c->heap_size | c->base) & (EMM_PAGE_SIZE - 1) ||
-	    c->heap_size < 4 * EMM_META_MIN || c->heap_offset > ~0ULL - c->base ||
+	    c->heap_size < ENCL_HEAP_RANGE_MIN || c->heap_offset > ~0ULL - c->base ||
 	    c->heap_size > ~0ULL - (c->base + c->heap_offset))
 		return -EINVAL;
 	m->mode = c->mode;

@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/heap.h"
+
 /*
  * The exception handler's hook. A #PF at linear address @addr with error
  * code @errcd (EXINFO.MADDR and EXINFO.ERRCD) interrupted the program. Runs
@@ -49,8 +51,8 @@
  */
 int emm_handle_fault(uint64_t addr, uint32_t errcd);
 
-#define EMM_PAGE_SIZE		4096UL
-#define EMM_PAGE_SHIFT		12
+#define EMM_PAGE_SIZE		ENCL_PAGE_SIZE
+#define EMM_PAGE_SHIFT		ENCL_PAGE_SHIFT
 
 /* Protections: the Linux PROT_* values, equal to SECINFO R/W/X. */
 #define EMM_PROT_NONE		0x0
@@ -75,30 +77,14 @@ int emm_handle_fault(uint64_t addr, uint32_t errcd);
 #define EMM_TRIM_THRESHOLD	(4UL << 20)	/* 4 MiB */
 
 /*
- * The metadata area: 1/256 of the heap range (16 bytes per page), at least
- * 64 KiB. In EDMM it is only reserved, and committed as it fills.
- */
-#define EMM_META_SHIFT		8
-#define EMM_META_MIN		(64UL << 10)
-
-/*
- * The metadata reserve of a heap range of @heap_size bytes, and what is
- * left of it for the program. The host's start-up check (host/load.c) uses
- * the same numbers, so that a SCONE_HEAP the EMM would have to cut is
- * refused there instead of silently reduced.
+ * The metadata area at the top of the heap range: its size is the heap-fit
+ * rule's (abi/heap.h), so that the host refuses at start-up a SCONE_HEAP
+ * the EMM would have to cut. In EDMM it is only reserved, and committed as
+ * it fills.
  */
 static inline uint64_t emm_meta_size(uint64_t heap_size)
 {
-	uint64_t meta = ((heap_size >> EMM_META_SHIFT) + EMM_PAGE_SIZE - 1) & ~(EMM_PAGE_SIZE - 1);
-
-	return meta < EMM_META_MIN ? EMM_META_MIN : meta;
-}
-
-static inline uint64_t emm_usable_heap(uint64_t heap_size)
-{
-	uint64_t meta = emm_meta_size(heap_size);
-
-	return heap_size > meta ? heap_size - meta : 0;
+	return encl_heap_meta_size(heap_size);
 }
 
 enum emm_mode {

@@ -23,9 +23,6 @@
 #define MREMAP_MAYMOVE	1
 #endif
 
-#define PAGE		4096ULL
-#define PAGE_UP(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
-
 /* The EMM's host operations: offsets and lengths only, no buffers in the area. */
 static long emm_host(long nr, uint64_t off, uint64_t len, uint64_t arg)
 {
@@ -99,13 +96,13 @@ int64_t heap_madvise(uint64_t addr, uint64_t len, int advice)
  */
 int64_t heap_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
 {
-	uint64_t olen = PAGE_UP(old_len), nlen = PAGE_UP(new_len);
+	uint64_t olen = ENCL_PAGE_UP(old_len), nlen = ENCL_PAGE_UP(new_len);
 	int64_t r;
 
 	(void)new_addr;
 	if (flags & ~MREMAP_MAYMOVE)
 		return -EINVAL;		/* MREMAP_FIXED, MREMAP_DONTUNMAP: not supported */
-	if ((old & (PAGE - 1)) || !new_len || nlen < new_len || olen < old_len)
+	if ((old & (ENCL_PAGE_SIZE - 1)) || !new_len || nlen < new_len || olen < old_len)
 		return -EINVAL;
 	if (!emm_owns(&encl_emm, old, olen))
 		return -EFAULT;

@@ -47,6 +47,8 @@ struct report {
 	const struct encl_binary *b;
 	struct encl_config c;
 	uint32_t ssaframesize;		/* SECS.SSAFRAMESIZE of the layouts, or 0 */
+	struct encl_heap_fit heap;	/* the signed heap against the signed enclave size */
+	int heap_known;
 	int image_matches;
 	char image_sha[2 * SGX_HASH_SIZE + 1];
 	struct layout_report l[2];
@@ -81,6 +83,7 @@ static void make_report(const struct encl_binary *b, struct report *r)
 	if (!encl_params_compute(b->elf.entry, b->elf.image_size, &r->c, ENCL_MODE_SGX1, &p,
 				 why, sizeof(why)))
 		r->ssaframesize = p.ssaframesize;
+	r->heap_known = !encl_binary_heap_fit(b, &r->c, r->c.heap, &r->heap, why, sizeof(why));
 	SHA256(b->image, b->image_len, sha);
 	sgx_hex(sha, SGX_HASH_SIZE, r->image_sha);
 	r->image_matches = b->image_len == b->meta.image_length &&
@@ -153,6 +156,10 @@ static void print_text(const struct report *r)
 	       encl_size_format(r->c.heap, s[0]), encl_size_format(r->c.min_heap, s[1]),
 	       encl_size_format(r->c.stack, s[2]), r->c.tcs,
 	       encl_size_format(r->c.enclave_size, s[3]));
+	if (r->heap_known)
+		printf("heap room      SCONE_HEAP up to %s with EDMM in enclave-size %s%s\n",
+		       encl_size_format(r->heap.room, s[0]), encl_size_format(r->c.enclave_size, s[1]),
+		       r->heap.fits ? "" : " (the signed heap does NOT fit)");
 	printf("xfrm           %s: %s\n", encl_xfrm_format(r->c.xfrm, s[4]),
 	       sgx_xfrm_names(r->c.xfrm, names, sizeof(names)));
 	printf("ssa frame      %u page%s: XSAVE %u bytes, EXINFO %u, GPRSGX %u\n",
@@ -214,6 +221,7 @@ static void print_json(const struct report *r)
 	       ", \"xfrm\": %" PRIu64 ", \"xfrm_name\": ",
 	       r->c.heap, r->c.min_heap, r->c.stack, r->c.tcs, r->c.enclave_size, r->c.xfrm);
 	json_str(encl_xfrm_name(r->c.xfrm) ? encl_xfrm_name(r->c.xfrm) : "");
+	printf(", \"heap_room\": %" PRIu64, r->heap_known ? r->heap.room : 0);
 	printf("}, \"ssa\": {\"frame_pages\": %u, \"xsave_bytes\": %u}",
 	       r->ssaframesize, sgx_xsave_size(r->c.xfrm));
 	printf(", \"debug\": %s, \"isvprodid\": %u, \"isvsvn\": %u",
