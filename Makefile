@@ -120,11 +120,15 @@ $(B)/bin/encl-cc: tools/encl-cc
 	cp $< $@
 	chmod +x $@
 
-$(B)/tests/%: tests/unit/%.c $(LIBS) $(TEST_HDRS) $(DOUBLE_SRCS)
+# Some unit tests include trusted-runtime sources (test_emm, test_iago):
+# any change there rebuilds them.
+UNIT_DEPS := $(TEST_HDRS) $(DOUBLE_SRCS) $(wildcard enclave/*/*.[ch] abi/*.h)
+
+$(B)/tests/%: tests/unit/%.c $(LIBS) $(UNIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(DOUBLE_SRCS) $(LIBS) $(LDLIBS)
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(TEST_HDRS) $(DOUBLE_SRCS)
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(UNIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(DOUBLE_SRCS) $(ASAN_LIBS) $(LDLIBS)
 
