@@ -571,7 +571,7 @@ static void test_host_xstate(void)
 {
 	uint64_t xcr0;
 	int pku = has_pku(), calls_ok = 1;
-	struct xregs set, got;
+	struct xregs set, got, orig;
 	unsigned a, b, c, d;
 	struct sim_cpu *cpu = sim_cpu();
 
@@ -584,12 +584,13 @@ static void test_host_xstate(void)
 		SKIP("this CPU or kernel has no AVX");
 		return;
 	}
+	xregs_read(&orig, xcr0, pku);
 	memset(&set, 0, sizeof(set));
 	set.ymm15_hi = PATTERN;
 	for (int i = 0; i < 8; i++)
 		set.zmm31[i] = PATTERN + (uint64_t)i;
 	set.k7 = 0xa5c3;
-	set.pkru = 0x55555554U ^ (3U << 30);	/* key 15 allowed; 0 stays usable */
+	set.pkru = orig.pkru ^ (3U << 30);	/* key 15 flipped: nothing uses it */
 
 	/* The control: host code alone keeps them. */
 	xregs_write(&set, xcr0, pku);
@@ -603,10 +604,8 @@ static void test_host_xstate(void)
 	xregs_read(&got, xcr0, pku);
 	CHECK(calls_ok);
 	xregs_check(&set, &got, xcr0, pku);
-	if (pku) {
-		set.pkru = 0x55555554U;
-		xregs_write(&set, xcr0, pku);
-	}
+	if (pku)
+		xregs_write(&orig, xcr0, pku);
 }
 
 /*
