@@ -23,6 +23,13 @@ CFLAGS   ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDLIBS   := -lcrypto -lyaml
 
+# What `encl --version` names: the release (VERSION), the commit built and
+# the musl the trusted runtime was built against. Only the encl tool carries
+# them; the measured enclave image must not change with the commit.
+ENCL_VERSION := $(shell cat VERSION)
+ENCL_COMMIT  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+MUSL_VERSION := $(shell /usr/lib/x86_64-linux-musl/libc.so 2>&1 | sed -n 's/^Version //p')
+
 # The trusted runtime is compiled against musl's headers, position independent,
 # with nothing that would need a loader or a host-side runtime. It is part of
 # every MRENCLAVE, so the folder it is built in must not appear in it: paths
@@ -61,7 +68,7 @@ all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libenc
 
 tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
 
-.PHONY: all tests deps demo check bench clean
+.PHONY: all tests deps demo check bench clean FORCE
 
 deps:
 	@scripts/install-deps
@@ -114,6 +121,16 @@ $(B)/lib/host-main.o: $(B)/obj/host/main.o
 $(B)/bin/encl: $(TOOL_OBJS) $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(TOOL_OBJS) $(LIBS) $(LDLIBS)
+
+# Rewritten only when a value changes, so that a new commit rebuilds version.o.
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define ENCL_VERSION "%s"\n#define ENCL_COMMIT "%s"\n#define ENCL_MUSL_VERSION "%s"\n' \
+		'$(ENCL_VERSION)' '$(ENCL_COMMIT)' '$(or $(MUSL_VERSION),unknown)' >$@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+$(B)/obj/tools/encl/version.o: $(B)/gen/version.h
+$(B)/obj/tools/encl/version.o: CFLAGS_COMMON += -I$(B)/gen
+FORCE:
 
 $(B)/bin/encl-cc: tools/encl-cc
 	@mkdir -p $(@D)

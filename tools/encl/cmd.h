@@ -2,10 +2,9 @@
 /*
  * The `encl` subcommands and what they share. Each subcommand is one file,
  * tools/encl/NAME.c, with one entry point declared here and one line in the
- * table in main.c. An entry point gets argv[0] = "encl NAME", so that
- * getopt's own messages ("encl NAME: unrecognized option '--x'") name the
- * command; it parses its options with getopt_long (optind is reset for it)
- * and returns the exit code:
+ * table in main.c. An entry point gets argv[0] = "encl NAME"; it parses its
+ * options with encl_getopt (optind is reset for it), whose messages name
+ * the command, and returns the exit code:
  *
  *   0  success
  *   1  a check failed (a signature, a policy, a comparison)
@@ -14,8 +13,10 @@
 #ifndef ENCL_TOOLS_CMD_H
 #define ENCL_TOOLS_CMD_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "sgx/arch.h"
 
 #define ENCL_EXIT_OK		0
@@ -30,6 +31,20 @@ int cmd_measure(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_sigstruct(int argc, char **argv);
+
+/* encl --version: the release, the commit, the C libraries (version.c). */
+void encl_print_version(FILE *f);
+
+/*
+ * getopt_long for the subcommands, with their own messages instead of
+ * getopt's: an unknown option is named with the closest known one ("unknown
+ * option '--heep'; did you mean '--heap'?"), and a missing or unexpected
+ * value names its option. Returns what getopt_long returns; on '?' the
+ * message is printed and the caller only returns encl_try_help(cmd).
+ * --opt=value and --opt value are both accepted, as getopt_long does.
+ */
+int encl_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+		const struct option *longopts);
 
 /* "encl CMD: message" on stderr. */
 void encl_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -200,7 +200,7 @@ int cmd_detect(int argc, char **argv)
 	struct report r;
 	int c, json = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = encl_getopt("detect", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;

@@ -64,7 +64,7 @@ int cmd_dump(int argc, char **argv)
 	const char *mode = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = encl_getopt("dump", argc, argv, "m:h", opts)) != -1) {
 		if (c == 'h') {
 			fputs(dump_help, stdout);
 			return ENCL_EXIT_OK;

@@ -247,7 +247,7 @@ int cmd_info(int argc, char **argv)
 	char err[1024];
 	int c, json = 0;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = encl_getopt("info", argc, argv, "jh", opts)) != -1) {
 		if (c == 'h') {
 			fputs(info_help, stdout);
 			return ENCL_EXIT_OK;

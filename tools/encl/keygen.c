@@ -34,7 +34,7 @@ int cmd_keygen(int argc, char **argv)
 	EVP_PKEY *key;
 	int c, force = 0;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = encl_getopt("keygen", argc, argv, "fh", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			force = 1;

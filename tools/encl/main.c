@@ -38,6 +38,7 @@ static void list_commands(FILE *f)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "  %-12s %s\n", "help", "this list, or 'encl help COMMAND' for one command");
+	fprintf(f, "  %-12s %s\n", "--version", "the release, the commit it was built from, the C libraries");
 	fprintf(f, "\n'encl COMMAND --help' describes a command.\n");
 }
 
@@ -55,7 +56,7 @@ static int run(const struct encl_cmd *c, int argc, char **argv)
 {
 	char name[32];
 
-	/* getopt names argv[0] in its messages: "encl sign: unrecognized option". */
+	/* Messages name the command: "encl sign: unknown option '--heep'". */
 	snprintf(name, sizeof(name), "encl %s", c->name);
 	argv[0] = name;
 	optind = 0;	/* a full getopt reset, for the subcommand's own parse */
@@ -94,6 +95,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		encl_print_version(stdout);
+		return ENCL_EXIT_OK;
+	}
 	c = find_command(argv[1]);
 	if (!c) {
 		fprintf(stderr, "encl: unknown command '%s'; 'encl --help' lists them\n", argv[1]);

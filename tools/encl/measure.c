@@ -27,7 +27,7 @@ int cmd_measure(int argc, char **argv)
 	char hex[2 * SGX_HASH_SIZE + 1];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = encl_getopt("measure", argc, argv, "h", opts)) != -1) {
 		if (c == 'h') {
 			fputs(measure_help, stdout);
 			return ENCL_EXIT_OK;

@@ -218,7 +218,7 @@ static int cmd_check(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = encl_getopt("policy check", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case O_SERVICE: a.service = optarg; break;
 		case O_MODE: a.mode = optarg; break;
@@ -228,7 +228,7 @@ static int cmd_check(int argc, char **argv)
 		case O_ISVSVN: a.isvsvn = optarg; break;
 		case O_DEBUG: a.debug = 1; break;
 		case 'h': fputs(check_usage, stdout); return 0;
-		default:	/* getopt has said what is wrong */
+		default:	/* encl_getopt has said what is wrong */
 			return encl_try_help("policy check");
 		}
 	}
@@ -270,12 +270,12 @@ static int cmd_template(int argc, char **argv)
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = encl_getopt("policy template", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case O_SERVICE: service = optarg; break;
 		case O_SESSION: session = optarg; break;
 		case 'h': fputs(template_usage, stdout); return 0;
-		default:	/* getopt has said what is wrong */
+		default:	/* encl_getopt has said what is wrong */
 			return encl_try_help("policy template");
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "image/key.h"
 #include "image/sign.h"
 #include "image/xfrm.h"
 #include "tools/encl/cmd.h"
@@ -38,6 +39,8 @@ static const char sign_help[] =
 "  --isvprodid N       ISVPRODID (0-65535)\n"
 "  --isvsvn N          ISVSVN (0-65535)\n"
 "  -o OUT              write the signed executable to OUT\n"
+"  --check-options     only check the options (values, --key), with no BINARY:\n"
+"                      what encl-cc does before it compiles anything\n"
 "  -h, --help          this text\n"
 "\n"
 "SIZE is bytes with an optional K, M or G suffix.\n"
@@ -45,7 +48,7 @@ static const char sign_help[] =
 "cannot be read or written.\n";
 
 enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE, OPT_XFRM,
-       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN };
+       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN, OPT_CHECK_OPTIONS };
 
 static const struct option sign_opts[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
@@ -59,6 +62,7 @@ static const struct option sign_opts[] = {
 	{ "production", no_argument, NULL, OPT_PRODUCTION },
 	{ "isvprodid", required_argument, NULL, OPT_ISVPRODID },
 	{ "isvsvn", required_argument, NULL, OPT_ISVSVN },
+	{ "check-options", no_argument, NULL, OPT_CHECK_OPTIONS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -70,6 +74,7 @@ struct sign_args {
 	const char *param[NPARAMS];	/* in the order of param_key */
 	const char *isvprodid, *isvsvn;
 	int env;
+	int check_only;		/* --check-options: no BINARY */
 	struct encl_sign_opts o;
 };
 
@@ -84,7 +89,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", sign_opts, NULL)) != -1) {
+	while ((c = encl_getopt("sign", argc, argv, "o:h", sign_opts)) != -1) {
 		switch (c) {
 		case OPT_KEY: a->o.key = optarg; break;
 		case OPT_HEAP: case OPT_MIN_HEAP: case OPT_STACK: case OPT_TCS: case OPT_ENCLAVE_SIZE:
@@ -95,6 +100,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		case OPT_PRODUCTION: a->o.production = 1; break;
 		case OPT_ISVPRODID: a->isvprodid = optarg; break;
 		case OPT_ISVSVN: a->isvsvn = optarg; break;
+		case OPT_CHECK_OPTIONS: a->check_only = 1; break;
 		case 'o': a->o.out = optarg; break;
 		case 'h': fputs(sign_help, stdout); return 1;
 		default: return -1;
@@ -103,15 +109,21 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 	return 0;
 }
 
-/* Signed values (or defaults), then the environment, then the options. */
+/*
+ * Signed values (or defaults), then the environment, then the options.
+ * With no @b (--check-options), the defaults.
+ */
 static int build_config(const struct encl_binary *b, struct sign_args *a)
 {
 	struct encl_config *c = &a->o.config;
 	char err[512];
 	int i;
 
-	encl_binary_signed_config(b, c);
-	if (b->is_signed) {
+	if (!b)
+		encl_config_default(c);
+	else
+		encl_binary_signed_config(b, c);
+	if (b && b->is_signed) {
 		a->o.isvprodid = b->meta.isvprodid;
 		a->o.isvsvn = b->meta.isvsvn;
 	}
@@ -121,6 +133,13 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 		if (a->param[i] && encl_config_set(c, param_key[i], a->param[i], param_opt[i],
 						   err, sizeof(err)))
 			return encl_usage("sign", "%s", err);
+	if (c->xfrm == ENCL_XFRM_AUTO && !b) {
+		/* auto is the program's to decide: the rest is checked with the default */
+		struct encl_config d;
+
+		encl_config_default(&d);
+		c->xfrm = d.xfrm;
+	}
 	if (c->xfrm == ENCL_XFRM_AUTO && encl_xfrm_for_program(&b->elf, &c->xfrm, err, sizeof(err))) {
 		encl_error("sign", "%s: %s", b->path, err);
 		return ENCL_EXIT_USAGE;
@@ -133,6 +152,25 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 	return 0;
 }
 
+/* --check-options: what signing would refuse before it reads a BINARY. */
+static int check_options(int argc, char **argv, struct sign_args *a)
+{
+	EVP_PKEY *key;
+	char err[1024];
+	int r;
+
+	if (encl_operands("sign", argc, argv, 0, "no BINARY with --check-options"))
+		return ENCL_EXIT_USAGE;
+	r = build_config(NULL, a);
+	if (r || !a->o.key)
+		return r;
+	key = encl_key_load(a->o.key, err, sizeof(err));
+	if (!key)
+		return encl_usage("sign", "--key: %s", err);
+	EVP_PKEY_free(key);
+	return 0;
+}
+
 int cmd_sign(int argc, char **argv)
 {
 	struct sign_args a = { 0 };
@@ -142,6 +180,8 @@ int cmd_sign(int argc, char **argv)
 
 	if (r)
 		return r > 0 ? ENCL_EXIT_OK : encl_try_help("sign");
+	if (a.check_only)
+		return check_options(argc, argv, &a);
 	if (encl_operands("sign", argc, argv, 1, "one BINARY"))
 		return ENCL_EXIT_USAGE;
 	if (encl_binary_open(&b, argv[optind], ENCL_BINARY_UNSIGNED_OK, err, sizeof(err))) {

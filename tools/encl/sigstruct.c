@@ -62,7 +62,7 @@ static int help_only(int argc, char **argv, const char *cmd, const char *text)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = encl_getopt(cmd, argc, argv, "h", opts)) != -1) {
 		if (c == 'h') {
 			fputs(text, stdout);
 			return ENCL_EXIT_OK + 1;
@@ -217,7 +217,7 @@ static int sigstruct_sign(int argc, char **argv)
 	EVP_PKEY *key;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "k:m:dh", opts, NULL)) != -1) {
+	while ((c = encl_getopt("sigstruct sign", argc, argv, "k:m:dh", opts)) != -1) {
 		switch (c) {
 		case 'k':
 			keypath = optarg;
