@@ -70,10 +70,10 @@ expect_exit unknown_command 2 "unknown command 'frob'" encl frob
 expect_exit no_command 2 "usage: encl COMMAND" encl
 expect_exit sigstruct_unknown 2 "unknown subcommand 'frob'" encl sigstruct frob
 expect_exit unknown_option 2 "Try 'encl measure --help'" encl measure --frob a b
-expect_exit unknown_option_named 2 "^encl measure: unrecognized option '--frob'" encl measure --frob a b
-expect_exit missing_option_value 2 "^encl sigstruct sign: option '--key' requires an argument" \
+expect_exit unknown_option_named 2 "^encl measure: unknown option '--frob'" encl measure --frob a b
+expect_exit missing_option_value 2 "^encl sigstruct sign: option '--key' needs a value" \
 	encl sigstruct sign --key
-expect_exit sub_unknown_option 2 "^encl sigstruct verify: unrecognized option '--frob'" \
+expect_exit sub_unknown_option 2 "^encl sigstruct verify: unknown option '--frob'" \
 	encl sigstruct verify --frob x
 expect_exit show_no_file 2 "^encl sigstruct show: expected one FILE" encl sigstruct show
 expect_exit show_extra_file 2 "^encl sigstruct show: unexpected argument 'b'" \

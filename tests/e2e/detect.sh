@@ -55,5 +55,5 @@ fi
 
 encl detect --help >"$TMP/help" 2>&1
 check detect_help grep -q '^usage: encl detect \[--json\]' "$TMP/help"
-expect_exit detect_bad_option 2 "encl detect: unrecognized option '--bogus'" encl detect --bogus
+expect_exit detect_bad_option 2 "encl detect: unknown option '--bogus'" encl detect --bogus
 expect_exit detect_extra_arg 2 'unexpected argument' encl detect foo

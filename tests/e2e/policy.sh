@@ -100,7 +100,7 @@ expect_exit no_identity 2 "missing BINARY or --mrenclave" \
 	encl policy check "$P" --service or
 expect_exit bad_isvprodid 2 "--isvprodid: '65536' is not a number from 0 to 65535" \
 	encl policy check "$P" --service or --mrenclave "$HA" --mrsigner "$HA" --isvprodid 65536
-expect_exit bad_option_named 2 "^encl policy check: unrecognized option '--frob'" \
+expect_exit bad_option_named 2 "^encl policy check: unknown option '--frob'" \
 	encl policy check "$P" --service or --frob
 expect_exit no_service 2 "missing --service" \
 	encl policy check "$P" --mrenclave "$HA"
