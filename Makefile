@@ -137,9 +137,10 @@ $(B)/bin/encl-cc: tools/encl-cc
 	cp $< $@
 	chmod +x $@
 
-# Some unit tests include trusted-runtime sources (test_emm, test_iago):
+# Some unit tests include trusted-runtime or tool sources (test_emm,
+# test_iago, test_getopt):
 # any change there rebuilds them.
-UNIT_DEPS := $(TEST_HDRS) $(DOUBLE_SRCS) $(wildcard enclave/*/*.[ch] abi/*.h)
+UNIT_DEPS := $(TEST_HDRS) $(DOUBLE_SRCS) $(wildcard enclave/*/*.[ch] abi/*.h tools/encl/*.[ch])
 
 $(B)/tests/%: tests/unit/%.c $(LIBS) $(UNIT_DEPS)
 	@mkdir -p $(@D)

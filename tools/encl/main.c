@@ -39,7 +39,8 @@ static void list_commands(FILE *f)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "  %-12s %s\n", "help", "this list, or 'encl help COMMAND' for one command");
 	fprintf(f, "  %-12s %s\n", "--version", "the release, the commit it was built from, the C libraries");
-	fprintf(f, "\n'encl COMMAND --help' describes a command.\n");
+	fprintf(f, "\n'encl COMMAND --help' describes a command. Options take their value as\n"
+		   "--opt VALUE or --opt=VALUE.\n");
 }
 
 static const struct encl_cmd *find_command(const char *name)
