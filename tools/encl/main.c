@@ -57,7 +57,7 @@ static int run(const struct encl_cmd *c, int argc, char **argv)
 {
 	char name[32];
 
-	/* Messages name the command: "encl sign: unknown option '--heep'". */
+	/* An entry point gets argv[0] = "encl NAME" (cmd.h). */
 	snprintf(name, sizeof(name), "encl %s", c->name);
 	argv[0] = name;
 	optind = 0;	/* a full getopt reset, for the subcommand's own parse */

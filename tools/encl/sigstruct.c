@@ -292,7 +292,7 @@ int cmd_sigstruct(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name)) {
-			/* getopt names argv[0] in its messages. */
+			/* as every entry point gets it: argv[0] = "encl NAME" (cmd.h) */
 			snprintf(name, sizeof(name), "encl sigstruct %s", subs[i].name);
 			argv[1] = name;
 			return subs[i].fn(argc - 1, argv + 1);
