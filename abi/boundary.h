@@ -24,8 +24,12 @@
 #define ENCL_EXIT_CRASH		4	/* RSI: struct encl_crash * in the area */
 #define ENCL_EXIT_FATAL		5	/* RSI: NUL-terminated reason in the area */
 
-/* SCONE_LOG: struct encl_start.log_level and the level of ENCL_OCALL_LOG. */
-enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG };
+/*
+ * SCONE_LOG: struct encl_start.log_level and the level of ENCL_OCALL_LOG.
+ * TRACE is for lines printed at every enclave transition.
+ */
+enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG,
+		ENCL_LOG_TRACE };
 
 /* Start-up arguments, in host memory. */
 struct encl_start {

@@ -181,7 +181,7 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 					 run.exception_vector);
 				return nostart(msg);
 			}
-			encl_host_log(h, ENCL_LOG_DEBUG, "AEX: vector %u, address 0x%llx",
+			encl_host_log(h, ENCL_LOG_TRACE, "AEX: vector %u, address 0x%llx",
 				      run.exception_vector,
 				      (unsigned long long)run.exception_addr);
 			in_handler = 1;
@@ -278,6 +278,14 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	    encl_host_choose_edmm(&h, err, sizeof(err)) ||
 	    hostile_setting(&h, err, sizeof(err)))
 		return nostart(err);
+	if (c->min_heap_asked) {
+		char asked[32], heap[32];
+
+		encl_host_log(&h, ENCL_LOG_WARNING, "SCONE_MIN_HEAP=%s is above SCONE_HEAP=%s: "
+			      "using a minimum heap of %s",
+			      encl_size_format(c->min_heap_asked, asked),
+			      encl_size_format(c->heap, heap), heap);
+	}
 	if (encl_host_load(&h, b, c, err, sizeof(err))) {
 		encl_host_unload(&h);
 		return nostart(err);
