@@ -3,7 +3,8 @@
 # Every "sign it with: encl sign ..." and "re-sign with: encl sign ..." hint
 # that start-up prints is followed: the run is refused (exit 125) with the
 # hint, the printed command is executed as it stands, and the same run then
-# starts and completes. The hints cover an unsigned executable, SCONE_HEAP
+# starts and completes. The hints cover an unsigned executable, one changed
+# after it was signed (EINIT's SGX_INVALID_MEASUREMENT), SCONE_HEAP
 # against the SGX1 identity, SCONE_HEAP beyond the EDMM enclave size or
 # inside the memory manager's metadata reserve (around power-of-two
 # boundaries, and 114000K, whose hint once named an enclave size that was
@@ -105,6 +106,20 @@ read -r -a argv <<<"$hint"
 check unsigned_hint_signs "${argv[@]}"
 "$U" >"$TMP/run.out" 2>&1
 check unsigned_runs_after_hint grep -q "^Hello from" "$TMP/run.out"
+
+# ---- an executable changed after signing: EINIT's measurement fails ----------------
+M=$TMP/modified
+cp "$T" "$M"
+read -r off size < <(readelf -SW "$M" | awk '
+	$2 == ".encl_image" { print $5, $6 } $3 == ".encl_image" { print $6, $7 }')
+flip_byte "$M" $((16#${off:-0} + 16#${size:-0} / 2))
+expect_exit modified_refused 125 \
+	"SGX_INVALID_MEASUREMENT.*changed after it was signed: rebuild it, or re-sign it with: encl sign .*/modified$" "$M"
+hint=$(hint_in "$TMP/stderr")
+read -r -a argv <<<"${hint:-false}"
+check modified_hint_signs "${argv[@]}"
+"$M" >"$TMP/run.out" 2>&1
+check modified_runs_after_hint grep -q "^Hello from" "$TMP/run.out"
 
 # ---- EDMM: SCONE_HEAP beyond the signed enclave size -------------------------------
 signed 32M 64M
