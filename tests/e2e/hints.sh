@@ -193,9 +193,10 @@ check sign_advice_runs_edmm runs SCONE_EDMM_MODE=enable
 check sign_advice_runs_sgx1 runs
 
 # ---- the memory manager's warning when an SGX1 heap runs out -------------------------
-# It names the SCONE_HEAP and the --heap to re-sign with (the enclave does
-# not know the executable's path, nor the signed EDMM enclave size: the
-# default 64G holds the doubled heap here).
+# It names the SCONE_HEAP and the encl sign command to re-sign with (the
+# host adds the executable's path, which the enclave does not know; the
+# enclave does not know the signed EDMM enclave size either: the default
+# 64G holds the doubled heap here).
 HG=$TMP/heap_grow
 if ! encl-cc -O2 "$ROOT/tests/programs/heap_grow.c" -o "$HG" 2>"$TMP/build"; then
 	fail build_heap_grow "encl-cc: $(head -c 600 "$TMP/build")"
@@ -203,11 +204,11 @@ if ! encl-cc -O2 "$ROOT/tests/programs/heap_grow.c" -o "$HG" 2>"$TMP/build"; the
 fi
 encl sign --heap 32M "$HG" 2>"$TMP/sign.err" || fail sign_heap_grow "$(cat "$TMP/sign.err")"
 SCONE_LOG=warning SCONE_HEAP=32M "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
-check sgx1_heap_reached_warns grep -q "SCONE_HEAP=32M reached.*SCONE_HEAP=64M and re-sign with encl sign --heap 64M)" "$TMP/hg.err"
-heap=$(sed -nE 's/.*re-sign with (encl sign --heap [0-9]+[KMG]?)\)$/\1/p' "$TMP/hg.err")
+check sgx1_heap_reached_warns grep -q "SCONE_HEAP=32M reached.*(e.g. SCONE_HEAP=64M) and re-sign with: encl sign --heap 64M $HG$" "$TMP/hg.err"
+heap=$(hint_in "$TMP/hg.err")
 read -r -a argv <<<"${heap:-false}"
-check sgx1_heap_reached_hint_signs "${argv[@]}" "$HG"
-SCONE_LOG=warning SCONE_HEAP=${heap##* } "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
+check sgx1_heap_reached_hint_signs "${argv[@]}"
+SCONE_LOG=warning SCONE_HEAP=${argv[3]:-0} "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
 check sgx1_heap_reached_hint_runs grep -q "^round 1:" "$TMP/hg.out"
 check sgx1_heap_reached_hint_enough test -z "$(grep -h 'malloc returned NULL\|reached' "$TMP/hg.out" "$TMP/hg.err")"
 
