@@ -61,14 +61,14 @@ struct encl_start {
 #define ENCL_OCALL_REMOVE	(-3)	/* offset, length */
 #define ENCL_OCALL_PROTECT	(-4)	/* offset, length, PROT_*: the host's PTEs */
 #define ENCL_OCALL_LOG		(-5)	/* level, pointer to message in the area */
+#define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
+
 /*
  * An ENCL_OCALL_LOG message that ends with this and the options of an
  * `encl sign` command is completed by the host with the executable's path,
  * which the enclave does not know, so that the command can be pasted.
  */
 #define ENCL_LOG_SIGN_HINT	"re-sign with: encl sign"
-
-#define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
 
 /*
  * ENCL_OCALL_ENTER_TCS: the host EENTERs the TCS at the given offset once,

@@ -60,7 +60,7 @@ check min_heap_equal_is_quiet sh -c "! grep -q MIN_HEAP '$TMP/err'"
 # and the signed sizes stay those of the options.
 SCONE_HEAP=1G SCONE_MIN_HEAP=30M encl sign "$P" 2>"$TMP/sign.err"
 check sign_env_note_once test "$(grep -c \
-	"^encl sign: note: SCONE_HEAP=1G SCONE_MIN_HEAP=30M in the environment not used: add --env" \
+	"^encl sign: note: SCONE_HEAP=1G SCONE_MIN_HEAP=30M from the environment not used: add --env" \
 	"$TMP/sign.err")" -eq 1
 check sign_env_note_one_line test "$(wc -l <"$TMP/sign.err")" -eq 1
 check sign_env_not_read sh -c "encl info --json '$P' | grep -q '\"heap\": 67108864'"

@@ -119,8 +119,8 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 		return encl_usage("sign", "%s", err);
 	/* SCONE's signer reads these; ours does only when asked, so say so. */
 	if (!a->env && encl_config_env_set(err, sizeof(err)))
-		fprintf(stderr, "encl sign: note: %s in the environment not used: add --env "
-			"to sign with it, or give --heap, --min-heap, --stack, --tcs\n", err);
+		fprintf(stderr, "encl sign: note: %s from the environment not used: add --env "
+			"to sign with them, or give --heap, --min-heap, --stack, --tcs\n", err);
 	for (i = 0; i < NPARAMS; i++)
 		if (a->param[i] && encl_config_set(c, param_key[i], a->param[i], param_opt[i],
 						   err, sizeof(err)))
