@@ -24,8 +24,12 @@
 #define ENCL_EXIT_CRASH		4	/* RSI: struct encl_crash * in the area */
 #define ENCL_EXIT_FATAL		5	/* RSI: NUL-terminated reason in the area */
 
-/* SCONE_LOG: struct encl_start.log_level and the level of ENCL_OCALL_LOG. */
-enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG };
+/*
+ * SCONE_LOG: struct encl_start.log_level and the level of ENCL_OCALL_LOG.
+ * TRACE is for lines printed at every enclave transition.
+ */
+enum encl_log { ENCL_LOG_ERROR = 0, ENCL_LOG_WARNING, ENCL_LOG_INFO, ENCL_LOG_DEBUG,
+		ENCL_LOG_TRACE };
 
 /* Start-up arguments, in host memory. */
 struct encl_start {
@@ -58,6 +62,13 @@ struct encl_start {
 #define ENCL_OCALL_PROTECT	(-4)	/* offset, length, PROT_*: the host's PTEs */
 #define ENCL_OCALL_LOG		(-5)	/* level, pointer to message in the area */
 #define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
+
+/*
+ * An ENCL_OCALL_LOG message that ends with this and the options of an
+ * `encl sign` command is completed by the host with the executable's path,
+ * which the enclave does not know, so that the command can be pasted.
+ */
+#define ENCL_LOG_SIGN_HINT	"re-sign with: encl sign"
 
 /*
  * ENCL_OCALL_ENTER_TCS: the host EENTERs the TCS at the given offset once,

@@ -50,7 +50,7 @@ int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args)
 	rep.vector = run.exception_vector;
 	rep.error_code = run.exception_error_code;
 	rep.addr = run.exception_addr;
-	encl_host_log(h, ENCL_LOG_DEBUG, "ENTER_TCS at offset 0x%llx: how %u, vector %u, rdi %llu, rdx %llu",
+	encl_host_log(h, ENCL_LOG_TRACE, "ENTER_TCS at offset 0x%llx: how %u, vector %u, rdi %llu, rdx %llu",
 		      (unsigned long long)off, rep.how, rep.vector,
 		      (unsigned long long)rep.rdi, (unsigned long long)rep.rdx);
 	memcpy((void *)(uintptr_t)args[1], &rep, sizeof(rep));

@@ -45,6 +45,9 @@ struct encl_host {
 	char edmm_why[256];		/* why EDMM is on or off (SCONE_VERSION=1) */
 	enum encl_log log;
 
+	/* run.c: the executable, for the hints ocall.c completes */
+	const char *path;
+
 	/* load.c */
 	enum encl_mode layout;		/* ENCL_MODE_SGX1 or _EDMM */
 	struct encl_enclave e;

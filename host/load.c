@@ -127,8 +127,12 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 		if (add_segment(h, &l.seg[i], zero, err, errlen))
 			goto out_zero;
 	if (h->be->init(&h->e, ss)) {
-		snprintf(err, errlen, "EINIT with the %s SIGSTRUCT of %s failed: %s", label, b->path,
-			 h->e.err);
+		/* The measured pages are not those signed: the file changed since. */
+		int changed = h->e.sgx_result == SGX_INVALID_MEASUREMENT;
+
+		snprintf(err, errlen, "EINIT with the %s SIGSTRUCT of %s failed: %s%s%s", label, b->path,
+			 h->e.err, changed ? "; the executable was changed after it was signed: "
+			 "rebuild it, or re-sign it with: encl sign " : "", changed ? b->path : "");
 		goto out_zero;
 	}
 	for (size_t i = 0; i < l.nseg; i++)

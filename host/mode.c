@@ -12,12 +12,29 @@
 
 #include "host/host.h"
 
-static const char *const log_names[] = { "error", "warning", "info", "debug" };
+static const char *const log_names[] = { "error", "warning", "info", "debug", "trace" };
 
 const char *encl_log_name(enum encl_log l)
 {
 	return log_names[l];
 }
+
+/*
+ * SCONE_LOG as SCONE scripts set it: encl's names, SCONE's names, and the
+ * syslog-like numbers 0 to 7. Errors that stop the program are printed at
+ * every level, so off and fatal are error; notice (5) is info.
+ */
+static const struct {
+	const char *name;
+	enum encl_log level;
+} log_values[] = {
+	{ "off", ENCL_LOG_ERROR }, { "fatal", ENCL_LOG_ERROR }, { "error", ENCL_LOG_ERROR },
+	{ "warning", ENCL_LOG_WARNING }, { "info", ENCL_LOG_INFO },
+	{ "debug", ENCL_LOG_DEBUG }, { "trace", ENCL_LOG_TRACE },
+	{ "0", ENCL_LOG_ERROR }, { "1", ENCL_LOG_ERROR }, { "2", ENCL_LOG_ERROR },
+	{ "3", ENCL_LOG_ERROR }, { "4", ENCL_LOG_WARNING }, { "5", ENCL_LOG_INFO },
+	{ "6", ENCL_LOG_INFO }, { "7", ENCL_LOG_DEBUG },
+};
 
 void encl_host_log(const struct encl_host *h, enum encl_log level, const char *fmt, ...)
 {
@@ -52,15 +69,15 @@ int encl_host_settings(struct encl_host *h, char *err, size_t errlen)
 			 h->mode_env);
 		return -1;
 	}
-	for (i = 0; i < 4; i++)
-		if (!strcasecmp(log, log_names[i]))
+	for (i = 0; i < sizeof(log_values) / sizeof(log_values[0]); i++)
+		if (!strcasecmp(log, log_values[i].name))
 			break;
-	if (i == 4) {
-		snprintf(err, errlen, "SCONE_LOG=%s is not a log level: use error, warning, info or debug",
-			 log);
+	if (i == sizeof(log_values) / sizeof(log_values[0])) {
+		snprintf(err, errlen, "SCONE_LOG=%s is not a log level: use off, fatal, error, "
+			 "warning, info, debug, trace (any case) or 0 to 7", log);
 		return -1;
 	}
-	h->log = (enum encl_log)i;
+	h->log = log_values[i].level;
 
 	/* Whether EDMM can be had is known only once the backend is probed. */
 	h->edmm_env = env_or("SCONE_EDMM_MODE", "disable");

@@ -135,6 +135,7 @@ static int64_t log_line(struct encl_host *h, const uint64_t *args)
 {
 	const char *msg = (const char *)(uintptr_t)args[1];
 	size_t n;
+	int hint;
 
 	if (args[0] > ENCL_LOG_DEBUG || !string_ok(h, args[1]))
 		return -EINVAL;
@@ -143,7 +144,8 @@ static int64_t log_line(struct encl_host *h, const uint64_t *args)
 	n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		n--;
-	fprintf(stderr, "encl: %.*s\n", (int)n, msg);
+	hint = strstr(msg, ENCL_LOG_SIGN_HINT) && h->path;
+	fprintf(stderr, "encl: %.*s%s%s\n", (int)n, msg, hint ? " " : "", hint ? h->path : "");
 	return 0;
 }
 

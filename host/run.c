@@ -33,16 +33,24 @@
 
 #define SELF	"/proc/self/exe"
 
+/* The executable's own path, which the user can paste, or SELF. */
+static const char *self_name(char name[PATH_MAX])
+{
+	ssize_t n = readlink(SELF, name, PATH_MAX - 1);
+
+	if (n <= 0)
+		snprintf(name, PATH_MAX, "%s", SELF);
+	else
+		name[n] = 0;
+	return name;
+}
+
 int encl_host_nostart(const char *msg)
 {
 	char name[PATH_MAX];
-	ssize_t n = readlink(SELF, name, sizeof(name) - 1);
 	const char *p;
 
-	if (n <= 0)
-		snprintf(name, sizeof(name), "%s", SELF);
-	else
-		name[n] = 0;
+	self_name(name);
 	fputs("encl: ", stderr);
 	while ((p = strstr(msg, SELF))) {
 		fprintf(stderr, "%.*s%s", (int)(p - msg), msg, name);
@@ -181,7 +189,7 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 					 run.exception_vector);
 				return nostart(msg);
 			}
-			encl_host_log(h, ENCL_LOG_DEBUG, "AEX: vector %u, address 0x%llx",
+			encl_host_log(h, ENCL_LOG_TRACE, "AEX: vector %u, address 0x%llx",
 				      run.exception_vector,
 				      (unsigned long long)run.exception_addr);
 			in_handler = 1;
@@ -269,15 +277,24 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 {
 	struct encl_host h;
 	struct encl_start start;
-	char err[512];
+	char err[512], self[PATH_MAX];
 	int ret;
 
 	memset(&h, 0, sizeof(h));
+	h.path = self_name(self);
 	if (encl_host_settings(&h, err, sizeof(err)) ||
 	    encl_host_choose_backend(&h, err, sizeof(err)) ||
 	    encl_host_choose_edmm(&h, err, sizeof(err)) ||
 	    hostile_setting(&h, err, sizeof(err)))
 		return nostart(err);
+	if (c->min_heap_asked) {
+		char asked[32], heap[32];
+
+		encl_host_log(&h, ENCL_LOG_WARNING, "SCONE_MIN_HEAP=%s is above SCONE_HEAP=%s: "
+			      "using a minimum heap of %s",
+			      encl_size_format(c->min_heap_asked, asked),
+			      encl_size_format(c->heap, heap), heap);
+	}
 	if (encl_host_load(&h, b, c, err, sizeof(err))) {
 		encl_host_unload(&h);
 		return nostart(err);

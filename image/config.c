@@ -21,6 +21,7 @@ void encl_config_default(struct encl_config *c)
 	c->enclave_size = ENCL_DEFAULT_ENCLAVE_SIZE;
 	c->tcs = ENCL_DEFAULT_TCS;
 	c->xfrm = SGX_XFRM_LEGACY;
+	c->min_heap_asked = 0;
 }
 
 /*
@@ -150,12 +151,31 @@ int encl_config_from_env(struct encl_config *c, char *err, size_t errlen)
 	return encl_config_finish(c, err, errlen);
 }
 
+size_t encl_config_env_set(char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
+		const char *v = getenv(env_vars[i].var);
+
+		if (v && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", n ? " " : "",
+					      env_vars[i].var, v);
+	}
+	return n;
+}
+
 int encl_config_finish(struct encl_config *c, char *err, size_t errlen)
 {
 	const char *why;
 
-	if (c->min_heap > c->heap)
+	c->min_heap_asked = 0;
+	if (c->min_heap > c->heap) {
+		c->min_heap_asked = c->min_heap;
 		c->min_heap = c->heap;
+	}
 	if (c->tcs == 0 || c->tcs > ENCL_MAX_TCS) {
 		snprintf(err, errlen, "thread count %u out of range 1..%u", c->tcs, ENCL_MAX_TCS);
 		return -1;

@@ -30,6 +30,7 @@ struct encl_config {
 	uint64_t enclave_size;	/* EDMM SECS.SIZE: a power of two */
 	uint32_t tcs;		/* SCONE_TCS: thread slots, 1..ENCL_MAX_TCS */
 	uint64_t xfrm;		/* SECS.ATTRIBUTES.XFRM (image/xfrm.h); no SCONE_* variable */
+	uint64_t min_heap_asked; /* set by encl_config_finish: min_heap before the clamp, or 0 */
 };
 
 void encl_config_default(struct encl_config *c);
@@ -61,7 +62,14 @@ int encl_config_set(struct encl_config *c, const char *key, const char *value,
 int encl_config_from_env(struct encl_config *c, char *err, size_t errlen);
 
 /*
- * Final consistency rules: MIN_HEAP above HEAP is clamped to it; the
+ * "SCONE_HEAP=1G SCONE_TCS=4": those of the variables encl_config_from_env
+ * reads that are set, into @buf (truncated to @len); 0 when none is.
+ */
+size_t encl_config_env_set(char *buf, size_t len);
+
+/*
+ * Final consistency rules: MIN_HEAP above HEAP is clamped to it (the value
+ * asked for is kept in min_heap_asked, for a warning); the
  * enclave size must be a power of two within limits; the stack must not be
  * empty; XFRM must be one ECREATE takes (sgx_xfrm_check), auto resolved.
  */

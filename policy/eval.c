@@ -242,8 +242,9 @@ enum encl_policy_verdict encl_policy_eval(const struct encl_policy *p,
 		reason[0] = 0;
 	/* A debug enclave's memory can be read by the host: no rule can vouch for it. */
 	if (id->debug && !(p->tolerate & ENCL_TOLERATE_DEBUG_MODE)) {
-		put(&t, "debug enclave (ATTRIBUTES.DEBUG) and security.attestation.tolerate "
-		    "does not list debug-mode");
+		put(&t, "debug enclave (ATTRIBUTES.DEBUG) and the policy does not tolerate "
+		    "debug-mode: add security: attestation: tolerate: [debug-mode] to the "
+		    "policy, or sign with encl sign --production");
 		return ENCL_POLICY_REJECTED;
 	}
 	ok = holds(&s->attestation, id, flags);

@@ -126,13 +126,15 @@ enum encl_policy_verdict encl_policy_eval(const struct encl_policy *p,
 					  char *reason, size_t len);
 
 /*
- * Write a policy with one service that accepts exactly the @n identities:
- * an alternative listing their MRENCLAVEs and one per distinct signer
- * (MRSIGNER, ISVPRODID, ISVSVN at least the lowest given). It tolerates
+ * Write a policy with one service that accepts the @n identities: an
+ * alternative listing their MRENCLAVEs and, only with @signer, one per
+ * distinct signer (MRSIGNER, ISVPRODID, ISVSVN at least the lowest given),
+ * which accepts any enclave of that signer and product. It tolerates
  * debug-mode only when one of them is a debug enclave. @session defaults
  * to @service. Returns 0, or -1 with a message in @err.
  */
 int encl_policy_template(FILE *out, const char *session, const char *service,
-			 const struct encl_identity *id, size_t n, char *err, size_t errlen);
+			 const struct encl_identity *id, size_t n, int signer,
+			 char *err, size_t errlen);
 
 #endif

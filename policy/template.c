@@ -177,7 +177,8 @@ static void signer_alternatives(struct out *o, const struct encl_identity *id, s
 	}
 }
 
-static void service(struct out *o, const char *svc, const struct encl_identity *id, size_t n)
+static void service(struct out *o, const char *svc, const struct encl_identity *id, size_t n,
+		    int signer)
 {
 	map_start(o);
 	key(o, "name");
@@ -185,7 +186,8 @@ static void service(struct out *o, const char *svc, const struct encl_identity *
 	key(o, "attestation");
 	seq_start(o, YAML_BLOCK_SEQUENCE_STYLE);
 	mrenclave_alternative(o, id, n);
-	signer_alternatives(o, id, n);
+	if (signer)
+		signer_alternatives(o, id, n);
 	seq_end(o);
 	map_end(o);
 }
@@ -205,7 +207,7 @@ static void tolerate_debug(struct out *o)
 }
 
 static void document(struct out *o, const char *session, const char *svc,
-		     const struct encl_identity *id, size_t n)
+		     const struct encl_identity *id, size_t n, int signer)
 {
 	yaml_event_t ev;
 	size_t i;
@@ -222,7 +224,7 @@ static void document(struct out *o, const char *session, const char *svc,
 	scalar(o, "0.3", YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 	key(o, "services");
 	seq_start(o, YAML_BLOCK_SEQUENCE_STYLE);
-	service(o, svc, id, n);
+	service(o, svc, id, n, signer);
 	seq_end(o);
 	if (debug)
 		tolerate_debug(o);
@@ -241,7 +243,8 @@ static int printable(const char *s)
 }
 
 int encl_policy_template(FILE *f, const char *session, const char *svc,
-			 const struct encl_identity *id, size_t n, char *err, size_t errlen)
+			 const struct encl_identity *id, size_t n, int signer,
+			 char *err, size_t errlen)
 {
 	struct out o = { .failed = 0 };
 	size_t i;
@@ -258,6 +261,13 @@ int encl_policy_template(FILE *f, const char *session, const char *svc,
 		fprintf(f, " %s", encl_mode_name(id[i].mode));
 	fprintf(f, ".\n# They are computed for the effective configuration "
 		"(SCONE_* from the environment);\n# the sgx1 one changes with SCONE_HEAP.\n");
+	if (signer)
+		fprintf(f, "# The signer alternatives accept ANY enclave signed with the same key\n"
+			"# (MRSIGNER) and the same ISVPRODID, with an ISVSVN at least the one\n"
+			"# given: other programs signed with that key too, not only this one.\n");
+	else
+		fprintf(f, "# Only these MRENCLAVEs are accepted: another program, or this one\n"
+			"# rebuilt differently, is not, even when signed with the same key.\n");
 	if (!yaml_emitter_initialize(&o.em)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -265,7 +275,7 @@ int encl_policy_template(FILE *f, const char *session, const char *svc,
 	yaml_emitter_set_output_file(&o.em, f);
 	yaml_emitter_set_unicode(&o.em, 1);
 	yaml_emitter_set_width(&o.em, -1);
-	document(&o, session, svc, id, n);
+	document(&o, session, svc, id, n, signer);
 	if (!o.failed && !yaml_emitter_flush(&o.em))
 		o.failed = 1;
 	if (o.failed)

@@ -6,6 +6,7 @@
  * 1536K or bytes), so that the value a message names can be pasted back
  * into the environment.
  */
+#include "abi/boundary.h"
 #include "enclave/emm/emm_internal.h"
 
 static const char *const text[EMM_MSG_KINDS] = {
@@ -14,7 +15,7 @@ static const char *const text[EMM_MSG_KINDS] = {
 		"(e.g. SCONE_HEAP=%2z)",
 	[EMM_MSG_HEAP_REACHED_SGX1] =
 		"SCONE_HEAP=%0z reached: cannot map %1u more bytes; raise SCONE_HEAP "
-		"(e.g. SCONE_HEAP=%2z and re-sign with encl sign --heap %2z)",
+		"(e.g. SCONE_HEAP=%2z) and " ENCL_LOG_SIGN_HINT " --heap %2z",
 	[EMM_MSG_REMOVE_REFUSED] =
 		"the host failed to remove trimmed enclave pages at enclave offset %0x "
 		"(%1u bytes); they stay unusable",

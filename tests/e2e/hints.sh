@@ -3,7 +3,8 @@
 # Every "sign it with: encl sign ..." and "re-sign with: encl sign ..." hint
 # that start-up prints is followed: the run is refused (exit 125) with the
 # hint, the printed command is executed as it stands, and the same run then
-# starts and completes. The hints cover an unsigned executable, SCONE_HEAP
+# starts and completes. The hints cover an unsigned executable, one changed
+# after it was signed (EINIT's SGX_INVALID_MEASUREMENT), SCONE_HEAP
 # against the SGX1 identity, SCONE_HEAP beyond the EDMM enclave size or
 # inside the memory manager's metadata reserve (around power-of-two
 # boundaries, and 114000K, whose hint once named an enclave size that was
@@ -106,6 +107,20 @@ check unsigned_hint_signs "${argv[@]}"
 "$U" >"$TMP/run.out" 2>&1
 check unsigned_runs_after_hint grep -q "^Hello from" "$TMP/run.out"
 
+# ---- an executable changed after signing: EINIT's measurement fails ----------------
+M=$TMP/modified
+cp "$T" "$M"
+read -r off size < <(readelf -SW "$M" | awk '
+	$2 == ".encl_image" { print $5, $6 } $3 == ".encl_image" { print $6, $7 }')
+flip_byte "$M" $((16#${off:-0} + 16#${size:-0} / 2))
+expect_exit modified_refused 125 \
+	"SGX_INVALID_MEASUREMENT.*changed after it was signed: rebuild it, or re-sign it with: encl sign .*/modified$" "$M"
+hint=$(hint_in "$TMP/stderr")
+read -r -a argv <<<"${hint:-false}"
+check modified_hint_signs "${argv[@]}"
+"$M" >"$TMP/run.out" 2>&1
+check modified_runs_after_hint grep -q "^Hello from" "$TMP/run.out"
+
 # ---- EDMM: SCONE_HEAP beyond the signed enclave size -------------------------------
 signed 32M 64M
 follow edmm_114000K_from_64M "SCONE_HEAP=114000K does not fit the signed enclave size 64M.*--enclave-size 256M " \
@@ -178,9 +193,10 @@ check sign_advice_runs_edmm runs SCONE_EDMM_MODE=enable
 check sign_advice_runs_sgx1 runs
 
 # ---- the memory manager's warning when an SGX1 heap runs out -------------------------
-# It names the SCONE_HEAP and the --heap to re-sign with (the enclave does
-# not know the executable's path, nor the signed EDMM enclave size: the
-# default 64G holds the doubled heap here).
+# It names the SCONE_HEAP and the encl sign command to re-sign with (the
+# host adds the executable's path, which the enclave does not know; the
+# enclave does not know the signed EDMM enclave size either: the default
+# 64G holds the doubled heap here).
 HG=$TMP/heap_grow
 if ! encl-cc -O2 "$ROOT/tests/programs/heap_grow.c" -o "$HG" 2>"$TMP/build"; then
 	fail build_heap_grow "encl-cc: $(head -c 600 "$TMP/build")"
@@ -188,11 +204,11 @@ if ! encl-cc -O2 "$ROOT/tests/programs/heap_grow.c" -o "$HG" 2>"$TMP/build"; the
 fi
 encl sign --heap 32M "$HG" 2>"$TMP/sign.err" || fail sign_heap_grow "$(cat "$TMP/sign.err")"
 SCONE_LOG=warning SCONE_HEAP=32M "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
-check sgx1_heap_reached_warns grep -q "SCONE_HEAP=32M reached.*SCONE_HEAP=64M and re-sign with encl sign --heap 64M)" "$TMP/hg.err"
-heap=$(sed -nE 's/.*re-sign with (encl sign --heap [0-9]+[KMG]?)\)$/\1/p' "$TMP/hg.err")
+check sgx1_heap_reached_warns grep -q "SCONE_HEAP=32M reached.*(e.g. SCONE_HEAP=64M) and re-sign with: encl sign --heap 64M $HG$" "$TMP/hg.err"
+heap=$(hint_in "$TMP/hg.err")
 read -r -a argv <<<"${heap:-false}"
-check sgx1_heap_reached_hint_signs "${argv[@]}" "$HG"
-SCONE_LOG=warning SCONE_HEAP=${heap##* } "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
+check sgx1_heap_reached_hint_signs "${argv[@]}"
+SCONE_LOG=warning SCONE_HEAP=${argv[3]:-0} "$HG" 40 1 >"$TMP/hg.out" 2>"$TMP/hg.err"
 check sgx1_heap_reached_hint_runs grep -q "^round 1:" "$TMP/hg.out"
 check sgx1_heap_reached_hint_enough test -z "$(grep -h 'malloc returned NULL\|reached' "$TMP/hg.out" "$TMP/hg.err")"
 

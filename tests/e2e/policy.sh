@@ -117,7 +117,8 @@ expect_out policy_help 0 "encl policy check" encl help policy
 
 REAL_CASES="template_round_trip_debug template_round_trip_production template_piped
 	sgx1_only_policy scone_heap_changes_sgx1_only debug_binary_needs_tolerate
-	signer_isvsvn_min"
+	signer_isvsvn_min template_rejects_other_program template_signer_accepts_other_program
+	scone_doc_policy_debug scone_doc_policy_production scone_doc_policy_names_fix"
 
 real_skip() {	# every real-binary case, skipped with one reason
 	local c
@@ -139,6 +140,7 @@ both_lines() {
 }
 
 printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >"$TMP/hello.c"
+printf '#include <stdio.h>\nint main(void) { puts("other"); return 0; }\n' >"$TMP/other.c"
 if ! command -v encl-cc >/dev/null; then
 	real_skip "no encl-cc"
 	exit 0
@@ -146,7 +148,8 @@ fi
 if ! encl-cc -O2 "$TMP/hello.c" -o "$TMP/hello" 2>"$TMP/cc.err" ||
    ! encl-cc -O2 --production "$TMP/hello.c" -o "$TMP/hello-prod" 2>>"$TMP/cc.err" ||
    ! encl-cc -O2 --production --isvprodid 5 --isvsvn 2 "$TMP/hello.c" \
-	-o "$TMP/hello-svn2" 2>>"$TMP/cc.err"; then
+	-o "$TMP/hello-svn2" 2>>"$TMP/cc.err" ||
+   ! encl-cc -O2 "$TMP/other.c" -o "$TMP/other" 2>>"$TMP/cc.err"; then
 	real_skip "encl-cc failed: $(head -c 200 "$TMP/cc.err" | tr '\n' ' ')"
 	exit 0
 fi
@@ -157,14 +160,15 @@ PROD=$TMP/hello-prod	# same code, same MRENCLAVEs, not debug
 encl policy template --service hello "$B" >"$TMP/t-debug.yaml"
 expect_out template_round_trip_debug 0 "debug-mode tolerated" \
 	encl policy check "$TMP/t-debug.yaml" --service hello "$B"
-both_lines template_round_trip_debug_both "accepted \(alternative 1 " "accepted \(alternative 1 "
+both_lines template_round_trip_debug_both "accepted \(mrenclave listed at line [0-9]+; debug enclave, debug-mode" \
+	"accepted \(mrenclave listed at line [0-9]+; debug enclave, debug-mode"
 check template_debug_tolerates grep -q "tolerate: \[debug-mode\]" "$TMP/t-debug.yaml"
 
 encl policy template --service hello --session s1 "$PROD" >"$TMP/t-prod.yaml"
 expect_out template_round_trip_production 0 "^sgx1: accepted " \
 	encl policy check "$TMP/t-prod.yaml" --service hello "$PROD"
-both_lines template_round_trip_production_both "accepted \(alternative 1 \(line [0-9]+\): mrenclave listed at line [0-9]+\)$" \
-	"accepted \(alternative 1 \(line [0-9]+\): mrenclave listed at line [0-9]+\)$"
+both_lines template_round_trip_production_both "accepted \(mrenclave listed at line [0-9]+\)$" \
+	"accepted \(mrenclave listed at line [0-9]+\)$"
 check template_production_no_tolerate sh -c "! grep -q debug-mode '$TMP/t-prod.yaml'"
 check template_session_name grep -q "^name: s1$" "$TMP/t-prod.yaml"
 expect_out template_piped 0 "^edmm: accepted " \
@@ -175,6 +179,37 @@ expect_out template_piped 0 "^edmm: accepted " \
 expect_out debug_binary_needs_tolerate 1 "^sgx1: rejected \(debug enclave" \
 	encl policy check "$TMP/t-prod.yaml" --service hello "$B"
 both_lines debug_binary_needs_tolerate_both "rejected \(debug enclave" "rejected \(debug enclave"
+
+# The template names this program only: another one signed with the same
+# (debug) key is refused; --signer opens the service to it, and says so.
+OTHER=$TMP/other
+expect_out template_rejects_other_program 1 "^sgx1: rejected \(mrenclave " \
+	encl policy check "$TMP/t-debug.yaml" --service hello "$OTHER"
+both_lines template_rejects_other_program_both "rejected " "rejected "
+check template_has_no_signer sh -c "! grep -q mrsigner '$TMP/t-debug.yaml'"
+encl policy template --signer --service hello "$B" >"$TMP/t-signer.yaml"
+expect_out template_signer_accepts_other_program 0 "^sgx1: accepted \(alternative 2 .*signer at line" \
+	encl policy check "$TMP/t-signer.yaml" --service hello "$OTHER"
+both_lines template_signer_accepts_other_program_both "accepted " "accepted "
+check template_signer_comment grep -q "^# The signer alternatives accept ANY enclave signed with the same key" \
+	"$TMP/t-signer.yaml"
+
+# A policy as the SCONE documentation writes it, a list of MRENCLAVEs only,
+# with the tolerate line the README adds for encl-cc's debug-signed default.
+printf 'name: hello-session\nversion: "0.3"\nservices:\n  - name: hello\n    attestation:\n      - mrenclave: [%s, %s]\n' \
+	"$(SCONE_HASH=1 "$B")" "$(SCONE_EDMM_HASH=1 "$B")" >"$TMP/scone.yaml"
+cp "$TMP/scone.yaml" "$TMP/scone-debug.yaml"
+printf 'security:\n  attestation:\n    tolerate: [debug-mode]\n' >>"$TMP/scone-debug.yaml"
+expect_out scone_doc_policy_debug 0 "^edmm: accepted \(mrenclave listed at line 6; debug enclave, debug-mode tolerated\)$" \
+	encl policy check "$TMP/scone-debug.yaml" --service hello "$B"
+both_lines scone_doc_policy_debug_both "accepted " "accepted "
+expect_out scone_doc_policy_production 0 "^edmm: accepted \(mrenclave listed at line 6\)$" \
+	encl policy check "$TMP/scone-debug.yaml" --service hello "$PROD"
+both_lines scone_doc_policy_production_both "accepted " "accepted "
+expect_out scone_doc_policy_names_fix 1 "^sgx1: rejected \(debug enclave .*add security: attestation: tolerate: \[debug-mode\] to the policy, or sign with encl sign --production\)$" \
+	encl policy check "$TMP/scone.yaml" --service hello "$B"
+expect_out scone_doc_policy_production_no_tolerate 0 "^sgx1: accepted " \
+	encl policy check "$TMP/scone.yaml" --service hello "$PROD"
 
 # Only the SGX1 hash: sgx1 is accepted, edmm rejected with the reason.
 sgx1=$(SCONE_HASH=1 "$PROD")
@@ -197,7 +232,7 @@ check scone_heap_template_lists_new_hash sh -c \
 	"SCONE_HEAP=96M encl policy template --service hello '$PROD' | grep -q '$sgx1_96'"
 
 # Signer constraints against what encl-cc signed (ISVPRODID 5, ISVSVN 2).
-sig=$(encl policy template --service x "$TMP/hello-svn2" | sed -n 's/^ *mrsigner: //p')
+sig=$(encl policy template --signer --service x "$TMP/hello-svn2" | sed -n 's/^ *mrsigner: //p')
 printf 'services:\n  - name: s\n    attestation:\n      - signer: {mrsigner: %s, isvprodid: 5, isvsvn_min: 3}\n' \
 	"$sig" >"$TMP/svn.yaml"
 expect_out signer_isvsvn_min 1 "^sgx1: rejected \(signer at line 4: isvsvn 2 is below isvsvn_min 3\)$" \

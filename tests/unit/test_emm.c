@@ -1236,7 +1236,7 @@ static void test_messages(void)
 	emm_msg_format(buf, sizeof(buf), EMM_MSG_HEAP_REACHED_SGX1,
 		       (const uint64_t[EMM_MSG_ARGS]){ 1536 * KiB, 5000, 3 * MiB });
 	CHECK(!strcmp(buf, "SCONE_HEAP=1536K reached: cannot map 5000 more bytes; raise SCONE_HEAP "
-			"(e.g. SCONE_HEAP=3M and re-sign with encl sign --heap 3M)"));
+			"(e.g. SCONE_HEAP=3M) and re-sign with: encl sign --heap 3M"));
 	emm_msg_format(buf, sizeof(buf), EMM_MSG_REMOVE_REFUSED,
 		       (const uint64_t[EMM_MSG_ARGS]){ 0x2f000, 8192 });
 	CHECK_STR_CONTAINS(buf, "remove trimmed enclave pages at enclave offset 0x2f000 (8192 bytes)");

@@ -425,13 +425,14 @@ static void round_trip(const struct encl_identity *id, size_t n, const char *ser
 		       const char *sess, int expect_debug)
 {
 	const struct encl_policy_service *s;
+	struct encl_identity other;
 	struct encl_policy *p;
 	char *text = NULL, why[1024];
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
 
 	CHECK(f != NULL);
-	CHECK_EQ_INT(encl_policy_template(f, sess, service, id, n, err, sizeof(err)), 0);
+	CHECK_EQ_INT(encl_policy_template(f, sess, service, id, n, 0, err, sizeof(err)), 0);
 	fclose(f);
 	p = encl_policy_parse_string("template", text, len, err, sizeof(err));
 	CHECK(p != NULL);
@@ -445,11 +446,17 @@ static void round_trip(const struct encl_identity *id, size_t n, const char *ser
 	CHECK_EQ_INT(!!strstr(text, "debug-mode"), expect_debug);
 	s = encl_policy_service(p, service);
 	CHECK(s != NULL);
+	/* Without --signer, the same signer's other programs are not accepted. */
+	CHECK(!strstr(text, "mrsigner"));
+	other = id[0];
+	other.mrenclave[0] ^= 0xff;
+	if (s)
+		CHECK_EQ_INT(encl_policy_eval(p, s, &other, 0, why, sizeof(why)),
+			     ENCL_POLICY_REJECTED);
 	for (i = 0; s && i < n; i++) {
 		CHECK_EQ_INT(encl_policy_eval(p, s, &id[i], 0, why, sizeof(why)),
 			     ENCL_POLICY_ACCEPTED);
-		/* The hashes alone accept it too: the mrenclave alternative comes first. */
-		CHECK_STR_CONTAINS(why, "alternative 1");
+		CHECK_STR_CONTAINS(why, "mrenclave listed");
 		CHECK_EQ_INT(encl_policy_eval(p, s, &id[i], ENCL_POLICY_NO_SIGNER, why,
 					      sizeof(why)), ENCL_POLICY_ACCEPTED);
 	}
@@ -479,7 +486,7 @@ static void test_template_round_trip(void)
 
 	/* The signer alternative: a newer build of the same product passes, an older one not. */
 	f = open_memstream(&text, &len);
-	CHECK_EQ_INT(encl_policy_template(f, NULL, "s", id, 2, err, sizeof(err)), 0);
+	CHECK_EQ_INT(encl_policy_template(f, NULL, "s", id, 2, 1, err, sizeof(err)), 0);
 	fclose(f);
 	CHECK_STR_CONTAINS(text, "mrsigner: " HS);
 	CHECK_STR_CONTAINS(text, "isvprodid: 3");
@@ -500,8 +507,8 @@ static void test_template_round_trip(void)
 	free(text);
 
 	f = open_memstream(&text, &len);
-	CHECK_EQ_INT(encl_policy_template(f, NULL, "bad\nname", id, 2, err, sizeof(err)), -1);
-	CHECK_EQ_INT(encl_policy_template(f, NULL, "", id, 2, err, sizeof(err)), -1);
+	CHECK_EQ_INT(encl_policy_template(f, NULL, "bad\nname", id, 2, 0, err, sizeof(err)), -1);
+	CHECK_EQ_INT(encl_policy_template(f, NULL, "", id, 2, 0, err, sizeof(err)), -1);
 	fclose(f);
 	free(text);
 }

@@ -48,24 +48,27 @@ static const char check_usage[] =
 "2 for bad input (arguments, policy, unknown service, unreadable binary).\n";
 
 static const char template_usage[] =
-"usage: encl policy template --service NAME [--session NAME] BINARY\n"
+"usage: encl policy template --service NAME [--session NAME] [--signer] BINARY\n"
 "\n"
-"Print a session policy whose service NAME accepts BINARY: one alternative\n"
-"lists the MRENCLAVEs of both layouts (sgx1, then edmm), another is the\n"
-"binary's signer (MRSIGNER, ISVPRODID, and its ISVSVN as isvsvn_min).\n"
+"Print a session policy whose service NAME accepts BINARY: it lists the\n"
+"MRENCLAVEs of both layouts (sgx1, then edmm), and nothing else is accepted.\n"
+"--signer adds an alternative for the binary's signer (MRSIGNER, ISVPRODID,\n"
+"and its ISVSVN as isvsvn_min): it accepts ANY enclave signed with the same\n"
+"key and ISVPRODID, with that ISVSVN or a higher one, other programs too.\n"
 "debug-mode is tolerated only when the binary is signed as a debug enclave.\n"
 "The MRENCLAVEs are those of the effective configuration (SCONE_* from the\n"
 "environment, as for SCONE_HASH=1); the sgx1 one changes with SCONE_HEAP.\n"
 "\n"
 "  --service NAME    the service's name (required)\n"
 "  --session NAME    the session's name (default: the service's)\n"
+"  --signer          also accept the binary's signer and product, as above\n"
 "  -h, --help        this text\n"
 "\n"
 "Exit status: 0, or 2 for bad input.\n";
 
 static const char policy_usage[] =
 "usage: encl policy check POLICY --service NAME (BINARY | --mrenclave HEX ...)\n"
-"       encl policy template --service NAME [--session NAME] BINARY\n"
+"       encl policy template --service NAME [--session NAME] [--signer] BINARY\n"
 "\n"
 "Session policies (a subset of SCONE's session language 0.3, docs/policy.md).\n"
 "Run encl policy check --help or encl policy template --help for details.\n";
@@ -257,23 +260,25 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_template(int argc, char **argv)
 {
-	enum { O_SERVICE = 256, O_SESSION };
+	enum { O_SERVICE = 256, O_SESSION, O_SIGNER };
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, O_SERVICE },
 		{ "session", required_argument, NULL, O_SESSION },
+		{ "signer", no_argument, NULL, O_SIGNER },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *service = NULL, *session = NULL, *binary;
 	struct encl_identity id[2];
 	char err[512];
-	int c;
+	int c, signer = 0;
 
 	optind = 0;
 	while ((c = encl_getopt("policy template", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case O_SERVICE: service = optarg; break;
 		case O_SESSION: session = optarg; break;
+		case O_SIGNER: signer = 1; break;
 		case 'h': fputs(template_usage, stdout); return 0;
 		default:	/* encl_getopt has said what is wrong */
 			return encl_try_help("policy template");
@@ -291,7 +296,7 @@ static int cmd_template(int argc, char **argv)
 		encl_error("policy template", "%s", err);
 		return ENCL_EXIT_USAGE;
 	}
-	if (encl_policy_template(stdout, session, service, id, 2, err, sizeof(err))) {
+	if (encl_policy_template(stdout, session, service, id, 2, signer, err, sizeof(err))) {
 		encl_error("policy template", "%s", err);
 		return ENCL_EXIT_USAGE;
 	}

@@ -129,6 +129,10 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 	}
 	if (a->env && encl_config_from_env(c, err, sizeof(err)))
 		return encl_usage("sign", "%s", err);
+	/* SCONE's signer reads these; ours does only when asked, so say so. */
+	if (!a->env && encl_config_env_set(err, sizeof(err)))
+		fprintf(stderr, "encl sign: note: %s from the environment not used: add --env "
+			"to sign with them, or give --heap, --min-heap, --stack, --tcs\n", err);
 	for (i = 0; i < NPARAMS; i++)
 		if (a->param[i] && encl_config_set(c, param_key[i], a->param[i], param_opt[i],
 						   err, sizeof(err)))
@@ -146,6 +150,13 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 	}
 	if (encl_config_finish(c, err, sizeof(err)))
 		return encl_usage("sign", "%s", err);
+	if (c->min_heap_asked) {
+		char asked[32], heap[32];
+
+		fprintf(stderr, "encl sign: warning: minimum heap %s is above the heap %s: "
+			"signed with a minimum heap of %s\n", encl_size_format(c->min_heap_asked, asked),
+			encl_size_format(c->heap, heap), heap);
+	}
 	if ((a->isvprodid && encl_parse_u16("sign", "--isvprodid", a->isvprodid, &a->o.isvprodid)) ||
 	    (a->isvsvn && encl_parse_u16("sign", "--isvsvn", a->isvsvn, &a->o.isvsvn)))
 		return ENCL_EXIT_USAGE;
