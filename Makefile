@@ -174,11 +174,11 @@ INSTALLED := $(TOOLS:%=$(bindir)/%) $(RUNTIME:%=$(encllib)/%) $(pcdir)/encl.pc \
 SUMMARY_encl    := sign, inspect and check SGX enclave executables
 SUMMARY_encl-cc := compile and link a C program into a signed SGX enclave executable
 
-$(B)/man/%.1: $(B)/bin/% packaging/help2roff
+$(B)/man/%.1: $(B)/bin/% packaging/help2roff packaging/helptext.sh
 	@mkdir -p $(@D)
 	packaging/help2roff $< "$(SUMMARY_$*)" $(VERSION) > $@.tmp && mv $@.tmp $@
 
-$(B)/completion/%: $(B)/bin/% packaging/help2completion
+$(B)/completion/%: $(B)/bin/% packaging/help2completion packaging/helptext.sh
 	@mkdir -p $(@D)
 	packaging/help2completion $< > $@.tmp && mv $@.tmp $@
 
@@ -189,8 +189,8 @@ install: all $(MANPAGES) $(COMPS)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' packaging/encl.pc.in > $(DESTDIR)$(pcdir)/encl.pc
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(man1dir)
 	install -m 0644 $(COMPS) $(DESTDIR)$(compdir)
-	install -m 0644 README.md $(DESTDIR)$(docdir)
-	install -m 0644 $(wildcard docs/*.md) $(DESTDIR)$(docdir)/docs
+	install -m 0644 $(filter-out docs/%,$(DOCS)) $(DESTDIR)$(docdir)
+	install -m 0644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(docdir)/docs
 
 # The files, then the folders that only encl uses; shared ones such as
 # PREFIX/bin stay, even when empty.
