@@ -40,7 +40,7 @@ expect_exit lone-encl-cc 1 "runtime .* in none of: $TMP/lone/lib $TMP/lone/lib/e
 	"$TMP/lone/bin/encl-cc" "$ROOT/examples/test-c/test.c" -o "$TMP/lone/x"
 # ... and without encl next to it, says so
 mkdir -p "$TMP/noencl/bin" && cp -r "$P/lib" "$TMP/noencl/" && cp "$P/bin/encl-cc" "$TMP/noencl/bin/"
-expect_exit lone-encl-cc-without-encl 1 "$TMP/noencl/bin/encl is missing.*ENCL_TOOL" \
+expect_exit lone-encl-cc-without-encl 1 "$TMP/noencl/bin/encl is missing: .*make install.*ENCL_TOOL" \
 	"$TMP/noencl/bin/encl-cc" "$ROOT/examples/test-c/test.c" -o "$TMP/noencl/x"
 
 # man pages: they render without a warning, and say what --help says
