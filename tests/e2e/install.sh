@@ -92,24 +92,24 @@ if ! make -s -C "$ROOT" deb >"$TMP/make" 2>&1; then
 	fail deb "make deb: $(tail -c 600 "$TMP/make")"
 	exit 0
 fi
-deb=$(ls "$ROOT"/build/encl_*_*.deb)
+deb=$(ls -t "$ROOT"/build/encl_*_*.deb | head -n1)	# the one just built
 dpkg-deb --info "$deb" >"$TMP/info"
 check deb-depends grep -qE '^ Depends: .*gcc.*libyaml-0-2.*musl-tools' "$TMP/info"
 dpkg-deb --contents "$deb" >"$TMP/contents"
-for f in man/man1/encl.1.gz man/man1/encl-cc.1.gz bash-completion/completions/encl \
-         bash-completion/completions/encl-cc; do
-	grep -q "/usr/share/$f\$" "$TMP/contents" || fail deb-contents "no /usr/share/$f in $deb"
-done
-check deb-contents grep -q '/usr/lib/encl/libencl-enclave.a$' "$TMP/contents"
+missing=$(for f in share/man/man1/encl.1.gz share/man/man1/encl-cc.1.gz lib/encl/libencl-enclave.a \
+		share/bash-completion/completions/encl share/bash-completion/completions/encl-cc; do
+	grep -q "/usr/$f\$" "$TMP/contents" || echo "/usr/$f"; done)
+if [ -n "$missing" ]; then fail deb-contents "$deb lacks" $missing; else pass deb-contents; fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	skip deb-install "dpkg -i needs root"
 	exit 0
 fi
-if dpkg-query -W -f='${Status}' encl 2>/dev/null | grep -q installed; then
-	skip deb-install "a package encl is installed on this machine already; it is left alone"
-	exit 0
-fi
+case $(dpkg-query -W -f='${db:Status-Status}' encl 2>/dev/null) in
+''|not-installed|config-files) ;;
+*)	skip deb-install "a package encl is installed on this machine already; it is left alone"
+	exit 0 ;;
+esac
 trap 'dpkg -r encl >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 if ! dpkg -i "$deb" >"$TMP/dpkg" 2>&1; then
 	fail deb-install "dpkg -i: $(tail -c 600 "$TMP/dpkg")"
