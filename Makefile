@@ -4,6 +4,8 @@
 #   make demo     install missing packages, build, run the main job on examples/test-c
 #   make check    install missing packages, build, run the whole test suite
 #   make bench    build and run the benchmarks in bench/
+#   make install  install into $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
+#   make deb      build/encl_VERSION_ARCH.deb, with dpkg-deb
 #
 # Sources are picked up by directory, so adding a file needs no Makefile edit:
 #   sgx/ image/ policy/          -> build/lib/libencl.a      (host side, no I/O in sgx/)
@@ -68,7 +70,7 @@ all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libenc
 
 tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
 
-.PHONY: all tests deps demo check bench clean FORCE
+.PHONY: all tests deps demo check bench clean install uninstall deb FORCE
 
 deps:
 	@scripts/install-deps
@@ -161,5 +163,66 @@ $(B)/enclave-obj/%.o: %.S
 	$(MUSL_CC) $(ENCLAVE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/lib/libencl-enclave.a: $(ENCLAVE_OBJS)
+
+# ---- install and package ---------------------------------------------------
+#
+# The layout encl-cc expects when installed: the runtime in ../lib/encl from
+# its own folder, encl next to it (tools/encl-cc). Man pages and completions
+# are generated from the tools' --help texts, so that they cannot drift.
+
+VERSION := $(ENCL_VERSION)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+bindir    := $(PREFIX)/bin
+encllib   := $(PREFIX)/lib/encl
+pcdir     := $(PREFIX)/lib/pkgconfig
+man1dir   := $(PREFIX)/share/man/man1
+compdir   := $(PREFIX)/share/bash-completion/completions
+docdir    := $(PREFIX)/share/doc/encl
+
+TOOLS     := encl encl-cc
+RUNTIME   := host-main.o libencl-host.a libencl.a libencl-enclave.a
+DOCS      := README.md $(wildcard docs/*.md)
+MANPAGES  := $(TOOLS:%=$(B)/man/%.1)
+COMPS     := $(TOOLS:%=$(B)/completion/%)
+INSTALLED := $(TOOLS:%=$(bindir)/%) $(RUNTIME:%=$(encllib)/%) $(pcdir)/encl.pc \
+	$(TOOLS:%=$(man1dir)/%.1) $(TOOLS:%=$(compdir)/%) $(DOCS:%=$(docdir)/%)
+
+SUMMARY_encl    := sign, inspect and check SGX enclave executables
+SUMMARY_encl-cc := compile and link a C program into a signed SGX enclave executable
+
+$(B)/man/%.1: $(B)/bin/% packaging/help2roff packaging/helptext.sh
+	@mkdir -p $(@D)
+	packaging/help2roff $< "$(SUMMARY_$*)" $(VERSION) > $@.tmp && mv $@.tmp $@
+
+$(B)/completion/%: $(B)/bin/% packaging/help2completion packaging/helptext.sh
+	@mkdir -p $(@D)
+	packaging/help2completion $< > $@.tmp && mv $@.tmp $@
+
+install: all $(MANPAGES) $(COMPS)
+	install -d $(addprefix $(DESTDIR),$(bindir) $(encllib) $(pcdir) $(man1dir) $(compdir) $(docdir)/docs)
+	install -m 0755 $(TOOLS:%=$(B)/bin/%) $(DESTDIR)$(bindir)
+	install -m 0644 $(RUNTIME:%=$(B)/lib/%) $(DESTDIR)$(encllib)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' packaging/encl.pc.in > $(DESTDIR)$(pcdir)/encl.pc
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(man1dir)
+	install -m 0644 $(COMPS) $(DESTDIR)$(compdir)
+	install -m 0644 $(filter-out docs/%,$(DOCS)) $(DESTDIR)$(docdir)
+	install -m 0644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(docdir)/docs
+
+# The files, then the folders that only encl uses; shared ones such as
+# PREFIX/bin stay, even when empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir --ignore-fail-on-non-empty $(addprefix $(DESTDIR),$(docdir)/docs $(docdir) $(encllib)) 2>/dev/null || true
+
+DEB := $(B)/encl_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+
+deb: $(DEB)
+$(DEB): all $(MANPAGES) $(COMPS) packaging/mkdeb
+	rm -rf $(B)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/deb PREFIX=/usr
+	packaging/mkdeb $(B)/deb $(VERSION) $@
+	rm -rf $(B)/deb
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
