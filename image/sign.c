@@ -73,17 +73,21 @@ int encl_sign_date(uint32_t *date, char *err, size_t errlen)
  * The heap must fit the EDMM ELRANGE by the rule start-up applies
  * (abi/heap.h), or the EDMM identity could never run it.
  */
-static int check_fits(const struct encl_binary *b, const struct encl_config *c,
-		      char *err, size_t errlen)
+int encl_sign_check_fit(const struct encl_binary *b, const struct encl_config *c,
+			struct encl_sign_fix *fix, char *err, size_t errlen)
 {
 	struct encl_heap_fit f;
 	char x[32], y[32], z[32], w[32];
+
+	fix->option = NULL;
 
 	/* Without EDMM the signed heap is the whole heap range. */
 	if (c->heap < ENCL_HEAP_RANGE_MIN) {
 		snprintf(err, errlen, "heap %s is below the %s the memory manager needs for the SGX1 identity; raise it to --heap %s",
 			 encl_size_format(c->heap, x), encl_size_format(ENCL_HEAP_RANGE_MIN, y),
 			 encl_size_format(ENCL_HEAP_RANGE_MIN, z));
+		fix->option = "--heap";
+		encl_size_format(ENCL_HEAP_RANGE_MIN, fix->value);
 		return -1;
 	}
 	if (encl_binary_heap_fit(b, c, c->heap, &f, err, errlen))
@@ -98,6 +102,8 @@ static int check_fits(const struct encl_binary *b, const struct encl_config *c,
 	snprintf(err, errlen, "heap %s does not fit in the enclave size %s (room for %s of heap after the memory manager's metadata); raise it to --enclave-size %s or lower --heap",
 		 encl_size_format(c->heap, x), encl_size_format(c->enclave_size, y),
 		 encl_size_format(f.room, z), encl_size_format(f.enclave_size, w));
+	fix->option = "--enclave-size";
+	encl_size_format(f.enclave_size, fix->value);
 	return -1;
 }
 
@@ -121,6 +127,7 @@ static int sign_one(const struct encl_binary *b, const struct encl_sign_opts *o,
 int encl_sign_binary(const struct encl_binary *b, const struct encl_sign_opts *o,
 		     char *err, size_t errlen)
 {
+	struct encl_sign_fix fix;
 	struct encl_meta m;
 	char keypath[4096];
 	EVP_PKEY *key;
@@ -128,7 +135,8 @@ int encl_sign_binary(const struct encl_binary *b, const struct encl_sign_opts *o
 	int ret = -1;
 
 	if (encl_xfrm_check_program(&b->elf, o->config.xfrm, err, errlen) ||
-	    check_fits(b, &o->config, err, errlen) || encl_sign_date(&date, err, errlen))
+	    encl_sign_check_fit(b, &o->config, &fix, err, errlen) ||
+	    encl_sign_date(&date, err, errlen))
 		return -1;
 	key = encl_signing_key(o->key, keypath, sizeof(keypath), err, errlen);
 	if (!key)

@@ -40,6 +40,19 @@ void encl_sigstruct_fields(enum encl_mode mode, int debug, uint64_t xfrm, uint16
 /* SIGSTRUCT.DATE, BCD yyyymmdd, from SOURCE_DATE_EPOCH or the clock. */
 int encl_sign_date(uint32_t *date, char *err, size_t errlen);
 
+/* One option value that turns a refused signing into one that fits. */
+struct encl_sign_fix {
+	const char *option;	/* "--heap", "--enclave-size"; NULL: no one option does */
+	char value[32];
+};
+
+/*
+ * Whether the heap of @c fits the EDMM ELRANGE by the rule start-up applies
+ * (abi/heap.h); refused with the reason and, in @fix, the option to change.
+ */
+int encl_sign_check_fit(const struct encl_binary *b, const struct encl_config *c,
+			struct encl_sign_fix *fix, char *err, size_t errlen);
+
 /*
  * Sign @b (opened with ENCL_BINARY_UNSIGNED_OK) and write it out. Refused
  * when the program uses registers the signed XFRM lacks (image/xfrm.h).

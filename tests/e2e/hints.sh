@@ -185,10 +185,14 @@ encl sign --xfrm avx "$T" 2>"$TMP/sign.err" || fail sign_avx "$(cat "$TMP/sign.e
 follow xfrm_lower "cannot enable AVX.*encl sign --xfrm legacy /" ENCL_SIM_XCR0=0x3
 
 # ---- encl sign's own advice ----------------------------------------------------------
+# encl sign prints the user's own command with the one option changed
+pasted() { sed -nE 's/^encl sign: run: (encl sign .*)$/\1/p' "$TMP/stderr"; }
 expect_exit sign_refuses_heap 2 "heap 64M does not fit in the enclave size 64M.*raise it to --enclave-size 128M or lower --heap" \
-	encl sign --heap 64M --enclave-size 64M "$T"
-size=$(sed -nE 's/.*raise it to --enclave-size ([0-9]+[KMG]?) .*/\1/p' "$TMP/stderr")
-check sign_advice_signs encl sign --heap 64M --enclave-size "${size:-0}" "$T"
+	encl sign --key "$VECTORS/test-key.pem" --heap 64M --enclave-size 64M "$T"
+cmd=$(pasted)
+check sign_advice_complete test "$cmd" = "encl sign --key $VECTORS/test-key.pem --heap 64M --enclave-size 128M $T"
+read -r -a argv <<<"${cmd:-false}"
+check sign_advice_signs "${argv[@]}"
 check sign_advice_runs_edmm runs SCONE_EDMM_MODE=enable
 check sign_advice_runs_sgx1 runs
 
@@ -215,8 +219,11 @@ check sgx1_heap_reached_hint_enough test -z "$(grep -h 'malloc returned NULL\|re
 # ---- the smallest SGX1 heap: the memory manager's minimum heap range ------------------
 expect_exit sign_refuses_tiny_heap 2 "heap 128K is below the 256K .*raise it to --heap 256K" \
 	encl sign --heap 128K "$HG"
-size=$(sed -nE 's/.*raise it to --heap ([0-9]+[KMG]?)$/\1/p' "$TMP/stderr")
-check sign_tiny_heap_advice_signs encl sign --heap "${size:-0}" "$HG"
+cmd=$(pasted)
+check sign_tiny_heap_advice_complete test "$cmd" = "encl sign --heap 256K $HG"
+read -r -a argv <<<"${cmd:-false}"
+check sign_tiny_heap_advice_signs "${argv[@]}"
+size=${argv[3]:-0}
 SCONE_HEAP=${size:-0} "$HG" 0 1 >"$TMP/hg.out" 2>&1
 check sign_tiny_heap_advice_runs grep -q "^round 1: 0 MiB written and checked, all correct" "$TMP/hg.out"
 expect_exit sgx1_tiny_heap_refused 125 "SCONE_HEAP=128K is below the 256K .*raise SCONE_HEAP" \

@@ -182,9 +182,53 @@ static int check_options(int argc, char **argv, struct sign_args *a)
 	return 0;
 }
 
+/*
+ * The command the user ran, with @fix applied: every option as parsed (the
+ * key, identity and output included, so the result signs what was meant),
+ * ready to paste.
+ */
+static void print_fixed_command(const struct sign_args *a, const struct encl_sign_fix *fix,
+				const char *binary)
+{
+	char cmd[1024] = "encl sign";
+	size_t n = strlen(cmd);
+	int seen = 0;
+
+#define ADD(...) (n += (size_t)snprintf(cmd + n, n < sizeof(cmd) ? sizeof(cmd) - n : 0, __VA_ARGS__))
+	if (a->o.key)
+		ADD(" --key %s", a->o.key);
+	for (int i = 0; i < NPARAMS; i++) {
+		const char *v = a->param[i];
+
+		if (!strcmp(param_opt[i], fix->option)) {
+			v = fix->value;
+			seen = 1;
+		}
+		if (v)
+			ADD(" %s %s", param_opt[i], v);
+	}
+	if (!seen)
+		ADD(" %s %s", fix->option, fix->value);
+	if (a->env)
+		ADD(" --env");
+	if (a->o.production)
+		ADD(" --production");
+	if (a->isvprodid)
+		ADD(" --isvprodid %s", a->isvprodid);
+	if (a->isvsvn)
+		ADD(" --isvsvn %s", a->isvsvn);
+	if (a->o.out)
+		ADD(" -o %s", a->o.out);
+	ADD(" %s", binary);
+#undef ADD
+	if (n < sizeof(cmd))
+		encl_error("sign", "run: %s", cmd);
+}
+
 int cmd_sign(int argc, char **argv)
 {
 	struct sign_args a = { 0 };
+	struct encl_sign_fix fix;
 	struct encl_binary b;
 	char err[1024];
 	int r = parse_args(argc, argv, &a);
@@ -203,6 +247,12 @@ int cmd_sign(int argc, char **argv)
 	if (!r && !b.elf.x86_used_known)
 		encl_error("sign", "warning: %s: the enclave image does not record which registers it uses (no GNU_PROPERTY_X86_FEATURE_2_USED note): whether XFRM %s suffices cannot be checked; rebuild it with encl-cc",
 			   b.path, encl_xfrm_format(a.o.config.xfrm, (char[32]){ 0 }));
+	if (!r && encl_sign_check_fit(&b, &a.o.config, &fix, err, sizeof(err))) {
+		encl_error("sign", "%s", err);
+		if (fix.option)
+			print_fixed_command(&a, &fix, argv[optind]);
+		r = ENCL_EXIT_USAGE;
+	}
 	if (!r && encl_sign_binary(&b, &a.o, err, sizeof(err))) {
 		encl_error("sign", "%s", err);
 		r = ENCL_EXIT_USAGE;
