@@ -15,10 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PROGS=$ROOT/tests/programs
-export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
-export SCONE_MODE=sim SCONE_LOG=error
-unset SCONE_HEAP SCONE_MIN_HEAP SCONE_STACK SCONE_TCS SCONE_EDMM_MODE SCONE_VERSION \
-      SCONE_HASH SCONE_EDMM_HASH ENCL_SIM_CPU ENCL_SIM_KERNEL
+sim_defaults
 
 require_enclave_toolchain
 

@@ -6,10 +6,7 @@
 # of encl sign, which reads them only with --env.
 . "$(dirname "$0")/lib.sh"
 
-export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
-export SCONE_MODE=sim SCONE_LOG=error
-unset SCONE_HEAP SCONE_MIN_HEAP SCONE_STACK SCONE_TCS SCONE_EDMM_MODE SCONE_VERSION \
-      SCONE_HASH SCONE_EDMM_HASH
+sim_defaults
 
 require_enclave_toolchain
 

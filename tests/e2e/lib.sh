@@ -57,3 +57,13 @@ flip_byte() {
 	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
 	printf "\\$(printf %03o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+
+# The simulator with the test key and quiet logs, and no SCONE_* or
+# ENCL_SIM_* setting inherited from the caller (ENCL_SIM_CPU_QUIRKS stays:
+# tests/run sets it for the quirk passes).
+sim_defaults() {
+	export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
+	export SCONE_MODE=sim SCONE_LOG=error
+	unset SCONE_HEAP SCONE_MIN_HEAP SCONE_STACK SCONE_TCS SCONE_EDMM_MODE SCONE_VERSION \
+	      SCONE_HASH SCONE_EDMM_HASH ENCL_SIM_CPU ENCL_SIM_KERNEL ENCL_SIM_XCR0 ENCL_SIM_HOSTILE
+}
