@@ -16,6 +16,15 @@
  */
 #define ENCL_OP_START		1	/* RSI: struct encl_start * */
 #define ENCL_OP_ORET		2	/* the ocall in the area has been served */
+#define ENCL_OP_CLONE		3	/* RSI: this thread's ocall area, RDX: its size */
+
+/*
+ * EENTER with CSSA == 1: RDI = ENCL_OP_SIGNAL when the host interrupted the
+ * thread (an AEX without an exception) because asynchronous signals arrived;
+ * RSI is their set (bit sig - 1). RDI = 0: the host reports an exception,
+ * which the handler takes from the SSA (EXITINFO, EXINFO) and never from it.
+ */
+#define ENCL_OP_SIGNAL		4
 
 /* EEXIT: RDI is the reason. */
 #define ENCL_EXIT_OCALL		1	/* RSI: struct encl_ocall * in the area */
@@ -23,6 +32,8 @@
 #define ENCL_EXIT_HANDLED	3	/* exception handled: ERESUME */
 #define ENCL_EXIT_CRASH		4	/* RSI: struct encl_crash * in the area */
 #define ENCL_EXIT_FATAL		5	/* RSI: NUL-terminated reason in the area */
+#define ENCL_EXIT_THREAD	6	/* this thread ended; its TCS takes ENCL_OP_CLONE again */
+#define ENCL_EXIT_SIGNAL	7	/* RSI: the program ends by this signal's default action */
 
 /*
  * SCONE_LOG: struct encl_start.log_level and the level of ENCL_OCALL_LOG.
@@ -62,6 +73,18 @@ struct encl_start {
 #define ENCL_OCALL_PROTECT	(-4)	/* offset, length, PROT_*: the host's PTEs */
 #define ENCL_OCALL_LOG		(-5)	/* level, pointer to message in the area */
 #define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
+/*
+ * Threads. THREAD_START: a new host thread EENTERs the TCS at args[0] (an
+ * offset) with ENCL_OP_CLONE and its own ocall area; 0 or -EAGAIN. WAIT:
+ * this thread sleeps on its host event until WAKE, args[0] nanoseconds
+ * (UINT64_MAX: no limit) or a signal; 0 (woken, perhaps spuriously),
+ * -ETIMEDOUT or -EINTR. WAKE: sets the event of the thread whose TCS is at
+ * args[0]. The enclave treats every answer as a hint: wake-ups are
+ * re-checked against its own wait queues.
+ */
+#define ENCL_OCALL_THREAD_START	(-7)
+#define ENCL_OCALL_WAIT		(-8)
+#define ENCL_OCALL_WAKE		(-9)
 
 /*
  * An ENCL_OCALL_LOG message that ends with this and the options of an
@@ -98,7 +121,8 @@ struct encl_ocall {
 	int64_t nr;			/* Linux system call number or ENCL_OCALL_* */
 	uint64_t args[6];		/* pointers point into this area */
 	int64_t ret;			/* written by the host: result or -errno */
-	uint64_t reserved;
+	uint64_t signals;		/* written by the host: asynchronous signals that
+					 * arrived since it last said (bit sig - 1) */
 	unsigned char data[];		/* buffers, up to the area's end */
 };
 

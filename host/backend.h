@@ -44,6 +44,13 @@ struct encl_run {
 	uint64_t exception_addr;
 };
 
+/*
+ * encl_run.exception_vector after an AEX that no exception caused: a signal
+ * the host runtime catches (catch_signals) interrupted enclave code. The
+ * run loop then EENTERs the handler with ENCL_OP_SIGNAL, or ERESUMEs.
+ */
+#define ENCL_RUN_INTERRUPT	0xffff
+
 struct encl_enclave;
 
 struct encl_backend {
@@ -66,7 +73,20 @@ struct encl_backend {
 	int (*modify_types)(struct encl_enclave *e, uint64_t offset, uint64_t length,
 			    unsigned page_type);
 	int (*remove_pages)(struct encl_enclave *e, uint64_t offset, uint64_t length);
+	/*
+	 * Safe to call from several threads at once, each on its own TCS (a
+	 * busy TCS is #GP, as on hardware).
+	 */
 	int (*enter)(struct encl_enclave *e, struct encl_run *run);
+	/*
+	 * Catch the asynchronous signals in @mask (bit sig - 1) for the whole
+	 * process, without SA_RESTART: @note(sig) runs in signal context on
+	 * whichever thread the kernel chose. If that thread was running
+	 * enclave code, it leaves with an AEX and its enter() returns
+	 * SGX_ERESUME with ENCL_RUN_INTERRUPT; a host system call it was in
+	 * fails with EINTR.
+	 */
+	int (*catch_signals)(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 	void (*destroy)(struct encl_enclave *e);
 };
 

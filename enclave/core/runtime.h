@@ -87,6 +87,19 @@ int encl_vfmt(char *buf, uint64_t size, const char *fmt, va_list ap);
 __attribute__((format(printf, 3, 4)))
 int encl_fmt(char *buf, uint64_t size, const char *fmt, ...);
 
+/*
+ * The thread this code runs on. GS is TCS.OGSBASE, this thread's data page,
+ * from EENTER on, and ERESUME puts back the GS that the AEX saved; the
+ * program never changes GS (musl uses FS only).
+ */
+static inline struct encl_thread *encl_self(void)
+{
+	struct encl_thread *td;
+
+	__asm__("mov %%gs:%c1, %0" : "=r"(td) : "i"(TD_SELF));
+	return td;
+}
+
 static inline uint64_t encl_offset(uint64_t addr)
 {
 	return addr - encl_rt.base;

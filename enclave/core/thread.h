@@ -13,7 +13,9 @@
 #define TD_STATE_NEW		0	/* never entered: the next EENTER is START */
 #define TD_STATE_RUNNING	1	/* inside the enclave (or interrupted by an AEX) */
 #define TD_STATE_OCALL		2	/* EEXITed for an ocall: the next EENTER is ORET */
-#define TD_STATE_DEAD		3	/* exited, crashed or failed: no further entry */
+#define TD_STATE_DEAD		3	/* crashed or failed: no further entry */
+#define TD_STATE_CLONE		4	/* a clone's start state is recorded: the next EENTER is CLONE */
+#define TD_STATE_IDLE		5	/* a thread ended here: the TCS waits for the next clone */
 
 /*
  * The syscall trampoline's XSAVE area on the program's stack: the largest
@@ -76,6 +78,28 @@ struct encl_thread {
 	uint64_t robust_list;		/* set_robust_list */
 	uint64_t sigmask;		/* rt_sigprocmask, signals 1..64 */
 	uint64_t exc_resume;		/* RIP the last handled exception resumes at */
+
+	/* shield/ocall.c: this thread's ocall area (host memory, checked at START or CLONE) */
+	uint64_t ocall_area;
+	uint64_t ocall_size;
+	uint64_t ocall_used;		/* bytes of its data[] the current request took */
+	uint64_t syscall_regs;		/* the struct encl_syscall_regs being served */
+	int64_t tid;			/* the host's id of this thread, asked once */
+
+	/* core/threads.c: what CLONE starts the thread with */
+	uint64_t start_regs[16];	/* struct encl_syscall_regs' GPRs, RAX = 0 */
+	uint64_t start_rip, start_rsp, start_rflags;
+
+	/* shield/sys_futex.c: this thread's place in a wait queue */
+	uint64_t wait_addr;		/* the futex word, 0 when not waiting */
+	uint64_t wait_bitset;
+	uint64_t wait_next;		/* struct encl_thread * */
+	uint32_t wait_woken;		/* set by FUTEX_WAKE under the queue lock */
+	uint32_t reserved1;
+
+	/* shield/sys_signal.c */
+	uint64_t sigpending;		/* thread-directed signals not yet delivered */
+	uint64_t altstack_sp, altstack_size, altstack_flags;
 };
 
 _Static_assert(offsetof(struct encl_thread, init.self_offset) == TD_INIT_SELF, "TD_INIT_SELF");
