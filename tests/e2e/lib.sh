@@ -67,3 +67,46 @@ sim_defaults() {
 	unset SCONE_HEAP SCONE_MIN_HEAP SCONE_STACK SCONE_TCS SCONE_EDMM_MODE SCONE_VERSION \
 	      SCONE_HASH SCONE_EDMM_HASH ENCL_SIM_CPU ENCL_SIM_KERNEL ENCL_SIM_XCR0 ENCL_SIM_HOSTILE
 }
+
+# ---- tests/programs: each built twice, run both ways ------------------------
+PROGS=$ROOT/tests/programs
+
+# build_program NAME: $TMP/NAME.encl (encl-cc) and $TMP/NAME.native
+# (musl-gcc -static) from tests/programs/NAME.c, or a FAIL line
+build_program() {
+	local n=$1
+	if ! encl-cc -O2 "$PROGS/$n.c" -o "$TMP/$n.encl" 2>"$TMP/$n.build"; then
+		fail "build_$n" "encl-cc: $(head -c 600 "$TMP/$n.build")"
+		return 1
+	fi
+	if ! musl-gcc -static -O2 "$PROGS/$n.c" -o "$TMP/$n.native" 2>"$TMP/$n.build"; then
+		fail "build_$n" "musl-gcc: $(head -c 600 "$TMP/$n.build")"
+		return 1
+	fi
+}
+
+# The longest a program run by `same` may take before it counts as hung:
+# generous, so that only a hang reaches it (tests never assert timings).
+E2E_TIMEOUT=${E2E_TIMEOUT:-300}
+
+# same NAME TESTNAME [STDIN-FILE] -- ARGS...: both builds agree on all three
+# outputs ($TMP/NAME.encl can be replaced by setting ENCL_PROG to another build)
+same() {
+	local n=$1 t=$2 in=/dev/null
+	shift 2
+	if [ "$1" != -- ]; then in=$1; shift; fi
+	shift
+	timeout -k 10 "$E2E_TIMEOUT" "$TMP/$n.native" "$@" <"$in" >"$TMP/n.out" 2>"$TMP/n.err"; local nrc=$?
+	timeout -k 10 "$E2E_TIMEOUT" "${ENCL_PROG:-$TMP/$n.encl}" "$@" <"$in" >"$TMP/e.out" 2>"$TMP/e.err"; local erc=$?
+	if [ $erc -eq 124 ] || [ $erc -eq 137 ]; then
+		fail "$t" "hung: killed after ${E2E_TIMEOUT}s; stdout: $(tail -c 300 "$TMP/e.out"); stderr: $(head -c 300 "$TMP/e.err")"
+	elif [ $nrc -ne $erc ]; then
+		fail "$t" "exit $erc, native $nrc; stderr: $(head -c 600 "$TMP/e.err")"
+	elif ! cmp -s "$TMP/n.out" "$TMP/e.out"; then
+		fail "$t" "stdout differs: $(diff "$TMP/n.out" "$TMP/e.out" | head -20)"
+	elif ! cmp -s "$TMP/n.err" "$TMP/e.err"; then
+		fail "$t" "stderr differs: $(diff "$TMP/n.err" "$TMP/e.err" | head -20)"
+	else
+		pass "$t"
+	fi
+}

@@ -7,7 +7,6 @@
 # from the signed one.
 . "$(dirname "$0")/lib.sh"
 
-PROGS=$ROOT/tests/programs
 export ENCL_KEY=${ENCL_KEY:-$VECTORS/test-key.pem}
 # Quiet sim: the "nothing is protected" warning would differ from native stderr.
 export SCONE_MODE=sim SCONE_LOG=error
@@ -16,40 +15,8 @@ require_enclave_toolchain
 
 quiet() { "$@" >/dev/null 2>&1; }
 
-# build NAME: $TMP/NAME.encl and $TMP/NAME.native, or a FAIL line
-build() {
-	local n=$1
-	if ! encl-cc -O2 "$PROGS/$n.c" -o "$TMP/$n.encl" 2>"$TMP/$n.build"; then
-		fail "build_$n" "encl-cc: $(head -c 600 "$TMP/$n.build")"
-		return 1
-	fi
-	if ! musl-gcc -static -O2 "$PROGS/$n.c" -o "$TMP/$n.native" 2>"$TMP/$n.build"; then
-		fail "build_$n" "musl-gcc: $(head -c 600 "$TMP/$n.build")"
-		return 1
-	fi
-}
-
-# same NAME TESTNAME [STDIN-FILE] -- ARGS...: both builds agree on all three outputs
-same() {
-	local n=$1 t=$2 in=/dev/null
-	shift 2
-	if [ "$1" != -- ]; then in=$1; shift; fi
-	shift
-	"$TMP/$n.native" "$@" <"$in" >"$TMP/n.out" 2>"$TMP/n.err"; local nrc=$?
-	"$TMP/$n.encl" "$@" <"$in" >"$TMP/e.out" 2>"$TMP/e.err"; local erc=$?
-	if [ $nrc -ne $erc ]; then
-		fail "$t" "exit $erc, native $nrc; stderr: $(head -c 600 "$TMP/e.err")"
-	elif ! cmp -s "$TMP/n.out" "$TMP/e.out"; then
-		fail "$t" "stdout differs: $(diff "$TMP/n.out" "$TMP/e.out" | head -20)"
-	elif ! cmp -s "$TMP/n.err" "$TMP/e.err"; then
-		fail "$t" "stderr differs: $(diff "$TMP/n.err" "$TMP/e.err" | head -20)"
-	else
-		pass "$t"
-	fi
-}
-
 for n in printf args exit_code files sort_malloc stdin_upper null_write mprotect_none fcntl_locks; do
-	build "$n" || true
+	build_program "$n" || true
 done
 
 [ -x "$TMP/printf.encl" ] && same printf printf --
