@@ -132,7 +132,7 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 	uint64_t maddr;
 
 	/* Before START has found the parameters and the ocall area there is no one to report to. */
-	if (!encl_rt.params || !encl_rt.ocall)
+	if (!encl_rt.params || !td->ocall_area)
 		encl_fatal_code(td, ENCL_FATAL_ENTRY);
 	gpr = ssa0_gpr(td);
 	exinfo = (struct sgx_misc_exinfo *)((uint64_t)(uintptr_t)gpr - sizeof(*exinfo));

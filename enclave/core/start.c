@@ -240,9 +240,8 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 
 	encl_rt.base = td->base;
 	encl_rt.params = p;
-	encl_rt.main_td = td;
-	encl_rt.ocall = (volatile struct encl_ocall *)(uintptr_t)st.ocall_area;
-	encl_rt.ocall_size = st.ocall_area_size;
+	td->ocall_area = st.ocall_area;
+	td->ocall_size = st.ocall_area_size;
 	encl_rt.log_level = st.log_level > ENCL_LOG_DEBUG ? ENCL_LOG_DEBUG : st.log_level;
 	encl_fs_volatile = !!(st.flags & ENCL_START_FS_VOLATILE);
 
