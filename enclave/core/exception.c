@@ -16,6 +16,7 @@
 
 #include "enclave/emm/heap.h"
 #include "enclave/core/runtime.h"
+#include "enclave/core/threads.h"
 #include "enclave/testing/testing.h"
 #include "sgx/arch.h"
 
@@ -176,6 +177,10 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 
 	switch (vector) {
 	case X86_VEC_UD:
+		if (gpr->rip == (uint64_t)(uintptr_t)encl_clone_insn) {
+			encl_clone_context(td, gpr);
+			return handled(td, gpr);
+		}
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn ||
 		    gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret) {
 			gpr->rip += 2;

@@ -47,6 +47,13 @@ extern const char encl_syscall_trampoline[] __attribute__((visibility("hidden"))
 extern const char encl_fs_sync_insn[] __attribute__((visibility("hidden")));
 extern const char encl_fs_sync_ret[] __attribute__((visibility("hidden")));
 void encl_fs_sync(void) __attribute__((visibility("hidden")));
+/* threads.c: a new thread's last runtime instruction (see entry.S). */
+__attribute__((noreturn)) void encl_clone_jump(void) __attribute__((visibility("hidden")));
+extern const char encl_clone_insn[] __attribute__((visibility("hidden")));
+/* Switch to @stack and call @fn(@td); never returns (thread exit). */
+__attribute__((noreturn))
+void encl_switch_stack(struct encl_thread *td, uint64_t stack, void (*fn)(struct encl_thread *))
+	__attribute__((visibility("hidden")));
 /* ENCL_START_FS_VOLATILE was given: see abi.h. */
 extern uint8_t encl_fs_volatile __attribute__((visibility("hidden")));
 

@@ -16,6 +16,7 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/core/reloc.h"
 #include "enclave/core/runtime.h"
+#include "enclave/core/threads.h"
 #include "sgx/arch.h"
 #include "sgx/xsave.h"
 
@@ -254,6 +255,7 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 			   (unsigned long)rerr.offset, (unsigned long)rerr.value);
 
 	setup_heap(p, &st);
+	encl_threads_init(st.tcs_max);
 	argv = build_vectors(&st);
 	__libc_start_main(main, (int)st.argc, argv, 0, 0, 0);
 	encl_fatal("__libc_start_main returned");
