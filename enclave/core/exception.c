@@ -16,6 +16,7 @@
 
 #include "enclave/emm/heap.h"
 #include "enclave/core/runtime.h"
+#include "enclave/core/threads.h"
 #include "enclave/testing/testing.h"
 #include "sgx/arch.h"
 
@@ -132,7 +133,7 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 	uint64_t maddr;
 
 	/* Before START has found the parameters and the ocall area there is no one to report to. */
-	if (!encl_rt.params || !encl_rt.ocall)
+	if (!encl_rt.params || !td->ocall_area)
 		encl_fatal_code(td, ENCL_FATAL_ENTRY);
 	gpr = ssa0_gpr(td);
 	exinfo = (struct sgx_misc_exinfo *)((uint64_t)(uintptr_t)gpr - sizeof(*exinfo));
@@ -176,6 +177,10 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 
 	switch (vector) {
 	case X86_VEC_UD:
+		if (gpr->rip == (uint64_t)(uintptr_t)encl_clone_insn) {
+			encl_clone_context(td, gpr);
+			return handled(td, gpr);
+		}
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn ||
 		    gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret) {
 			gpr->rip += 2;

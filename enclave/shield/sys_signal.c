@@ -69,6 +69,11 @@ static void terminate(int sig)
 
 static void deliver_pending(void);
 
+void encl_signals_arrived(uint64_t set)
+{
+	__atomic_or_fetch(&pending, set, __ATOMIC_SEQ_CST);
+}
+
 static void deliver(int sig)
 {
 	struct encl_thread *td = current_td();

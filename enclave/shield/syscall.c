@@ -13,8 +13,6 @@
 #include "enclave/core/runtime.h"
 #include "enclave/shield/syscall.h"
 
-struct encl_syscall_regs *encl_syscall_current;
-
 void encl_iago_fail(long nr, int64_t ret, const char *why)
 {
 	const char *name = encl_syscall_name(nr);
@@ -47,13 +45,14 @@ static long dispatch(long nr, const uint64_t *a)
 
 long encl_syscall(struct encl_syscall_regs *r)
 {
-	struct encl_syscall_regs *outer = encl_syscall_current;
+	struct encl_thread *td = (struct encl_thread *)(uintptr_t)r->td;
+	uint64_t outer = td->syscall_regs;
 	uint64_t a[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 };
 	long ret;
 
-	encl_syscall_current = r;
+	td->syscall_regs = (uint64_t)(uintptr_t)r;
 	ocall_reset();
 	ret = dispatch((long)r->rax, a);
-	encl_syscall_current = outer;
+	td->syscall_regs = outer;
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "abi/syscalls.h"
+#include "enclave/core/runtime.h"
 #include "enclave/core/thread.h"
 
 /* As the trampoline pushes them: the lowest address first. */
@@ -24,8 +25,8 @@ _Static_assert(__builtin_offsetof(struct encl_syscall_regs, rax) == 14 * 8, "ent
 
 long encl_syscall(struct encl_syscall_regs *r);
 
-/* The call being served (for handlers that need the thread or the caller's RIP). */
-extern struct encl_syscall_regs *encl_syscall_current;
+/* The call this thread is serving (for handlers that need the caller's registers). */
+#define encl_syscall_current ((struct encl_syscall_regs *)(uintptr_t)encl_self()->syscall_regs)
 
 const char *encl_syscall_name(long nr);
 
