@@ -7,13 +7,25 @@
 #                   the right results, exactly as natively
 #   futex-never     every WAKE is dropped: a program whose waits all have a
 #                   time limit still computes the right result
+#   signal-ocall    the first read's return reports a SIGUSR1 nobody sent:
+#                   a signal like any other (the host decides which signals
+#                   arrive), so the program's handler runs once, and the
+#                   read's result and the threads' sum stand
+#   fake-fault      after an interrupt the host enters the exception handler
+#                   as for an exception: with EXINFO (the simulated CPU has
+#                   it by default, and both layouts ask for it) the enclave
+#                   sees that nothing faulted and the thread resumes, so the
+#                   program is right; without EXINFO (ENCL_SIM_CPU=sgx1) the
+#                   entry could be a page fault that nobody can vouch for,
+#                   and the program ends with SIGSEGV, vector unknown (255),
+#                   never with a wrong result
 . "$(dirname "$0")/lib.sh"
 
 sim_defaults
 require_enclave_toolchain
-plan 6
+plan 11
 
-for n in threads_pool threads_counter threads_timed; do
+for n in threads_pool threads_counter threads_timed threads_signals; do
 	build_program "$n" || true
 done
 
@@ -41,4 +53,26 @@ fi
 if [ -x "$TMP/threads_timed.encl" ]; then
 	same threads_timed timed_honest_host --
 	hostile_same futex-never never_woken_timed threads_timed
+fi
+
+# ---- signal-ocall: a SIGUSR1 nobody sent, at the first read's return ----
+if [ -x "$TMP/threads_signals.encl" ]; then
+	echo hello >"$TMP/hello"
+	same threads_signals signals_read_honest_host "$TMP/hello" -- read
+	"$TMP/threads_signals.native" read <"$TMP/hello" >"$TMP/native.out" 2>&1
+	sed 's/^SIGUSR1 handled 0 time(s)$/SIGUSR1 handled 1 time(s)/' "$TMP/native.out" >"$TMP/want.out"
+	ENCL_SIM_HOSTILE=signal-ocall timeout -k 10 "$E2E_TIMEOUT" "$TMP/threads_signals.encl" read \
+		<"$TMP/hello" >"$TMP/h.out" 2>"$TMP/h.err"; rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$TMP/want.out" "$TMP/h.out"; then
+		pass signal_ocall_handled_once_results_stand
+	else
+		fail signal_ocall_handled_once_results_stand "exit $rc: $(diff "$TMP/want.out" "$TMP/h.out" | head); stderr: $(head -c 400 "$TMP/h.err")"
+	fi
+
+	# ---- fake-fault: an interrupt presented as an exception ----
+	ENCL_SIM_HOSTILE=fake-fault same threads_signals fake_fault_ignored -- timer
+	SCONE_EDMM_MODE=enable ENCL_SIM_HOSTILE=fake-fault same threads_signals fake_fault_ignored_edmm -- timer
+	ENCL_SIM_CPU=sgx1 ENCL_SIM_HOSTILE=fake-fault expect_exit fake_fault_no_exinfo_sigsegv 139 \
+		"SIGSEGV \(vector 255" timeout -k 10 "$E2E_TIMEOUT" "$TMP/threads_signals.encl" timer
+	check fake_fault_no_exinfo_no_result test ! -s "$TMP/stdout"
 fi
