@@ -5,6 +5,8 @@
  * the signal, si_code, whether si_addr is the faulting address, whether
  * the handler ran on the alternate stack. After each recovery SIGSEGV is
  * not blocked (sigsetjmp saved the mask).
+ * Usage: sig_segv [CASE...], each null, none or readonly, in that order
+ * (default: null none readonly null)
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -69,8 +71,9 @@ static void fault(const char *what, volatile char *p, int write)
 		wrong = 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	static char *all[] = { "", "null", "none", "readonly", "null" };
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK };
 	long page = sysconf(_SC_PAGESIZE);
@@ -88,10 +91,22 @@ int main(void)
 	}
 	memset(ro, 7, page);
 	mprotect(ro, page, PROT_READ);
-	fault("read at 0x40", (volatile char *)(uintptr_t)0x40, 0);
-	fault("write to PROT_NONE", none + 0x20, 1);
-	fault("write to read-only", ro + 0x30, 1);
-	fault("read at 0x40 again", (volatile char *)(uintptr_t)0x40, 0);
-	printf("read-only page still holds %d\n", ro[0x30]);
+	if (argc < 2) {
+		argv = all;
+		argc = 5;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "null")) {
+			fault("read at 0x40", (volatile char *)(uintptr_t)0x40, 0);
+		} else if (!strcmp(argv[i], "none")) {
+			fault("write to PROT_NONE", none + 0x20, 1);
+		} else if (!strcmp(argv[i], "readonly")) {
+			fault("write to read-only", ro + 0x30, 1);
+			printf("read-only page still holds %d\n", ro[0x30]);
+		} else {
+			fprintf(stderr, "sig_segv: no case %s\n", argv[i]);
+			return 2;
+		}
+	}
 	return wrong;
 }
