@@ -29,7 +29,7 @@
 
 sim_defaults
 require_enclave_toolchain
-plan 10
+plan 11
 
 for n in threads_pool threads_counter threads_timed threads_signals; do
 	build_program "$n" || true
