@@ -62,7 +62,7 @@ void heap_report(void)
 	encl_log(ENCL_LOG_INFO,
 		 "heap: %s, committed %lu KiB at start, peak %lu KiB, at exit %lu KiB, "
 		 "faults %lu, commits %lu, EACCEPTs %lu, trims %lu, trimmed %lu KiB, ENOMEM %lu; "
-		 "threads: peak %u, TCSs added %u",
+		 "peak threads %u, TCSs added %u",
 		 encl_emm.mode == EMM_MODE_EDMM ? "EDMM" : "SGX1",
 		 (unsigned long)(committed_at_start >> 10), (unsigned long)(st.peak >> 10),
 		 (unsigned long)(st.committed >> 10), (unsigned long)st.faults,
