@@ -131,6 +131,15 @@ void encl_hw_describe(struct encl_hw_facts *f);
 int encl_backend_fail(struct encl_enclave *e, int error, uint64_t sgx_result,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Why catch_signals refuses @sig in its mask, or NULL: the synchronous
+ * signals (SIGSEGV, SIGILL, ... report a fault of the code that raised
+ * it; the simulator traps enclave instructions with them), SIGKILL and
+ * SIGSTOP, and the two real-time signals glibc keeps for its threads.
+ * The same for both backends, so that one mask suits either.
+ */
+const char *encl_signal_uncatchable(int sig);
+
 /* mmap(2) and munmap(2), or a test double's. */
 typedef void *encl_mmap_fn(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 typedef int encl_munmap_fn(void *addr, size_t len);

@@ -71,23 +71,6 @@ void sim_signal_window(struct sim_cpu *cpu, int sig, void *info, void *uc_)
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)sim_gate_entry_restart;
 }
 
-/*
- * The signals the simulator needs for itself (its traps), those only the
- * kernel decides about, and the two glibc keeps for its threads.
- */
-static const char *refused(int sig)
-{
-	switch (sig) {
-	case SIGSYS: case SIGILL: case SIGSEGV: case SIGBUS: case SIGFPE: case SIGTRAP:
-		return "the simulator traps enclave instructions with it";
-	case SIGKILL: case SIGSTOP:
-		return "it cannot be caught";
-	case 32: case 33:
-		return "the C library keeps it for its threads";
-	}
-	return NULL;
-}
-
 int sim_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int sig))
 {
 	struct ksigaction act = {
@@ -101,7 +84,7 @@ int sim_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int si
 	if (!note)
 		return encl_backend_fail(e, EINVAL, 0, "catch signals: no note function");
 	for (int sig = 1; sig <= 64; sig++) {
-		const char *why = (mask >> (sig - 1)) & 1 ? refused(sig) : NULL;
+		const char *why = (mask >> (sig - 1)) & 1 ? encl_signal_uncatchable(sig) : NULL;
 
 		if (why)
 			return encl_backend_fail(e, EINVAL, 0, "catch signals: signal %d (%s) cannot be "
