@@ -1410,6 +1410,91 @@ static void test_enter_refused(void)
 	CHECK(run.function != SGX_EEXIT);
 }
 
+/* ---- several threads on one enclave ---------------------------------------- */
+
+struct edmm_worker {
+	pthread_t th;
+	struct encl_enclave *e;
+	uint64_t first;			/* its own 4 pages, from here */
+	unsigned rounds, good;
+	char err[256];
+};
+
+/*
+ * One page cycle of an enclave thread's memory manager: add (EACCEPT of a
+ * page without entry: EAUG on fault), restrict, trim and remove, with the
+ * host's side through the backend and the enclave's through the double.
+ */
+static int page_cycle(struct edmm_worker *w, struct encl_enclave *view)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (double_eaccept(w->first + i * 0x1000) != SGX_SUCCESS)
+			return -1;
+	if (be->restrict_permissions(view, w->first, 0x4000, SGX_SECINFO_R))
+		return -1;
+	for (unsigned i = 0; i < 4; i++)
+		if (double_eaccept(w->first + i * 0x1000) != SGX_SUCCESS)
+			return -1;
+	if (be->modify_types(view, w->first, 0x4000, SGX_PT_TRIM))
+		return -1;
+	for (unsigned i = 0; i < 4; i++)
+		if (double_eaccept(w->first + i * 0x1000) != SGX_SUCCESS)
+			return -1;
+	return be->remove_pages(view, w->first, 0x4000);
+}
+
+static void *edmm_worker(void *p)
+{
+	struct edmm_worker *w = p;
+	struct encl_enclave view = *w->e;
+
+	for (unsigned r = 0; r < w->rounds; r++) {
+		if (page_cycle(w, &view)) {
+			snprintf(w->err, sizeof(w->err), "round %u: %.200s", r, view.err);
+			break;
+		}
+		w->good++;
+	}
+	return NULL;
+}
+
+/*
+ * Threads that run the EDMM ioctls on one enclave at once, as the ocalls
+ * of several enclave threads do: the kernel (here the double) lets one in
+ * at a time and answers EBUSY to the others, which the backend retries.
+ */
+static void test_concurrent_ioctls(void)
+{
+	struct edmm_worker w[3];
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	double_set_ioctl_hold(50);
+	for (int i = 0; i < 3; i++) {
+		w[i] = (struct edmm_worker){ .e = &e, .first = OFF_DYN + (uint64_t)i * 0x10000,
+					     .rounds = 200 };
+		CHECK_EQ_INT(pthread_create(&w[i].th, NULL, edmm_worker, &w[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		pthread_join(w[i].th, NULL);
+		if (w[i].good != w[i].rounds)
+			fprintf(stderr, "  thread %d: %s\n", i, w[i].err);
+		CHECK_EQ_INT(w[i].good, w[i].rounds);
+		for (unsigned p = 0; p < 4; p++)
+			CHECK_EQ_INT(double_epcm(w[i].first + p * 0x1000), 0);
+	}
+	CHECK(double_calls(SGX_IOC_ENCLAVE_REMOVE_PAGES) >= 3 * 200);
+	/* More calls than requests: the retries of those turned away. */
+	printf("  # %lu restrict, %lu modify, %lu remove ioctls for 600 requests of each\n",
+	       double_calls(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS),
+	       double_calls(SGX_IOC_ENCLAVE_MODIFY_TYPES),
+	       double_calls(SGX_IOC_ENCLAVE_REMOVE_PAGES));
+	double_set_ioctl_hold(0);
+	CHECK_EQ_INT(double_epc_used(), 1 + 4);
+	finish(&e);
+}
+
 /* ---- signals: an interrupted enclave --------------------------------------- */
 
 /*
@@ -1723,7 +1808,7 @@ int main(void)
 {
 	char dir[] = "/tmp/encl-sgx-test-XXXXXX", path[64], err[256];
 
-	HARNESS_PLAN(34);
+	HARNESS_PLAN(35);
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1766,6 +1851,7 @@ int main(void)
 	RUN(test_enter_fake_vdso);
 	RUN(test_enter_faults);
 	RUN(test_enter_refused);
+	RUN(test_concurrent_ioctls);
 	RUN(test_signal_interrupts_enclave);
 	RUN(test_signal_not_interrupt);
 	RUN(test_enter_threads);
