@@ -81,10 +81,14 @@ struct encl_backend {
 	/*
 	 * Catch the asynchronous signals in @mask (bit sig - 1) for the whole
 	 * process, without SA_RESTART: @note(sig) runs in signal context on
-	 * whichever thread the kernel chose. If that thread was running
-	 * enclave code, it leaves with an AEX and its enter() returns
-	 * SGX_ERESUME with ENCL_RUN_INTERRUPT; a host system call it was in
-	 * fails with EINTR.
+	 * whichever thread the kernel chose, with every signal blocked and
+	 * errno preserved around it. If that thread was running enclave
+	 * code, it leaves with an AEX (EXITINFO not valid, CSSA += 1) and its
+	 * enter() returns SGX_ERESUME with ENCL_RUN_INTERRUPT; a host system
+	 * call it was in fails with EINTR. A signal that arrives while enter()
+	 * has not yet reached enclave code is only noted, and the enclave
+	 * runs until its next exit. Refused (EINVAL): the signals of
+	 * encl_signal_uncatchable(). May be called again; the last @note wins.
 	 */
 	int (*catch_signals)(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 	void (*destroy)(struct encl_enclave *e);
