@@ -147,7 +147,9 @@ static int64_t log_line(struct encl_host_thread *t, const uint64_t *args)
 	while (n && msg[n - 1] == '\n')
 		n--;
 	hint = strstr(msg, ENCL_LOG_SIGN_HINT) && h->path;
-	fprintf(stderr, "encl: %.*s%s%s\n", (int)n, msg, hint ? " " : "", hint ? h->path : "");
+	/* The enclave's warnings look like the host runtime's own. */
+	fprintf(stderr, "encl: %s%.*s%s%s\n", args[0] == ENCL_LOG_WARNING ? "warning: " : "",
+		(int)n, msg, hint ? " " : "", hint ? h->path : "");
 	return 0;
 }
 
