@@ -37,6 +37,7 @@ enum encl_hostile {
 	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
 	ENCL_HOSTILE_FUTEX_SPURIOUS,	/* every WAIT returns at once, as if woken */
 	ENCL_HOSTILE_FUTEX_NEVER,	/* every WAKE is dropped: only timeouts end a WAIT */
+	ENCL_HOSTILE_THREAD_ID,		/* THREAD_START answers with the caller's thread id */
 };
 
 struct encl_host;

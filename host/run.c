@@ -273,6 +273,7 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
 		{ "futex-spurious",	ENCL_HOSTILE_FUTEX_SPURIOUS },
 		{ "futex-never",	ENCL_HOSTILE_FUTEX_NEVER },
+		{ "thread-id",		ENCL_HOSTILE_THREAD_ID },
 	};
 	const char *v = getenv("ENCL_SIM_HOSTILE");
 
@@ -290,7 +291,7 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		}
 	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
 		 "read-pointer, open-fd, timespec, oret-start, handler-again, futex-spurious, "
-		 "futex-never", v);
+		 "futex-never, thread-id", v);
 	return -1;
 }
 

@@ -154,6 +154,10 @@ int64_t encl_host_thread_start(struct encl_host_thread *caller, uint64_t off)
 	sem_destroy(&t->started);
 	encl_host_log(h, ENCL_LOG_TRACE, "thread %d started on the TCS at offset 0x%llx",
 		      t->tid, (unsigned long long)off);
+	if (h->hostile == ENCL_HOSTILE_THREAD_ID) {
+		h->hostile = ENCL_HOSTILE_NONE;
+		return caller->tid;	/* a live thread's id, again */
+	}
 	return t->tid;
 }
 
