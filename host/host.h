@@ -50,6 +50,7 @@ struct encl_host;
  */
 struct encl_host_thread {
 	struct encl_host *h;
+	struct encl_enclave e;		/* a copy of h->e: this thread's failures go to e.err */
 	uint64_t tcs;			/* linear address of its TCS */
 	uint8_t *area;			/* the ocall area: host memory outside ELRANGE */
 	uint64_t area_size;

@@ -185,8 +185,8 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 	char msg[400];
 
 	for (;;) {
-		if (h->be->enter(&h->e, &run)) {
-			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", h->e.err);
+		if (h->be->enter(&t->e, &run)) {
+			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", t->e.err);
 			return nostart(msg);
 		}
 		if (run.function != SGX_ERESUME && run.function != SGX_EEXIT) {
