@@ -185,6 +185,17 @@ uint64_t emm_trim_pending_locked(struct emm *m)
 	if (m->st.committed <= keep)
 		return 0;
 	budget = (m->st.committed - keep) / EMM_PAGE_SIZE;
+	/*
+	 * Freed neighbours become one FREE region first, so that a run of
+	 * committed pages spans them: one MODIFY_TYPES and one REMOVE per run,
+	 * not per freed mapping. A merge that finds no metadata is skipped.
+	 * Eager stays the policy it was, run per freed mapping, to be
+	 * measured against.
+	 */
+	for (r = m->trim_policy == EMM_TRIM_ADAPTIVE ? m->head : NULL; r; r = r->next)
+		while (r->kind == EMM_REGION_FREE && r->next && r->next->kind == EMM_REGION_FREE &&
+		       r->next->start == r->end && !emm_region_merge(m, r, r->next))
+			;
 	for (r = m->head; r && done < budget; r = next) {
 		next = r->next;
 		if (r->kind != EMM_REGION_FREE)

@@ -14,7 +14,7 @@
 PROGS=$ROOT/tests/programs
 sim_defaults
 require_enclave_toolchain
-plan 18
+plan 19
 
 for p in heap_churn heap_shrink; do
 	if ! encl-cc -O2 "$PROGS/$p.c" -o "$TMP/$p" 2>"$TMP/build"; then
@@ -60,6 +60,8 @@ atexit=$(stat_of "at exit" "$TMP/shrink.err")
 # at exit: what it still uses (4 MiB and musl's own), not the 128 MiB peak
 check shrink_committed_at_exit_small test "${atexit:-999999}" -le $((16 * 1024))
 check shrink_trimmed test "$(stat_of trimmed "$TMP/shrink.err")" -ge $((100 * 1024))
+# in large runs: freed neighbours are trimmed together, not one freed block at a time
+check shrink_trimmed_in_large_runs test "$(stat_of trims "$TMP/shrink.err")" -le 8
 
 # ---- the advisor, and its advice applied ----
 encl advise heap_shrink_missing >/dev/null 2>"$TMP/advise_missing.err"
