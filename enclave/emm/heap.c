@@ -139,7 +139,8 @@ void heap_report(void)
 		 "heap costs: trim %s, mapped %lu KiB, at main %lu KiB, faults before main %lu, "
 		 "start-up %lu KiB, page-fault exits %lu, ocalls %lu; per MiB of peak: %lu.%lu%lu "
 		 "exits, %lu.%lu%lu ocalls; per page of peak: %lu.%lu%lu EACCEPTs",
-		 emm_trim_policy_name(encl_emm.trim_policy), (unsigned long)(st.mapped_peak >> 10),
+		 edmm ? emm_trim_policy_name(encl_emm.trim_policy) : "none (SGX1)",
+		 (unsigned long)(st.mapped_peak >> 10),
 		 (unsigned long)(st.main_committed >> 10), (unsigned long)st.main_faults,
 		 (unsigned long)(st.startup >> 10), (unsigned long)emm_fault_exits(&st),
 		 (unsigned long)st.ocalls, x.whole, x.tenths, x.hundredths, o.whole, o.tenths,
