@@ -27,7 +27,8 @@ static const char advise_help[] =
 "a SCONE_MIN_HEAP that covers what it used before main and in its first\n"
 "moments, a SCONE_HEAP a quarter above its peak, and the `encl sign`\n"
 "command that signs both in as its defaults. With several runs, each value\n"
-"is the highest any run asked for. The program's own output goes to stderr.\n"
+"is the highest any run asked for. The program's output and its heap lines go\n"
+"to stderr.\n"
 "\n"
 "  --runs N      run it N times (1 to 100, default 1)\n"
 "  --json        print the advice as one JSON object\n"
@@ -63,7 +64,10 @@ static uint64_t size_after(const char *line, const char *key)
 	return encl_size_parse(key, buf, &v, err, sizeof(err)) ? 0 : v;
 }
 
-/* One run: the program's stdout and its stderr lines go to stderr; heap lines are read. */
+/*
+ * One run: the program's stdout and its stderr lines go to stderr, but for
+ * the advice line, which is read (and printed once, at the end).
+ */
 static int run_once(char **prog, struct advice *a)
 {
 	int fd[2], status, found = 0;
@@ -102,8 +106,7 @@ static int run_once(char **prog, struct advice *a)
 				a->heap = h;
 			continue;
 		}
-		if (strncmp(line, "encl: heap", 10))
-			fputs(line, stderr);
+		fputs(line, stderr);	/* the statistics too: what the advice rests on */
 	}
 	if (f)
 		fclose(f);
