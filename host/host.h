@@ -33,6 +33,8 @@ enum encl_hostile {
 	ENCL_HOSTILE_TIMESPEC,		/* clock_gettime writes tv_nsec = 10^9 */
 	ENCL_HOSTILE_ORET_START,	/* the ocall's return EENTERs with ENCL_OP_START */
 	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
+	ENCL_HOSTILE_SIGNAL_OCALL,	/* a SIGUSR1 that never came, reported at a read's return */
+	ENCL_HOSTILE_FAKE_FAULT,	/* after an interrupt, EENTER the handler as for an exception */
 };
 
 struct encl_host {
@@ -61,6 +63,9 @@ struct encl_host {
 
 	/* run.c: ENCL_SIM_HOSTILE, a test facility honoured only in sim mode */
 	enum encl_hostile hostile;
+
+	/* run.c: the program ended by this signal's default action (ENCL_EXIT_SIGNAL) */
+	int exit_signal;
 };
 
 /* mode.c: SCONE_MODE, SCONE_EDMM_MODE, SCONE_LOG; -1 with @err on a bad value. */
@@ -82,6 +87,24 @@ void encl_host_unload(struct encl_host *h);
 void encl_host_ocall(struct encl_host *h);
 /* enter_tcs.c: ENCL_OCALL_ENTER_TCS with the request's args; 0 or -errno. */
 int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args);
+/*
+ * signal.c: the asynchronous signals the host catches for the enclave
+ * (ENCL_HOST_SIGNALS). start: through the backend's catch_signals, or,
+ * without one, by handlers of its own with the signals blocked except
+ * between open and close (around serving an ocall); 0 or -1 (logged).
+ * take: the signals noted since the last take (bit sig - 1), cleared.
+ * pause: the enclave's pause, -EINTR once a caught signal has arrived.
+ * exit_by_signal: end this process by @sig as the program's default
+ * action would have (stdio flushed; 128 + sig if it survives).
+ */
+int encl_host_signals_start(struct encl_host *h);
+void encl_host_signals_open(void);
+void encl_host_signals_close(void);
+uint64_t encl_host_signals_take(void);
+int64_t encl_host_signals_pause(void);
+__attribute__((noreturn))
+void encl_host_exit_by_signal(int sig);
+
 /* [p, p + len) lies inside the ocall area. */
 int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len);
 /*

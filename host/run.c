@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "host/host.h"
 #include "host/run.h"
@@ -159,6 +160,73 @@ static int report_fatal(struct encl_host *h, uint64_t msg, uint64_t code)
 	return ENCL_EXIT_NOSTART;
 }
 
+/*
+ * Signals (host/signal.c), in three small steps of the loop below.
+ *
+ * An ocall is served with the caught signals let in, and its return
+ * carries the ones that arrived meanwhile (struct encl_ocall.signals).
+ * The enclave's pause waits in encl_host_signals_pause, where no signal
+ * can slip in between the check and the sleep.
+ */
+static void serve_ocall(struct encl_host *h)
+{
+	struct encl_ocall *o = (struct encl_ocall *)h->area;
+
+	if (o->nr == SYS_pause) {
+		o->ret = encl_host_signals_pause();
+	} else {
+		encl_host_signals_open();
+		encl_host_ocall(h);
+		encl_host_signals_close();
+	}
+	o->signals = encl_host_signals_take();
+	if (h->hostile == ENCL_HOSTILE_SIGNAL_OCALL && o->nr == SYS_read) {
+		/* Test facility: a SIGUSR1 nobody sent. */
+		h->hostile = ENCL_HOSTILE_NONE;
+		o->signals |= UINT64_C(1) << (SIGUSR1 - 1);
+	}
+}
+
+/*
+ * An AEX that no exception caused (ENCL_RUN_INTERRUPT): the enclave's
+ * handler hears of the signals that arrived (ENCL_OP_SIGNAL), or, with
+ * none, the thread just resumes. An interrupted handler (CSSA 2) resumes
+ * too; its signals wait for the next chance.
+ */
+static struct encl_run interrupted(struct encl_host *h, int *in_handler)
+{
+	uint64_t sigs;
+
+	if (*in_handler)
+		return (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
+	if (h->hostile == ENCL_HOSTILE_FAKE_FAULT) {
+		/* Test facility: claim an exception where there was none. */
+		h->hostile = ENCL_HOSTILE_NONE;
+		*in_handler = 1;
+		return (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER };
+	}
+	sigs = encl_host_signals_take();
+	if (!sigs)
+		return (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
+	*in_handler = 1;
+	return (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER,
+				  .rdi = ENCL_OP_SIGNAL, .rsi = sigs };
+}
+
+/* ENCL_EXIT_SIGNAL: ended by this signal's default action; raised after cleaning up. */
+static int exit_signal(struct encl_host *h, uint64_t sig)
+{
+	char msg[128];
+
+	if (sig < 1 || sig > 64) {
+		snprintf(msg, sizeof(msg), "the enclave ended by signal %llu, which does not exist",
+			 (unsigned long long)sig);
+		return nostart(msg);
+	}
+	h->exit_signal = (int)sig;
+	return 128 + (int)sig;
+}
+
 static int run_loop(struct encl_host *h, struct encl_start *start)
 {
 	struct encl_run run = {
@@ -182,6 +250,10 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 			return nostart(msg);
 		}
 		if (run.function == SGX_ERESUME) {
+			if (run.exception_vector == ENCL_RUN_INTERRUPT) {
+				run = interrupted(h, &in_handler);
+				continue;
+			}
 			/* An AEX: the enclave's handler runs on the next SSA frame. */
 			if (in_handler) {
 				snprintf(msg, sizeof(msg),
@@ -212,7 +284,7 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 		case ENCL_EXIT_OCALL:
 			if (run.rsi != (uint64_t)(uintptr_t)h->area)
 				return nostart("the enclave made an ocall outside its ocall area");
-			encl_host_ocall(h);
+			serve_ocall(h);
 			run = (struct encl_run){
 				.tcs = h->tcs, .function = SGX_EENTER,
 				.rdi = ENCL_OP_ORET, .rsi = run.rsi,
@@ -227,6 +299,8 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 			return (int)(run.rsi & 0xff);
 		case ENCL_EXIT_CRASH:
 			return report_crash(h, run.rsi);
+		case ENCL_EXIT_SIGNAL:
+			return exit_signal(h, run.rsi);
 		case ENCL_EXIT_FATAL:
 			return report_fatal(h, run.rsi, run.rdx);
 		default:
@@ -252,6 +326,8 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		{ "timespec",		ENCL_HOSTILE_TIMESPEC },
 		{ "oret-start",		ENCL_HOSTILE_ORET_START },
 		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
+		{ "signal-ocall",	ENCL_HOSTILE_SIGNAL_OCALL },
+		{ "fake-fault",		ENCL_HOSTILE_FAKE_FAULT },
 	};
 	const char *v = getenv("ENCL_SIM_HOSTILE");
 
@@ -268,7 +344,8 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 			return 0;
 		}
 	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
-		 "read-pointer, open-fd, timespec, oret-start, handler-again", v);
+		 "read-pointer, open-fd, timespec, oret-start, handler-again, signal-ocall, "
+		 "fake-fault", v);
 	return -1;
 }
 
@@ -326,10 +403,17 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		 */
 		.flags = h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0,
 	};
+	if (encl_host_signals_start(&h)) {
+		encl_host_unload(&h);
+		munmap(h.area, h.area_size);
+		return nostart("the signals the enclave handles cannot be caught");
+	}
 	fflush(NULL);
 	ret = run_loop(&h, &start);
 	fflush(NULL);
 	encl_host_unload(&h);
 	munmap(h.area, h.area_size);
+	if (h.exit_signal)
+		encl_host_exit_by_signal(h.exit_signal);
 	return ret;
 }

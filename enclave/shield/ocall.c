@@ -7,6 +7,7 @@
 
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
+#include "enclave/shield/signal.h"
 
 static uint64_t used;	/* bytes of data[] taken by the current request */
 
@@ -80,5 +81,6 @@ int64_t ocall6(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	o->args[5] = a5;
 	o->ret = -ENOSYS;
 	encl_ocall_switch(encl_rt.main_td, HP(o));
+	encl_signal_from_host(o->signals);	/* what arrived meanwhile: sys_signal.c */
 	return o->ret;
 }

@@ -11,6 +11,7 @@
 
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
+#include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 
 struct encl_syscall_regs *encl_syscall_current;
@@ -53,7 +54,7 @@ long encl_syscall(struct encl_syscall_regs *r)
 
 	encl_syscall_current = r;
 	ocall_reset();
-	ret = dispatch((long)r->rax, a);
+	ret = encl_signal_dispatch(r, (long)r->rax, a, dispatch);	/* restarts, signals: sys_signal.c */
 	encl_syscall_current = outer;
 	return ret;
 }
