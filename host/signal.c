@@ -47,9 +47,23 @@ int encl_host_signals_start(struct encl_host *h)
 	struct sigaction sa;
 
 	sigemptyset(&caught);
-	for (int sig = 1; sig <= 64; sig++)
-		if ((mask & ENCL_HOST_SIGBIT(sig)) && (sig < 32 || (sig >= SIGRTMIN && sig <= SIGRTMAX)))
-			sigaddset(&caught, sig);
+	for (int sig = 1; sig <= 64; sig++) {
+		struct sigaction old;
+
+		if (!(mask & ENCL_HOST_SIGBIT(sig)))
+			continue;
+		/*
+		 * Ignored by whoever started us (nohup, a background job of a
+		 * shell): a native program would inherit SIG_IGN and never
+		 * see it, so neither does the enclave.
+		 */
+		if ((sig >= 32 && (sig < SIGRTMIN || sig > SIGRTMAX)) ||
+		    sigaction(sig, NULL, &old) || old.sa_handler == SIG_IGN) {
+			mask &= ~ENCL_HOST_SIGBIT(sig);
+			continue;
+		}
+		sigaddset(&caught, sig);
+	}
 	if (h->e.be->catch_signals) {
 		if (h->e.be->catch_signals(&h->e, mask, note)) {
 			encl_host_log(h, ENCL_LOG_WARNING, "signals cannot be caught for the enclave: %s",

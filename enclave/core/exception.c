@@ -11,6 +11,7 @@
  * zone. Nothing is copied: ERESUME itself reloads every register, and the
  * trampoline saves them on that stack.
  */
+#include <elf.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -59,7 +60,27 @@ static uint32_t vector_signal(uint32_t vector)
 	}
 }
 
-/* [lo, hi) is on this thread's program stack, or on a heap-allocated stack. */
+extern const Elf64_Ehdr __ehdr_start __attribute__((visibility("hidden")));
+
+/* [lo, hi) lies in a writable PT_LOAD of the image (a static alternate stack). */
+static int image_data(uint64_t lo, uint64_t hi)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+
+	for (unsigned i = 0; i < __ehdr_start.e_phnum; i++) {
+		uint64_t s = encl_rt.base + ph[i].p_vaddr;
+
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) &&
+		    lo >= s && hi <= s + ph[i].p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * [lo, hi) is on this thread's program stack, on a heap-allocated stack,
+ * or on a stack in the image's data (a signal handler's sigaltstack).
+ */
 int encl_stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi)
 {
 	uint64_t s_lo = encl_rt.base + td->init.stack_low;
@@ -69,7 +90,7 @@ int encl_stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi)
 		return 0;
 	if (lo >= s_lo && hi <= s_hi)
 		return 1;
-	return heap_contains(lo, hi - lo);
+	return heap_contains(lo, hi - lo) || image_data(lo, hi);
 }
 
 static int is_syscall(uint64_t rip)

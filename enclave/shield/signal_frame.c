@@ -17,7 +17,6 @@
  * with SIGSEGV, as Linux's force_sigsegv does.
  */
 #define _GNU_SOURCE
-#include <elf.h>
 #include <signal.h>
 #include <string.h>
 #include <ucontext.h>
@@ -30,7 +29,6 @@
 
 /* start.c: the XSAVE components this enclave runs with (SECS.ATTRIBUTES.XFRM). */
 extern uint64_t encl_xfrm;
-extern const Elf64_Ehdr __ehdr_start __attribute__((visibility("hidden")));
 
 #define RED_ZONE		128
 #define UNBLOCKABLE		(ENCL_SIGBIT(SIGKILL) | ENCL_SIGBIT(SIGSTOP))
@@ -141,31 +139,13 @@ static unsigned char *ssa0_xsave(const struct encl_thread *td)
 	return (unsigned char *)(uintptr_t)(encl_rt.base + td->init.ssa_offset);
 }
 
-/* [lo, hi) lies in a writable PT_LOAD of the image (a static alternate stack). */
-static int image_data(uint64_t lo, uint64_t hi)
-{
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
-
-	for (unsigned i = 0; i < __ehdr_start.e_phnum; i++) {
-		uint64_t s = encl_rt.base + ph[i].p_vaddr;
-
-		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) &&
-		    lo >= s && hi <= s + ph[i].p_memsz)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * Memory a frame may be written to or read from at CSSA 1: inside the
- * enclave (never host memory), and the program's: its stack, the heap,
- * or the image's data.
+ * enclave (never host memory), and the program's (encl_stack_ok).
  */
 static int program_memory(struct encl_thread *td, uint64_t lo, uint64_t hi)
 {
-	if (hi < lo || !encl_inside(lo, hi - lo))
-		return 0;
-	return encl_stack_ok(td, lo, hi) || image_data(lo, hi);
+	return hi >= lo && encl_inside(lo, hi - lo) && encl_stack_ok(td, lo, hi);
 }
 
 int encl_signal_in_runtime(uint64_t rip)
