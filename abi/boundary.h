@@ -53,6 +53,7 @@ struct encl_start {
 	uint64_t ocall_area_size;
 	uint32_t log_level;		/* enum encl_log */
 	uint32_t flags;			/* ENCL_START_* */
+	uint64_t tcs_max;		/* SCONE_TCS_MAX: may only lower ENCL_TCS_MAX_LIMIT */
 };
 
 /*
@@ -75,7 +76,8 @@ struct encl_start {
 #define ENCL_OCALL_ENTER_TCS	(-6)	/* TCS offset, struct encl_enter_report * in the area */
 /*
  * Threads. THREAD_START: a new host thread EENTERs the TCS at args[0] (an
- * offset) with ENCL_OP_CLONE and its own ocall area; 0 or -EAGAIN. WAIT:
+ * offset) with ENCL_OP_CLONE and its own ocall area; its thread id, or
+ * -EAGAIN. WAIT:
  * this thread sleeps on its host event until WAKE, args[0] nanoseconds
  * (UINT64_MAX: no limit) or a signal; 0 (woken, perhaps spuriously),
  * -ETIMEDOUT or -EINTR. WAKE: sets the event of the thread whose TCS is at
@@ -85,6 +87,10 @@ struct encl_start {
 #define ENCL_OCALL_THREAD_START	(-7)
 #define ENCL_OCALL_WAIT		(-8)
 #define ENCL_OCALL_WAKE		(-9)
+
+/* SCONE_TCS_MAX: the most TCSs (measured and added) an enclave runs; the default. */
+#define ENCL_TCS_MAX_LIMIT	4096
+#define ENCL_TCS_MAX_DEFAULT	256
 
 /*
  * An ENCL_OCALL_LOG message that ends with this and the options of an

@@ -156,7 +156,7 @@ struct encl_syscall_arg {
 	FWD(getegid)								\
 	FWD(gettid)								\
 	FWD(uname,		ENCL_A_OBJ(ENCL_SZ_UTSNAME))			\
-	IN(exit,		exit_group)					\
+	IN(exit,		exit)						\
 	IN(exit_group,		exit_group)					\
 	IN(set_tid_address,	set_tid_address)				\
 	IN(set_robust_list,	set_robust_list)				\

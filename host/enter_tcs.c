@@ -14,18 +14,19 @@
 
 #include "host/host.h"
 
-int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args)
+int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args)
 {
+	struct encl_host *h = t->h;
 	struct encl_enter_report rep;
 	struct encl_run run;
 	uint64_t off = args[0];
 
-	if (!encl_area_holds(h, args[1], sizeof(rep)))
+	if (!encl_area_holds(t, args[1], sizeof(rep)))
 		return -EFAULT;
 	if ((off & (SGX_PAGE_SIZE - 1)) || off >= h->e.size)
 		return -EINVAL;
 	/* The thread waiting in this ocall: an EENTER now would end it. */
-	if (h->e.base + off == h->tcs)
+	if (h->e.base + off == t->tcs)
 		return -EBUSY;
 
 	memset(&run, 0, sizeof(run));

@@ -7,6 +7,8 @@
 #ifndef ENCL_HOST_HOST_H
 #define ENCL_HOST_HOST_H
 
+#include <pthread.h>
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,8 +35,30 @@ enum encl_hostile {
 	ENCL_HOSTILE_TIMESPEC,		/* clock_gettime writes tv_nsec = 10^9 */
 	ENCL_HOSTILE_ORET_START,	/* the ocall's return EENTERs with ENCL_OP_START */
 	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
+	ENCL_HOSTILE_FUTEX_SPURIOUS,	/* every WAIT returns at once, as if woken */
+	ENCL_HOSTILE_FUTEX_NEVER,	/* every WAKE is dropped: only timeouts end a WAIT */
 	ENCL_HOSTILE_SIGNAL_OCALL,	/* a SIGUSR1 that never came, reported at a read's return */
 	ENCL_HOSTILE_FAKE_FAULT,	/* after an interrupt, EENTER the handler as for an exception */
+};
+
+struct encl_host;
+
+/*
+ * One enclave thread as the host sees it: the host thread that enters its
+ * TCS, its ocall area, and its event (ENCL_OCALL_WAIT sleeps on it, WAKE
+ * sets it). Thread 0 runs on the process's main thread; the others are
+ * started by ENCL_OCALL_THREAD_START (thread.c).
+ */
+struct encl_host_thread {
+	struct encl_host *h;
+	uint64_t tcs;			/* linear address of its TCS */
+	uint8_t *area;			/* the ocall area: host memory outside ELRANGE */
+	uint64_t area_size;
+	uint32_t event;			/* futex word: 1 when woken */
+	int tid;			/* gettid() of the host thread */
+	pthread_t pt;
+	int joinable;			/* pt is a started host thread not yet joined */
+	sem_t started;			/* posted once tid is known */
 };
 
 struct encl_host {
@@ -56,10 +80,15 @@ struct encl_host {
 	struct encl_params params;
 	int loaded;
 	uint64_t tcs;			/* linear address of thread 0's TCS */
+	uint64_t tcs_max;		/* SCONE_TCS_MAX */
 
-	/* the ocall area: host memory outside ELRANGE */
-	uint8_t *area;
-	uint64_t area_size;
+	/* thread.c: every TCS that has had a host thread, thread 0's first */
+	struct encl_host_thread main_thread;
+	struct encl_host_thread **threads;
+	size_t nthreads, threads_cap;
+	pthread_mutex_t threads_lock;
+	int threaded;			/* a second thread was started: the process
+					 * ends with _exit, whichever thread ends it */
 
 	/* run.c: ENCL_SIM_HOSTILE, a test facility honoured only in sim mode */
 	enum encl_hostile hostile;
@@ -83,10 +112,10 @@ int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 		   const struct encl_config *c, char *err, size_t errlen);
 void encl_host_unload(struct encl_host *h);
 
-/* ocall.c: serve the request at the start of the area; writes o->ret. */
-void encl_host_ocall(struct encl_host *h);
+/* ocall.c: serve the request at the start of @t's area; writes o->ret. */
+void encl_host_ocall(struct encl_host_thread *t);
 /* enter_tcs.c: ENCL_OCALL_ENTER_TCS with the request's args; 0 or -errno. */
-int64_t encl_host_enter_tcs(struct encl_host *h, const uint64_t *args);
+int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args);
 /*
  * signal.c: the asynchronous signals the host catches for the enclave
  * (ENCL_HOST_SIGNALS). start: through the backend's catch_signals, or,
@@ -105,13 +134,29 @@ int64_t encl_host_signals_pause(void);
 __attribute__((noreturn))
 void encl_host_exit_by_signal(int sig);
 
-/* [p, p + len) lies inside the ocall area. */
-int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len);
+/* [p, p + len) lies inside @t's ocall area. */
+int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);
 /*
  * ocall.c: may system call @nr go to the kernel with @args? 0, or -ENOSYS
  * (not forwarded), -EINVAL (an fcntl/ioctl command not forwarded), -EFAULT
  * (a pointer or length outside the ocall area). abi/syscalls.h says which.
  */
-int encl_ocall_check(const struct encl_host *h, long nr, const uint64_t *args);
+int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args);
+
+/*
+ * thread.c: the thread ocalls. THREAD_START (TCS offset): the new thread's
+ * id or -errno; WAIT (nanoseconds, UINT64_MAX: none); WAKE (TCS offset).
+ */
+int64_t encl_host_thread_start(struct encl_host_thread *t, uint64_t tcs_offset);
+int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns);
+int64_t encl_host_thread_wake(struct encl_host_thread *t, uint64_t tcs_offset);
+/* Set up thread 0 (the calling thread) on the TCS @tcs with a new area. 0 or -1. */
+int encl_host_threads_init(struct encl_host *h);
+void encl_host_threads_fini(struct encl_host *h);
+
+/* run.c: run thread @t from its first entry (@op, @rsi, @rdx) to its end: a status or -1 (thread ended). */
+int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, uint64_t rdx);
+/* run.c: the process ends with @status now (another thread may still be inside). */
+__attribute__((noreturn)) void encl_host_end(struct encl_host *h, int status);
 
 #endif

@@ -4,6 +4,7 @@
  * and SCONE_LOG, all case-insensitive, and the choice of backend. A bad
  * value is refused with a message naming the variable; nothing runs.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,31 @@ static const char *env_or(const char *var, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+/*
+ * SCONE_TCS_MAX: the most TCSs the enclave runs at once, measured ones
+ * included (with EDMM the rest are added at run time). Part of neither
+ * identity: it only bounds the pool.
+ */
+static int tcs_max_setting(struct encl_host *h, char *err, size_t errlen)
+{
+	const char *v = getenv("SCONE_TCS_MAX");
+	char *end;
+	unsigned long n;
+
+	h->tcs_max = ENCL_TCS_MAX_DEFAULT;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || v[0] == '-' || n < 1 || n > ENCL_TCS_MAX_LIMIT) {
+		snprintf(err, errlen, "SCONE_TCS_MAX=%s is not a number of threads: use 1 to %d "
+			 "(default %d)", v, ENCL_TCS_MAX_LIMIT, ENCL_TCS_MAX_DEFAULT);
+		return -1;
+	}
+	h->tcs_max = n;
+	return 0;
+}
+
 int encl_host_settings(struct encl_host *h, char *err, size_t errlen)
 {
 	const char *log = env_or("SCONE_LOG", "warning");
@@ -89,7 +115,7 @@ int encl_host_settings(struct encl_host *h, char *err, size_t errlen)
 	}
 	h->edmm = 0;
 	h->layout = ENCL_MODE_SGX1;
-	return 0;
+	return tcs_max_setting(h, err, errlen);
 }
 
 int encl_host_choose_backend(struct encl_host *h, char *err, size_t errlen)

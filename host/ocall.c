@@ -36,24 +36,24 @@ static const struct syscall_desc {
 static const struct encl_cmd fcntl_cmds[] = { ENCL_FCNTL_CMDS(ENCL_CMD_ROW) };
 static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
 
-int encl_area_holds(const struct encl_host *h, uint64_t p, uint64_t len)
+int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len)
 {
-	uint64_t start = (uint64_t)(uintptr_t)h->area;
+	uint64_t start = (uint64_t)(uintptr_t)t->area;
 
-	return p >= start && len <= h->area_size && p - start <= h->area_size - len;
+	return p >= start && len <= t->area_size && p - start <= t->area_size - len;
 }
 
-static int string_ok(const struct encl_host *h, uint64_t p)
+static int string_ok(const struct encl_host_thread *t, uint64_t p)
 {
-	uint64_t end = (uint64_t)(uintptr_t)h->area + h->area_size;
+	uint64_t end = (uint64_t)(uintptr_t)t->area + t->area_size;
 
-	if (!encl_area_holds(h, p, 1))
+	if (!encl_area_holds(t, p, 1))
 		return 0;
 	return memchr((const void *)(uintptr_t)p, 0, end - p) != NULL;
 }
 
 /* fcntl and ioctl: a command of the table, its structure in the area. */
-static int cmd_ok(const struct encl_host *h, long nr, const uint64_t *args)
+static int cmd_ok(const struct encl_host_thread *t, long nr, const uint64_t *args)
 {
 	const struct encl_cmd *c = nr == SYS_fcntl
 		? encl_cmd_find(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), args[1])
@@ -63,10 +63,10 @@ static int cmd_ok(const struct encl_host *h, long nr, const uint64_t *args)
 		return -EINVAL;
 	if (c->arg == ENCL_CMD_INT)
 		return 0;
-	return encl_area_holds(h, args[2], c->size) ? 0 : -EFAULT;
+	return encl_area_holds(t, args[2], c->size) ? 0 : -EFAULT;
 }
 
-static int args_ok(const struct encl_host *h, const struct syscall_desc *d, const uint64_t *args)
+static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *d, const uint64_t *args)
 {
 	for (int i = 0; i < 6; i++) {
 		const struct encl_syscall_arg *a = &d->a[i];
@@ -77,16 +77,16 @@ static int args_ok(const struct encl_host *h, const struct syscall_desc *d, cons
 			continue;
 		switch (a->kind) {
 		case ENCL_ARG_BUF:
-			ok = !args[a->len] || encl_area_holds(h, p, args[a->len]);
+			ok = !args[a->len] || encl_area_holds(t, p, args[a->len]);
 			break;
 		case ENCL_ARG_STR:
-			ok = string_ok(h, p);
+			ok = string_ok(t, p);
 			break;
 		case ENCL_ARG_OBJ:
-			ok = encl_area_holds(h, p, a->size);
+			ok = encl_area_holds(t, p, a->size);
 			break;
 		case ENCL_ARG_CMD: {
-			int err = cmd_ok(h, d->nr, args);
+			int err = cmd_ok(t, d->nr, args);
 
 			if (err)
 				return err;
@@ -99,17 +99,18 @@ static int args_ok(const struct encl_host *h, const struct syscall_desc *d, cons
 	return 0;
 }
 
-int encl_ocall_check(const struct encl_host *h, long nr, const uint64_t *args)
+int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args)
 {
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		if (forwarded[i].nr == nr)
-			return args_ok(h, &forwarded[i], args);
+			return args_ok(t, &forwarded[i], args);
 	return -ENOSYS;
 }
 
-static int64_t forward(struct encl_host *h, long nr, const uint64_t *args)
+static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args)
 {
-	int err = encl_ocall_check(h, nr, args);
+	struct encl_host *h = t->h;
+	int err = encl_ocall_check(t, nr, args);
 	long r;
 
 	switch (err) {
@@ -131,13 +132,14 @@ static int64_t forward(struct encl_host *h, long nr, const uint64_t *args)
 }
 
 /* ENCL_OCALL_LOG: level, message (NUL-terminated, in the area). */
-static int64_t log_line(struct encl_host *h, const uint64_t *args)
+static int64_t log_line(struct encl_host_thread *t, const uint64_t *args)
 {
+	struct encl_host *h = t->h;
 	const char *msg = (const char *)(uintptr_t)args[1];
 	size_t n;
 	int hint;
 
-	if (args[0] > ENCL_LOG_DEBUG || !string_ok(h, args[1]))
+	if (args[0] > ENCL_LOG_DEBUG || !string_ok(t, args[1]))
 		return -EINVAL;
 	if (args[0] > h->log)
 		return 0;
@@ -145,7 +147,9 @@ static int64_t log_line(struct encl_host *h, const uint64_t *args)
 	while (n && msg[n - 1] == '\n')
 		n--;
 	hint = strstr(msg, ENCL_LOG_SIGN_HINT) && h->path;
-	fprintf(stderr, "encl: %.*s%s%s\n", (int)n, msg, hint ? " " : "", hint ? h->path : "");
+	/* The enclave's warnings look like the host runtime's own. */
+	fprintf(stderr, "encl: %s%.*s%s%s\n", args[0] == ENCL_LOG_WARNING ? "warning: " : "",
+		(int)n, msg, hint ? " " : "", hint ? h->path : "");
 	return 0;
 }
 
@@ -183,9 +187,10 @@ static int64_t page_op(struct encl_host *h, long op, const uint64_t *args)
  * ENCL_SIM_HOSTILE (host.h): lie about the first call of the kind chosen.
  * Returns 1 when the lie replaces the answer.
  */
-static int hostile(struct encl_host *h, int64_t nr, const uint64_t *args)
+static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 {
-	struct encl_ocall *o = (struct encl_ocall *)h->area;
+	struct encl_host *h = t->h;
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
 
 	switch (h->hostile) {
 	case ENCL_HOSTILE_READ_COUNT:
@@ -201,7 +206,7 @@ static int hostile(struct encl_host *h, int64_t nr, const uint64_t *args)
 	case ENCL_HOSTILE_READ_POINTER:
 		if (nr != SYS_read)
 			return 0;
-		o->ret = forward(h, (long)nr, args);
+		o->ret = forward(t, (long)nr, args);
 		o->args[1] = h->e.base;		/* the enclave must use its own pointer */
 		break;
 	case ENCL_HOSTILE_OPEN_FD:
@@ -210,36 +215,43 @@ static int hostile(struct encl_host *h, int64_t nr, const uint64_t *args)
 		o->ret = INT64_C(1) << 32;
 		break;
 	case ENCL_HOSTILE_TIMESPEC:
-		if (nr != SYS_clock_gettime || !encl_area_holds(h, args[1], sizeof(struct timespec)))
+		if (nr != SYS_clock_gettime || !encl_area_holds(t, args[1], sizeof(struct timespec)))
 			return 0;
-		o->ret = forward(h, (long)nr, args);
+		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
 		break;
 	default:
-		return 0;
+		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */
 	}
 	h->hostile = ENCL_HOSTILE_NONE;
 	return 1;
 }
 
-void encl_host_ocall(struct encl_host *h)
+void encl_host_ocall(struct encl_host_thread *t)
 {
-	struct encl_ocall *o = (struct encl_ocall *)h->area;
+	struct encl_host *h = t->h;
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
 	uint64_t args[6];
 	int64_t nr = o->nr;
 
 	/* Read once: the enclave's view of the area may change under us. */
 	memcpy(args, o->args, sizeof(args));
-	if (h->hostile && hostile(h, nr, args))
+	if (h->hostile && hostile(t, nr, args))
 		return;
 	if (nr >= 0)
-		o->ret = forward(h, (long)nr, args);
+		o->ret = forward(t, (long)nr, args);
 	else if (nr == ENCL_OCALL_LOG)
-		o->ret = log_line(h, args);
+		o->ret = log_line(t, args);
 	else if (nr == ENCL_OCALL_ENTER_TCS)
-		o->ret = encl_host_enter_tcs(h, args);	/* host/enter_tcs.c */
+		o->ret = encl_host_enter_tcs(t, args);	/* host/enter_tcs.c */
 	else if (nr >= ENCL_OCALL_PROTECT && nr <= ENCL_OCALL_MODIFY_TYPES)
 		o->ret = page_op(h, (long)nr, args);
+	else if (nr == ENCL_OCALL_THREAD_START)
+		o->ret = encl_host_thread_start(t, args[0]);	/* host/thread.c */
+	else if (nr == ENCL_OCALL_WAIT)
+		o->ret = encl_host_thread_wait(t, args[0]);
+	else if (nr == ENCL_OCALL_WAKE)
+		o->ret = encl_host_thread_wake(t, args[0]);
 	else
 		o->ret = -ENOSYS;
 }

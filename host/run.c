@@ -86,6 +86,7 @@ static void print_version(const struct encl_host *h, const struct encl_binary *b
 	fprintf(stderr, "SCONE_MIN_HEAP=%s\n", encl_size_format(c->min_heap, buf));
 	fprintf(stderr, "SCONE_STACK=%s\n", encl_size_format(c->stack, buf));
 	fprintf(stderr, "SCONE_TCS=%u\n", c->tcs);
+	fprintf(stderr, "SCONE_TCS_MAX=%llu\n", (unsigned long long)h->tcs_max);
 	fprintf(stderr, "SCONE_LOG=%s\n", encl_log_name(h->log));
 	fprintf(stderr, "mode: %s\n", h->be == &encl_backend_hw ? "hw" : "sim");
 	fprintf(stderr, "EDMM: %s (%s)\n", h->edmm ? "on" : "off", h->edmm_why);
@@ -94,13 +95,14 @@ static void print_version(const struct encl_host *h, const struct encl_binary *b
 }
 
 /* The enclave's struct encl_crash: one line, offsets from the enclave base. */
-static int report_crash(struct encl_host *h, uint64_t p)
+static int report_crash(struct encl_host_thread *t, uint64_t p)
 {
+	struct encl_host *h = t->h;
 	struct encl_crash c;
 	const char *name;
-	char where[96] = "";
+	char where[128] = "";
 
-	if (!encl_area_holds(h, p, sizeof(c)))
+	if (!encl_area_holds(t, p, sizeof(c)))
 		return nostart("the enclave reported a crash outside the ocall area");
 	memcpy(&c, (const void *)(uintptr_t)p, sizeof(c));
 	if (c.signal == 0 || c.signal >= 64)
@@ -121,6 +123,8 @@ static int report_crash(struct encl_host *h, uint64_t p)
 		return 128 + (int)c.signal;
 	}
 #endif
+	if (h->threaded)
+		snprintf(where + strlen(where), sizeof(where) - strlen(where), ", in thread %d", t->tid);
 	fprintf(stderr, "encl: the program crashed: SIG%s (vector %u, error code 0x%x) at enclave offset 0x%llx%s\n",
 		name ? name : "SEGV", c.vector, c.error_code, (unsigned long long)c.rip, where);
 	return 128 + (int)c.signal;
@@ -138,14 +142,14 @@ static const char *fatal_code(uint64_t code)
 	return "unknown reason";
 }
 
-static int report_fatal(struct encl_host *h, uint64_t msg, uint64_t code)
+static int report_fatal(struct encl_host_thread *t, uint64_t msg, uint64_t code)
 {
 	char line[512];
 	size_t n;
 
-	if (msg && encl_area_holds(h, msg, 1)) {
+	if (msg && encl_area_holds(t, msg, 1)) {
 		const char *s = (const char *)(uintptr_t)msg;
-		uint64_t room = (uint64_t)(uintptr_t)h->area + h->area_size - msg;
+		uint64_t room = (uint64_t)(uintptr_t)t->area + t->area_size - msg;
 
 		n = strnlen(s, room < sizeof(line) - 1 ? room : sizeof(line) - 1);
 		memcpy(line, s, n);
@@ -161,6 +165,18 @@ static int report_fatal(struct encl_host *h, uint64_t msg, uint64_t code)
 }
 
 /*
+ * The process ends now. With one thread, the caller unwinds and unloads;
+ * once a second thread has run, another may be inside the enclave, so
+ * nothing is torn down under it: flush and _exit.
+ */
+void encl_host_end(struct encl_host *h, int status)
+{
+	fflush(NULL);
+	(void)h;
+	_exit(status);
+}
+
+/*
  * Signals (host/signal.c), in three small steps of the loop below.
  *
  * An ocall is served with the caught signals let in, and its return
@@ -168,15 +184,16 @@ static int report_fatal(struct encl_host *h, uint64_t msg, uint64_t code)
  * The enclave's pause waits in encl_host_signals_pause, where no signal
  * can slip in between the check and the sleep.
  */
-static void serve_ocall(struct encl_host *h)
+static void serve_ocall(struct encl_host_thread *t)
 {
-	struct encl_ocall *o = (struct encl_ocall *)h->area;
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
+	struct encl_host *h = t->h;
 
 	if (o->nr == SYS_pause) {
 		o->ret = encl_host_signals_pause();
 	} else {
 		encl_host_signals_open();
-		encl_host_ocall(h);
+		encl_host_ocall(t);
 		encl_host_signals_close();
 	}
 	o->signals = encl_host_signals_take();
@@ -193,27 +210,32 @@ static void serve_ocall(struct encl_host *h)
  * none, the thread just resumes. An interrupted handler (CSSA 2) resumes
  * too; its signals wait for the next chance.
  */
-static struct encl_run interrupted(struct encl_host *h, int *in_handler)
+static struct encl_run interrupted(struct encl_host_thread *t, int *in_handler)
 {
+	struct encl_host *h = t->h;
 	uint64_t sigs;
 
 	if (*in_handler)
-		return (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
+		return (struct encl_run){ .tcs = t->tcs, .function = SGX_ERESUME };
 	if (h->hostile == ENCL_HOSTILE_FAKE_FAULT) {
 		/* Test facility: claim an exception where there was none. */
 		h->hostile = ENCL_HOSTILE_NONE;
 		*in_handler = 1;
-		return (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER };
+		return (struct encl_run){ .tcs = t->tcs, .function = SGX_EENTER };
 	}
 	sigs = encl_host_signals_take();
 	if (!sigs)
-		return (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
+		return (struct encl_run){ .tcs = t->tcs, .function = SGX_ERESUME };
 	*in_handler = 1;
-	return (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER,
+	return (struct encl_run){ .tcs = t->tcs, .function = SGX_EENTER,
 				  .rdi = ENCL_OP_SIGNAL, .rsi = sigs };
 }
 
-/* ENCL_EXIT_SIGNAL: ended by this signal's default action; raised after cleaning up. */
+/*
+ * ENCL_EXIT_SIGNAL: the program ended by this signal's default action.
+ * With one thread the caller unloads first; with more, nothing is torn
+ * down under the others (as encl_host_end).
+ */
 static int exit_signal(struct encl_host *h, uint64_t sig)
 {
 	char msg[128];
@@ -223,15 +245,17 @@ static int exit_signal(struct encl_host *h, uint64_t sig)
 			 (unsigned long long)sig);
 		return nostart(msg);
 	}
+	if (h->threaded)
+		encl_host_exit_by_signal((int)sig);
 	h->exit_signal = (int)sig;
 	return 128 + (int)sig;
 }
 
-static int run_loop(struct encl_host *h, struct encl_start *start)
+int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, uint64_t rdx)
 {
+	struct encl_host *h = t->h;
 	struct encl_run run = {
-		.tcs = h->tcs, .function = SGX_EENTER,
-		.rdi = ENCL_OP_START, .rsi = (uint64_t)(uintptr_t)start,
+		.tcs = t->tcs, .function = SGX_EENTER, .rdi = op, .rsi = rsi, .rdx = rdx,
 	};
 	int in_handler = 0;
 	char msg[400];
@@ -251,7 +275,7 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 		}
 		if (run.function == SGX_ERESUME) {
 			if (run.exception_vector == ENCL_RUN_INTERRUPT) {
-				run = interrupted(h, &in_handler);
+				run = interrupted(t, &in_handler);
 				continue;
 			}
 			/* An AEX: the enclave's handler runs on the next SSA frame. */
@@ -265,7 +289,7 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 				      run.exception_vector,
 				      (unsigned long long)run.exception_addr);
 			in_handler = 1;
-			run = (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER };
+			run = (struct encl_run){ .tcs = t->tcs, .function = SGX_EENTER };
 			continue;
 		}
 		switch (run.rdi) {
@@ -275,18 +299,18 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 			if (h->hostile == ENCL_HOSTILE_HANDLER_AGAIN) {
 				/* Test facility: the same exception, once more, instead of ERESUME. */
 				h->hostile = ENCL_HOSTILE_NONE;
-				run = (struct encl_run){ .tcs = h->tcs, .function = SGX_EENTER };
+				run = (struct encl_run){ .tcs = t->tcs, .function = SGX_EENTER };
 				continue;
 			}
 			in_handler = 0;
-			run = (struct encl_run){ .tcs = h->tcs, .function = SGX_ERESUME };
+			run = (struct encl_run){ .tcs = t->tcs, .function = SGX_ERESUME };
 			continue;
 		case ENCL_EXIT_OCALL:
-			if (run.rsi != (uint64_t)(uintptr_t)h->area)
+			if (run.rsi != (uint64_t)(uintptr_t)t->area)
 				return nostart("the enclave made an ocall outside its ocall area");
-			serve_ocall(h);
+			serve_ocall(t);
 			run = (struct encl_run){
-				.tcs = h->tcs, .function = SGX_EENTER,
+				.tcs = t->tcs, .function = SGX_EENTER,
 				.rdi = ENCL_OP_ORET, .rsi = run.rsi,
 			};
 			if (h->hostile == ENCL_HOSTILE_ORET_START) {
@@ -295,14 +319,17 @@ static int run_loop(struct encl_host *h, struct encl_start *start)
 				run.rdi = ENCL_OP_START;
 			}
 			continue;
+		case ENCL_EXIT_THREAD:
+			encl_host_log(h, ENCL_LOG_TRACE, "thread %d ended", t->tid);
+			return -1;
 		case ENCL_EXIT_RETURN:
 			return (int)(run.rsi & 0xff);
 		case ENCL_EXIT_CRASH:
-			return report_crash(h, run.rsi);
+			return report_crash(t, run.rsi);
 		case ENCL_EXIT_SIGNAL:
 			return exit_signal(h, run.rsi);
 		case ENCL_EXIT_FATAL:
-			return report_fatal(h, run.rsi, run.rdx);
+			return report_fatal(t, run.rsi, run.rdx);
 		default:
 			snprintf(msg, sizeof(msg), "the enclave exited with unknown reason %llu",
 				 (unsigned long long)run.rdi);
@@ -326,6 +353,8 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		{ "timespec",		ENCL_HOSTILE_TIMESPEC },
 		{ "oret-start",		ENCL_HOSTILE_ORET_START },
 		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
+		{ "futex-spurious",	ENCL_HOSTILE_FUTEX_SPURIOUS },
+		{ "futex-never",	ENCL_HOSTILE_FUTEX_NEVER },
 		{ "signal-ocall",	ENCL_HOSTILE_SIGNAL_OCALL },
 		{ "fake-fault",		ENCL_HOSTILE_FAKE_FAULT },
 	};
@@ -344,8 +373,8 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 			return 0;
 		}
 	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
-		 "read-pointer, open-fd, timespec, oret-start, handler-again, signal-ocall, "
-		 "fake-fault", v);
+		 "read-pointer, open-fd, timespec, oret-start, handler-again, futex-spurious, "
+		 "futex-never, signal-ocall, fake-fault", v);
 	return -1;
 }
 
@@ -379,9 +408,8 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	if (flag_set("SCONE_VERSION"))
 		print_version(&h, b, c);
 
-	h.area_size = ENCL_OCALL_AREA_SIZE;
-	h.area = mmap(NULL, h.area_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (h.area == MAP_FAILED) {
+	if (encl_host_threads_init(&h)) {
+		encl_host_threads_fini(&h);
 		encl_host_unload(&h);
 		return nostart("cannot map the ocall area");
 	}
@@ -391,8 +419,9 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		.envp = (uint64_t)(uintptr_t)envp,
 		.heap_hint = c->heap,
 		.min_heap_hint = c->min_heap,
-		.ocall_area = (uint64_t)(uintptr_t)h.area,
-		.ocall_area_size = h.area_size,
+		.ocall_area = (uint64_t)(uintptr_t)h.main_thread.area,
+		.ocall_area_size = h.main_thread.area_size,
+		.tcs_max = h.tcs_max,
 		.log_level = h.log,
 		/*
 		 * The sim runs enclave code as an ordinary thread of this
@@ -404,15 +433,22 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		.flags = h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0,
 	};
 	if (encl_host_signals_start(&h)) {
+		encl_host_threads_fini(&h);
 		encl_host_unload(&h);
-		munmap(h.area, h.area_size);
 		return nostart("the signals the enclave handles cannot be caught");
 	}
 	fflush(NULL);
-	ret = run_loop(&h, &start);
+	ret = encl_host_thread_run(&h.main_thread, ENCL_OP_START, (uint64_t)(uintptr_t)&start, 0);
+	if (ret < 0) {
+		/* Thread 0 ended with others running: the last of them ends the process. */
+		for (;;)
+			pause();
+	}
+	if (h.threaded)
+		encl_host_end(&h, ret);
 	fflush(NULL);
+	encl_host_threads_fini(&h);
 	encl_host_unload(&h);
-	munmap(h.area, h.area_size);
 	if (h.exit_signal)
 		encl_host_exit_by_signal(h.exit_signal);
 	return ret;

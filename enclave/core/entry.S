@@ -18,6 +18,7 @@
 /* abi/boundary.h (checked against it in tls.c) */
 #define ENCL_OP_START		1
 #define ENCL_OP_ORET		2
+#define ENCL_OP_CLONE		3
 #define ENCL_EXIT_OCALL		1
 #define ENCL_EXIT_FATAL		5
 #define ENCL_FATAL_ENTRY	1
@@ -32,6 +33,8 @@
 	.hidden	__ehdr_start
 	.hidden	_end
 	.hidden	encl_fs_volatile
+	.hidden	encl_tcs_added
+	.hidden	encl_tcs_added_count
 
 /* What a fresh start needs at least below the exception stack. */
 #define MIN_PROGRAM_STACK	(16 * 1024)
@@ -78,6 +81,7 @@ encl_entry:
 	/* DF is the host's: string instructions below and C need it clear. */
 	cld
 	mov	%rax, %r8			/* CSSA */
+	mov	%rdx, %r14			/* CLONE: the ocall area's size (DIV takes RDX) */
 	lea	__ehdr_start(%rip), %r9		/* enclave base: the ELF header is at offset 0 */
 	lea	_end(%rip), %r10
 	add	$4095, %r10
@@ -87,28 +91,30 @@ encl_entry:
 	cmp	%rax, P_MAGIC(%r10)
 	jne	.Lrefuse_early
 	/*
-	 * Only the measured TCSs run: RBX - base must be thread_offset +
-	 * index * thread_stride + tcs_in_block with index < tcs_count. The
-	 * enclave can make TCS pages at run time (EAUG, EMODT, EACCEPT), and
-	 * the page where such a TCS's thread data would be is ordinary
-	 * memory, maybe not even committed: refuse before reading it.
+	 * Only the runtime's TCSs run: a measured one, where RBX - base is
+	 * thread_offset + index * thread_stride + tcs_in_block with index <
+	 * tcs_count, or one the runtime added (threads.c), which it recorded
+	 * in encl_tcs_added before accepting it. A TCS page made any other
+	 * way has ordinary memory where its thread data would be, maybe not
+	 * even committed: refuse before reading it.
 	 */
 	mov	%rbx, %rax
 	sub	%r9, %rax
 	sub	P_THREAD_OFFSET(%r10), %rax
-	jb	.Lrefuse_tcs
+	jb	.Ladded
 	sub	P_TCS_IN_BLOCK(%r10), %rax
-	jb	.Lrefuse_tcs
+	jb	.Ladded
 	mov	P_THREAD_STRIDE(%r10), %r11
 	test	%r11, %r11
 	jz	.Lrefuse_tcs
 	xor	%edx, %edx
 	div	%r11				/* rax = index, rdx = offset in the block */
 	test	%rdx, %rdx
-	jnz	.Lrefuse_tcs
+	jnz	.Ladded
 	mov	P_TCS_COUNT(%r10), %edx
 	cmp	%rdx, %rax
-	jae	.Lrefuse_tcs
+	jae	.Ladded
+.Lthread_data:
 	mov	P_TD_IN_BLOCK(%r10), %r12
 	sub	P_TCS_IN_BLOCK(%r10), %r12
 	add	%rbx, %r12			/* r12 = thread data, kept across the C calls */
@@ -138,7 +144,20 @@ encl_entry:
 	je	.Loret
 	cmpq	$TD_STATE_NEW, TD_STATE(%r12)
 	je	.Lstart
+	cmpq	$TD_STATE_CLONE, TD_STATE(%r12)
+	je	.Lclone
 	jmp	.Lrefuse
+
+/* An added TCS: its linear address is in the table (count read once, acquire on x86). */
+.Ladded:
+	mov	encl_tcs_added_count(%rip), %eax
+	lea	encl_tcs_added(%rip), %r11
+1:	test	%eax, %eax
+	jz	.Lrefuse_tcs
+	dec	%eax
+	cmp	(%r11,%rax,8), %rbx
+	jne	1b
+	jmp	.Lthread_data
 
 /*
  * START: the first entry of this TCS. Its stack was EADDed unmeasured, so
@@ -168,10 +187,49 @@ encl_entry:
 	/* AC and the rest of RFLAGS are the host's too. */
 	pushq	$0
 	popfq
+	movq	$1, TD_STACK_READY(%r12)
 	mov	%r12, %rdi
 	mov	%r13, %rsi
 	call	encl_start_main
 	/* encl_start_main ends in exit_group; getting here is a bug. */
+	jmp	.Lrefuse
+
+/*
+ * CLONE: threads.c recorded a new thread's start state in this thread
+ * data; RSI/R14 are the host thread's ocall area. The runtime's part of
+ * the start runs on the top of this TCS's own stack (zeroed first if it
+ * is a measured one never used), then encl_clone_main loads the program's
+ * context through the exception handler and ERESUME.
+ */
+.Lclone:
+	cmp	$ENCL_OP_CLONE, %rdi
+	jne	.Lrefuse
+	movq	$TD_STATE_RUNNING, TD_STATE(%r12)
+	mov	%rsi, %r13
+	mov	TD_INIT_STACK_LOW(%r12), %rdi
+	mov	TD_INIT_STACK_HIGH(%r12), %rcx
+	sub	%rdi, %rcx
+	jbe	.Lrefuse
+	cmp	$(ENCL_EXC_STACK_SIZE + MIN_PROGRAM_STACK), %rcx
+	jb	.Lrefuse
+	cmpq	$0, TD_STACK_READY(%r12)
+	jne	1f
+	add	%rbx, %rdi
+	xor	%eax, %eax
+	shr	$3, %rcx
+	rep stosq
+	movq	$1, TD_STACK_READY(%r12)
+1:	mov	TD_INIT_STACK_HIGH(%r12), %rsp
+	add	%rbx, %rsp
+	sub	$ENCL_EXC_STACK_SIZE, %rsp
+	and	$-16, %rsp
+	xor	%ebp, %ebp
+	pushq	$0
+	popfq
+	mov	%r12, %rdi
+	mov	%r13, %rsi
+	mov	%r14, %rdx
+	call	encl_clone_main
 	jmp	.Lrefuse
 
 /*
@@ -413,6 +471,34 @@ encl_fs_sync_insn:
 	ud2
 	ret
 	.size	encl_fs_sync, . - encl_fs_sync
+
+/* void encl_switch_stack(td, stack, fn): fn(td) on @stack, no way back. */
+	.globl	encl_switch_stack
+	.hidden	encl_switch_stack
+	.type	encl_switch_stack, @function
+encl_switch_stack:
+	mov	%rsi, %rsp
+	and	$-16, %rsp
+	xor	%ebp, %ebp
+	call	*%rdx
+	ud2
+	.size	encl_switch_stack, . - encl_switch_stack
+
+/*
+ * void encl_clone_jump(void): the #UD at which a new thread's runtime part
+ * ends; the exception handler makes SSA[0] the program's context recorded
+ * in the thread data, and ERESUME loads all of it at once (RSP, RIP, RFLAGS
+ * and FS included).
+ */
+	.globl	encl_clone_jump
+	.hidden	encl_clone_jump
+	.type	encl_clone_jump, @function
+encl_clone_jump:
+	.globl	encl_clone_insn
+	.hidden	encl_clone_insn
+encl_clone_insn:
+	ud2
+	.size	encl_clone_jump, . - encl_clone_jump
 
 /*
  * An XSAVE image in the init state for x87 and SSE (XSTATE_BV = 0) with

@@ -18,6 +18,7 @@
 
 #include "enclave/emm/heap.h"
 #include "enclave/core/runtime.h"
+#include "enclave/core/threads.h"
 #include "enclave/shield/signal.h"
 #include "enclave/testing/testing.h"
 #include "sgx/arch.h"
@@ -188,7 +189,7 @@ struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_
 	uint64_t maddr;
 
 	/* Before START has found the parameters and the ocall area there is no one to report to. */
-	if (!encl_rt.params || !encl_rt.ocall)
+	if (!encl_rt.params || !td->ocall_area)
 		encl_fatal_code(td, ENCL_FATAL_ENTRY);
 	gpr = ssa0_gpr(td);
 	exinfo = (struct sgx_misc_exinfo *)((uint64_t)(uintptr_t)gpr - sizeof(*exinfo));
@@ -225,7 +226,7 @@ struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_
 	 * otherwise the dispatcher delivers them before it returns.
 	 */
 	if (op == ENCL_OP_SIGNAL) {
-		encl_signal_from_host(signals);
+		encl_signals_arrived(signals);
 		if (!(info & SGX_EXITINFO_VALID)) {
 			if (!encl_signal_in_runtime(gpr->rip))
 				encl_signal_deliver(td, gpr);
@@ -256,6 +257,10 @@ struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_
 
 	switch (vector) {
 	case X86_VEC_UD:
+		if (gpr->rip == (uint64_t)(uintptr_t)encl_clone_insn) {
+			encl_clone_context(td, gpr);
+			return handled(td, gpr);
+		}
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret)
 			return syscall_return(td, gpr);
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn) {

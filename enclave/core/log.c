@@ -17,7 +17,7 @@ void encl_log(unsigned level, const char *fmt, ...)
 	char *msg;
 	va_list ap;
 
-	if (level > encl_rt.log_level || !encl_rt.ocall)
+	if (level > encl_rt.log_level || !encl_self()->ocall_area)
 		return;
 	ocall_reset();
 	msg = ocall_alloc(LOG_MSG_MAX);

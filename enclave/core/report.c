@@ -16,7 +16,8 @@
 
 void encl_fatal(const char *fmt, ...)
 {
-	struct encl_thread *td = encl_rt.main_td;
+	struct encl_thread *td = encl_self();
+	volatile struct encl_ocall *o = encl_ocall_area(td);
 	char msg[FATAL_MSG_MAX];
 	va_list ap;
 
@@ -24,8 +25,8 @@ void encl_fatal(const char *fmt, ...)
 	encl_vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	td->state = TD_STATE_DEAD;
-	memcpy((char *)encl_rt.ocall->data, msg, strlen(msg) + 1);
-	encl_exit(ENCL_EXIT_FATAL, HP(encl_rt.ocall->data), 0, td);
+	memcpy((char *)o->data, msg, strlen(msg) + 1);
+	encl_exit(ENCL_EXIT_FATAL, HP(o->data), 0, td);
 }
 
 void encl_fatal_code(struct encl_thread *td, uint64_t code)
@@ -37,7 +38,7 @@ void encl_fatal_code(struct encl_thread *td, uint64_t code)
 void encl_crash(struct encl_thread *td, uint32_t signal, uint32_t vector, uint64_t rip,
 		uint64_t addr, uint32_t errcd, int addr_valid)
 {
-	volatile struct encl_crash *c = (volatile struct encl_crash *)encl_rt.ocall->data;
+	volatile struct encl_crash *c = (volatile struct encl_crash *)encl_ocall_area(td)->data;
 
 	td->state = TD_STATE_DEAD;
 	c->signal = signal;

@@ -29,9 +29,6 @@
 struct encl_runtime {
 	uint64_t base;				/* enclave base (linear) */
 	const struct encl_params *params;	/* the measured page */
-	struct encl_thread *main_td;		/* the thread that ran START */
-	volatile struct encl_ocall *ocall;	/* host memory, checked at START */
-	uint64_t ocall_size;
 	uint32_t log_level;
 	uint64_t heap_hint;			/* SCONE_HEAP as the host passed it */
 	uint64_t heap_size;			/* the heap in use: min(hint, measured) */
@@ -50,6 +47,13 @@ extern const char encl_syscall_trampoline[] __attribute__((visibility("hidden"))
 extern const char encl_fs_sync_insn[] __attribute__((visibility("hidden")));
 extern const char encl_fs_sync_ret[] __attribute__((visibility("hidden")));
 void encl_fs_sync(void) __attribute__((visibility("hidden")));
+/* threads.c: a new thread's last runtime instruction (see entry.S). */
+__attribute__((noreturn)) void encl_clone_jump(void) __attribute__((visibility("hidden")));
+extern const char encl_clone_insn[] __attribute__((visibility("hidden")));
+/* Switch to @stack and call @fn(@td); never returns (thread exit). */
+__attribute__((noreturn))
+void encl_switch_stack(struct encl_thread *td, uint64_t stack, void (*fn)(struct encl_thread *))
+	__attribute__((visibility("hidden")));
 /* ENCL_START_FS_VOLATILE was given: see abi.h. */
 extern uint8_t encl_fs_volatile __attribute__((visibility("hidden")));
 
@@ -99,6 +103,18 @@ static inline struct encl_thread *encl_self(void)
 	__asm__("mov %%gs:%c1, %0" : "=r"(td) : "i"(TD_SELF));
 	return td;
 }
+
+/* This thread's ocall area (host memory); 0 before START or CLONE checked it. */
+static inline volatile struct encl_ocall *encl_ocall_area(const struct encl_thread *td)
+{
+	return (volatile struct encl_ocall *)(uintptr_t)td->ocall_area;
+}
+
+/*
+ * shield/sys_signal.c: the host reported asynchronous signals (bit sig - 1)
+ * at an ocall's return; they are delivered before the program runs again.
+ */
+void encl_signals_arrived(uint64_t set);
 
 static inline uint64_t encl_offset(uint64_t addr)
 {

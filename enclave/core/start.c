@@ -16,6 +16,7 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/core/reloc.h"
 #include "enclave/core/runtime.h"
+#include "enclave/core/threads.h"
 #include "sgx/arch.h"
 #include "sgx/xsave.h"
 
@@ -240,9 +241,8 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 
 	encl_rt.base = td->base;
 	encl_rt.params = p;
-	encl_rt.main_td = td;
-	encl_rt.ocall = (volatile struct encl_ocall *)(uintptr_t)st.ocall_area;
-	encl_rt.ocall_size = st.ocall_area_size;
+	td->ocall_area = st.ocall_area;
+	td->ocall_size = st.ocall_area_size;
 	encl_rt.log_level = st.log_level > ENCL_LOG_DEBUG ? ENCL_LOG_DEBUG : st.log_level;
 	encl_fs_volatile = !!(st.flags & ENCL_START_FS_VOLATILE);
 
@@ -255,6 +255,7 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 			   (unsigned long)rerr.offset, (unsigned long)rerr.value);
 
 	setup_heap(p, &st);
+	encl_threads_init(st.tcs_max);
 	argv = build_vectors(&st);
 	__libc_start_main(main, (int)st.argc, argv, 0, 0, 0);
 	encl_fatal("__libc_start_main returned");

@@ -40,6 +40,7 @@
 #define TD_SELF			112	/* linear address of this page */
 #define TD_BASE			120	/* linear address of the enclave */
 #define TD_FS_DIRTY		128	/* FS was set by WRFSBASE since the last ERESUME */
+#define TD_STACK_READY		136	/* the stack below was zeroed (or EAUGed: zero) */
 
 /* Offsets into the measured parameter page (struct encl_params). */
 #define P_MAGIC			0
@@ -73,6 +74,7 @@ struct encl_thread {
 	uint64_t self;
 	uint64_t base;
 	uint64_t fs_dirty;
+	uint64_t stack_ready;
 	/* C-only state below */
 	uint64_t clear_child_tid;	/* set_tid_address */
 	uint64_t robust_list;		/* set_robust_list */
@@ -87,8 +89,9 @@ struct encl_thread {
 	int64_t tid;			/* the host's id of this thread, asked once */
 
 	/* core/threads.c: what CLONE starts the thread with */
-	uint64_t start_regs[16];	/* struct encl_syscall_regs' GPRs, RAX = 0 */
+	uint64_t start_regs[15];	/* r15 .. rax, as struct encl_syscall_regs has them */
 	uint64_t start_rip, start_rsp, start_rflags;
+	uint64_t unmap_addr, unmap_len;	/* munmap of the stack it runs on, done at its exit */
 
 	/* shield/sys_futex.c: this thread's place in a wait queue */
 	uint64_t wait_addr;		/* the futex word, 0 when not waiting */
@@ -120,6 +123,7 @@ _Static_assert(offsetof(struct encl_thread, tp) == TD_TP, "TD_TP");
 _Static_assert(offsetof(struct encl_thread, self) == TD_SELF, "TD_SELF");
 _Static_assert(offsetof(struct encl_thread, base) == TD_BASE, "TD_BASE");
 _Static_assert(offsetof(struct encl_thread, fs_dirty) == TD_FS_DIRTY, "TD_FS_DIRTY");
+_Static_assert(offsetof(struct encl_thread, stack_ready) == TD_STACK_READY, "TD_STACK_READY");
 _Static_assert(sizeof(struct encl_thread) <= 4096, "one page");
 _Static_assert(offsetof(struct encl_params, magic) == P_MAGIC, "P_MAGIC");
 _Static_assert(offsetof(struct encl_params, tcs_count) == P_TCS_COUNT, "P_TCS_COUNT");

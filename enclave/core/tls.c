@@ -36,7 +36,7 @@ void encl_set_fs(struct encl_thread *td, uint64_t tp)
  */
 int __set_thread_area(void *p)
 {
-	struct encl_thread *td = encl_rt.main_td;
+	struct encl_thread *td = encl_self();
 
 	encl_set_fs(td, (uint64_t)(uintptr_t)p);
 	if (td->fs_dirty) {

@@ -104,6 +104,8 @@ enum emm_mode {
  *	-errno. Never trusted: every effect is checked with EACCEPT.
  * zero: clear @n bytes at @p (writable; heap pages and the EMM's metadata).
  * warn: one line for the user (stderr on the host side).
+ * self: the calling thread, as a nonzero number (NULL: one thread), so that
+ *	a fault can tell its own thread's EMM call from another thread's.
  *
  * emm_fault() calls only eaccept and emodpe: the fault handler runs at
  * CSSA > 0, where the runtime cannot leave for an ocall.
@@ -114,6 +116,7 @@ struct emm_ops {
 	long (*ocall)(long nr, uint64_t a0, uint64_t a1, uint64_t a2);
 	void (*zero)(void *p, size_t n);
 	void (*warn)(const char *msg);
+	uint64_t (*self)(void);
 };
 
 struct emm_config {
@@ -187,6 +190,7 @@ struct emm {
 	uint32_t batch_pages, batch_max;
 	uint64_t trim_threshold;
 	int lock;
+	uint64_t owner;			/* ops->self() of the lock's holder */
 	unsigned warned;		/* bit 1 << enum emm_msg: that warning was given */
 	struct emm_stats st;
 };
@@ -215,14 +219,17 @@ uint64_t emm_brk(struct emm *m, uint64_t newbrk);
  *  EMM_FAULT_FIXED     the page was a mapped, writable, uncommitted heap
  *                      page and its batch is now committed: resume;
  *  EMM_FAULT_DECLINED  not the EMM's to fix (the program's fault);
- *  EMM_FAULT_LOCKED    the fault interrupted the EMM itself, which holds
- *                      its lock (the runtime runs one thread): it can
- *                      neither be fixed nor waited out, so the caller stops
- *                      the enclave. The EMM's own accesses fault only if it
+ *  EMM_FAULT_BUSY      another thread holds the lock: resume, and the
+ *                      access faults again (or succeeds) once it is done;
+ *  EMM_FAULT_LOCKED    the fault interrupted the EMM itself on this
+ *                      thread, which holds its lock: it can neither be
+ *                      fixed nor waited out, so the caller stops the
+ *                      enclave. The EMM's own accesses fault only if it
  *                      has a bug or the host changed the PTEs behind it.
  */
 #define EMM_FAULT_DECLINED	0
 #define EMM_FAULT_FIXED		1
+#define EMM_FAULT_BUSY		2
 #define EMM_FAULT_LOCKED	(-1)
 int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd);
 

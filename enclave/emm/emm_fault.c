@@ -12,16 +12,17 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd)
 	uint64_t i, n, b, ws, we, k, p;
 	int ok = EMM_FAULT_DECLINED;
 
-	/*
-	 * The runtime runs one thread, so a fault that finds the lock held
-	 * interrupted an EMM call on this very thread, which cannot go on
-	 * before the handler returns: waiting for the lock would never end.
-	 */
-	if (__atomic_load_n(&m->lock, __ATOMIC_ACQUIRE))
-		return EMM_FAULT_LOCKED;
 	if (m->mode != EMM_MODE_EDMM || addr < m->lo || addr >= m->hi)
 		return EMM_FAULT_DECLINED;
-	emm_lock(m);
+	/*
+	 * A fault that finds the lock held by its own thread interrupted an
+	 * EMM call that cannot go on before the handler returns: waiting
+	 * would never end. Held by another thread, it is only busy: the
+	 * access is retried, and faults again until that call is done.
+	 */
+	if (__atomic_exchange_n(&m->lock, 1, __ATOMIC_ACQUIRE))
+		return m->owner == emm_self(m) ? EMM_FAULT_LOCKED : EMM_FAULT_BUSY;
+	m->owner = emm_self(m);
 	r = emm_region_find(m, addr);
 	if (!r || r->kind != EMM_REGION_USED)
 		goto out;

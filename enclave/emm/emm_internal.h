@@ -60,15 +60,22 @@ static inline long emm_protect(struct emm *m, uint64_t addr, uint64_t len, unsig
 	return emm_host(m, ENCL_OCALL_PROTECT, addr, len, emm_perms_of(prot));
 }
 
+static inline uint64_t emm_self(const struct emm *m)
+{
+	return m->ops->self ? m->ops->self() : 1;
+}
+
 static inline void emm_lock(struct emm *m)
 {
 	while (__atomic_exchange_n(&m->lock, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&m->lock, __ATOMIC_RELAXED))
 			__builtin_ia32_pause();
+	m->owner = emm_self(m);
 }
 
 static inline void emm_unlock(struct emm *m)
 {
+	m->owner = 0;
 	__atomic_store_n(&m->lock, 0, __ATOMIC_RELEASE);
 }
 

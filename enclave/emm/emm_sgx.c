@@ -66,10 +66,16 @@ void emm_sgx_zero(void *p, size_t n)
 			 : "memory");
 }
 
+static uint64_t self(void)
+{
+	return (uint64_t)(uintptr_t)encl_self();
+}
+
 static struct emm_ops encl_emm_ops = {
 	.eaccept = emm_sgx_eaccept,
 	.emodpe = emm_sgx_emodpe,
 	.zero = emm_sgx_zero,
+	.self = self,
 };
 
 int emm_sgx_init(const struct encl_params *p, uint64_t base,
@@ -107,5 +113,5 @@ int emm_handle_fault(uint64_t addr, uint32_t errcd)
 			       (const uint64_t[EMM_MSG_ARGS]){ encl_offset(addr), errcd });
 		encl_fatal("%s", msg);
 	}
-	return r == EMM_FAULT_FIXED;
+	return r == EMM_FAULT_FIXED || r == EMM_FAULT_BUSY;
 }

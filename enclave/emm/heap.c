@@ -13,6 +13,7 @@
 
 #include "enclave/emm/emm_sgx.h"
 #include "enclave/emm/heap.h"
+#include "enclave/core/threads.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
 
@@ -54,16 +55,19 @@ int heap_init(const struct encl_params *p, uint64_t base, uint64_t heap_hint,
 void heap_report(void)
 {
 	struct emm_stats st;
+	uint32_t peak, added;
 
 	emm_get_stats(&encl_emm, &st);
+	encl_threads_stats(&peak, &added);
 	encl_log(ENCL_LOG_INFO,
 		 "heap: %s, committed %lu KiB at start, peak %lu KiB, at exit %lu KiB, "
-		 "faults %lu, commits %lu, EACCEPTs %lu, trims %lu, trimmed %lu KiB, ENOMEM %lu",
+		 "faults %lu, commits %lu, EACCEPTs %lu, trims %lu, trimmed %lu KiB, ENOMEM %lu; "
+		 "peak threads %u, TCSs added %u",
 		 encl_emm.mode == EMM_MODE_EDMM ? "EDMM" : "SGX1",
 		 (unsigned long)(committed_at_start >> 10), (unsigned long)(st.peak >> 10),
 		 (unsigned long)(st.committed >> 10), (unsigned long)st.faults,
 		 (unsigned long)st.commits, (unsigned long)st.eaccepts, (unsigned long)st.trims,
-		 (unsigned long)(st.trimmed >> 10), (unsigned long)st.enomem);
+		 (unsigned long)(st.trimmed >> 10), (unsigned long)st.enomem, peak, added);
 }
 
 int64_t heap_mmap(uint64_t addr, uint64_t len, int prot, int flags)

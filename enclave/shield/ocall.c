@@ -1,40 +1,42 @@
 // SPDX-License-Identifier: MIT
 /*
  * The ocall round trip and the per-request buffers in the shared area.
+ * Each thread has its own area (struct encl_thread.ocall_area, checked at
+ * START or CLONE), so requests of different threads never mix.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
-#include "enclave/shield/signal.h"
 
-static uint64_t used;	/* bytes of data[] taken by the current request */
-
-static uint64_t data_size(void)
+static uint64_t data_size(const struct encl_thread *td)
 {
-	return encl_rt.ocall_size - sizeof(struct encl_ocall);
+	return td->ocall_size - sizeof(struct encl_ocall);
 }
 
 void ocall_reset(void)
 {
-	used = 0;
+	encl_self()->ocall_used = 0;
 }
 
 uint64_t ocall_room(void)
 {
-	return data_size() - used;
+	struct encl_thread *td = encl_self();
+
+	return data_size(td) - td->ocall_used;
 }
 
 void *ocall_alloc(uint64_t len)
 {
-	uint64_t off = (used + 15) & ~15ULL;
+	struct encl_thread *td = encl_self();
+	uint64_t off = (td->ocall_used + 15) & ~15ULL;
 	unsigned char *p;
 
-	if (off > data_size() || len > data_size() - off)
+	if (off > data_size(td) || len > data_size(td) - off)
 		encl_fatal("ocall buffer of %lu bytes does not fit the ocall area", (unsigned long)len);
-	p = (unsigned char *)encl_rt.ocall->data + off;
-	used = off + len;
+	p = (unsigned char *)encl_ocall_area(td)->data + off;
+	td->ocall_used = off + len;
 	return p;
 }
 
@@ -70,7 +72,10 @@ uint64_t ocall_path(const char *path, long *err)
 int64_t ocall6(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
-	volatile struct encl_ocall *o = encl_rt.ocall;
+	struct encl_thread *td = encl_self();
+	volatile struct encl_ocall *o = encl_ocall_area(td);
+	uint64_t signals;
+	int64_t ret;
 
 	o->nr = nr;
 	o->args[0] = a0;
@@ -80,7 +85,11 @@ int64_t ocall6(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	o->args[4] = a4;
 	o->args[5] = a5;
 	o->ret = -ENOSYS;
-	encl_ocall_switch(encl_rt.main_td, HP(o));
-	encl_signal_from_host(o->signals);	/* what arrived meanwhile: sys_signal.c */
-	return o->ret;
+	o->signals = 0;
+	encl_ocall_switch(td, HP(o));
+	ret = o->ret;
+	signals = o->signals;
+	if (signals)
+		encl_signals_arrived(signals);
+	return ret;
 }

@@ -69,9 +69,6 @@ int encl_signal_set_altstack(struct encl_thread *td, uint64_t sp, uint32_t flags
 /* exception.c: [lo, hi) is on this thread's program stack or in the heap. */
 int encl_stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi);
 
-/* A signal the host says arrived (ENCL_OP_SIGNAL, struct encl_ocall.signals). */
-void encl_signal_from_host(uint64_t set);
-
 /* Make @sig pending for the process (kill) or for @td (tkill). */
 void encl_signal_post(struct encl_thread *td, int sig, int thread, int32_t code, int32_t pid);
 

@@ -72,8 +72,22 @@ SYSFN(mmap)
 	return r;
 }
 
+/*
+ * musl's detached threads unmap their own stack and exit without touching
+ * it again (__unmapself); here the call itself still runs on that stack.
+ * So an unmapping of the stack this call runs on is left to the thread's
+ * exit, which runs on the TCS's own stack (threads.c).
+ */
 SYSFN(munmap)
 {
+	struct encl_thread *td = encl_self();
+	uint64_t here = td->syscall_regs;
+
+	if (here >= a[0] && here - a[0] < a[1] && heap_contains(a[0], a[1]) && !td->unmap_len) {
+		td->unmap_addr = a[0];
+		td->unmap_len = a[1];
+		return 0;
+	}
 	return heap_munmap(a[0], a[1]);
 }
 

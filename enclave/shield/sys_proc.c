@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The process and its one thread: identities (the host's, checked for
- * range), uname, exit, the thread bookkeeping musl does at start-up
- * (set_tid_address, set_robust_list, arch_prctl), futexes for a single
- * thread, resource limits (read only) and getrandom (RDRAND, never the
- * host).
+ * The process and its threads: identities (the host's, checked for
+ * range), uname, exit and exit_group, clone for threads (threads.c), the
+ * thread bookkeeping musl does (set_tid_address, set_robust_list,
+ * arch_prctl), resource limits (read only) and getrandom (RDRAND, never
+ * the host).
  */
 #include <errno.h>
 #include <string.h>
@@ -12,21 +12,27 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 
+#include "enclave/core/threads.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/emm/heap.h"
 #include "enclave/core/runtime.h"
 #include "enclave/shield/syscall.h"
 
-/* Kernel ABI values (<linux/futex.h> is not among musl's headers). */
-#define FUTEX_WAIT		0
-#define FUTEX_WAKE		1
-#define FUTEX_REQUEUE		3
-#define FUTEX_CMP_REQUEUE	4
-#define FUTEX_WAIT_BITSET	9
-#define FUTEX_WAKE_BITSET	10
-#define FUTEX_PRIVATE_FLAG	128
-#define FUTEX_CLOCK_REALTIME	256
+/* clone flags (<linux/sched.h>): what a thread must share, and all a thread may ask. */
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_THREAD		0x00010000
+#define CLONE_SYSVSEM		0x00040000
+#define CLONE_SETTLS		0x00080000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_DETACHED		0x00400000
+#define CLONE_THREAD_NEEDS	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+#define CLONE_THREAD_KNOWN	(CLONE_THREAD_NEEDS | CLONE_SYSVSEM | CLONE_SETTLS | \
+				 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | 0xff)
 
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003
@@ -57,13 +63,14 @@ int64_t encl_pid(void)
 	return pid;
 }
 
+/* A clone's id came with its start (threads.c); the first thread asks once. */
 int64_t encl_tid(void)
 {
-	static int64_t tid;
+	struct encl_thread *td = encl_self();
 
-	if (!tid)
-		tid = id_call(OCALL_SYS(gettid), 1);
-	return tid;
+	if (!td->tid)
+		td->tid = id_call(OCALL_SYS(gettid), 1);
+	return td->tid;
 }
 
 SYSFN(getpid)	{ (void)a; return encl_pid(); }
@@ -104,7 +111,7 @@ SYSFN(uname)
 	return 0;
 }
 
-/* exit and exit_group: one thread, so both end the program. musl has flushed stdio. */
+/* exit_group from any thread ends them all. musl has flushed stdio. */
 SYSFN(exit_group)
 {
 	struct encl_thread *td = current_td();
@@ -114,6 +121,14 @@ SYSFN(exit_group)
 	encl_exit(ENCL_EXIT_RETURN, a[0] & 0xff, 0, td);
 }
 
+/* exit ends this thread; the last one's ends the process, as on Linux. */
+SYSFN(exit)
+{
+	if (encl_thread_exit(current_td()))
+		return sys_exit_group(a);
+	return 0;	/* not reached */
+}
+
 /* One thread: nothing to yield to. */
 SYSFN(sched_yield)
 {
@@ -121,11 +136,24 @@ SYSFN(sched_yield)
 	return 0;
 }
 
-/* clone, fork, vfork: no threads or processes, so fail as a full system would. */
+/* clone: threads (docs/threads.md); fork, vfork and other processes fail as a full system would. */
 SYSFN(clone)
 {
-	(void)a;
-	return -EAGAIN;
+	struct encl_syscall_regs *r = encl_syscall_current;
+	struct encl_thread *td = current_td();
+	uint64_t flags = a[0], stack = a[1], ptid = a[2], ctid = a[3], tls = a[4];
+	long tid;
+
+	if (r->rax != SYS_clone || (flags & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS ||
+	    (flags & ~CLONE_THREAD_KNOWN))
+		return -EAGAIN;
+	if (!stack || (flags & CLONE_PARENT_SETTID && !encl_inside(ptid, sizeof(int))))
+		return -EINVAL;
+	tid = encl_thread_clone(td, &r->r15, r->rip, r->rflags, stack,
+				flags & CLONE_SETTLS ? tls : td->tp,
+				flags & CLONE_CHILD_CLEARTID ? ctid : 0,
+				flags & CLONE_PARENT_SETTID ? ptid : 0);
+	return tid;
 }
 
 SYSFN(set_tid_address)
@@ -166,31 +194,6 @@ SYSFN(arch_prctl)
  * wake that will never come. With a timeout it times out; without one the
  * program has deadlocked, and the enclave says so instead of hanging.
  */
-SYSFN(futex)
-{
-	int cmd = (int)a[1] & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-	volatile int *uaddr = (volatile int *)a[0];
-
-	switch (cmd) {
-	case FUTEX_WAIT:
-	case FUTEX_WAIT_BITSET:
-		if (*uaddr != (int)a[2])
-			return -EAGAIN;
-		if (a[3])
-			return -ETIMEDOUT;
-		encl_fatal("futex wait at %p can never be woken: the program deadlocked "
-			   "(the enclave runs one thread)", (void *)uaddr);
-	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET:
-	case FUTEX_REQUEUE:
-		return 0;
-	case FUTEX_CMP_REQUEUE:
-		return *uaddr == (int)a[5] ? 0 : -EAGAIN;
-	default:
-		return -ENOSYS;
-	}
-}
-
 SYSFN(getrandom)
 {
 	uint64_t len = a[1];

@@ -4,7 +4,7 @@
  * dispositions are the process's, masks, pending thread-directed signals
  * and alternate stacks each thread's. The host's own handlers belong to
  * the host runtime; it only says which asynchronous signals arrived
- * (encl_signal_from_host). Delivery itself is signal_frame.c's, at CSSA 1.
+ * (encl_signals_arrived). Delivery itself is signal_frame.c's, at CSSA 1.
  *
  * This file: the system calls, the pending sets, and the dispatcher's
  * wrapper that restarts interrupted calls as Linux does and arranges the
@@ -94,7 +94,7 @@ void encl_signal_post(struct encl_thread *td, int sig, int thread, int32_t code,
  * did: SI_USER from no one. It is only trusted with which ones arrived,
  * and only those it catches for us (abi/syscalls.h).
  */
-void encl_signal_from_host(uint64_t set)
+void encl_signals_arrived(uint64_t set)
 {
 	set &= ENCL_HOST_SIGNALS;
 	while (set) {

@@ -14,8 +14,6 @@
 #include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 
-struct encl_syscall_regs *encl_syscall_current;
-
 void encl_iago_fail(long nr, int64_t ret, const char *why)
 {
 	const char *name = encl_syscall_name(nr);
@@ -48,13 +46,14 @@ static long dispatch(long nr, const uint64_t *a)
 
 long encl_syscall(struct encl_syscall_regs *r)
 {
-	struct encl_syscall_regs *outer = encl_syscall_current;
+	struct encl_thread *td = (struct encl_thread *)(uintptr_t)r->td;
+	uint64_t outer = td->syscall_regs;
 	uint64_t a[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 };
 	long ret;
 
-	encl_syscall_current = r;
+	td->syscall_regs = (uint64_t)(uintptr_t)r;
 	ocall_reset();
 	ret = encl_signal_dispatch(r, (long)r->rax, a, dispatch);	/* restarts, signals: sys_signal.c */
-	encl_syscall_current = outer;
+	td->syscall_regs = outer;
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "abi/syscalls.h"
+#include "enclave/core/runtime.h"
 #include "enclave/core/thread.h"
 
 /* As the trampoline pushes them: the lowest address first. */
@@ -24,8 +25,8 @@ _Static_assert(__builtin_offsetof(struct encl_syscall_regs, rax) == 14 * 8, "ent
 
 long encl_syscall(struct encl_syscall_regs *r);
 
-/* The call being served (for handlers that need the thread or the caller's RIP). */
-extern struct encl_syscall_regs *encl_syscall_current;
+/* The call this thread is serving (for handlers that need the caller's registers). */
+#define encl_syscall_current ((struct encl_syscall_regs *)(uintptr_t)encl_self()->syscall_regs)
 
 const char *encl_syscall_name(long nr);
 
@@ -61,5 +62,8 @@ void encl_take_stat(long nr, const struct stat *hb, struct stat *out);
 /* sys_proc.c: the host's id of the one thread, asked once */
 int64_t encl_tid(void);
 int64_t encl_pid(void);
+
+/* sys_time.c: nanoseconds on @clock, from the host (range-checked); 0 if it fails. */
+uint64_t encl_clock_ns(int clock);
 
 #endif

@@ -46,7 +46,7 @@ int encl_emodpe(uint64_t addr, uint64_t perms)
  */
 static int64_t program_ocall(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	struct encl_thread *td = encl_rt.main_td;
+	struct encl_thread *td = encl_self();
 	int64_t r = ocall3(nr, a0, a1, a2);
 
 	if (td->fs_dirty) {

@@ -7,8 +7,14 @@
  * on the same enclave), or an error with `count` bytes already done and,
  * when the ENCLS leaf itself failed, its SGX code in `result`. Each request
  * is resumed at offset + count; `result` and `count` must be zero going in.
+ *
+ * Several host threads may ask at once (ocalls of different enclave
+ * threads): the kernel lets one ioctl of an enclave in at a time and turns
+ * the others away with EBUSY, so a request that made no progress yields
+ * the CPU before it tries again, letting the one in progress finish.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,6 +129,8 @@ static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t o
 		    err != ERESTARTSYS)
 			return edmm_error(e, r, err, offset + done, result);
 		idle = count ? 0 : idle + 1;
+		if (!count)
+			sched_yield();
 		if (idle > HW_RETRY_LIMIT)
 			return encl_backend_fail(e, err, 0, "%s at offset %#llx made no progress after %u attempts",
 						 r->what, (unsigned long long)(offset + done), HW_RETRY_LIMIT);

@@ -5,6 +5,7 @@
  *   build.c    ECREATE, EADD/EEXTEND, EINIT, mmap, destroy
  *   edmm.c     the SGX2 ioctls: restrict permissions, modify types, remove
  *   run.c      EENTER/ERESUME through __vdso_sgx_enter_enclave
+ *   interrupt.c catch_signals: signals that interrupt enclave code
  *   backend.c  the struct encl_backend table
  */
 #ifndef ENCL_HOST_HW_HW_H
@@ -31,6 +32,18 @@ struct hw_enclave {
  * misbehaving kernel.
  */
 #define HW_RETRY_LIMIT		100000
+
+/*
+ * This thread's entry in progress, for the signal handler (interrupt.c):
+ * the TCS it entered, whether it is inside the vDSO call, and whether a
+ * signal turned the AEX the vDSO would resume into a return.
+ */
+struct hw_entry {
+	uint64_t tcs;
+	volatile int in_vdso;
+	volatile int interrupted;
+};
+extern __thread struct hw_entry hw_entry_self;
 
 /* The vDSO entry (see hw_use_vdso()), or NULL when the vDSO has none. */
 vdso_sgx_enter_enclave_t hw_vdso_enter(void);
@@ -80,6 +93,7 @@ int hw_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 		    unsigned page_type);
 int hw_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length);
 int hw_enter(struct encl_enclave *e, struct encl_run *run);
+int hw_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 void hw_destroy(struct encl_enclave *e);
 
 #endif

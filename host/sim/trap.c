@@ -31,6 +31,7 @@
 #include "host/sim/cpu.h"
 #include "host/sim/exec.h"
 #include "host/sim/leaves.h"
+#include "host/sim/lock.h"
 #include "host/sim/memory.h"
 #include "host/sim/quirks.h"
 #include "host/sim/sim.h"
@@ -69,9 +70,12 @@ int sim_trap_install(char *err, unsigned long errlen)
 
 	if (__atomic_load_n(&installed, __ATOMIC_ACQUIRE))
 		return 0;
-	/* A trap inside the handler itself is fatal: all six stay blocked. */
-	for (size_t i = 0; i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++)
-		act.mask |= 1ULL << (trap_signals[i] - 1);
+	/*
+	 * Every signal stays blocked in the handler: a trap inside it is
+	 * fatal, and a signal caught for the host must not arrive while it
+	 * holds the enclave's lock or has the thread half in enclave mode.
+	 */
+	act.mask = ~0ULL;
 	for (size_t i = 0; i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++) {
 		int sig = trap_signals[i];
 
@@ -476,7 +480,7 @@ static int left_elrange(struct sim_cpu *cpu, ucontext_t *uc)
 	return aex_fault(cpu, uc, X86_VEC_GP, 0, 0);
 }
 
-int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
+static int trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 {
 	siginfo_t *info = info_;
 	ucontext_t *uc = uc_;
@@ -519,4 +523,42 @@ int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 	default:
 		return other_exception(cpu, uc, sig);
 	}
+}
+
+int sim_trap(struct sim_cpu *cpu, int sig, void *info, void *uc)
+{
+	int r;
+
+	sim_lock(&cpu->enclave->lock);
+	r = trap(cpu, sig, info, uc);
+	sim_unlock(&cpu->enclave->lock);
+	return r;
+}
+
+/*
+ * A signal caught for the host arrived in enclave code: hardware takes an
+ * interrupt, which is an AEX like any other (SSA written, CSSA += 1,
+ * synthetic state) except that EXITINFO is not valid and there is no
+ * EXINFO (SDM 36.4.3: EXITINFO reports exceptions only). enter() reports
+ * it as ENCL_RUN_INTERRUPT. Code outside ELRANGE in enclave mode is the
+ * #GP that hardware would have raised on its fetch, as for a trap.
+ */
+int sim_interrupt(struct sim_cpu *cpu, int sig, void *info, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	struct aex a = {
+		.vector = ENCL_RUN_INTERRUPT, .type = SGX_EXITINFO_TYPE_HW,
+		.rip = GREG(uc, REG_RIP),
+	};
+	int r;
+
+	(void)info;
+	sim_signal_note(sig);
+	sim_lock(&cpu->enclave->lock);
+	if (sim_in_elrange(cpu->enclave, a.rip, 1))
+		r = aex(cpu, uc, &a);
+	else
+		r = left_elrange(cpu, uc);
+	sim_unlock(&cpu->enclave->lock);
+	return r;
 }

@@ -1268,9 +1268,31 @@ static void test_init_rejects(void)
 	CHECK_EQ_INT(emm_init(&m, &c, &fake_ops), -EINVAL);	/* wraps */
 }
 
+/*
+ * A fault on a lazily committed page while another thread holds the lock is
+ * only busy: the access is retried, and commits once the lock is free.
+ */
+static void test_fault_other_thread(void)
+{
+	struct emm *m = &M;
+	uint64_t p;
+
+	CHECK_EQ_INT(setup(m, 1, 64 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 4096, PROT_READ | PROT_WRITE, 0);
+	m->lock = 1;
+	m->owner = 7;			/* not this thread (ops->self is NULL: 1) */
+	CHECK_EQ_INT(emm_fault(m, p, X86_PF_USER | X86_PF_WRITE), EMM_FAULT_BUSY);
+	CHECK_EQ_INT(m->owner, 7);
+	m->owner = 0;
+	m->lock = 0;
+	CHECK_EQ_INT(emm_fault(m, p, X86_PF_USER | X86_PF_WRITE), EMM_FAULT_FIXED);
+	CHECK_EQ_INT(m->lock, 0);
+	CHECK(consistent(m));
+}
+
 int main(void)
 {
-	HARNESS_PLAN(17);
+	HARNESS_PLAN(18);
 	RUN(test_messages);
 	RUN(test_init_rejects);
 	RUN(test_reserve_lazy_commit);
@@ -1281,6 +1303,7 @@ int main(void)
 	RUN(test_mprotect);
 	RUN(test_mprotect_order);
 	RUN(test_fault_inside_emm);
+	RUN(test_fault_other_thread);
 	RUN(test_trim);
 	RUN(test_untrimmed_not_reused);
 	RUN(test_dontneed);

@@ -56,7 +56,7 @@ static const struct encl_cmd ioctl_cmds[] = { ENCL_IOCTL_CMDS(ENCL_CMD_ROW) };
 #define SLOT		512	/* each pointer argument at its own SLOT * i */
 #define BUF_LEN		32
 
-static struct encl_host host;
+static struct encl_host_thread host;
 static uint64_t outside[64];	/* host memory that is not the area */
 
 static uint64_t at(size_t off)

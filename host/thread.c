@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The host side of enclave threads (docs/threads.md): one host thread per
+ * enclave thread, each with its own ocall area and event. The enclave
+ * decides everything about a thread; the host only starts a host thread
+ * on the TCS it names, puts threads to sleep and wakes them. What the host
+ * answers is a hint to the enclave: it re-checks every wake-up.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "host/host.h"
+
+/* Host threads run the run loop and the ocalls, never the program. */
+#define HOST_THREAD_STACK	(256 * 1024)
+
+static int area_map(struct encl_host_thread *t)
+{
+	t->area_size = ENCL_OCALL_AREA_SIZE;
+	t->area = mmap(NULL, t->area_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (t->area == MAP_FAILED) {
+		t->area = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int add(struct encl_host *h, struct encl_host_thread *t)
+{
+	if (h->nthreads == h->threads_cap) {
+		size_t cap = h->threads_cap ? 2 * h->threads_cap : 16;
+		struct encl_host_thread **n = realloc(h->threads, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		h->threads = n;
+		h->threads_cap = cap;
+	}
+	h->threads[h->nthreads++] = t;
+	return 0;
+}
+
+int encl_host_threads_init(struct encl_host *h)
+{
+	struct encl_host_thread *t = &h->main_thread;
+
+	pthread_mutex_init(&h->threads_lock, NULL);
+	memset(t, 0, sizeof(*t));
+	t->h = h;
+	t->tcs = h->tcs;
+	t->tid = (int)syscall(SYS_gettid);
+	if (area_map(t) || add(h, t))
+		return -1;
+	return 0;
+}
+
+void encl_host_threads_fini(struct encl_host *h)
+{
+	/* Only reached with thread 0 alone: a second thread makes the process end by _exit. */
+	for (size_t i = 0; i < h->nthreads; i++) {
+		struct encl_host_thread *t = h->threads[i];
+
+		if (t->area)
+			munmap(t->area, t->area_size);
+		if (t != &h->main_thread)
+			free(t);
+	}
+	free(h->threads);
+	h->threads = NULL;
+	h->nthreads = h->threads_cap = 0;
+}
+
+static struct encl_host_thread *find(struct encl_host *h, uint64_t tcs)
+{
+	for (size_t i = 0; i < h->nthreads; i++)
+		if (h->threads[i]->tcs == tcs)
+			return h->threads[i];
+	return NULL;
+}
+
+static void *thread_main(void *arg)
+{
+	struct encl_host_thread *t = arg;
+	int status;
+
+	t->tid = (int)syscall(SYS_gettid);
+	sem_post(&t->started);
+	status = encl_host_thread_run(t, ENCL_OP_CLONE, (uint64_t)(uintptr_t)t->area, t->area_size);
+	if (status >= 0)
+		encl_host_end(t->h, status);
+	return NULL;
+}
+
+int64_t encl_host_thread_start(struct encl_host_thread *caller, uint64_t off)
+{
+	struct encl_host *h = caller->h;
+	struct encl_host_thread *t;
+	pthread_attr_t attr;
+	int fresh = 0, err;
+
+	if ((off & (SGX_PAGE_SIZE - 1)) || off >= h->e.size)
+		return -EINVAL;
+	pthread_mutex_lock(&h->threads_lock);
+	t = find(h, h->e.base + off);
+	if (!t) {
+		if (h->nthreads >= h->tcs_max + 1 || !(t = calloc(1, sizeof(*t)))) {
+			pthread_mutex_unlock(&h->threads_lock);
+			return -EAGAIN;
+		}
+		t->h = h;
+		t->tcs = h->e.base + off;
+		if (area_map(t) || add(h, t)) {
+			if (t->area)
+				munmap(t->area, t->area_size);
+			free(t);
+			pthread_mutex_unlock(&h->threads_lock);
+			return -EAGAIN;
+		}
+		fresh = 1;
+	}
+	h->threaded = 1;
+	pthread_mutex_unlock(&h->threads_lock);
+
+	if (t == caller)
+		return -EBUSY;
+	/* The TCS's previous thread said it ended: wait for its host thread to be out. */
+	if (!fresh && t->joinable) {
+		pthread_join(t->pt, NULL);
+		t->joinable = 0;
+	}
+	if (t == &h->main_thread && !fresh)
+		return -EBUSY;	/* thread 0's host thread is the process's: never joined */
+	__atomic_store_n(&t->event, 0, __ATOMIC_RELAXED);
+	sem_init(&t->started, 0, 0);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, HOST_THREAD_STACK);
+	err = pthread_create(&t->pt, &attr, thread_main, t);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		sem_destroy(&t->started);
+		return -EAGAIN;
+	}
+	t->joinable = 1;
+	while (sem_wait(&t->started) && errno == EINTR)
+		;
+	sem_destroy(&t->started);
+	encl_host_log(h, ENCL_LOG_TRACE, "thread %d started on the TCS at offset 0x%llx",
+		      t->tid, (unsigned long long)off);
+	return t->tid;
+}
+
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
+}
+
+int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns)
+{
+	struct timespec ts, *tsp = NULL;
+
+	if (t->h->hostile == ENCL_HOSTILE_FUTEX_SPURIOUS)
+		return 0;
+	if (__atomic_exchange_n(&t->event, 0, __ATOMIC_ACQUIRE))
+		return 0;
+	if (ns != UINT64_MAX) {
+		ts.tv_sec = (time_t)(ns / 1000000000ULL);
+		ts.tv_nsec = (long)(ns % 1000000000ULL);
+		tsp = &ts;
+	}
+	if (futex(&t->event, FUTEX_WAIT_PRIVATE, 0, tsp)) {
+		if (errno == ETIMEDOUT || errno == EINTR)
+			return -errno;
+	}
+	__atomic_store_n(&t->event, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int64_t encl_host_thread_wake(struct encl_host_thread *caller, uint64_t off)
+{
+	struct encl_host *h = caller->h;
+	struct encl_host_thread *t;
+
+	pthread_mutex_lock(&h->threads_lock);
+	t = off < h->e.size ? find(h, h->e.base + off) : NULL;
+	pthread_mutex_unlock(&h->threads_lock);
+	if (!t)
+		return -ESRCH;
+	if (h->hostile == ENCL_HOSTILE_FUTEX_NEVER)
+		return 0;
+	__atomic_store_n(&t->event, 1, __ATOMIC_RELEASE);
+	futex(&t->event, FUTEX_WAKE_PRIVATE, 1, NULL);
+	return 0;
+}
