@@ -118,17 +118,14 @@ void encl_host_ocall(struct encl_host_thread *t);
 int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args);
 /*
  * signal.c: the asynchronous signals the host catches for the enclave
- * (ENCL_HOST_SIGNALS). start: through the backend's catch_signals, or,
- * without one, by handlers of its own with the signals blocked except
- * between open and close (around serving an ocall); 0 or -1 (logged).
+ * (ENCL_HOST_SIGNALS, less those its parent left ignored), through the
+ * backend's catch_signals (none without one); 0 or -1 (logged).
  * take: the signals noted since the last take (bit sig - 1), cleared.
  * pause: the enclave's pause, -EINTR once a caught signal has arrived.
  * exit_by_signal: end this process by @sig as the program's default
  * action would have (stdio flushed; 128 + sig if it survives).
  */
 int encl_host_signals_start(struct encl_host *h);
-void encl_host_signals_open(void);
-void encl_host_signals_close(void);
 uint64_t encl_host_signals_take(void);
 int64_t encl_host_signals_pause(void);
 __attribute__((noreturn))

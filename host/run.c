@@ -179,23 +179,20 @@ void encl_host_end(struct encl_host *h, int status)
 /*
  * Signals (host/signal.c), in three small steps of the loop below.
  *
- * An ocall is served with the caught signals let in, and its return
- * carries the ones that arrived meanwhile (struct encl_ocall.signals).
- * The enclave's pause waits in encl_host_signals_pause, where no signal
- * can slip in between the check and the sleep.
+ * An ocall's return carries the signals that arrived meanwhile (struct
+ * encl_ocall.signals). The enclave's pause waits in
+ * encl_host_signals_pause, where no signal can slip in between the check
+ * and the sleep.
  */
 static void serve_ocall(struct encl_host_thread *t)
 {
 	struct encl_ocall *o = (struct encl_ocall *)t->area;
 	struct encl_host *h = t->h;
 
-	if (o->nr == SYS_pause) {
+	if (o->nr == SYS_pause)
 		o->ret = encl_host_signals_pause();
-	} else {
-		encl_host_signals_open();
+	else
 		encl_host_ocall(t);
-		encl_host_signals_close();
-	}
 	o->signals = encl_host_signals_take();
 	if (h->hostile == ENCL_HOSTILE_SIGNAL_OCALL && o->nr == SYS_read) {
 		/* Test facility: a SIGUSR1 nobody sent. */
