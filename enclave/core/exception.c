@@ -148,15 +148,18 @@ static int hooked(struct sgx_ssa_gpr *gpr, uint32_t vector, uint64_t addr, uint3
 	return 1;
 }
 
+/* start.c: SECS.MISCSELECT, as the CPU reported it in a REPORT at START. */
+extern uint32_t encl_miscselect;
+
 /*
  * Whether the CPU reports #PF and #GP in EXITINFO: MISCSELECT.EXINFO,
- * which the EDMM identity selects and enforces (image/sign.c) and the SGX1
- * identity does not. Without it an AEX with EXITINFO.VALID = 0 may be a
- * real #PF/#GP; with it, it can only be an interrupt.
+ * which the EDMM identity enforces (image/sign.c) and the host selects
+ * for the SGX1 one wherever the CPU has it. Without it an AEX with
+ * EXITINFO.VALID = 0 may be a real #PF/#GP; with it, only an interrupt.
  */
 static int exinfo_reported(void)
 {
-	return encl_rt.params->mode == ENCL_PARAMS_MODE_EDMM;
+	return encl_miscselect & SGX_MISC_EXINFO;
 }
 
 /*

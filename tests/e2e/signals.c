@@ -216,7 +216,8 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_BLOCK, &s, &old);
 		alarm(1);
 		sigemptyset(&s);
-		printf("sigsuspend %d %s got %d\n", sigsuspend(&s), strerror(errno), got);
+		i = sigsuspend(&s);
+		printf("sigsuspend %d %s got %d\n", i, strerror(errno), got);
 		sigprocmask(SIG_SETMASK, 0, &s);
 		printf("still blocked %d\n", sigismember(&s, SIGALRM));
 	} else if (!strcmp(what, "timedwait")) {
@@ -228,8 +229,10 @@ int main(int argc, char **argv)
 		sigaddset(&s, SIGUSR2);
 		sigprocmask(SIG_BLOCK, &s, 0);
 		raise(SIGUSR1);
-		printf("waited %d code %d\n", sigtimedwait(&s, &si, &ts), si.si_code);
-		printf("timeout %d %s\n", sigtimedwait(&s, &si, &ts), strerror(errno));
+		i = sigtimedwait(&s, &si, &ts);
+		printf("waited %d code %d\n", i, si.si_code);
+		i = sigtimedwait(&s, &si, &ts);
+		printf("timeout %d %s\n", i, strerror(errno));
 	} else if (!strcmp(what, "itimer")) {
 		struct itimerval it = { { 0, 50000 }, { 0, 50000 } };
 
