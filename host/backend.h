@@ -75,7 +75,13 @@ struct encl_backend {
 	int (*remove_pages)(struct encl_enclave *e, uint64_t offset, uint64_t length);
 	/*
 	 * Safe to call from several threads at once, each on its own TCS (a
-	 * busy TCS is #GP, as on hardware).
+	 * busy TCS is #GP, as on hardware), and so are map and the SGX2
+	 * operations. A failure is written to e->err and e->error: threads
+	 * that want their own pass their own copy of struct encl_enclave
+	 * (copies share the enclave through priv). After an AEX, make the
+	 * ERESUMEs from the same stack frame as the EENTER (one call site):
+	 * an enclave interrupted between reloading URSP/URBP and its EEXIT
+	 * leaves on the stack of the EENTER.
 	 */
 	int (*enter)(struct encl_enclave *e, struct encl_run *run);
 	/*

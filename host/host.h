@@ -37,6 +37,7 @@ enum encl_hostile {
 	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
 	ENCL_HOSTILE_FUTEX_SPURIOUS,	/* every WAIT returns at once, as if woken */
 	ENCL_HOSTILE_FUTEX_NEVER,	/* every WAKE is dropped: only timeouts end a WAIT */
+	ENCL_HOSTILE_THREAD_ID,		/* THREAD_START answers with the caller's thread id */
 	ENCL_HOSTILE_SIGNAL_OCALL,	/* a SIGUSR1 that never came, reported at a read's return */
 	ENCL_HOSTILE_FAKE_FAULT,	/* after an interrupt, EENTER the handler as for an exception */
 };
@@ -51,6 +52,7 @@ struct encl_host;
  */
 struct encl_host_thread {
 	struct encl_host *h;
+	struct encl_enclave e;		/* a copy of h->e: this thread's failures go to e.err */
 	uint64_t tcs;			/* linear address of its TCS */
 	uint8_t *area;			/* the ocall area: host memory outside ELRANGE */
 	uint64_t area_size;

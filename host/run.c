@@ -258,8 +258,8 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 	char msg[400];
 
 	for (;;) {
-		if (h->be->enter(&h->e, &run)) {
-			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", h->e.err);
+		if (h->be->enter(&t->e, &run)) {
+			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", t->e.err);
 			return nostart(msg);
 		}
 		if (run.function != SGX_ERESUME && run.function != SGX_EEXIT) {
@@ -352,6 +352,7 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
 		{ "futex-spurious",	ENCL_HOSTILE_FUTEX_SPURIOUS },
 		{ "futex-never",	ENCL_HOSTILE_FUTEX_NEVER },
+		{ "thread-id",		ENCL_HOSTILE_THREAD_ID },
 		{ "signal-ocall",	ENCL_HOSTILE_SIGNAL_OCALL },
 		{ "fake-fault",		ENCL_HOSTILE_FAKE_FAULT },
 	};
@@ -371,7 +372,7 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		}
 	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
 		 "read-pointer, open-fd, timespec, oret-start, handler-again, futex-spurious, "
-		 "futex-never, signal-ocall, fake-fault", v);
+		 "futex-never, thread-id, signal-ocall, fake-fault", v);
 	return -1;
 }
 

@@ -104,5 +104,5 @@ void encl_host_exit_by_signal(int sig)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	/* A signal whose default does not end this process (or one that cannot be raised). */
-	exit(128 + sig);
+	_exit(128 + sig);
 }

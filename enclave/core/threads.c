@@ -90,6 +90,23 @@ void encl_threads_init(uint64_t tcs_max_hint)
 		tcs_max = n;
 }
 
+/* @tid is another live thread's (musl locks by thread id: two would share a lock). */
+static int tid_taken(const struct encl_thread *td, int64_t tid)
+{
+	uint32_t n = encl_rt.params->tcs_count;
+	int taken = 0;
+
+	lock();
+	for (uint32_t i = 0; i < n + encl_tcs_added_count && !taken; i++) {
+		struct encl_thread *o = i < n ? measured_td(i) : added_td[i - n];
+		uint64_t st = o ? __atomic_load_n(&o->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
+
+		taken = o != td && st != TD_STATE_NEW && st != TD_STATE_IDLE && o->tid == tid;
+	}
+	unlock();
+	return taken;
+}
+
 /* An idle thread data page: never used (not the main thread's) or ended. Under the lock. */
 static struct encl_thread *claim_idle(struct encl_thread *self)
 {
@@ -106,7 +123,13 @@ static struct encl_thread *claim_idle(struct encl_thread *self)
 		 */
 		if (i == 0 || td == self || (st != TD_STATE_IDLE && st != TD_STATE_NEW))
 			continue;
-		td->state = TD_STATE_CLONE;
+		/*
+		 * A host may EENTER this TCS with CLONE from now on, before
+		 * the start state is written: the child waits for td->tid,
+		 * which is published last (encl_clone_main).
+		 */
+		td->tid = 0;
+		__atomic_store_n(&td->state, TD_STATE_CLONE, __ATOMIC_RELEASE);
 		return td;
 	}
 	return 0;
@@ -254,11 +277,13 @@ long encl_thread_clone(struct encl_thread *self, const uint64_t *parent_regs, ui
 	td->altstack_sp = td->altstack_size = 0;
 	td->altstack_flags = 0;
 	td->unmap_addr = td->unmap_len = 0;
-	td->tid = 0;
 
 	/* The host's answer is the new thread's id (a number, nothing more), or -errno. */
 	r = ocall1(ENCL_OCALL_THREAD_START, td->init.tcs_offset);
 	if (r > 0 && r <= 0x7fffffff) {
+		if (tid_taken(td, r))
+			encl_fatal("the host gave thread id %ld to a second live thread: musl's "
+				   "locks are owned by thread id", r);
 		/*
 		 * CLONE_PARENT_SETTID: the id is in place before the child
 		 * runs (musl's child takes locks by it). The child waits for

@@ -9,9 +9,11 @@
  * is resumed at offset + count; `result` and `count` must be zero going in.
  *
  * Several host threads may ask at once (ocalls of different enclave
- * threads): the kernel lets one ioctl of an enclave in at a time and turns
- * the others away with EBUSY, so a request that made no progress yields
- * the CPU before it tries again, letting the one in progress finish.
+ * threads). The kernel lets one ioctl of an enclave in at a time and turns
+ * the others away with EBUSY; retrying on that could starve a thread, so
+ * the requests take turns on the enclave's ioctl_lock, whole requests at
+ * a time. A request that made no progress (EAGAIN, EBUSY of a page being
+ * reclaimed) yields the CPU before it tries again.
  */
 #include <errno.h>
 #include <sched.h>
@@ -100,14 +102,12 @@ static int edmm_once(struct encl_enclave *e, const struct edmm_req *r, uint64_t 
 	return rc;
 }
 
-static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
-		    uint64_t length)
+static int edmm_loop(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
+		     uint64_t length)
 {
 	uint64_t done = 0;
 	unsigned idle = 0;
 
-	if (!e->priv)
-		return encl_backend_fail(e, EINVAL, 0, "%s: no enclave", r->what);
 	if (!length || (offset | length) & (SGX_PAGE_SIZE - 1))
 		return encl_backend_fail(e, EINVAL, 0, "%s of %#llx bytes at %#llx: not whole pages", r->what,
 					 (unsigned long long)length, (unsigned long long)offset);
@@ -136,6 +136,20 @@ static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t o
 						 r->what, (unsigned long long)(offset + done), HW_RETRY_LIMIT);
 	}
 	return 0;
+}
+
+static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
+		    uint64_t length)
+{
+	struct hw_enclave *s = e->priv;
+	int ret;
+
+	if (!s)
+		return encl_backend_fail(e, EINVAL, 0, "%s: no enclave", r->what);
+	pthread_mutex_lock(&s->ioctl_lock);
+	ret = edmm_loop(e, r, offset, length);
+	pthread_mutex_unlock(&s->ioctl_lock);
+	return ret;
 }
 
 int hw_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,

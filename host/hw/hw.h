@@ -11,6 +11,7 @@
 #ifndef ENCL_HOST_HW_HW_H
 #define ENCL_HOST_HW_HW_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "host/backend.h"
@@ -24,6 +25,12 @@ struct hw_enclave {
 	void *zero_src;		/* zero pages for EADD of pages without contents */
 	size_t zero_len;
 	int initialized;
+	/*
+	 * Held across each SGX2 request: the driver takes one ioctl of an
+	 * enclave at a time and turns a second away with EBUSY, so the
+	 * backend's own threads queue here instead of spinning on it.
+	 */
+	pthread_mutex_t ioctl_lock;
 };
 
 /*

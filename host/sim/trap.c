@@ -21,6 +21,7 @@
  * state); EEXIT jumps to RBX.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,12 +62,15 @@ static int ksigaction(int sig, const struct ksigaction *act, struct ksigaction *
 
 int sim_trap_install(char *err, unsigned long errlen)
 {
+	/* Once: a second install would record our own handler as the one replaced. */
+	static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 	static int installed;
 	struct ksigaction act = {
 		.handler = (void *)sim_trap_entry,
 		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER_FLAG,
 		.restorer = (void *)sim_gate_restorer,
 	};
+	int r = 0;
 
 	if (__atomic_load_n(&installed, __ATOMIC_ACQUIRE))
 		return 0;
@@ -76,17 +80,21 @@ int sim_trap_install(char *err, unsigned long errlen)
 	 * holds the enclave's lock or has the thread half in enclave mode.
 	 */
 	act.mask = ~0ULL;
-	for (size_t i = 0; i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++) {
+	pthread_mutex_lock(&install_lock);
+	for (size_t i = 0; !installed && i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++) {
 		int sig = trap_signals[i];
 
 		if (ksigaction(sig, &act, &old_action[sig])) {
 			snprintf(err, errlen, "sim: rt_sigaction(%s): %s", strsignal(sig),
 				 strerror(errno));
-			return -1;
+			r = -1;
+			break;
 		}
 	}
-	__atomic_store_n(&installed, 1, __ATOMIC_RELEASE);
-	return 0;
+	if (!r)
+		__atomic_store_n(&installed, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&install_lock);
+	return r;
 }
 
 /*
