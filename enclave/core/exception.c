@@ -176,7 +176,6 @@ static struct encl_exit_req syscall_return(struct encl_thread *td, struct sgx_ss
 }
 
 /* A synchronous fault: the program's handler for it, or the crash report. */
-__attribute__((noinline))
 static struct encl_exit_req fault(struct encl_thread *td, struct sgx_ssa_gpr *gpr, uint32_t vector,
 				  uint64_t addr, uint32_t errcd, int addr_valid)
 {
