@@ -128,13 +128,21 @@ static void probe_sigill(int sig, siginfo_t *info, void *uc)
 static int cpu_probe(unsigned quirks, char *err, unsigned long errlen)
 {
 	static int done;
-	struct sigaction sa = { .sa_sigaction = probe_sigill, .sa_flags = SA_SIGINFO }, old;
+	struct sigaction sa = { .sa_sigaction = probe_sigill, .sa_flags = SA_SIGINFO };
+	/*
+	 * The kernel's own record of the handler in place (the trap handler,
+	 * when catch_signals installed it first): put back through glibc's
+	 * sigaction it would get glibc's restorer, whose rt_sigreturn Syscall
+	 * User Dispatch blocks.
+	 */
+	struct { uint64_t handler, flags, restorer, mask; } old;
 	uint64_t v;
 
 	if (done)
 		return 0;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGILL, &sa, &old)) {
+	if (syscall(SYS_rt_sigaction, SIGILL, NULL, &old, sizeof(old.mask)) ||
+	    sigaction(SIGILL, &sa, NULL)) {
 		snprintf(err, errlen, "sim: sigaction(SIGILL): %s", strerror(errno));
 		return -1;
 	}
@@ -144,7 +152,7 @@ static int cpu_probe(unsigned quirks, char *err, unsigned long errlen)
 		__asm__ volatile("rdfsbase %0" : "=r"(v));
 		probe.fsgsbase = 1;
 	}
-	sigaction(SIGILL, &old, NULL);
+	syscall(SYS_rt_sigaction, SIGILL, &old, NULL, sizeof(old.mask));
 	if (sim_xstate_init(probe.have_fp ? probe.fp_sw_bytes : NULL, quirks, err, errlen))
 		return -1;
 	done = 1;
