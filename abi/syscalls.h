@@ -64,9 +64,31 @@ struct encl_syscall_arg {
 #define ENCL_SZ_WINSIZE		8
 #define ENCL_SZ_TERMIOS		36	/* the kernel's struct termios, not the C library's */
 #define ENCL_SZ_INT		4
+#define ENCL_SZ_ITIMERVAL	32	/* two struct timeval */
+#define ENCL_SZ_ITIMERSPEC	32	/* two struct timespec */
+#define ENCL_SZ_SIGEVENT	64	/* the kernel's sigevent_t, as it reads it */
 
 #define ENCL_STAT	ENCL_A_OBJ(ENCL_SZ_STAT)
 #define ENCL_TS		ENCL_A_OBJ(ENCL_SZ_TIMESPEC)
+
+/*
+ * The asynchronous signals the host catches for the enclave and reports
+ * (bit sig - 1; struct encl_ocall.signals, ENCL_OP_SIGNAL): those a user,
+ * a terminal, a pipe or a forwarded timer sends, and the real-time ones
+ * (34..64) a timer may use. Not: the stop family (SIGTSTP, SIGTTIN,
+ * SIGTTOU, SIGCONT), which stops and continues the host process as a
+ * whole, SIGXCPU/SIGXFSZ (the host's limits), and the synchronous ones
+ * (SIGSEGV, SIGILL, ... come from the enclave's own exceptions). A set
+ * from the host is cut to this one; timer_create accepts only these.
+ */
+#define ENCL_HOST_SIGBIT(sig)	(UINT64_C(1) << ((sig) - 1))
+#define ENCL_HOST_SIGNALS	(ENCL_HOST_SIGBIT(1) /* HUP */ | ENCL_HOST_SIGBIT(2) /* INT */ | \
+				 ENCL_HOST_SIGBIT(3) /* QUIT */ | ENCL_HOST_SIGBIT(10) /* USR1 */ | \
+				 ENCL_HOST_SIGBIT(12) /* USR2 */ | ENCL_HOST_SIGBIT(13) /* PIPE */ | \
+				 ENCL_HOST_SIGBIT(14) /* ALRM */ | ENCL_HOST_SIGBIT(15) /* TERM */ | \
+				 ENCL_HOST_SIGBIT(17) /* CHLD */ | ENCL_HOST_SIGBIT(23) /* URG */ | \
+				 ENCL_HOST_SIGBIT(26) /* VTALRM */ | ENCL_HOST_SIGBIT(27) /* PROF */ | \
+				 ENCL_HOST_SIGBIT(28) /* WINCH */ | (~UINT64_C(0) << 33) /* 34..64 */)
 
 #define ENCL_SYSCALLS(FWD, IN)							\
 	/* data */								\
@@ -149,12 +171,30 @@ struct encl_syscall_arg {
 	IN(clone,		clone)						\
 	IN(fork,		clone)						\
 	IN(vfork,		clone)						\
-	/* signals */								\
+	/* signals (enclave/shield/sys_signal.c) */				\
 	IN(rt_sigaction,	rt_sigaction)					\
 	IN(rt_sigprocmask,	rt_sigprocmask)					\
+	IN(rt_sigreturn,	rt_sigreturn)	/* by the exception handler */	\
+	IN(sigaltstack,		sigaltstack)					\
+	IN(rt_sigpending,	rt_sigpending)					\
+	IN(rt_sigsuspend,	rt_sigsuspend)	/* waits with pause */		\
+	IN(rt_sigtimedwait,	rt_sigtimedwait) /* waits with pause, nanosleep */ \
+	FWD(pause)								\
 	FWD(kill)								\
 	IN(tkill,		tkill)						\
 	IN(tgkill,		tgkill)						\
+	/* timers: their signals come back from the host (ENCL_HOST_SIGNALS) */ \
+	FWD(alarm)								\
+	FWD(setitimer,		ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_ITIMERVAL),	\
+				ENCL_A_OBJ0(ENCL_SZ_ITIMERVAL))			\
+	FWD(getitimer,		ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERVAL))	\
+	FWD(timer_create,	ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_SIGEVENT),	\
+				ENCL_A_OBJ(ENCL_SZ_INT))			\
+	FWD(timer_settime,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC), \
+				ENCL_A_OBJ0(ENCL_SZ_ITIMERSPEC))		\
+	FWD(timer_gettime,	ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC))	\
+	FWD(timer_getoverrun)							\
+	FWD(timer_delete)							\
 	/* memory */								\
 	IN(brk,			brk)						\
 	IN(mmap,		mmap)		/* file contents as pread64 */	\

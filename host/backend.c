@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What the two backends share: the failure record and the ELRANGE reservation. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,4 +48,20 @@ void *encl_reserve_elrange(uint64_t size, encl_mmap_fn *map, encl_munmap_fn *unm
 	if (raw + len > base + size)
 		unmap((void *)(base + size), raw + len - (base + size));
 	return (void *)base;
+}
+
+const char *encl_signal_uncatchable(int sig)
+{
+	switch (sig) {
+	case SIGSYS: case SIGILL: case SIGSEGV: case SIGBUS: case SIGFPE: case SIGTRAP:
+		return "it reports a fault of the code that raised it, not an event from "
+		       "outside (and the simulator traps enclave instructions with it)";
+	case SIGKILL: case SIGSTOP:
+		return "it cannot be caught";
+	case 32: case 33:
+		return "the C library keeps it for its threads";
+	}
+	if (sig < 1 || sig > 64)
+		return "there is no such signal";
+	return NULL;
 }

@@ -75,16 +75,26 @@ struct encl_backend {
 	int (*remove_pages)(struct encl_enclave *e, uint64_t offset, uint64_t length);
 	/*
 	 * Safe to call from several threads at once, each on its own TCS (a
-	 * busy TCS is #GP, as on hardware).
+	 * busy TCS is #GP, as on hardware), and so are map and the SGX2
+	 * operations. A failure is written to e->err and e->error: threads
+	 * that want their own pass their own copy of struct encl_enclave
+	 * (copies share the enclave through priv). After an AEX, make the
+	 * ERESUMEs from the same stack frame as the EENTER (one call site):
+	 * an enclave interrupted between reloading URSP/URBP and its EEXIT
+	 * leaves on the stack of the EENTER.
 	 */
 	int (*enter)(struct encl_enclave *e, struct encl_run *run);
 	/*
 	 * Catch the asynchronous signals in @mask (bit sig - 1) for the whole
 	 * process, without SA_RESTART: @note(sig) runs in signal context on
-	 * whichever thread the kernel chose. If that thread was running
-	 * enclave code, it leaves with an AEX and its enter() returns
-	 * SGX_ERESUME with ENCL_RUN_INTERRUPT; a host system call it was in
-	 * fails with EINTR.
+	 * whichever thread the kernel chose, with every signal blocked and
+	 * errno preserved around it. If that thread was running enclave
+	 * code, it leaves with an AEX (EXITINFO not valid, CSSA += 1) and its
+	 * enter() returns SGX_ERESUME with ENCL_RUN_INTERRUPT; a host system
+	 * call it was in fails with EINTR. A signal that arrives while enter()
+	 * has not yet reached enclave code is only noted, and the enclave
+	 * runs until its next exit. Refused (EINVAL): the signals of
+	 * encl_signal_uncatchable(). May be called again; the last @note wins.
 	 */
 	int (*catch_signals)(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 	void (*destroy)(struct encl_enclave *e);
@@ -130,6 +140,15 @@ void encl_hw_describe(struct encl_hw_facts *f);
 /* Record a failure: e->error, e->sgx_result (0: none) and e->err. Returns -1. */
 int encl_backend_fail(struct encl_enclave *e, int error, uint64_t sgx_result,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Why catch_signals refuses @sig in its mask, or NULL: the synchronous
+ * signals (SIGSEGV, SIGILL, ... report a fault of the code that raised
+ * it; the simulator traps enclave instructions with them), SIGKILL and
+ * SIGSTOP, and the two real-time signals glibc keeps for its threads.
+ * The same for both backends, so that one mask suits either.
+ */
+const char *encl_signal_uncatchable(int sig);
 
 /* mmap(2) and munmap(2), or a test double's. */
 typedef void *encl_mmap_fn(void *addr, size_t len, int prot, int flags, int fd, off_t off);

@@ -33,10 +33,10 @@ int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args)
 	run.tcs = h->e.base + off;
 	run.function = SGX_EENTER;
 	memset(&rep, 0, sizeof(rep));
-	if (h->be->enter(&h->e, &run)) {
+	if (h->be->enter(&t->e, &run)) {
 		/* Both backends report a faulting EENTER as a failure with the vector set. */
 		if (!run.exception_vector)
-			return h->e.error ? -h->e.error : -EINVAL;
+			return t->e.error ? -t->e.error : -EINVAL;
 		rep.how = ENCL_ENTER_FAULT;
 	} else if (run.function == SGX_EEXIT) {
 		rep.how = ENCL_ENTER_EEXIT;

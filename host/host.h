@@ -37,6 +37,9 @@ enum encl_hostile {
 	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
 	ENCL_HOSTILE_FUTEX_SPURIOUS,	/* every WAIT returns at once, as if woken */
 	ENCL_HOSTILE_FUTEX_NEVER,	/* every WAKE is dropped: only timeouts end a WAIT */
+	ENCL_HOSTILE_THREAD_ID,		/* THREAD_START answers with the caller's thread id */
+	ENCL_HOSTILE_SIGNAL_OCALL,	/* a SIGUSR1 that never came, reported at a read's return */
+	ENCL_HOSTILE_FAKE_FAULT,	/* after an interrupt, EENTER the handler as for an exception */
 };
 
 struct encl_host;
@@ -49,6 +52,7 @@ struct encl_host;
  */
 struct encl_host_thread {
 	struct encl_host *h;
+	struct encl_enclave e;		/* a copy of h->e: this thread's failures go to e.err */
 	uint64_t tcs;			/* linear address of its TCS */
 	uint8_t *area;			/* the ocall area: host memory outside ELRANGE */
 	uint64_t area_size;
@@ -90,6 +94,9 @@ struct encl_host {
 
 	/* run.c: ENCL_SIM_HOSTILE, a test facility honoured only in sim mode */
 	enum encl_hostile hostile;
+
+	/* run.c: the program ended by this signal's default action (ENCL_EXIT_SIGNAL) */
+	int exit_signal;
 };
 
 /* mode.c: SCONE_MODE, SCONE_EDMM_MODE, SCONE_LOG; -1 with @err on a bad value. */
@@ -111,6 +118,21 @@ void encl_host_unload(struct encl_host *h);
 void encl_host_ocall(struct encl_host_thread *t);
 /* enter_tcs.c: ENCL_OCALL_ENTER_TCS with the request's args; 0 or -errno. */
 int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args);
+/*
+ * signal.c: the asynchronous signals the host catches for the enclave
+ * (ENCL_HOST_SIGNALS, less those its parent left ignored), through the
+ * backend's catch_signals (none without one); 0 or -1 (logged).
+ * take: the signals noted since the last take (bit sig - 1), cleared.
+ * pause: the enclave's pause, -EINTR once a caught signal has arrived.
+ * exit_by_signal: end this process by @sig as the program's default
+ * action would have (stdio flushed; 128 + sig if it survives).
+ */
+int encl_host_signals_start(struct encl_host *h);
+uint64_t encl_host_signals_take(void);
+int64_t encl_host_signals_pause(void);
+__attribute__((noreturn))
+void encl_host_exit_by_signal(int sig);
+
 /* [p, p + len) lies inside @t's ocall area. */
 int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);
 /*

@@ -147,14 +147,17 @@ static int64_t log_line(struct encl_host_thread *t, const uint64_t *args)
 	while (n && msg[n - 1] == '\n')
 		n--;
 	hint = strstr(msg, ENCL_LOG_SIGN_HINT) && h->path;
-	fprintf(stderr, "encl: %.*s%s%s\n", (int)n, msg, hint ? " " : "", hint ? h->path : "");
+	/* The enclave's warnings look like the host runtime's own. */
+	fprintf(stderr, "encl: %s%.*s%s%s\n", args[0] == ENCL_LOG_WARNING ? "warning: " : "",
+		(int)n, msg, hint ? " " : "", hint ? h->path : "");
 	return 0;
 }
 
 /* The EDMM page operations: offsets and lengths within ELRANGE. */
-static int64_t page_op(struct encl_host *h, long op, const uint64_t *args)
+static int64_t page_op(struct encl_host_thread *t, long op, const uint64_t *args)
 {
-	struct encl_enclave *e = &h->e;
+	struct encl_host *h = t->h;
+	struct encl_enclave *e = &t->e;
 	int r;
 
 	switch (op) {
@@ -243,7 +246,7 @@ void encl_host_ocall(struct encl_host_thread *t)
 	else if (nr == ENCL_OCALL_ENTER_TCS)
 		o->ret = encl_host_enter_tcs(t, args);	/* host/enter_tcs.c */
 	else if (nr >= ENCL_OCALL_PROTECT && nr <= ENCL_OCALL_MODIFY_TYPES)
-		o->ret = page_op(h, (long)nr, args);
+		o->ret = page_op(t, (long)nr, args);
 	else if (nr == ENCL_OCALL_THREAD_START)
 		o->ret = encl_host_thread_start(t, args[0]);	/* host/thread.c */
 	else if (nr == ENCL_OCALL_WAIT)

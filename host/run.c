@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "host/host.h"
 #include "host/run.h"
@@ -175,6 +176,78 @@ void encl_host_end(struct encl_host *h, int status)
 	_exit(status);
 }
 
+/*
+ * Signals (host/signal.c), in three small steps of the loop below.
+ *
+ * An ocall's return carries the signals that arrived meanwhile (struct
+ * encl_ocall.signals). The enclave's pause waits in
+ * encl_host_signals_pause, where no signal can slip in between the check
+ * and the sleep.
+ */
+static void serve_ocall(struct encl_host_thread *t)
+{
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
+	struct encl_host *h = t->h;
+
+	if (o->nr == SYS_pause)
+		o->ret = encl_host_signals_pause();
+	else
+		encl_host_ocall(t);
+	o->signals = encl_host_signals_take();
+	if (h->hostile == ENCL_HOSTILE_SIGNAL_OCALL && o->nr == SYS_read) {
+		/* Test facility: a SIGUSR1 nobody sent. */
+		h->hostile = ENCL_HOSTILE_NONE;
+		o->signals |= UINT64_C(1) << (SIGUSR1 - 1);
+	}
+}
+
+/*
+ * An AEX that no exception caused (ENCL_RUN_INTERRUPT): the enclave's
+ * handler hears of the signals that arrived (ENCL_OP_SIGNAL), or, with
+ * none, the thread just resumes. An interrupted handler (CSSA 2) resumes
+ * too; its signals wait for the next chance.
+ */
+static struct encl_run interrupted(struct encl_host_thread *t, int *in_handler)
+{
+	struct encl_host *h = t->h;
+	uint64_t sigs;
+
+	if (*in_handler)
+		return (struct encl_run){ .tcs = t->tcs, .function = SGX_ERESUME };
+	if (h->hostile == ENCL_HOSTILE_FAKE_FAULT) {
+		/* Test facility: claim an exception where there was none. */
+		h->hostile = ENCL_HOSTILE_NONE;
+		*in_handler = 1;
+		return (struct encl_run){ .tcs = t->tcs, .function = SGX_EENTER };
+	}
+	sigs = encl_host_signals_take();
+	if (!sigs)
+		return (struct encl_run){ .tcs = t->tcs, .function = SGX_ERESUME };
+	*in_handler = 1;
+	return (struct encl_run){ .tcs = t->tcs, .function = SGX_EENTER,
+				  .rdi = ENCL_OP_SIGNAL, .rsi = sigs };
+}
+
+/*
+ * ENCL_EXIT_SIGNAL: the program ended by this signal's default action.
+ * With one thread the caller unloads first; with more, nothing is torn
+ * down under the others (as encl_host_end).
+ */
+static int exit_signal(struct encl_host *h, uint64_t sig)
+{
+	char msg[128];
+
+	if (sig < 1 || sig > 64) {
+		snprintf(msg, sizeof(msg), "the enclave ended by signal %llu, which does not exist",
+			 (unsigned long long)sig);
+		return nostart(msg);
+	}
+	if (h->threaded)
+		encl_host_exit_by_signal((int)sig);
+	h->exit_signal = (int)sig;
+	return 128 + (int)sig;
+}
+
 int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, uint64_t rdx)
 {
 	struct encl_host *h = t->h;
@@ -185,8 +258,8 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 	char msg[400];
 
 	for (;;) {
-		if (h->be->enter(&h->e, &run)) {
-			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", h->e.err);
+		if (h->be->enter(&t->e, &run)) {
+			snprintf(msg, sizeof(msg), "entering the enclave failed: %s", t->e.err);
 			return nostart(msg);
 		}
 		if (run.function != SGX_ERESUME && run.function != SGX_EEXIT) {
@@ -198,6 +271,10 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 			return nostart(msg);
 		}
 		if (run.function == SGX_ERESUME) {
+			if (run.exception_vector == ENCL_RUN_INTERRUPT) {
+				run = interrupted(t, &in_handler);
+				continue;
+			}
 			/* An AEX: the enclave's handler runs on the next SSA frame. */
 			if (in_handler) {
 				snprintf(msg, sizeof(msg),
@@ -228,7 +305,7 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 		case ENCL_EXIT_OCALL:
 			if (run.rsi != (uint64_t)(uintptr_t)t->area)
 				return nostart("the enclave made an ocall outside its ocall area");
-			encl_host_ocall(t);
+			serve_ocall(t);
 			run = (struct encl_run){
 				.tcs = t->tcs, .function = SGX_EENTER,
 				.rdi = ENCL_OP_ORET, .rsi = run.rsi,
@@ -246,6 +323,8 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 			return (int)(run.rsi & 0xff);
 		case ENCL_EXIT_CRASH:
 			return report_crash(t, run.rsi);
+		case ENCL_EXIT_SIGNAL:
+			return exit_signal(h, run.rsi);
 		case ENCL_EXIT_FATAL:
 			return report_fatal(t, run.rsi, run.rdx);
 		default:
@@ -273,6 +352,9 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
 		{ "futex-spurious",	ENCL_HOSTILE_FUTEX_SPURIOUS },
 		{ "futex-never",	ENCL_HOSTILE_FUTEX_NEVER },
+		{ "thread-id",		ENCL_HOSTILE_THREAD_ID },
+		{ "signal-ocall",	ENCL_HOSTILE_SIGNAL_OCALL },
+		{ "fake-fault",		ENCL_HOSTILE_FAKE_FAULT },
 	};
 	const char *v = getenv("ENCL_SIM_HOSTILE");
 
@@ -290,7 +372,7 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 		}
 	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
 		 "read-pointer, open-fd, timespec, oret-start, handler-again, futex-spurious, "
-		 "futex-never", v);
+		 "futex-never, thread-id, signal-ocall, fake-fault", v);
 	return -1;
 }
 
@@ -348,6 +430,11 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		 */
 		.flags = h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0,
 	};
+	if (encl_host_signals_start(&h)) {
+		encl_host_threads_fini(&h);
+		encl_host_unload(&h);
+		return nostart("the signals the enclave handles cannot be caught");
+	}
 	fflush(NULL);
 	ret = encl_host_thread_run(&h.main_thread, ENCL_OP_START, (uint64_t)(uintptr_t)&start, 0);
 	if (ret < 0) {
@@ -360,5 +447,7 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	fflush(NULL);
 	encl_host_threads_fini(&h);
 	encl_host_unload(&h);
+	if (h.exit_signal)
+		encl_host_exit_by_signal(h.exit_signal);
 	return ret;
 }

@@ -55,6 +55,7 @@ int encl_host_threads_init(struct encl_host *h)
 	pthread_mutex_init(&h->threads_lock, NULL);
 	memset(t, 0, sizeof(*t));
 	t->h = h;
+	t->e = h->e;
 	t->tcs = h->tcs;
 	t->tid = (int)syscall(SYS_gettid);
 	if (area_map(t) || add(h, t))
@@ -116,6 +117,7 @@ int64_t encl_host_thread_start(struct encl_host_thread *caller, uint64_t off)
 			return -EAGAIN;
 		}
 		t->h = h;
+		t->e = h->e;
 		t->tcs = h->e.base + off;
 		if (area_map(t) || add(h, t)) {
 			if (t->area)
@@ -154,6 +156,10 @@ int64_t encl_host_thread_start(struct encl_host_thread *caller, uint64_t off)
 	sem_destroy(&t->started);
 	encl_host_log(h, ENCL_LOG_TRACE, "thread %d started on the TCS at offset 0x%llx",
 		      t->tid, (unsigned long long)off);
+	if (h->hostile == ENCL_HOSTILE_THREAD_ID) {
+		h->hostile = ENCL_HOSTILE_NONE;
+		return caller->tid;	/* a live thread's id, again */
+	}
 	return t->tid;
 }
 

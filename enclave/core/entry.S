@@ -275,6 +275,9 @@ encl_entry:
 	xor	%ebp, %ebp
 	pushq	$0
 	popfq
+	/* The host's RDI/RSI: ENCL_OP_SIGNAL and the signals, or 0 for an exception (checked in C). */
+	mov	%rsi, %rdx
+	mov	%rdi, %rsi
 	mov	%r12, %rdi
 	call	encl_exception			/* rax = exit reason, rdx = value */
 	mov	%rax, %rdi

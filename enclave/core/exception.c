@@ -11,12 +11,15 @@
  * zone. Nothing is copied: ERESUME itself reloads every register, and the
  * trampoline saves them on that stack.
  */
+#include <elf.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 
 #include "enclave/emm/heap.h"
 #include "enclave/core/runtime.h"
 #include "enclave/core/threads.h"
+#include "enclave/shield/signal.h"
 #include "enclave/testing/testing.h"
 #include "sgx/arch.h"
 
@@ -29,7 +32,7 @@ struct encl_exit_req {
 	uint64_t value;
 };
 
-struct encl_exit_req encl_exception(struct encl_thread *td);
+struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_t signals);
 
 static struct sgx_ssa_gpr *ssa0_gpr(struct encl_thread *td)
 {
@@ -58,8 +61,28 @@ static uint32_t vector_signal(uint32_t vector)
 	}
 }
 
-/* [lo, hi) is on this thread's program stack, or on a heap-allocated stack. */
-static int stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi)
+extern const Elf64_Ehdr __ehdr_start __attribute__((visibility("hidden")));
+
+/* [lo, hi) lies in a writable PT_LOAD of the image (a static alternate stack). */
+static int image_data(uint64_t lo, uint64_t hi)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+
+	for (unsigned i = 0; i < __ehdr_start.e_phnum; i++) {
+		uint64_t s = encl_rt.base + ph[i].p_vaddr;
+
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) &&
+		    lo >= s && hi <= s + ph[i].p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * [lo, hi) is on this thread's program stack, on a heap-allocated stack,
+ * or on a stack in the image's data (a signal handler's sigaltstack).
+ */
+int encl_stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi)
 {
 	uint64_t s_lo = encl_rt.base + td->init.stack_low;
 	uint64_t s_hi = encl_rt.base + td->init.stack_high - ENCL_EXC_STACK_SIZE;
@@ -68,7 +91,7 @@ static int stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi)
 		return 0;
 	if (lo >= s_lo && hi <= s_hi)
 		return 1;
-	return heap_contains(lo, hi - lo);
+	return heap_contains(lo, hi - lo) || image_data(lo, hi);
 }
 
 static int is_syscall(uint64_t rip)
@@ -97,7 +120,7 @@ static struct encl_exit_req redirect_syscall(struct encl_thread *td, struct sgx_
 	uint64_t slots = rsp - RED_ZONE - 16;
 
 	if (rsp < RED_ZONE + 16 + SYSCALL_STACK_MIN ||
-	    !stack_ok(td, slots - SYSCALL_STACK_MIN, rsp))
+	    !encl_stack_ok(td, slots - SYSCALL_STACK_MIN, rsp))
 		encl_crash(td, SIGSEGV, X86_VEC_UD, gpr->rip, slots, 0, 1);
 	((uint64_t *)slots)[0] = (uint64_t)(uintptr_t)td;
 	((uint64_t *)slots)[1] = gpr->rip + 2;
@@ -125,7 +148,42 @@ static int hooked(struct sgx_ssa_gpr *gpr, uint32_t vector, uint64_t addr, uint3
 	return 1;
 }
 
-struct encl_exit_req encl_exception(struct encl_thread *td)
+/* start.c: SECS.MISCSELECT, as the CPU reported it in a REPORT at START. */
+extern uint32_t encl_miscselect;
+
+/*
+ * Whether the CPU reports #PF and #GP in EXITINFO: MISCSELECT.EXINFO,
+ * which the EDMM identity enforces (image/sign.c) and the host selects
+ * for the SGX1 one wherever the CPU has it. Without it an AEX with
+ * EXITINFO.VALID = 0 may be a real #PF/#GP; with it, only an interrupt.
+ */
+static int exinfo_reported(void)
+{
+	return encl_miscselect & SGX_MISC_EXINFO;
+}
+
+/*
+ * #UD at the trampoline's way back (encl_fs_sync_ret): do what its
+ * `ret $128` would, so that SSA[0] is the program's own context, where a
+ * signal can be delivered.
+ */
+static struct encl_exit_req syscall_return(struct encl_thread *td, struct sgx_ssa_gpr *gpr)
+{
+	gpr->rip = *(const uint64_t *)(uintptr_t)gpr->rsp;
+	gpr->rsp += 8 + RED_ZONE;
+	encl_signal_deliver(td, gpr);
+	return handled(td, gpr);
+}
+
+/* A synchronous fault: the program's handler for it, or the crash report. */
+static struct encl_exit_req fault(struct encl_thread *td, struct sgx_ssa_gpr *gpr, uint32_t vector,
+				  uint64_t addr, uint32_t errcd, int addr_valid)
+{
+	encl_signal_fault(td, gpr, (int)vector_signal(vector), vector, addr, errcd, addr_valid);
+	return handled(td, gpr);
+}
+
+struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_t signals)
 {
 	struct sgx_ssa_gpr *gpr;
 	struct sgx_misc_exinfo *exinfo;
@@ -154,18 +212,6 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 	gpr->exitinfo = 0;
 	exinfo->maddr = 0;
 	exinfo->errcd = 0;
-	if (!(info & SGX_EXITINFO_VALID)) {
-		/* The context the last handled exception resumed, untouched: no AEX since. */
-		if (td->exc_resume && gpr->rip == td->exc_resume)
-			encl_fatal("the host entered the exception handler again without a new "
-				   "exception (at enclave offset %#lx)",
-				   (unsigned long)encl_offset(gpr->rip));
-		encl_crash(td, SIGSEGV, ENCL_CRASH_VECTOR_UNREPORTED, gpr->rip, 0, 0, 0);
-	}
-	td->exc_resume = 0;
-	vector = info & SGX_EXITINFO_VECTOR_MASK;
-	if (vector != X86_VEC_PF && vector != X86_VEC_GP)
-		maddr = errcd = 0;
 
 	/*
 	 * The thread pointer is the runtime's record (tls.c): whatever FS the
@@ -175,34 +221,77 @@ struct encl_exit_req encl_exception(struct encl_thread *td)
 	if (td->tp)
 		gpr->fsbase = td->tp;
 
+	/*
+	 * The host interrupted the thread for signals. It decides which
+	 * signals arrive (as a kernel would) but nothing about a fault: a
+	 * handler is entered only if the program is running its own code,
+	 * otherwise the dispatcher delivers them before it returns.
+	 */
+	if (op == ENCL_OP_SIGNAL) {
+		encl_signals_arrived(signals);
+		if (!(info & SGX_EXITINFO_VALID)) {
+			if (!encl_signal_in_runtime(gpr->rip))
+				encl_signal_deliver(td, gpr);
+			return handled(td, gpr);
+		}
+	}
+	if (!(info & SGX_EXITINFO_VALID)) {
+		/* The context the last handled exception resumed, untouched: no AEX since. */
+		if (td->exc_resume && gpr->rip == td->exc_resume)
+			encl_fatal("the host entered the exception handler again without a new "
+				   "exception (at enclave offset %#lx)",
+				   (unsigned long)encl_offset(gpr->rip));
+		/*
+		 * With EXINFO the CPU would have reported a fault: this was an
+		 * interrupt the host calls an exception. Nothing to act on, and
+		 * never a signal: resume as it was. Without EXINFO it may be a
+		 * #PF/#GP whose address nobody can vouch for: no handler can be
+		 * told one, so the program ends as it always did.
+		 */
+		if (exinfo_reported())
+			return handled(td, gpr);
+		encl_crash(td, SIGSEGV, ENCL_CRASH_VECTOR_UNREPORTED, gpr->rip, 0, 0, 0);
+	}
+	td->exc_resume = 0;
+	vector = info & SGX_EXITINFO_VECTOR_MASK;
+	if (vector != X86_VEC_PF && vector != X86_VEC_GP)
+		maddr = errcd = 0;
+
 	switch (vector) {
 	case X86_VEC_UD:
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_clone_insn) {
 			encl_clone_context(td, gpr);
 			return handled(td, gpr);
 		}
-		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn ||
-		    gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret) {
+		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_ret)
+			return syscall_return(td, gpr);
+		if (gpr->rip == (uint64_t)(uintptr_t)encl_fs_sync_insn) {
 			gpr->rip += 2;
 			return handled(td, gpr);
 		}
 		if (gpr->rip == (uint64_t)(uintptr_t)encl_rdrand_insn)
 			encl_fatal("this CPU has no RDRAND: the enclave has no source of randomness");
-		if (is_syscall(gpr->rip))
+		if (is_syscall(gpr->rip)) {
+			/* musl's __restore_rt: the frame's context goes straight back into SSA[0]. */
+			if (gpr->rax == SYS_rt_sigreturn && !encl_signal_in_runtime(gpr->rip)) {
+				encl_signal_return(td, gpr);
+				return handled(td, gpr);
+			}
 			return redirect_syscall(td, gpr);
+		}
 		break;
 	case X86_VEC_PF:
 		if (emm_handle_fault(maddr, errcd) || hooked(gpr, vector, maddr, errcd))
 			return handled(td, gpr);
-		encl_crash(td, SIGSEGV, vector, gpr->rip, maddr, errcd, 1);
+		return fault(td, gpr, vector, maddr, errcd, 1);
 	case X86_VEC_GP:
 		if (hooked(gpr, vector, 0, errcd))
 			return handled(td, gpr);
-		encl_crash(td, SIGSEGV, vector, gpr->rip, 0, errcd, 0);
+		return fault(td, gpr, vector, 0, errcd, 0);
 	default:
 		break;
 	}
 	if (hooked(gpr, vector, 0, 0))
 		return handled(td, gpr);
-	encl_crash(td, vector_signal(vector), vector, gpr->rip, 0, 0, 0);
+	return fault(td, gpr, vector, 0, 0, 0);
 }

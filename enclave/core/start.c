@@ -202,6 +202,8 @@ static char **build_vectors(const struct encl_start *st)
  * REPORT (the host's word is not needed, and not taken). x87|SSE until then.
  */
 uint64_t encl_xfrm = SGX_XFRM_LEGACY;
+/* SECS.MISCSELECT from the same REPORT: whether the CPU reports #PF/#GP (EXINFO). */
+uint32_t encl_miscselect;
 
 static uint64_t own_xfrm(void)
 {
@@ -214,6 +216,7 @@ static uint64_t own_xfrm(void)
 			 : "+a"(rax)
 			 : "b"(&ti), "c"(reportdata), "d"(&report)
 			 : "memory", "cc");
+	encl_miscselect = report.body.miscselect;
 	return report.body.attributes.xfrm;
 }
 

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "enclave/core/runtime.h"
 #include "enclave/core/threads.h"
@@ -22,11 +23,20 @@
 #include "enclave/emm/heap.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
+#include "enclave/shield/syscall.h"
 #include "sgx/arch.h"
 
 #define PROT_NONE_	0
 #define PROT_RW_	0x3
 #define MAP_ANON_	0x22		/* MAP_PRIVATE | MAP_ANONYMOUS */
+
+/*
+ * With no TCS to be had, clone sleeps EXIT_WAIT_NS at a time: as long as a
+ * thread that called exit has not freed its TCS, and for CLONE_GRACE_NS
+ * before it fails with EAGAIN.
+ */
+#define EXIT_WAIT_NS		100000
+#define CLONE_GRACE_NS		50000000ULL
 
 /* The stack of an added TCS: the exception handler's and the CLONE entry's only. */
 #define ADDED_STACK	(ENCL_EXC_STACK_SIZE + 16 * 1024)
@@ -44,6 +54,7 @@ static int pool_lock;
 static uint32_t tcs_max;		/* SCONE_TCS_MAX, clamped */
 static uint32_t live = 1;		/* threads that have not exited */
 static uint32_t live_peak = 1;
+static uint32_t exiting;		/* threads past exit whose TCS is not idle yet */
 static int warned_sgx1;
 
 static void lock(void)
@@ -79,6 +90,23 @@ void encl_threads_init(uint64_t tcs_max_hint)
 		tcs_max = n;
 }
 
+/* @tid is another live thread's (musl locks by thread id: two would share a lock). */
+static int tid_taken(const struct encl_thread *td, int64_t tid)
+{
+	uint32_t n = encl_rt.params->tcs_count;
+	int taken = 0;
+
+	lock();
+	for (uint32_t i = 0; i < n + encl_tcs_added_count && !taken; i++) {
+		struct encl_thread *o = i < n ? measured_td(i) : added_td[i - n];
+		uint64_t st = o ? __atomic_load_n(&o->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
+
+		taken = o != td && st != TD_STATE_NEW && st != TD_STATE_IDLE && o->tid == tid;
+	}
+	unlock();
+	return taken;
+}
+
 /* An idle thread data page: never used (not the main thread's) or ended. Under the lock. */
 static struct encl_thread *claim_idle(struct encl_thread *self)
 {
@@ -95,7 +123,13 @@ static struct encl_thread *claim_idle(struct encl_thread *self)
 		 */
 		if (i == 0 || td == self || (st != TD_STATE_IDLE && st != TD_STATE_NEW))
 			continue;
-		td->state = TD_STATE_CLONE;
+		/*
+		 * A host may EENTER this TCS with CLONE from now on, before
+		 * the start state is written: the child waits for td->tid,
+		 * which is published last (encl_clone_main).
+		 */
+		td->tid = 0;
+		__atomic_store_n(&td->state, TD_STATE_CLONE, __ATOMIC_RELEASE);
 		return td;
 	}
 	return 0;
@@ -192,16 +226,38 @@ long encl_thread_clone(struct encl_thread *self, const uint64_t *parent_regs, ui
 	struct encl_thread *td;
 	long r;
 
-	lock();
-	td = claim_idle(self);
-	if (!td && encl_emm.mode == EMM_MODE_EDMM)
-		td = add_tcs();
-	if (td) {
-		live++;
-		if (live > live_peak)
-			live_peak = live;
+	for (uint64_t until = 0;;) {
+		uint64_t now;
+		uint32_t leaving;
+
+		lock();
+		td = claim_idle(self);
+		if (!td && encl_emm.mode == EMM_MODE_EDMM)
+			td = add_tcs();
+		if (td) {
+			live++;
+			if (live > live_peak)
+				live_peak = live;
+		}
+		leaving = exiting;
+		unlock();
+		/*
+		 * A thread that has called exit frees its TCS in a moment, and
+		 * one that is about to (a detached thread that has signalled
+		 * its creator) soon: the creator often outruns them. Wait for
+		 * that rather than fail: while one is leaving, and for a short
+		 * grace otherwise. The host's sleep is only a pause here.
+		 */
+		if (td)
+			break;
+		now = encl_clock_ns(CLOCK_MONOTONIC);
+		if (!until)
+			until = now + CLONE_GRACE_NS;
+		if (!leaving && now >= until)
+			break;
+		ocall_reset();
+		(void)ocall1(ENCL_OCALL_WAIT, EXIT_WAIT_NS);
 	}
-	unlock();
 	if (!td) {
 		if (encl_emm.mode != EMM_MODE_EDMM)
 			warn_no_edmm();
@@ -221,11 +277,13 @@ long encl_thread_clone(struct encl_thread *self, const uint64_t *parent_regs, ui
 	td->altstack_sp = td->altstack_size = 0;
 	td->altstack_flags = 0;
 	td->unmap_addr = td->unmap_len = 0;
-	td->tid = 0;
 
 	/* The host's answer is the new thread's id (a number, nothing more), or -errno. */
 	r = ocall1(ENCL_OCALL_THREAD_START, td->init.tcs_offset);
 	if (r > 0 && r <= 0x7fffffff) {
+		if (tid_taken(td, r))
+			encl_fatal("the host gave thread id %ld to a second live thread: musl's "
+				   "locks are owned by thread id", r);
 		/*
 		 * CLONE_PARENT_SETTID: the id is in place before the child
 		 * runs (musl's child takes locks by it). The child waits for
@@ -306,6 +364,7 @@ static void thread_end(struct encl_thread *td)
 		encl_futex_wake(ctid, 1, ~0U);
 	}
 	lock();
+	exiting--;
 	td->tp = 0;
 	td->ocall_area = 0;
 	__atomic_store_n(&td->state, TD_STATE_IDLE, __ATOMIC_RELEASE);
@@ -319,6 +378,8 @@ int encl_thread_exit(struct encl_thread *td)
 
 	lock();
 	left = --live;
+	if (left)
+		exiting++;
 	unlock();
 	if (!left)
 		return 1;	/* the last thread: the process ends */

@@ -4,7 +4,8 @@
  * put together from the jobs of the other files: emm_map.c (placing,
  * mapping, unmapping), emm_commit.c (committing, permissions, trimming),
  * emm_region.c and emm_meta.c (the data structure), emm_fault.c (the #PF
- * path), emm_msg.c (what the user is told). docs/emm.md has the policies.
+ * path), emm_policy.c (the trim policy, the advice's counters), emm_msg.c
+ * (what the user is told). docs/emm.md has the policies.
  */
 #include <errno.h>
 
@@ -99,6 +100,7 @@ int emm_init(struct emm *m, const struct emm_config *c, const struct emm_ops *op
 	if (m->batch_max < m->batch_pages)
 		m->batch_max = m->batch_pages;
 	m->trim_threshold = c->trim_threshold ? c->trim_threshold : EMM_TRIM_THRESHOLD;
+	m->trim_policy = c->trim_policy <= EMM_TRIM_OFF ? c->trim_policy : EMM_TRIM_ADAPTIVE;
 
 	if (m->mode == EMM_MODE_SGX1) {
 		m->st.committed = m->st.peak = c->heap_size;
@@ -166,6 +168,7 @@ long emm_mmap(struct emm *m, uint64_t hint, uint64_t len, int prot, int flags)
 		(void)emm_unmap_range(m, s, e);
 		goto out;
 	}
+	emm_note_mapped(m, len);
 	(void)emm_trim_pending_locked(m);	/* a MAP_FIXED may have freed pages */
 	ret = (long)s;
 	emm_unlock(m);
@@ -185,6 +188,7 @@ int emm_munmap(struct emm *m, uint64_t addr, uint64_t len)
 		return -EINVAL;
 	emm_lock(m);
 	err = emm_unmap_range(m, addr, addr + emm_pg_up(len));
+	emm_note_release(m);
 	(void)emm_trim_pending_locked(m);
 	emm_unlock(m);
 	return err;
@@ -260,6 +264,7 @@ int emm_madvise_dontneed(struct emm *m, uint64_t addr, uint64_t len)
 		err = -ENOMEM;
 		goto out;
 	}
+	emm_note_release(m);
 	for (r = emm_region_find(m, addr); r && r->start < e; r = r->next) {
 		uint64_t s = r->start > addr ? r->start : addr;
 		uint64_t t = r->end < e ? r->end : e;
@@ -311,9 +316,11 @@ uint64_t emm_brk(struct emm *m, uint64_t newbrk)
 			(void)emm_unmap_range(m, ce, ne);
 			goto out;
 		}
+		emm_note_mapped(m, ne - ce);
 	} else if (ne < ce) {
 		if (emm_unmap_range(m, ne, ce))
 			goto out;
+		emm_note_release(m);
 		(void)emm_trim_pending_locked(m);
 	}
 	m->brk_cur = cur = newbrk;

@@ -68,13 +68,46 @@ int emm_handle_fault(uint64_t addr, uint32_t errcd);
  * Policy defaults (docs/emm.md explains them). A fault commits an aligned
  * window of EMM_BATCH_PAGES around the faulting page; each fault that
  * continues a sequential run in the same region doubles the window, up to
- * EMM_BATCH_MAX_PAGES. Freed, still-committed pages are trimmed once they
- * exceed EMM_TRIM_THRESHOLD bytes, but never below the committed floor of
- * SCONE_MIN_HEAP.
+ * EMM_BATCH_MAX_PAGES. Freed, still-committed pages are trimmed by the
+ * trim policy below, never below the committed floor of SCONE_MIN_HEAP.
  */
 #define EMM_BATCH_PAGES		16		/* 64 KiB */
 #define EMM_BATCH_MAX_PAGES	256		/* 1 MiB */
 #define EMM_TRIM_THRESHOLD	(4UL << 20)	/* 4 MiB */
+
+/*
+ * When freed memory that is still committed goes back to the host
+ * (SCONE_EDMM_TRIM, docs/emm.md "Trim policy").
+ *
+ * ADAPTIVE keeps a reserve: committed memory up to the recent peak of the
+ *	memory in use (committed pages of mappings) stays, and only what
+ *	exceeds it by more than the trim threshold is trimmed, down to the
+ *	reserve, in whole runs. The recent peak is the higher of the current
+ *	and the previous window's peak; a window closes when the program has
+ *	mapped EMM_TRIM_WINDOW_PEAKS times that peak (at least
+ *	EMM_TRIM_WINDOW_MIN) since it opened. So memory that the program
+ *	stopped needing is trimmed after it has mapped 4 to 8 times its old
+ *	peak without coming back to it.
+ * EAGER trims as soon as the freed memory exceeds the trim threshold, down
+ *	to SCONE_MIN_HEAP: the policy of encl before the reserve, kept for
+ *	programs whose peaks never come back, and to measure against.
+ * OFF never trims freed memory: only MADV_DONTNEED and pages that cannot
+ *	stay committed (not RW) go back.
+ */
+enum emm_trim_policy {
+	EMM_TRIM_ADAPTIVE = 0,
+	EMM_TRIM_EAGER = 1,
+	EMM_TRIM_OFF = 2,
+};
+#define EMM_TRIM_WINDOW_PEAKS	4
+#define EMM_TRIM_WINDOW_MIN	(64UL << 20)	/* 64 MiB */
+
+/*
+ * The program's start-up, for the SCONE_MIN_HEAP advice: everything before
+ * main, and after it until the program first gives memory back (munmap,
+ * a shrinking brk, MADV_DONTNEED) or has taken this many faults.
+ */
+#define EMM_STARTUP_FAULTS	64
 
 /*
  * The metadata area at the top of the heap range: its size is the heap-fit
@@ -129,6 +162,7 @@ struct emm_config {
 	uint32_t batch_pages;	/* 0: EMM_BATCH_PAGES */
 	uint32_t batch_max_pages; /* 0: EMM_BATCH_MAX_PAGES */
 	uint64_t trim_threshold; /* 0: EMM_TRIM_THRESHOLD */
+	enum emm_trim_policy trim_policy;
 };
 
 /* Region kinds. */
@@ -166,6 +200,30 @@ struct emm_stats {
 	uint64_t trimmed;	/* bytes trimmed */
 	uint64_t zeroed;	/* heap bytes zeroed for reuse or first use */
 	uint64_t enomem;	/* requests refused for lack of heap */
+	uint64_t added;		/* pages committed by EACCEPT of a PENDING page (EAUG) */
+	uint64_t ocalls;	/* host operations the EMM asked for */
+	uint64_t mapped_peak;	/* highest mapped */
+	uint64_t startup;	/* highest memory in use (committed, mapped) during start-up */
+	uint64_t main_committed; /* committed when main began; 0 before */
+	uint64_t main_faults;	/* faults before main */
+};
+
+/*
+ * What a hardware run would pay for @st, counted, not timed: enclave exits
+ * for page faults (the kernel's EAUG behind each EACCEPT of a page it has
+ * not added yet, and for each fault handled the second fault on the
+ * PENDING page that enters the exception handler) and for the EMM's
+ * ocalls.
+ */
+static inline uint64_t emm_fault_exits(const struct emm_stats *st)
+{
+	return st->added + st->faults;
+}
+
+/* The advice of the exit line (docs/emm.md "The heap advisor"). */
+struct emm_advice {
+	uint64_t min_heap;	/* SCONE_MIN_HEAP: covers start-up, 1 MiB units */
+	uint64_t heap;		/* SCONE_HEAP: the mapped peak and a quarter, 1 MiB units */
 };
 
 /* The metadata allocator's size classes: 2^6 .. 2^(6 + EMM_META_CLASSES - 1). */
@@ -189,6 +247,10 @@ struct emm {
 	void *meta_free[EMM_META_CLASSES];
 	uint32_t batch_pages, batch_max;
 	uint64_t trim_threshold;
+	enum emm_trim_policy trim_policy;
+	/* the adaptive reserve's windows: peaks of memory in use, bytes mapped */
+	uint64_t win_peak, prev_peak, win_mapped;
+	int phase;			/* EMM_PHASE_* */
 	int lock;
 	uint64_t owner;			/* ops->self() of the lock's holder */
 	unsigned warned;		/* bit 1 << enum emm_msg: that warning was given */
@@ -237,13 +299,25 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd);
 int emm_commit(struct emm *m, uint64_t addr, uint64_t len);
 
 /*
- * The lazy trimmer: when more than the threshold of freed memory is still
- * committed, trim it (down to the SCONE_MIN_HEAP floor). Returns the pages
- * trimmed. munmap, MAP_FIXED and brk call it; the runtime may call it too.
+ * The lazy trimmer: trim what the trim policy says is too much freed
+ * memory still committed (never below the SCONE_MIN_HEAP floor). Returns
+ * the pages trimmed. munmap, MAP_FIXED and brk call it; the runtime may
+ * call it too.
  */
 uint64_t emm_trim_pending(struct emm *m);
 
 void emm_get_stats(struct emm *m, struct emm_stats *st);
+
+/* The program's main begins: the start-up counters (before main) are taken. */
+void emm_main_begins(struct emm *m);
+
+/* SCONE_EDMM_TRIM, parsed: 0, or -EINVAL for a value that is not a policy. */
+int emm_trim_policy_parse(const char *s, enum emm_trim_policy *p);
+const char *emm_trim_policy_name(enum emm_trim_policy p);
+void emm_set_trim_policy(struct emm *m, enum emm_trim_policy p);
+
+/* The SCONE_MIN_HEAP and SCONE_HEAP that @st of instance @m call for. */
+void emm_advise(const struct emm *m, const struct emm_stats *st, struct emm_advice *a);
 
 /* Is [addr, addr + len) inside the program's part of the heap? */
 static inline int emm_owns(const struct emm *m, uint64_t addr, uint64_t len)

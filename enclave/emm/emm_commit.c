@@ -28,6 +28,7 @@ static void account_commit(struct emm *m, struct emm_region *r, uint64_t i)
 		m->st.peak = m->st.committed;
 	if (r->kind == EMM_REGION_FREE)
 		m->st.pool += EMM_PAGE_SIZE;
+	emm_note_use(m);
 }
 
 static void account_uncommit(struct emm *m, struct emm_region *r, uint64_t i)
@@ -48,6 +49,7 @@ int emm_commit_page(struct emm *m, struct emm_region *r, uint64_t i)
 {
 	if (emm_accept(m, emm_addr_of(r, i), EMM_SECINFO_AUG))
 		return -ENOMEM;
+	m->st.added++;
 	account_commit(m, r, i);
 	return 0;
 }
@@ -177,12 +179,23 @@ uint64_t emm_trim_region(struct emm *m, struct emm_region *r, uint64_t i, uint64
 uint64_t emm_trim_pending_locked(struct emm *m)
 {
 	struct emm_region *r, *next;
-	uint64_t budget, done = 0;
+	uint64_t budget, keep = emm_trim_target(m), done = 0;
 
-	if (m->mode != EMM_MODE_EDMM || m->st.pool <= m->trim_threshold)
+	/* the target is never below the SCONE_MIN_HEAP floor */
+	if (m->st.committed <= keep)
 		return 0;
-	/* never below the SCONE_MIN_HEAP floor */
-	budget = m->st.committed > m->min_heap ? (m->st.committed - m->min_heap) / EMM_PAGE_SIZE : 0;
+	budget = (m->st.committed - keep) / EMM_PAGE_SIZE;
+	/*
+	 * Freed neighbours become one FREE region first, so that a run of
+	 * committed pages spans them: one MODIFY_TYPES and one REMOVE per run,
+	 * not per freed mapping. A merge that finds no metadata is skipped.
+	 * Eager stays the policy it was, run per freed mapping, to be
+	 * measured against.
+	 */
+	for (r = m->trim_policy == EMM_TRIM_ADAPTIVE ? m->head : NULL; r; r = r->next)
+		while (r->kind == EMM_REGION_FREE && r->next && r->next->kind == EMM_REGION_FREE &&
+		       r->next->start == r->end && !emm_region_merge(m, r, r->next))
+			;
 	for (r = m->head; r && done < budget; r = next) {
 		next = r->next;
 		if (r->kind != EMM_REGION_FREE)

@@ -60,6 +60,7 @@ int emm_fault(struct emm *m, uint64_t addr, uint32_t errcd)
 	}
 	m->st.commits++;
 	m->st.faults++;
+	emm_note_fault(m);
 	ok = EMM_FAULT_FIXED;
 out:
 	emm_unlock(m);

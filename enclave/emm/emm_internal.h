@@ -46,8 +46,14 @@ static inline uint64_t emm_addr_of(const struct emm_region *r, uint64_t i)
 
 static inline long emm_host(struct emm *m, long nr, uint64_t addr, uint64_t len, uint64_t arg)
 {
+	m->st.ocalls++;
 	return m->ops->ocall(nr, addr - m->base, len, arg);
 }
+
+/* Where the program is, for the start-up counters (emm_policy.c). */
+#define EMM_PHASE_BEFORE_MAIN	0
+#define EMM_PHASE_STARTUP	1	/* main began; see EMM_STARTUP_FAULTS */
+#define EMM_PHASE_RUNNING	2
 
 /*
  * The host's PTEs for pages of protection @prot: the EPCM permissions'
@@ -151,6 +157,13 @@ int emm_commit_region(struct emm *m, struct emm_region *r, uint64_t i, uint64_t 
 uint64_t emm_trim_region(struct emm *m, struct emm_region *r, uint64_t i, uint64_t j,
 			 uint64_t budget);
 uint64_t emm_trim_pending_locked(struct emm *m);
+
+/* emm_policy.c */
+void emm_note_use(struct emm *m);
+void emm_note_mapped(struct emm *m, uint64_t len);
+void emm_note_release(struct emm *m);
+void emm_note_fault(struct emm *m);
+uint64_t emm_trim_target(const struct emm *m);
 
 /* emm_map.c */
 int emm_map_range(struct emm *m, uint64_t s, uint64_t e, unsigned prot);

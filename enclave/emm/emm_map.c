@@ -55,6 +55,7 @@ int emm_map_range(struct emm *m, uint64_t s, uint64_t e, unsigned prot)
 	}
 	emm_region_link(m, prev, r);
 	m->st.mapped += e - s;
+	emm_note_use(m);
 	tidy(m, r->next);
 	if (prev && prev->kind == EMM_REGION_FREE) {
 		tidy(m, prev);

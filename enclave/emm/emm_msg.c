@@ -26,6 +26,12 @@ static const char *const text[EMM_MSG_KINDS] = {
 		"page fault at enclave offset %0x (error code %1x) inside the memory manager, "
 		"which holds its lock and cannot go on: the host changed the enclave's page "
 		"protections behind its back, or the memory manager touched a page it must not",
+	/* The end of the exit line: the host completes the command with the path. */
+	[EMM_MSG_ADVICE] =
+		"advice: SCONE_MIN_HEAP=%0z SCONE_HEAP=%1z, " ENCL_LOG_SIGN_HINT
+		" --min-heap %0z --heap %1z",
+	[EMM_MSG_ADVICE_SGX1] =
+		"advice: SCONE_HEAP=%1z, " ENCL_LOG_SIGN_HINT " --heap %1z",
 };
 
 struct out {

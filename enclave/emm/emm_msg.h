@@ -18,6 +18,8 @@ enum emm_msg {
 	EMM_MSG_REMOVE_REFUSED,		/* enclave offset, bytes */
 	EMM_MSG_TRIM_REFUSED,		/* enclave offset, bytes */
 	EMM_MSG_FAULT_LOCKED,		/* enclave offset, #PF error code */
+	EMM_MSG_ADVICE,			/* SCONE_MIN_HEAP, SCONE_HEAP (emm_advise) */
+	EMM_MSG_ADVICE_SGX1,		/* unused, SCONE_HEAP */
 	EMM_MSG_KINDS
 };
 

@@ -100,18 +100,6 @@ static int word_ok(uint64_t addr)
 	return !(addr & 3) && encl_inside(addr, sizeof(int));
 }
 
-/* Nanoseconds on @clock, from the host (range-checked by clock_gettime's handler). */
-static uint64_t now_ns(int clock)
-{
-	struct timespec ts;
-	uint64_t a[2] = { (uint64_t)clock, (uint64_t)(uintptr_t)&ts };
-
-	ocall_reset();
-	if (sys_clock_gettime(a))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static int timespec_ns(const struct timespec *ts, uint64_t *ns)
 {
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
@@ -143,7 +131,7 @@ static long futex_wait(uint64_t addr, uint32_t val, uint64_t ts_addr, uint32_t b
 		memcpy(&ts, (const void *)(uintptr_t)ts_addr, sizeof(ts));
 		if (timespec_ns(&ts, &ns))
 			return -EINVAL;
-		deadline = absolute ? ns : now_ns(clock) + ns;
+		deadline = absolute ? ns : encl_clock_ns(clock) + ns;
 		if (deadline < ns)
 			deadline = NO_DEADLINE - 1;
 	}
@@ -163,7 +151,7 @@ static long futex_wait(uint64_t addr, uint32_t val, uint64_t ts_addr, uint32_t b
 		uint64_t left = UINT64_MAX;
 
 		if (deadline != NO_DEADLINE) {
-			uint64_t now = now_ns(clock);
+			uint64_t now = encl_clock_ns(clock);
 
 			if (now >= deadline) {
 				r = -ETIMEDOUT;

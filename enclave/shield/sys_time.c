@@ -95,3 +95,14 @@ SYSFN(clock_nanosleep)
 {
 	return sleep_call(OCALL_SYS(clock_nanosleep), a[0], a[1], a[2], a[3]);
 }
+
+uint64_t encl_clock_ns(int clock)
+{
+	struct timespec ts;
+	uint64_t a[2] = { (uint64_t)clock, (uint64_t)(uintptr_t)&ts };
+
+	ocall_reset();
+	if (sys_clock_gettime(a))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}

@@ -11,6 +11,7 @@
 
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
+#include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 
 void encl_iago_fail(long nr, int64_t ret, const char *why)
@@ -52,7 +53,7 @@ long encl_syscall(struct encl_syscall_regs *r)
 
 	td->syscall_regs = (uint64_t)(uintptr_t)r;
 	ocall_reset();
-	ret = dispatch((long)r->rax, a);
+	ret = encl_signal_dispatch(r, (long)r->rax, a, dispatch);	/* restarts, signals: sys_signal.c */
 	td->syscall_regs = outer;
 	return ret;
 }

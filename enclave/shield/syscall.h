@@ -63,4 +63,7 @@ void encl_take_stat(long nr, const struct stat *hb, struct stat *out);
 int64_t encl_tid(void);
 int64_t encl_pid(void);
 
+/* sys_time.c: nanoseconds on @clock, from the host (range-checked); 0 if it fails. */
+uint64_t encl_clock_ns(int clock);
+
 #endif

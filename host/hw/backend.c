@@ -13,5 +13,6 @@ const struct encl_backend encl_backend_hw = {
 	.modify_types		= hw_modify_types,
 	.remove_pages		= hw_remove_pages,
 	.enter			= hw_enter,
+	.catch_signals		= hw_catch_signals,
 	.destroy		= hw_destroy,
 };

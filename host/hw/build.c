@@ -5,6 +5,7 @@
  * to it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,7 @@ int hw_create(struct encl_enclave *e, struct sgx_secs *secs, int edmm)
 	if (!s)
 		return encl_backend_fail(e, ENOMEM, 0, "out of memory");
 	s->fd = -1;
+	pthread_mutex_init(&s->ioctl_lock, NULL);
 	e->priv = s;
 	e->edmm = edmm;
 
@@ -373,6 +375,7 @@ void hw_destroy(struct encl_enclave *e)
 		k->munmap(s->zero_src, s->zero_len);
 	if (s->fd >= 0)
 		k->close(s->fd);
+	pthread_mutex_destroy(&s->ioctl_lock);
 	free(s);
 	e->priv = NULL;
 }

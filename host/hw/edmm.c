@@ -7,8 +7,16 @@
  * on the same enclave), or an error with `count` bytes already done and,
  * when the ENCLS leaf itself failed, its SGX code in `result`. Each request
  * is resumed at offset + count; `result` and `count` must be zero going in.
+ *
+ * Several host threads may ask at once (ocalls of different enclave
+ * threads). The kernel lets one ioctl of an enclave in at a time and turns
+ * the others away with EBUSY; retrying on that could starve a thread, so
+ * the requests take turns on the enclave's ioctl_lock, whole requests at
+ * a time. A request that made no progress (EAGAIN, EBUSY of a page being
+ * reclaimed) yields the CPU before it tries again.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,14 +102,12 @@ static int edmm_once(struct encl_enclave *e, const struct edmm_req *r, uint64_t 
 	return rc;
 }
 
-static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
-		    uint64_t length)
+static int edmm_loop(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
+		     uint64_t length)
 {
 	uint64_t done = 0;
 	unsigned idle = 0;
 
-	if (!e->priv)
-		return encl_backend_fail(e, EINVAL, 0, "%s: no enclave", r->what);
 	if (!length || (offset | length) & (SGX_PAGE_SIZE - 1))
 		return encl_backend_fail(e, EINVAL, 0, "%s of %#llx bytes at %#llx: not whole pages", r->what,
 					 (unsigned long long)length, (unsigned long long)offset);
@@ -123,11 +129,27 @@ static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t o
 		    err != ERESTARTSYS)
 			return edmm_error(e, r, err, offset + done, result);
 		idle = count ? 0 : idle + 1;
+		if (!count)
+			sched_yield();
 		if (idle > HW_RETRY_LIMIT)
 			return encl_backend_fail(e, err, 0, "%s at offset %#llx made no progress after %u attempts",
 						 r->what, (unsigned long long)(offset + done), HW_RETRY_LIMIT);
 	}
 	return 0;
+}
+
+static int edmm_run(struct encl_enclave *e, const struct edmm_req *r, uint64_t offset,
+		    uint64_t length)
+{
+	struct hw_enclave *s = e->priv;
+	int ret;
+
+	if (!s)
+		return encl_backend_fail(e, EINVAL, 0, "%s: no enclave", r->what);
+	pthread_mutex_lock(&s->ioctl_lock);
+	ret = edmm_loop(e, r, offset, length);
+	pthread_mutex_unlock(&s->ioctl_lock);
+	return ret;
 }
 
 int hw_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t length,

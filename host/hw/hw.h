@@ -5,11 +5,13 @@
  *   build.c    ECREATE, EADD/EEXTEND, EINIT, mmap, destroy
  *   edmm.c     the SGX2 ioctls: restrict permissions, modify types, remove
  *   run.c      EENTER/ERESUME through __vdso_sgx_enter_enclave
+ *   interrupt.c catch_signals: signals that interrupt enclave code
  *   backend.c  the struct encl_backend table
  */
 #ifndef ENCL_HOST_HW_HW_H
 #define ENCL_HOST_HW_HW_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "host/backend.h"
@@ -23,6 +25,12 @@ struct hw_enclave {
 	void *zero_src;		/* zero pages for EADD of pages without contents */
 	size_t zero_len;
 	int initialized;
+	/*
+	 * Held across each SGX2 request: the driver takes one ioctl of an
+	 * enclave at a time and turns a second away with EBUSY, so the
+	 * backend's own threads queue here instead of spinning on it.
+	 */
+	pthread_mutex_t ioctl_lock;
 };
 
 /*
@@ -31,6 +39,18 @@ struct hw_enclave {
  * misbehaving kernel.
  */
 #define HW_RETRY_LIMIT		100000
+
+/*
+ * This thread's entry in progress, for the signal handler (interrupt.c):
+ * the TCS it entered, whether it is inside the vDSO call, and whether a
+ * signal turned the AEX the vDSO would resume into a return.
+ */
+struct hw_entry {
+	uint64_t tcs;
+	volatile int in_vdso;
+	volatile int interrupted;
+};
+extern __thread struct hw_entry hw_entry_self;
 
 /* The vDSO entry (see hw_use_vdso()), or NULL when the vDSO has none. */
 vdso_sgx_enter_enclave_t hw_vdso_enter(void);
@@ -80,6 +100,7 @@ int hw_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 		    unsigned page_type);
 int hw_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length);
 int hw_enter(struct encl_enclave *e, struct encl_run *run);
+int hw_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 void hw_destroy(struct encl_enclave *e);
 
 #endif

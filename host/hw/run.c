@@ -14,6 +14,12 @@
  * RDI, RSI, RDX = vector, error code, address, not registers of the enclave.
  * The vDSO returns an int: 0 once ENCLU was attempted, -EINVAL for a bad
  * leaf or a nonzero reserved area (arch/x86/entry/vdso/vsgx.S).
+ *
+ * Threads: each thread enters its own TCS at the same time as others. All
+ * that one entry needs lives on its stack (struct sgx_enclave_run, the
+ * exit registers) or in this thread's struct hw_entry, which the handler
+ * of the signals caught for the host reads (interrupt.c): a signal that
+ * interrupted enclave code makes this entry report ENCL_RUN_INTERRUPT.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,29 +32,37 @@ struct exit_regs {
 	uint64_t rdi, rsi, rdx;
 };
 
+__thread struct hw_entry hw_entry_self;
+
+/*
+ * The lookup's result. Threads that look it up at once find the same
+ * symbol, so the race is harmless, but it is made with atomics so that
+ * none reads a torn pair.
+ */
 static vdso_sgx_enter_enclave_t vdso_enter;
 static int vdso_known;		/* vdso_enter holds the lookup's result */
 
 void hw_use_vdso(vdso_sgx_enter_enclave_t enter)
 {
-	vdso_enter = enter;
-	vdso_known = 1;
+	__atomic_store_n(&vdso_enter, enter, __ATOMIC_RELAXED);
+	__atomic_store_n(&vdso_known, 1, __ATOMIC_RELEASE);
 }
 
 void hw_use_real_vdso(void)
 {
-	vdso_enter = NULL;
-	vdso_known = 0;
+	__atomic_store_n(&vdso_known, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&vdso_enter, NULL, __ATOMIC_RELAXED);
 }
 
 vdso_sgx_enter_enclave_t hw_vdso_enter(void)
 {
-	if (!vdso_known) {
-		vdso_enter = (vdso_sgx_enter_enclave_t)hw_vdso_sym("__vdso_sgx_enter_enclave",
-								   "LINUX_2.6");
-		vdso_known = 1;
+	if (!__atomic_load_n(&vdso_known, __ATOMIC_ACQUIRE)) {
+		vdso_sgx_enter_enclave_t fn = (vdso_sgx_enter_enclave_t)
+			hw_vdso_sym("__vdso_sgx_enter_enclave", "LINUX_2.6");
+
+		hw_use_vdso(fn);
 	}
-	return vdso_enter;
+	return __atomic_load_n(&vdso_enter, __ATOMIC_RELAXED);
 }
 
 static int record_exit(long rdi, long rsi, long rdx, long rsp, long r8, long r9,
@@ -121,13 +135,33 @@ int hw_enter(struct encl_enclave *e, struct encl_run *run)
 	r.user_handler = (uint64_t)(uintptr_t)record_exit;
 	r.user_data = (uint64_t)(uintptr_t)&x;
 
+	hw_entry_self.tcs = run->tcs;
+	hw_entry_self.interrupted = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	hw_entry_self.in_vdso = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	rc = hw_vdso_call(fn, run->rdi, run->rsi, run->rdx, run->function, &r);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	hw_entry_self.in_vdso = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (rc < 0)
 		return encl_backend_fail(e, -rc, 0, "__vdso_sgx_enter_enclave refused the call: %d (%s: %s)",
 					 rc, strerrorname_np(-rc) ? strerrorname_np(-rc) : "?", strerror(-rc));
 	if (rc > 0)	/* only a user handler's positive return, and ours returns 0 */
 		return encl_backend_fail(e, EPROTO, 0, "__vdso_sgx_enter_enclave returned %d, not 0", rc);
 
+	if (r.function == SGX_EEXIT && hw_entry_self.interrupted) {
+		/*
+		 * Not an EEXIT: the handler moved the AEP past its ENCLU, and
+		 * the vDSO went its EEXIT way with the AEX's synthetic
+		 * registers. The AEX itself happened (CSSA was incremented).
+		 */
+		run->function = SGX_ERESUME;
+		run->exception_vector = ENCL_RUN_INTERRUPT;
+		run->exception_error_code = 0;
+		run->exception_addr = 0;
+		return 0;
+	}
 	if (r.function == SGX_EEXIT) {
 		run->function = SGX_EEXIT;
 		run->rdi = x.rdi;

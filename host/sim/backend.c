@@ -16,5 +16,6 @@ const struct encl_backend encl_backend_sim = {
 	.modify_types		= sim_modify_types,
 	.remove_pages		= sim_remove_pages,
 	.enter			= sim_enter,
+	.catch_signals		= sim_catch_signals,
 	.destroy		= sim_destroy,
 };

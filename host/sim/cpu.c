@@ -5,6 +5,7 @@
  * User Dispatch with [sim_gate_start, sim_gate_end) always allowed.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "host/sim/cpu.h"
@@ -54,6 +56,7 @@ _Static_assert(offsetof(struct sim_cpu, cur_gs) == CPU_CUR_GS, "CPU_CUR_GS");
 _Static_assert(offsetof(struct sim_cpu, kernel_fsgs) == CPU_KERNEL_FSGS, "CPU_KERNEL_FSGS");
 _Static_assert(offsetof(struct sim_cpu, insn_fsgs) == CPU_INSN_FSGS, "CPU_INSN_FSGS");
 _Static_assert(offsetof(struct sim_cpu, last_fs) == CPU_LAST_FS, "CPU_LAST_FS");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_RIP]) == SIM_UC_RIP, "SIM_UC_RIP");
 _Static_assert(sizeof(struct sim_cpu) <= SIM_FRAME_OFFSET, "SIM_FRAME_OFFSET");
 _Static_assert(SIM_FRAME_OFFSET + SIM_FRAME_SIZE <= SIM_CPU_AREA, "SIM_CPU_AREA");
 
@@ -117,16 +120,29 @@ static void probe_sigill(int sig, siginfo_t *info, void *uc)
 	siglongjmp(probe.env, 1);
 }
 
+/*
+ * Once per process, before any thread runs enclave code: the probe's
+ * SIGILL handler replaces the trap handler for its duration. The caller
+ * holds setup_lock.
+ */
 static int cpu_probe(unsigned quirks, char *err, unsigned long errlen)
 {
 	static int done;
-	struct sigaction sa = { .sa_sigaction = probe_sigill, .sa_flags = SA_SIGINFO }, old;
+	struct sigaction sa = { .sa_sigaction = probe_sigill, .sa_flags = SA_SIGINFO };
+	/*
+	 * The kernel's own record of the handler in place (the trap handler,
+	 * when catch_signals installed it first): put back through glibc's
+	 * sigaction it would get glibc's restorer, whose rt_sigreturn Syscall
+	 * User Dispatch blocks.
+	 */
+	struct { uint64_t handler, flags, restorer, mask; } old;
 	uint64_t v;
 
 	if (done)
 		return 0;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGILL, &sa, &old)) {
+	if (syscall(SYS_rt_sigaction, SIGILL, NULL, &old, sizeof(old.mask)) ||
+	    sigaction(SIGILL, &sa, NULL)) {
 		snprintf(err, errlen, "sim: sigaction(SIGILL): %s", strerror(errno));
 		return -1;
 	}
@@ -136,13 +152,57 @@ static int cpu_probe(unsigned quirks, char *err, unsigned long errlen)
 		__asm__ volatile("rdfsbase %0" : "=r"(v));
 		probe.fsgsbase = 1;
 	}
-	sigaction(SIGILL, &old, NULL);
+	syscall(SYS_rt_sigaction, SIGILL, &old, NULL, sizeof(old.mask));
 	if (sim_xstate_init(probe.have_fp ? probe.fp_sw_bytes : NULL, quirks, err, errlen))
 		return -1;
 	done = 1;
 	return 0;
 }
 
+/*
+ * A thread's CPU lives as long as the thread: its signal stack is given
+ * back when the thread ends (threads come and go with the enclave's).
+ */
+static pthread_key_t cpu_key;
+static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
+static int cpu_key_made;
+
+static void cpu_release(void *p)
+{
+	stack_t ss = { .ss_flags = SS_DISABLE };
+
+	sigaltstack(&ss, NULL);
+	prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
+	sim_cpu_self = NULL;
+	munmap(p, SIM_ALTSTACK_SIZE);
+}
+
+/* What every thread shares: the probe, the trap handlers, the key. Once. */
+static int process_setup(unsigned quirks, char *err, unsigned long errlen)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&setup_lock);
+	if (cpu_probe(quirks, err, errlen) || sim_trap_install(err, errlen))
+		r = -1;
+	else if (!cpu_key_made) {
+		if (pthread_key_create(&cpu_key, cpu_release)) {
+			snprintf(err, errlen, "sim: pthread_key_create: out of keys");
+			r = -1;
+		} else {
+			cpu_key_made = 1;
+		}
+	}
+	pthread_mutex_unlock(&setup_lock);
+	return r;
+}
+
+/*
+ * Everything here is per thread: the signal stack (sigaltstack), Syscall
+ * User Dispatch and the FS/GS bases are properties of the calling thread,
+ * so a thread created after the enclave was loaded gets its own at its
+ * first enter.
+ */
 struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 {
 	struct sim_cpu *cpu = sim_cpu_self;
@@ -153,8 +213,7 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 
 	if (cpu)
 		return cpu;
-	if (sim_quirks_get(&quirks, err, errlen) || cpu_probe(quirks, err, errlen) ||
-	    sim_trap_install(err, errlen))
+	if (sim_quirks_get(&quirks, err, errlen) || process_setup(quirks, err, errlen))
 		return NULL;
 	area = map_aligned();
 	if (!area) {
@@ -200,6 +259,7 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen)
 	sigprocmask(SIG_BLOCK, NULL, &mask);
 	memcpy(&cpu->sigmask, &mask, sizeof(cpu->sigmask));
 	sim_cpu_self = cpu;
+	pthread_setspecific(cpu_key, cpu);
 	return cpu;
 fail:
 	munmap(area, SIM_ALTSTACK_SIZE);

@@ -21,6 +21,9 @@
 #define SIM_FRAME_OFFSET	0x1000		/* the frame ERESUME loads */
 #define SIM_FRAME_SIZE		0x4000		/* a ucontext and SIM_XSTATE_MAX */
 
+/* ucontext_t.uc_mcontext.gregs[REG_RIP], read by gate.S (checked in cpu.c) */
+#define SIM_UC_RIP		168
+
 /* Syscall User Dispatch selector values (linux/prctl.h) */
 #define SIM_SUD_ALLOW		0
 #define SIM_SUD_BLOCK		1
@@ -106,15 +109,24 @@ struct sim_cpu *sim_cpu_get(char *err, unsigned long errlen);
 /* gate.S */
 int sim_cpu_go(struct sim_cpu *cpu, int resume);	/* SIM_OUT_* */
 void sim_trap_entry(int sig, void *info, void *uc);
+void sim_signal_entry(int sig, void *info, void *uc);
 void sim_gate_restorer(void);
 void sim_eexit_landing(void);
 void sim_aex_landing(void);
 extern const char sim_gate_start[], sim_gate_end[];
+extern const char sim_gate_entry_restart[], sim_gate_entry_end[];
 
 /* trap.c */
 int sim_trap(struct sim_cpu *cpu, int sig, void *info, void *uc);	/* SIM_TRAP_* */
 void sim_trap_host(int sig, void *info, void *uc);
 int sim_trap_install(char *err, unsigned long errlen);
+/* A caught signal in enclave code: the interrupt's AEX. SIM_TRAP_TO_HOST. */
+int sim_interrupt(struct sim_cpu *cpu, int sig, void *info, void *uc);
+
+/* interrupt.c: the signals caught for the host (catch_signals) */
+void sim_signal_note(int sig);
+void sim_signal_host(int sig, void *info, void *uc);
+void sim_signal_window(struct sim_cpu *cpu, int sig, void *info, void *uc);
 
 #endif /* __ASSEMBLER__ */
 #endif

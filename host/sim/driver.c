@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "host/sim/driver.h"
+#include "host/sim/lock.h"
 #include "host/sim/memory.h"
 #include "host/sim/sim.h"
 #include "sgx/linux_driver.h"
@@ -165,11 +166,23 @@ static int add_page(struct sim_enclave *se, uint64_t offset, const uint8_t *src,
 	return 0;
 }
 
+static int add_pages_locked(struct sim_enclave *se, uint64_t offset, const void *src,
+			    uint64_t length, uint64_t secinfo_flags, int measure)
+{
+	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE)
+		if (add_page(se, offset + c, (const uint8_t *)src + c, secinfo_flags, measure))
+			return -1;
+	if (sim_sync_prot(se, se->base + offset, length))
+		return encl_backend_fail(se->e, errno, 0, "add pages: mprotect: %s", strerror(errno));
+	return 0;
+}
+
 int sim_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 		  uint64_t length, uint64_t secinfo_flags, int measure)
 {
 	struct sim_enclave *se = sim_of(e);
 	const char *why;
+	int ret;
 
 	if (se->initialized)
 		return encl_backend_fail(e, EINVAL, 0, "add pages: the enclave is already initialized");
@@ -180,12 +193,10 @@ int sim_add_pages(struct encl_enclave *e, uint64_t offset, const void *src,
 	if (sgx_secinfo_check_eadd(secinfo_flags, &why))
 		return encl_backend_fail(e, EINVAL, 0, "add pages: SECINFO.FLAGS 0x%llx: %s",
 					 (unsigned long long)secinfo_flags, why);
-	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE)
-		if (add_page(se, offset + c, (const uint8_t *)src + c, secinfo_flags, measure))
-			return -1;
-	if (sim_sync_prot(se, se->base + offset, length))
-		return encl_backend_fail(e, errno, 0, "add pages: mprotect: %s", strerror(errno));
-	return 0;
+	sim_lock(&se->lock);
+	ret = add_pages_locked(se, offset, src, length, secinfo_flags, measure);
+	sim_unlock(&se->lock);
+	return ret;
 }
 
 /* Which EINIT code a failed sgx_sigstruct_verify() stands for. */
@@ -256,8 +267,10 @@ int sim_init(struct encl_enclave *e, const struct sgx_sigstruct *ss)
 	secs->isv_prod_id = ss->isvprodid;
 	secs->isv_svn = ss->isvsvn;
 	secs->attributes.flags |= SGX_ATTR_INIT;
+	sim_lock(&se->lock);
 	epcm_set_initialized(se->epcm);
 	se->initialized = 1;
+	sim_unlock(&se->lock);
 	return 0;
 }
 
@@ -272,10 +285,18 @@ int sim_map(struct encl_enclave *e, uint64_t offset, uint64_t length, int prot)
 					 (unsigned long long)offset, (unsigned long long)length);
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return encl_backend_fail(e, EINVAL, 0, "map: protection 0x%x has bits other than PROT_READ|PROT_WRITE|PROT_EXEC", prot);
-	if (sim_pte_set(se, se->base + offset, length, prot))
+	sim_lock(&se->lock);
+	if (sim_pte_set(se, se->base + offset, length, prot)) {
+		sim_unlock(&se->lock);
 		return encl_backend_fail(e, ENOMEM, 0, "map: out of memory");
-	if (sim_sync_prot(se, se->base + offset, length))
-		return encl_backend_fail(e, errno, 0, "map: mprotect: %s", strerror(errno));
+	}
+	if (sim_sync_prot(se, se->base + offset, length)) {
+		int err = errno;
+
+		sim_unlock(&se->lock);
+		return encl_backend_fail(e, err, 0, "map: mprotect: %s", strerror(err));
+	}
+	sim_unlock(&se->lock);
 	return 0;
 }
 
@@ -332,15 +353,18 @@ int sim_restrict_permissions(struct encl_enclave *e, uint64_t offset, uint64_t l
 					 (unsigned long long)perms);
 	if ((perms & SGX_SECINFO_W) && !(perms & SGX_SECINFO_R))
 		return encl_backend_fail(e, EINVAL, 0, "%s: W without R", op);
+	sim_lock(&se->lock);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_restrict(se->epcm, se->base + offset + c, perms, &result);
 		if (r) {
 			sim_sync_prot(se, se->base + offset, c + SGX_PAGE_SIZE);
+			sim_unlock(&se->lock);
 			return ioc_page_fail(e, op, offset + c, r, result);
 		}
 	}
 	/* The new protections take effect before the ioctl returns, as the driver's PTE zap. */
 	sim_sync_prot(se, se->base + offset, length);
+	sim_unlock(&se->lock);
 	return 0;
 }
 
@@ -356,10 +380,12 @@ int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 		return -1;
 	if (page_type & ~0xffU)
 		return encl_backend_fail(e, EINVAL, 0, "%s: page type %u is out of range", op, page_type);
+	sim_lock(&se->lock);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_modify_type(se->epcm, se->base + offset + c, page_type, &result);
 		if (r) {
 			sim_sync_prot(se, se->base + offset, c);
+			sim_unlock(&se->lock);
 			return ioc_page_fail(e, op, offset + c, r, result);
 		}
 	}
@@ -369,6 +395,7 @@ int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 	 * of one per page.
 	 */
 	sim_sync_prot(se, se->base + offset, length);
+	sim_unlock(&se->lock);
 	return 0;
 }
 
@@ -380,15 +407,18 @@ int sim_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length)
 
 	if (ioc_ready(e, op, offset, length))
 		return -1;
+	sim_lock(&se->lock);
 	for (uint64_t c = 0; c < length; c += SGX_PAGE_SIZE) {
 		r = epcm_ioc_remove(se->epcm, se->base + offset + c);
 		if (r) {
 			if (c)
 				sim_range_discard(se, se->base + offset, c);
+			sim_unlock(&se->lock);
 			return ioc_page_fail(e, op, offset + c, r, 0);
 		}
 	}
 	sim_range_discard(se, se->base + offset, length);
+	sim_unlock(&se->lock);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ int sim_modify_types(struct encl_enclave *e, uint64_t offset, uint64_t length,
 		     unsigned page_type);
 int sim_remove_pages(struct encl_enclave *e, uint64_t offset, uint64_t length);
 int sim_enter(struct encl_enclave *e, struct encl_run *run);
+int sim_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));	/* interrupt.c */
 void sim_destroy(struct encl_enclave *e);
 
 #endif

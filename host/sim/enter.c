@@ -20,6 +20,7 @@
 #include "host/sim/cpu.h"
 #include "host/sim/driver.h"
 #include "host/sim/exec.h"
+#include "host/sim/lock.h"
 #include "host/sim/sim.h"
 #include "host/sim/xstate.h"
 
@@ -118,28 +119,21 @@ static void build_frame(struct sim_cpu *cpu, struct sim_enclave *se, const struc
 	cpu->frame = (uint64_t)&f->uc;
 }
 
-int sim_enter(struct encl_enclave *e, struct encl_run *run)
+/*
+ * EENTER/ERESUME's checks and the TCS's switch to busy, in one step under
+ * the enclave's lock: of two threads that race for one TCS, exactly one
+ * gets in and the other sees it busy (#GP), as on hardware.
+ */
+static int admit(struct encl_enclave *e, struct sim_cpu *cpu, struct encl_run *run,
+		 const char *leaf)
 {
 	struct sim_enclave *se = sim_of(e);
-	const char *leaf = run->function == SGX_ERESUME ? "ERESUME" : "EENTER";
 	uint64_t t = run->tcs, frame;
-	struct sim_cpu *cpu;
 	struct sgx_tcs *tcs;
 	struct sgx_ssa_gpr *gpr;
 	epcm_entry_t ent;
 	uint32_t i;
-	int out;
 
-	if (run->function != SGX_EENTER && run->function != SGX_ERESUME)
-		return encl_backend_fail(e, EINVAL, 0, "enter: function %u is neither EENTER nor ERESUME",
-					 run->function);
-	cpu = sim_cpu_get(e->err, sizeof(e->err));
-	if (!cpu) {
-		e->error = ENOSYS;
-		return -1;
-	}
-	if (cpu->enclave)
-		return encl_backend_fail(e, EBUSY, 0, "%s: this thread is already inside an enclave", leaf);
 	if (!se->initialized)
 		return fault(e, run, leaf, X86_VEC_GP, 0, "the enclave is not initialized");
 	if ((t & (SGX_PAGE_SIZE - 1)) || !sim_in_elrange(se, t, SGX_PAGE_SIZE))
@@ -166,8 +160,6 @@ int sim_enter(struct encl_enclave *e, struct encl_run *run)
 				     "SSA frame not an accepted read-write page");
 	gpr = sim_ssa_gpr(se, tcs, i);
 
-	cpu->enclave = se;
-	cpu->tcs = t;
 	if (run->function == SGX_EENTER) {
 		cpu->encl_fs = se->base + tcs->ofsbase;
 		cpu->encl_gs = se->base + tcs->ogsbase;
@@ -184,18 +176,43 @@ int sim_enter(struct encl_enclave *e, struct encl_run *run)
 	} else {
 		if (!xsave_ok(se, sim_ssa_xsave(se, tcs, i)) ||
 		    !sim_in_elrange(se, gpr->rip, 1) ||
-		    !canonical(gpr->fsbase) || !canonical(gpr->gsbase)) {
-			cpu->enclave = NULL;
+		    !canonical(gpr->fsbase) || !canonical(gpr->gsbase))
 			return fault(e, run, leaf, X86_VEC_GP, 0,
 				     "SSA frame holds an invalid context");
-		}
 		cpu->encl_fs = gpr->fsbase;
 		cpu->encl_gs = gpr->gsbase;
 		build_frame(cpu, se, tcs, i);
 		tcs->cssa = i;
 	}
 	cpu->ursp_slot = (uint64_t *)((uint8_t *)gpr + offsetof(struct sgx_ssa_gpr, ursp));
+	cpu->enclave = se;
+	cpu->tcs = t;
 	tcs->state = 1;
+	return 0;
+}
+
+int sim_enter(struct encl_enclave *e, struct encl_run *run)
+{
+	struct sim_enclave *se = sim_of(e);
+	const char *leaf = run->function == SGX_ERESUME ? "ERESUME" : "EENTER";
+	struct sim_cpu *cpu;
+	int out, r;
+
+	if (run->function != SGX_EENTER && run->function != SGX_ERESUME)
+		return encl_backend_fail(e, EINVAL, 0, "enter: function %u is neither EENTER nor ERESUME",
+					 run->function);
+	cpu = sim_cpu_get(e->err, sizeof(e->err));
+	if (!cpu) {
+		e->error = ENOSYS;
+		return -1;
+	}
+	if (cpu->enclave)
+		return encl_backend_fail(e, EBUSY, 0, "%s: this thread is already inside an enclave", leaf);
+	sim_lock(&se->lock);
+	r = admit(e, cpu, run, leaf);
+	sim_unlock(&se->lock);
+	if (r)
+		return r;
 
 	out = sim_cpu_go(cpu, run->function == SGX_ERESUME);
 

@@ -71,6 +71,12 @@ struct sim_enclave {
 	 */
 	struct sim_pte_range *pte;
 	size_t npte, pte_cap;
+	/*
+	 * Held while the EPCM, the PTE model, the real protections or a
+	 * TCS's STATE/CSSA are read or changed (lock.h): several host
+	 * threads run the enclave and the driver operations at once.
+	 */
+	int lock;
 };
 
 static inline struct sim_enclave *sim_of(struct encl_enclave *e)

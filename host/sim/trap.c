@@ -21,6 +21,7 @@
  * state); EEXIT jumps to RBX.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #include "host/sim/cpu.h"
 #include "host/sim/exec.h"
 #include "host/sim/leaves.h"
+#include "host/sim/lock.h"
 #include "host/sim/memory.h"
 #include "host/sim/quirks.h"
 #include "host/sim/sim.h"
@@ -60,29 +62,39 @@ static int ksigaction(int sig, const struct ksigaction *act, struct ksigaction *
 
 int sim_trap_install(char *err, unsigned long errlen)
 {
+	/* Once: a second install would record our own handler as the one replaced. */
+	static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 	static int installed;
 	struct ksigaction act = {
 		.handler = (void *)sim_trap_entry,
 		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER_FLAG,
 		.restorer = (void *)sim_gate_restorer,
 	};
+	int r = 0;
 
 	if (__atomic_load_n(&installed, __ATOMIC_ACQUIRE))
 		return 0;
-	/* A trap inside the handler itself is fatal: all six stay blocked. */
-	for (size_t i = 0; i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++)
-		act.mask |= 1ULL << (trap_signals[i] - 1);
-	for (size_t i = 0; i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++) {
+	/*
+	 * Every signal stays blocked in the handler: a trap inside it is
+	 * fatal, and a signal caught for the host must not arrive while it
+	 * holds the enclave's lock or has the thread half in enclave mode.
+	 */
+	act.mask = ~0ULL;
+	pthread_mutex_lock(&install_lock);
+	for (size_t i = 0; !installed && i < sizeof(trap_signals) / sizeof(trap_signals[0]); i++) {
 		int sig = trap_signals[i];
 
 		if (ksigaction(sig, &act, &old_action[sig])) {
 			snprintf(err, errlen, "sim: rt_sigaction(%s): %s", strsignal(sig),
 				 strerror(errno));
-			return -1;
+			r = -1;
+			break;
 		}
 	}
-	__atomic_store_n(&installed, 1, __ATOMIC_RELEASE);
-	return 0;
+	if (!r)
+		__atomic_store_n(&installed, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&install_lock);
+	return r;
 }
 
 /*
@@ -476,7 +488,7 @@ static int left_elrange(struct sim_cpu *cpu, ucontext_t *uc)
 	return aex_fault(cpu, uc, X86_VEC_GP, 0, 0);
 }
 
-int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
+static int trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 {
 	siginfo_t *info = info_;
 	ucontext_t *uc = uc_;
@@ -519,4 +531,42 @@ int sim_trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 	default:
 		return other_exception(cpu, uc, sig);
 	}
+}
+
+int sim_trap(struct sim_cpu *cpu, int sig, void *info, void *uc)
+{
+	int r;
+
+	sim_lock(&cpu->enclave->lock);
+	r = trap(cpu, sig, info, uc);
+	sim_unlock(&cpu->enclave->lock);
+	return r;
+}
+
+/*
+ * A signal caught for the host arrived in enclave code: hardware takes an
+ * interrupt, which is an AEX like any other (SSA written, CSSA += 1,
+ * synthetic state) except that EXITINFO is not valid and there is no
+ * EXINFO (SDM 36.4.3: EXITINFO reports exceptions only). enter() reports
+ * it as ENCL_RUN_INTERRUPT. Code outside ELRANGE in enclave mode is the
+ * #GP that hardware would have raised on its fetch, as for a trap.
+ */
+int sim_interrupt(struct sim_cpu *cpu, int sig, void *info, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	struct aex a = {
+		.vector = ENCL_RUN_INTERRUPT, .type = SGX_EXITINFO_TYPE_HW,
+		.rip = GREG(uc, REG_RIP),
+	};
+	int r;
+
+	(void)info;
+	sim_signal_note(sig);
+	sim_lock(&cpu->enclave->lock);
+	if (sim_in_elrange(cpu->enclave, a.rip, 1))
+		r = aex(cpu, uc, &a);
+	else
+		r = left_elrange(cpu, uc);
+	sim_unlock(&cpu->enclave->lock);
+	return r;
 }

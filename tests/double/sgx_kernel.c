@@ -4,12 +4,19 @@
  * kernel's handler of the same name in arch/x86/kernel/cpu/sgx/ioctl.c:
  * state checks, copy of the request, parameter checks, then a page loop
  * that can stop early and always reports `count`.
+ *
+ * Threads: every operation holds one lock over the machine, as the
+ * kernel's encl->lock serialises an enclave's ioctls and faults; and, as
+ * sgx_ioctl()'s SGX_ENCL_IOCTL flag does, an ioctl that finds another
+ * ioctl of the same enclave in progress fails with EBUSY at once.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "tests/double/sgx_kernel.h"
 #include "sgx/linux_driver.h"
@@ -57,6 +64,7 @@ struct denc {
 	struct vma *vmas;	/* unordered, never overlapping */
 	unsigned nvmas, vcap;
 	uint64_t pages;		/* EPC pages held, the SECS included */
+	int in_ioctl;		/* SGX_ENCL_IOCTL: an ioctl is in progress */
 };
 
 struct injection {
@@ -74,9 +82,24 @@ static struct {
 	struct injection inj[DOUBLE_MAX_INJ];
 	unsigned ninj;
 	uint64_t last_einit_code;
-	enum double_fault last_fault;
 	unsigned long calls[8];
+	unsigned ioctl_hold_us;
 } M;
+
+/* Per thread: how this thread's last access of the enclave ended. */
+static __thread enum double_fault last_fault;
+
+static pthread_mutex_t machine_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+static void lock(void)
+{
+	pthread_mutex_lock(&machine_lock);
+}
+
+static void unlock(void)
+{
+	pthread_mutex_unlock(&machine_lock);
+}
 
 /* ---- vm_max_prot_bits ------------------------------------------------------ */
 
@@ -181,6 +204,7 @@ void double_set_dev_noexec(int on) { M.dev_noexec = on; }
 void double_set_src_noexec(int on) { M.src_noexec = on; }
 void double_set_epc_pages(uint64_t n) { M.epc_capacity = n; }
 void double_set_einit_positive(int on) { M.einit_positive = on; }
+void double_set_ioctl_hold(unsigned usec) { M.ioctl_hold_us = usec; }
 
 void double_inject(unsigned long req, int err, uint64_t at)
 {
@@ -244,7 +268,7 @@ static struct denc *last_enclave(void)
 
 /* ---- open / close ---------------------------------------------------------- */
 
-static int d_open(const char *path, int flags)
+static int d_open_locked(const char *path, int flags)
 {
 	(void)flags;
 	if (strcmp(path, HW_ENCLAVE_DEV) != 0) {
@@ -266,7 +290,17 @@ static int d_open(const char *path, int flags)
 	return -1;
 }
 
-static int d_close(int fd)
+static int d_open(const char *path, int flags)
+{
+	static int r;
+
+	lock();
+	r = d_open_locked(path, flags);
+	unlock();
+	return r;
+}
+
+static int d_close_locked(int fd)
 {
 	struct denc *d = fd_enclave(fd);
 
@@ -278,6 +312,16 @@ static int d_close(int fd)
 		M.last = -1;
 	enclave_free(d);
 	return 0;
+}
+
+static int d_close(int fd)
+{
+	static int r;
+
+	lock();
+	r = d_close_locked(fd);
+	unlock();
+	return r;
 }
 
 int double_open_fds(void)
@@ -675,17 +719,11 @@ static int ioc_remove(struct denc *d, struct sgx_enclave_remove_pages *arg)
 	return ret;
 }
 
-static int d_ioctl(int fd, unsigned long req, void *arg)
+static int ioctl_locked(struct denc *d, unsigned long req, void *arg)
 {
-	struct denc *d = fd_enclave(fd);
 	struct injection busy;
 	int ret;
 
-	if (!d) {
-		errno = EBADF;
-		return -1;
-	}
-	M.calls[call_slot(req)]++;
 	if (take_injection(req, 1, &busy)) {
 		errno = busy.err;
 		return -1;
@@ -717,6 +755,36 @@ static int d_ioctl(int fd, unsigned long req, void *arg)
 		errno = -ret;
 		return -1;
 	}
+	return ret;
+}
+
+static int d_ioctl(int fd, unsigned long req, void *arg)
+{
+	struct denc *d;
+	int ret, err;
+
+	lock();
+	d = fd_enclave(fd);
+	if (d)
+		M.calls[call_slot(req)]++;
+	unlock();
+	if (!d) {
+		errno = EBADF;
+		return -1;
+	}
+	/* sgx_ioctl(): another ioctl of this enclave in progress. */
+	if (__atomic_exchange_n(&d->in_ioctl, 1, __ATOMIC_ACQUIRE)) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (M.ioctl_hold_us)
+		usleep(M.ioctl_hold_us);
+	lock();
+	ret = ioctl_locked(d, req, arg);
+	err = errno;
+	unlock();
+	__atomic_store_n(&d->in_ioctl, 0, __ATOMIC_RELEASE);
+	errno = err;
 	return ret;
 }
 
@@ -823,7 +891,7 @@ static void *map_failed(int err)
  * one), the noexec mount (PROT_EXEC: EPERM; else no VM_MAYEXEC), then
  * sgx_mmap()'s sgx_encl_may_map().
  */
-static void *d_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+static void *d_mmap_locked(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t start, end;
 	struct denc *d;
@@ -877,12 +945,32 @@ static void *d_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	return p;
 }
 
-static int d_munmap(void *addr, size_t len)
+static void * d_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	static void * r;
+
+	lock();
+	r = d_mmap_locked(addr, len, prot, flags, fd, off);
+	unlock();
+	return r;
+}
+
+static int d_munmap_locked(void *addr, size_t len)
 {
 	int r = munmap(addr, len);
 
 	if (r == 0)
 		vma_unmap((uintptr_t)addr, (uintptr_t)addr + pages_of(len));
+	return r;
+}
+
+static int d_munmap(void *addr, size_t len)
+{
+	static int r;
+
+	lock();
+	r = d_munmap_locked(addr, len);
+	unlock();
 	return r;
 }
 
@@ -894,7 +982,7 @@ const struct hw_kernel_ops hw_double_ops = {
 	.close	= d_close,
 };
 
-int double_mprotect(void *addr, size_t len, int prot)
+static int double_mprotect_locked(void *addr, size_t len, int prot)
 {
 	struct denc *d = last_enclave();
 	uint64_t at = (uintptr_t)addr, end;
@@ -933,6 +1021,16 @@ int double_mprotect(void *addr, size_t len, int prot)
 		at = piece.end;
 	}
 	return 0;
+}
+
+int double_mprotect(void *addr, size_t len, int prot)
+{
+	int r;
+
+	lock();
+	r = double_mprotect_locked(addr, len, prot);
+	unlock();
+	return r;
 }
 
 /* ---- the enclave's side ---------------------------------------------------- */
@@ -982,25 +1080,35 @@ static enum double_fault fault(struct denc *d, uint64_t offset, unsigned access)
 	return DOUBLE_FAULT_NONE;
 }
 
-enum double_fault double_access(uint64_t offset, unsigned access)
+static enum double_fault double_access_locked(uint64_t offset, unsigned access)
 {
 	struct denc *d = last_enclave();
 
 	if (!d || !d->created)
-		return M.last_fault = DOUBLE_FAULT_VMA;
-	M.last_fault = fault(d, offset, access);
-	if (M.last_fault == DOUBLE_FAULT_NONE &&
+		return last_fault = DOUBLE_FAULT_VMA;
+	last_fault = fault(d, offset, access);
+	if (last_fault == DOUBLE_FAULT_NONE &&
 	    epcm_access(d->epcm, d->secs.base + offset, access, NULL) != 0)
-		M.last_fault = DOUBLE_FAULT_EPCM;
-	return M.last_fault;
+		last_fault = DOUBLE_FAULT_EPCM;
+	return last_fault;
+}
+
+enum double_fault double_access(uint64_t offset, unsigned access)
+{
+	enum double_fault r;
+
+	lock();
+	r = double_access_locked(offset, access);
+	unlock();
+	return r;
 }
 
 enum double_fault double_last_fault(void)
 {
-	return M.last_fault;
+	return last_fault;
 }
 
-int double_eaccept_flags(uint64_t offset, uint64_t flags)
+static int double_eaccept_flags_locked(uint64_t offset, uint64_t flags)
 {
 	struct denc *d = last_enclave();
 	struct sgx_secinfo si;
@@ -1008,8 +1116,8 @@ int double_eaccept_flags(uint64_t offset, uint64_t flags)
 
 	if (!d || !d->created)
 		return EPCM_FAULT_GP;
-	M.last_fault = fault(d, offset, PROT_READ);
-	if (M.last_fault != DOUBLE_FAULT_NONE)
+	last_fault = fault(d, offset, PROT_READ);
+	if (last_fault != DOUBLE_FAULT_NONE)
 		return EPCM_FAULT_PF;
 	memset(&si, 0, sizeof(si));
 	si.flags = flags;
@@ -1020,7 +1128,17 @@ int double_eaccept_flags(uint64_t offset, uint64_t flags)
 	r = epcm_eaccept(d->epcm, d->secs.base + offset, &si,
 			 (const void *)(uintptr_t)(d->secs.base + offset), NULL);
 	if (r == EPCM_FAULT_PF)
-		M.last_fault = DOUBLE_FAULT_EPCM;
+		last_fault = DOUBLE_FAULT_EPCM;
+	return r;
+}
+
+int double_eaccept_flags(uint64_t offset, uint64_t flags)
+{
+	int r;
+
+	lock();
+	r = double_eaccept_flags_locked(offset, flags);
+	unlock();
 	return r;
 }
 
@@ -1045,11 +1163,21 @@ int double_eaccept(uint64_t offset)
 
 /* ---- inspection ------------------------------------------------------------ */
 
-epcm_entry_t double_epcm(uint64_t offset)
+static epcm_entry_t double_epcm_locked(uint64_t offset)
 {
 	struct denc *d = last_enclave();
 
 	return d && d->epcm ? epcm_get(d->epcm, d->secs.base + offset) : 0;
+}
+
+epcm_entry_t double_epcm(uint64_t offset)
+{
+	epcm_entry_t r;
+
+	lock();
+	r = double_epcm_locked(offset);
+	unlock();
+	return r;
 }
 
 unsigned double_max_prot(uint64_t offset)

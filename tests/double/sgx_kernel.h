@@ -15,6 +15,8 @@
  * kernel's #PF handler and sgx_vma_fault() would. docs/hardware.md lists
  * every rule with its source in the kernel, and what is not modelled.
  *
+ * Several threads may use it at once (one lock, and EBUSY for a second
+ * ioctl of an enclave, as the kernel's SGX_ENCL_IOCTL flag answers).
  * One machine per process; double_reset() returns it to its defaults: an
  * SGX2 CPU with FLC (CPUID.12H: ATTRIBUTES DEBUG, MODE64BIT, PROVISIONKEY,
  * EINITTOKENKEY, KSS, AEXNOTIFY; MISCSELECT EXINFO; XFRM x87, SSE, AVX), a
@@ -40,6 +42,11 @@ void double_set_dev_noexec(int on);	/* /dev noexec: PROT_EXEC mmap gets EPERM */
 void double_set_src_noexec(int on);	/* EADD sources lack VM_MAYEXEC: EACCES */
 void double_set_epc_pages(uint64_t n);	/* EPC capacity, SECS pages included */
 void double_set_einit_positive(int on);	/* old drivers: EINIT returns the SGX code */
+/*
+ * Every ioctl holds the enclave's "ioctl in progress" flag @usec longer, so
+ * that ioctls from several threads meet and are turned away with EBUSY.
+ */
+void double_set_ioctl_hold(unsigned usec);
 
 /*
  * Fault injection: the next @req ioctl stops before its page number @at

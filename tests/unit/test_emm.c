@@ -34,6 +34,7 @@
 #include "enclave/emm/emm_map.c"
 #include "enclave/emm/emm_meta.c"
 #include "enclave/emm/emm_msg.c"
+#include "enclave/emm/emm_policy.c"
 #include "enclave/emm/emm_region.c"
 
 _Static_assert(EMM_MAP_FIXED == MAP_FIXED, "MAP_FIXED");
@@ -320,10 +321,19 @@ static void fake_free(void)
  * A fresh enclave with a heap of @heap bytes at HEAP_OFF. SGX1: the heap is
  * EADDed RW and holds the host's garbage.
  */
+/*
+ * The trim policy of the next setup(). The tests of the trim mechanism
+ * (when a run is trimmed, in which order, what the host may refuse) use
+ * the eager policy, which trims as soon as the threshold is passed; the
+ * policy tests below set the others.
+ */
+static enum emm_trim_policy setup_policy = EMM_TRIM_EAGER;
+
 static int setup(struct emm *m, int edmm, uint64_t heap, uint64_t max, uint64_t min,
 		 uint64_t trim)
 {
 	struct emm_config c = {
+		.trim_policy = setup_policy,
 		.mode = edmm ? EMM_MODE_EDMM : EMM_MODE_SGX1,
 		.heap_offset = HEAP_OFF,
 		.heap_size = heap,
@@ -1249,6 +1259,14 @@ static void test_messages(void)
 				    (const uint64_t[EMM_MSG_ARGS]){ 8 * MiB, 1, 16 * MiB }),
 		     sizeof(small) - 1);
 	CHECK(!strcmp(small, "SCONE_HEAP=8M r"));
+	/* the advice: the host completes the command with the executable's path */
+	emm_msg_format(buf, sizeof(buf), EMM_MSG_ADVICE,
+		       (const uint64_t[EMM_MSG_ARGS]){ 24 * MiB, 400 * MiB });
+	CHECK(!strcmp(buf, "advice: SCONE_MIN_HEAP=24M SCONE_HEAP=400M, re-sign with: "
+			"encl sign --min-heap 24M --heap 400M"));
+	emm_msg_format(buf, sizeof(buf), EMM_MSG_ADVICE_SGX1,
+		       (const uint64_t[EMM_MSG_ARGS]){ 0, 2 * GiB });
+	CHECK(!strcmp(buf, "advice: SCONE_HEAP=2G, re-sign with: encl sign --heap 2G"));
 }
 
 static void test_init_rejects(void)
@@ -1290,9 +1308,179 @@ static void test_fault_other_thread(void)
 	CHECK(consistent(m));
 }
 
+/* ---- the trim policy and the advice's counters ------------------------------ */
+
+/*
+ * One round of churn: map @total bytes in mixed sizes (4 KiB to 4 MiB),
+ * write every page, then unmap them in an order other than the mapping
+ * order (odd ones first), as a program's malloc and free would.
+ */
+static void churn_round(struct emm *m, uint64_t total, unsigned round)
+{
+	static const uint64_t sizes[] = { 4 * KiB, 64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB, 192 * KiB };
+	uint64_t addr[512], len[512], got = 0;
+	unsigned n = 0, k, bad = 0;
+
+	while (got < total && n < 512) {
+		uint64_t l = sizes[(n + round) % 6];
+		long r;
+
+		if (l > total - got)
+			l = total - got;
+		r = emm_mmap(m, 0, l, PROT_READ | PROT_WRITE, 0);
+		if (r < 0)
+			break;
+		addr[n] = (uint64_t)r;
+		len[n] = l;
+		for (uint64_t a = 0; a < l; a += 4096)
+			bad |= touch(m, addr[n] + a, 1, (unsigned char)(round + 1)) != 0;
+		got += l;
+		n++;
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(got, total);
+	for (k = 1; k < n; k += 2)
+		CHECK_EQ_INT(emm_munmap(m, addr[k], len[k]), 0);
+	for (k = 0; k < n; k += 2)
+		CHECK_EQ_INT(emm_munmap(m, addr[k], len[k]), 0);
+}
+
+/*
+ * 64 rounds of churn up to a 32 MiB peak (each round's total varies): the
+ * adaptive reserve commits each page of the peak about once, eager (the
+ * policy before the reserve) about once per round, off exactly once. The
+ * counts are the EMM's, and the fake EPC's EACCEPTs agree.
+ */
+static void churn(enum emm_trim_policy pol, uint64_t *eaccepts, uint64_t *peak, uint64_t *trims)
+{
+	struct emm *m = &M;
+	unsigned r;
+
+	setup_policy = pol;
+	CHECK_EQ_INT(setup(m, 1, 256 * MiB, 0, 0, 0), 0);
+	setup_policy = EMM_TRIM_EAGER;
+	F.eaccepts = 0;
+	for (r = 0; r < 64; r++)
+		churn_round(m, (r % 4 == 3 ? 32 : 16 + 4 * (r % 4)) * MiB, r);
+	CHECK(consistent(m));
+	CHECK_EQ_INT(F.eaccepts, m->st.eaccepts);
+	*eaccepts = m->st.eaccepts;
+	*peak = m->st.peak / 4096;
+	*trims = m->st.trims;
+}
+
+static void test_policy_churn(void)
+{
+	uint64_t ea[3], pk[3], tr[3];
+
+	churn(EMM_TRIM_ADAPTIVE, &ea[0], &pk[0], &tr[0]);
+	churn(EMM_TRIM_EAGER, &ea[1], &pk[1], &tr[1]);
+	churn(EMM_TRIM_OFF, &ea[2], &pk[2], &tr[2]);
+	printf("  churn 64 rounds, EACCEPTs / pages of peak: adaptive %lu / %lu, eager %lu / %lu, "
+	       "off %lu / %lu\n", (unsigned long)ea[0], (unsigned long)pk[0], (unsigned long)ea[1],
+	       (unsigned long)pk[1], (unsigned long)ea[2], (unsigned long)pk[2]);
+	CHECK(pk[0] >= 32 * MiB / 4096);
+	CHECK(ea[0] * 2 <= pk[0] * 3);		/* within 1.5x the peak */
+	CHECK(ea[1] >= 10 * pk[1]);		/* eager: every round again */
+	CHECK_EQ_INT(tr[2], 0);
+	CHECK(ea[2] <= pk[2] + pk[2] / 16);	/* off: committed once (metadata aside) */
+}
+
+/*
+ * One peak, then small for a long time: the reserve holds at first (a
+ * peak that comes back costs nothing), then the program has mapped 4 to 8
+ * times its old peak without needing it, and the memory goes back down to
+ * what it uses, in whole runs.
+ */
+static void test_policy_shrink(void)
+{
+	struct emm *m = &M;
+	uint64_t p, a, q, i, trims;
+
+	setup_policy = EMM_TRIM_ADAPTIVE;
+	CHECK_EQ_INT(setup(m, 1, 256 * MiB, 0, 1 * MiB, 0), 0);
+	setup_policy = EMM_TRIM_EAGER;
+	/* the peak: 64 mappings of 1 MiB, freed one by one (64 FREE regions) */
+	for (i = 0; i < 64; i++) {
+		p = (uint64_t)emm_mmap(m, 0, 1 * MiB, PROT_READ | PROT_WRITE, 0);
+		for (a = p; a < p + 1 * MiB; a += 4096)
+			CHECK_EQ_INT(touch(m, a, 1, 1), 0);
+	}
+	for (i = 0; i < 64; i++)
+		CHECK_EQ_INT(emm_munmap(m, p + i * MiB, 1 * MiB), 0);
+	CHECK_EQ_INT(m->st.trims, 0);			/* kept: the peak may come back */
+	CHECK(m->st.committed >= 64 * MiB);
+	/* small churn: 1 MiB at a time, 2 MiB live */
+	q = (uint64_t)emm_mmap(m, 0, 1 * MiB, PROT_READ | PROT_WRITE, 0);
+	for (i = 0; i < 560; i++) {
+		uint64_t b = (uint64_t)emm_mmap(m, 0, 1 * MiB, PROT_READ | PROT_WRITE, 0);
+
+		CHECK_EQ_INT(touch(m, b, 1, 2), 0);
+		CHECK_EQ_INT(touch(m, b + 1 * MiB - 4096, 1, 2), 0);
+		CHECK_EQ_INT(emm_munmap(m, b, 1 * MiB), 0);
+		if (i == 200)
+			CHECK_EQ_INT(m->st.trims, 0);	/* 3 times the peak mapped since: kept */
+	}
+	trims = m->st.trims;
+	printf("  shrink: peak %lu KiB, committed at the end %lu KiB, trimmed %lu KiB in %lu runs\n",
+	       (unsigned long)(m->st.peak >> 10), (unsigned long)(m->st.committed >> 10),
+	       (unsigned long)(m->st.trimmed >> 10), (unsigned long)trims);
+	/* neighbours merged first: runs span the freed mappings */
+	CHECK(trims > 0 && trims <= 2);
+	CHECK(m->st.committed <= 2 * MiB + EMM_TRIM_THRESHOLD + 1 * MiB);
+	CHECK(m->st.trimmed >= 56 * MiB);
+	CHECK_EQ_INT(emm_munmap(m, q, 1 * MiB), 0);
+	CHECK(consistent(m));
+}
+
+/*
+ * The advice's counters: start-up is before main and until the first
+ * release; the mapped peak; faults before main; the advice itself.
+ */
+static void test_policy_advice(void)
+{
+	struct emm *m = &M;
+	struct emm_advice adv;
+	enum emm_trim_policy pol;
+	uint64_t p, q;
+
+	CHECK_EQ_INT(setup(m, 1, 256 * MiB, 0, 0, 0), 0);
+	p = (uint64_t)emm_mmap(m, 0, 3 * MiB, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(touch(m, p, 1, 1), 0);		/* one fault before main */
+	emm_main_begins(m);
+	CHECK_EQ_INT(m->st.main_faults, 1);
+	CHECK_EQ_INT(m->st.main_committed, m->st.committed);
+	CHECK_EQ_INT(emm_commit(m, p, 3 * MiB), 0);	/* start-up uses 3 MiB */
+	q = (uint64_t)emm_mmap(m, 0, 1 * MiB, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(emm_munmap(m, q, 1 * MiB), 0);	/* the first release ends start-up */
+	q = (uint64_t)emm_mmap(m, 0, 40 * MiB, PROT_READ | PROT_WRITE, 0);
+	CHECK_EQ_INT(emm_commit(m, q, 40 * MiB), 0);
+	CHECK_EQ_INT(m->st.startup, 3 * MiB);
+	CHECK_EQ_INT(m->st.mapped_peak, 43 * MiB);
+	emm_main_begins(m);				/* once only */
+	CHECK_EQ_INT(m->st.main_faults, 1);
+	emm_advise(m, &m->st, &adv);
+	CHECK_EQ_INT(adv.min_heap, 3 * MiB);
+	CHECK_EQ_INT(adv.heap, 54 * MiB);		/* 43 MiB and a quarter, up to MiB */
+	m->st.enomem = 1;
+	emm_advise(m, &m->st, &adv);
+	CHECK_EQ_INT(adv.heap, 2 * m->heap_shown);
+	CHECK(consistent(m));
+
+	CHECK_EQ_INT(emm_trim_policy_parse("eager", &pol), 0);
+	CHECK_EQ_INT(pol, EMM_TRIM_EAGER);
+	CHECK_EQ_INT(emm_trim_policy_parse("off", &pol), 0);
+	CHECK_EQ_INT(pol, EMM_TRIM_OFF);
+	CHECK_EQ_INT(emm_trim_policy_parse("adaptive", &pol), 0);
+	CHECK_EQ_INT(pol, EMM_TRIM_ADAPTIVE);
+	CHECK_EQ_INT(emm_trim_policy_parse("eagerly", &pol), -EINVAL);
+	CHECK_EQ_INT(emm_trim_policy_parse("", &pol), -EINVAL);
+	CHECK(!strcmp(emm_trim_policy_name(EMM_TRIM_OFF), "off"));
+}
+
 int main(void)
 {
-	HARNESS_PLAN(18);
+	HARNESS_PLAN(21);
 	RUN(test_messages);
 	RUN(test_init_rejects);
 	RUN(test_reserve_lazy_commit);
@@ -1311,6 +1499,9 @@ int main(void)
 	RUN(test_overhead);
 	RUN(test_stress_edmm);
 	RUN(test_stress_sgx1);
+	RUN(test_policy_churn);
+	RUN(test_policy_shrink);
+	RUN(test_policy_advice);
 	fake_free();
 	HARNESS_EXIT();
 }

@@ -5,16 +5,21 @@
  * ADD_PAGES, EINIT with a real signature over the MRENCLAVE the pages
  * produce, mapping, the EDMM sequences of the kernel selftests, every
  * request the kernel refuses (with the kernel's errno), the user-visible
- * failures, the probe, the vDSO lookup on this machine's real vDSO, and
- * enter() through a fake vDSO.
+ * failures, the probe, the vDSO lookup on this machine's real vDSO,
+ * enter() through a fake vDSO, and signals that interrupt enclave code
+ * through a fake vDSO shaped like the real one (its ENCLU is the AEP).
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "tests/harness.h"
@@ -1405,11 +1410,405 @@ static void test_enter_refused(void)
 	CHECK(run.function != SGX_EEXIT);
 }
 
+/* ---- several threads on one enclave ---------------------------------------- */
+
+struct edmm_worker {
+	pthread_t th;
+	struct encl_enclave *e;
+	uint64_t first;			/* its own 4 pages, from here */
+	unsigned rounds, good;
+	char err[256];
+};
+
+/*
+ * One page cycle of an enclave thread's memory manager: add (EACCEPT of a
+ * page without entry: EAUG on fault), restrict, trim and remove, with the
+ * host's side through the backend and the enclave's through the double.
+ */
+static int page_cycle(struct edmm_worker *w, struct encl_enclave *view)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (double_eaccept(w->first + i * 0x1000) != SGX_SUCCESS)
+			return -1;
+	if (be->restrict_permissions(view, w->first, 0x4000, SGX_SECINFO_R))
+		return -1;
+	for (unsigned i = 0; i < 4; i++)
+		if (double_eaccept(w->first + i * 0x1000) != SGX_SUCCESS)
+			return -1;
+	if (be->modify_types(view, w->first, 0x4000, SGX_PT_TRIM))
+		return -1;
+	for (unsigned i = 0; i < 4; i++)
+		if (double_eaccept(w->first + i * 0x1000) != SGX_SUCCESS)
+			return -1;
+	return be->remove_pages(view, w->first, 0x4000);
+}
+
+static void *edmm_worker(void *p)
+{
+	struct edmm_worker *w = p;
+	struct encl_enclave view = *w->e;
+
+	for (unsigned r = 0; r < w->rounds; r++) {
+		if (page_cycle(w, &view)) {
+			snprintf(w->err, sizeof(w->err), "round %u: %.200s", r, view.err);
+			break;
+		}
+		w->good++;
+	}
+	return NULL;
+}
+
+/*
+ * Threads that run the EDMM ioctls on one enclave at once, as the ocalls
+ * of several enclave threads do. The kernel (here the double, with ioctls
+ * made long enough to meet) lets one in at a time and answers EBUSY to
+ * the others; the backend's requests take turns instead, so each is one
+ * ioctl and no thread can be starved by retries.
+ */
+static void test_concurrent_ioctls(void)
+{
+	struct edmm_worker w[3];
+	struct encl_enclave e;
+
+	setup();
+	CHECK_EQ_INT(start(&e, 1), 0);
+	double_set_ioctl_hold(50);
+	for (int i = 0; i < 3; i++) {
+		w[i] = (struct edmm_worker){ .e = &e, .first = OFF_DYN + (uint64_t)i * 0x10000,
+					     .rounds = 200 };
+		CHECK_EQ_INT(pthread_create(&w[i].th, NULL, edmm_worker, &w[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		pthread_join(w[i].th, NULL);
+		if (w[i].good != w[i].rounds)
+			fprintf(stderr, "  thread %d: %s\n", i, w[i].err);
+		CHECK_EQ_INT(w[i].good, w[i].rounds);
+		for (unsigned p = 0; p < 4; p++)
+			CHECK_EQ_INT(double_epcm(w[i].first + p * 0x1000), 0);
+	}
+	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_REMOVE_PAGES), 3 * 200);
+	/* The backend's threads took turns: none was turned away and retried. */
+	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS), 3 * 200);
+	CHECK_EQ_INT(double_calls(SGX_IOC_ENCLAVE_MODIFY_TYPES), 3 * 200);
+	double_set_ioctl_hold(0);
+	CHECK_EQ_INT(double_epc_used(), 1 + 4);
+	finish(&e);
+}
+
+/* ---- signals: an interrupted enclave --------------------------------------- */
+
+/*
+ * A second fake vDSO, in assembly and shaped like vsgx.S where it
+ * matters: one ENCLU that is both the entry and the AEP (RCX), followed by
+ * the EEXIT path, which reloads run through RBP, records EEXIT and calls
+ * the handler with RDI, RSI, RDX as the enclave left them. There is no
+ * enclave: ENCLU traps here (SIGILL, or SIGSEGV on a CPU with SGX), and
+ * the test's trap handler plays the CPU (cpu_trap below).
+ */
+extern const char fake_aep[];
+int fake_vdso_enclu(unsigned long rdi, unsigned long rsi, unsigned long rdx,
+		    unsigned int function, unsigned long r8, unsigned long r9,
+		    struct sgx_enclave_run *run);
+
+__asm__(
+	".text\n"
+	".globl fake_vdso_enclu, fake_aep\n"
+	"fake_vdso_enclu:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	push %rbx\n"
+	"	mov %ecx, %eax\n"
+	"	cmp $2, %eax\n"
+	"	jb 8f\n"
+	"	cmp $3, %eax\n"
+	"	ja 8f\n"
+	"	mov 16(%rbp), %rcx\n"
+	"	mov (%rcx), %rbx\n"			/* run->tcs */
+	"	lea fake_aep(%rip), %rcx\n"
+	"fake_aep:\n"
+	"	.byte 0x0f, 0x01, 0xd7\n"		/* ENCLU: EENTER, ERESUME, and the AEP */
+	"	mov 16(%rbp), %rbx\n"
+	"	movl $4, 8(%rbx)\n"			/* run->function = EEXIT */
+	"	mov 24(%rbx), %rax\n"			/* run->user_handler */
+	"	test %rax, %rax\n"
+	"	jz 7f\n"
+	"	mov %rsp, %rcx\n"
+	"	push %rbx\n"				/* run, the 7th argument */
+	"	call *%rax\n"
+	"	add $8, %rsp\n"
+	"	jmp 9f\n"
+	"7:	xor %eax, %eax\n"
+	"	jmp 9f\n"
+	"8:	mov $-22, %eax\n"
+	"9:	pop %rbx\n"
+	"	leave\n"
+	"	ret\n");
+
+/* What the enclave behind fake_aep does when it is entered. */
+enum cpu_mode {
+	CPU_EXIT,		/* EENTER: EEXIT at once, RDI + 1, RSI = the TCS */
+	CPU_INTERRUPT,		/* EENTER: an interrupt AEX and a signal; ERESUME: EEXIT */
+	CPU_SIGNAL_FIRST,	/* a signal at the ENCLU before EENTER runs, then EEXIT */
+	CPU_AEX_OTHER_TCS,	/* an AEX state naming another TCS, and a signal */
+};
+static enum cpu_mode cpu_mode;
+static unsigned long cpu_aexes, cpu_resumes;
+static unsigned long hw_notes[65];
+#define RESUMED_RDI	0x600d
+
+static void hw_note(int sig)
+{
+	__atomic_fetch_add(&hw_notes[sig], 1, __ATOMIC_RELAXED);
+}
+
+static unsigned long hw_noted(int sig)
+{
+	return __atomic_load_n(&hw_notes[sig], __ATOMIC_RELAXED);
+}
+
+/* The AEX and the kernel: synthetic state at the AEP, then SIGUSR1 delivered there. */
+static void aex_then_signal(greg_t *g, uint64_t tcs)
+{
+	for (int r = REG_R8; r <= REG_R15; r++)
+		g[r] = 0;
+	g[REG_RDI] = g[REG_RSI] = g[REG_RDX] = 0;
+	g[REG_RAX] = SGX_ERESUME;
+	g[REG_RBX] = (greg_t)tcs;
+	g[REG_RCX] = (greg_t)(uintptr_t)fake_aep;
+	__atomic_fetch_add(&cpu_aexes, 1, __ATOMIC_RELAXED);
+	/* Blocked in this handler: delivered at the AEP when it returns. */
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR1);
+}
+
+static void eexit(greg_t *g, uint64_t rdi, uint64_t rsi)
+{
+	g[REG_RAX] = SGX_EEXIT;
+	g[REG_RDI] = (greg_t)rdi;
+	g[REG_RSI] = (greg_t)rsi;
+	g[REG_RDX] = 0;
+	g[REG_RIP] += 3;
+}
+
+static __thread int signalled_first;
+
+static void cpu_trap(int sig, siginfo_t *info, void *uc_)
+{
+	greg_t *g = ((ucontext_t *)uc_)->uc_mcontext.gregs;
+
+	(void)info;
+	if (g[REG_RIP] != (greg_t)(uintptr_t)fake_aep) {
+		signal(sig, SIG_DFL);	/* not ours: crash as usual */
+		return;
+	}
+	if (g[REG_RAX] == SGX_ERESUME) {
+		__atomic_fetch_add(&cpu_resumes, 1, __ATOMIC_RELAXED);
+		eexit(g, RESUMED_RDI, (uint64_t)g[REG_RBX]);
+		return;
+	}
+	switch (cpu_mode) {
+	case CPU_EXIT:
+		eexit(g, (uint64_t)g[REG_RDI] + 1, (uint64_t)g[REG_RBX]);
+		break;
+	case CPU_INTERRUPT:
+		aex_then_signal(g, (uint64_t)g[REG_RBX]);
+		break;
+	case CPU_SIGNAL_FIRST:
+		if (!signalled_first) {
+			signalled_first = 1;	/* ENCLU again after the signal */
+			syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR1);
+		} else {
+			signalled_first = 0;
+			eexit(g, (uint64_t)g[REG_RDI] + 1, (uint64_t)g[REG_RBX]);
+		}
+		break;
+	case CPU_AEX_OTHER_TCS:
+		aex_then_signal(g, (uint64_t)g[REG_RBX] + 0x1000);
+		break;
+	}
+}
+
+static struct sigaction saved_ill, saved_segv;
+
+static int cpu_on(void)
+{
+	struct sigaction sa;
+	struct encl_enclave e;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = cpu_trap;
+	sa.sa_flags = SA_SIGINFO;
+	sigaddset(&sa.sa_mask, SIGUSR1);
+	memset(&e, 0, sizeof(e));
+	if (sigaction(SIGILL, &sa, &saved_ill) || sigaction(SIGSEGV, &sa, &saved_segv) ||
+	    encl_backend_hw.catch_signals(&e, 1ULL << (SIGUSR1 - 1), hw_note)) {
+		fprintf(stderr, "  %s\n", e.err);
+		return -1;
+	}
+	hw_use_vdso(fake_vdso_enclu);
+	return 0;
+}
+
+static void cpu_off(void)
+{
+	sigaction(SIGILL, &saved_ill, NULL);
+	sigaction(SIGSEGV, &saved_segv, NULL);
+	hw_use_vdso(fake_entry());
+}
+
+static int enclu_enter(struct encl_enclave *e, struct encl_run *run, uint64_t tcs,
+		       uint32_t function, uint64_t rdi)
+{
+	memset(e, 0, sizeof(*e));
+	run->tcs = tcs;
+	run->function = function;
+	run->rdi = rdi;
+	run->rsi = run->rdx = 0;
+	return encl_backend_hw.enter(e, run);
+}
+
+/*
+ * A signal that interrupts enclave code: the vDSO would ERESUME at its
+ * AEP; the handler makes it return instead, and enter() reports
+ * ENCL_RUN_INTERRUPT. The host's ERESUME then resumes the enclave.
+ */
+static void test_signal_interrupts_enclave(void)
+{
+	unsigned long notes = hw_noted(SIGUSR1), aexes = cpu_aexes, resumes = cpu_resumes;
+	struct encl_enclave e;
+	struct encl_run run;
+
+	CHECK_EQ_INT(cpu_on(), 0);
+	cpu_mode = CPU_INTERRUPT;
+	memset(&run, 0, sizeof(run));
+	CHECK_EQ_INT(enclu_enter(&e, &run, FAKE_TCS, SGX_EENTER, ENCL_OP_ORET), 0);
+	CHECK_EQ_INT(run.function, SGX_ERESUME);
+	CHECK_EQ_INT(run.exception_vector, ENCL_RUN_INTERRUPT);
+	CHECK_EQ_INT(run.exception_error_code, 0);
+	CHECK_EQ_INT(run.exception_addr, 0);
+	CHECK_EQ_INT(hw_noted(SIGUSR1), notes + 1);
+	CHECK_EQ_INT(cpu_aexes, aexes + 1);
+	CHECK_EQ_INT(cpu_resumes, resumes);		/* the vDSO did not ERESUME by itself */
+
+	CHECK_EQ_INT(enclu_enter(&e, &run, FAKE_TCS, SGX_ERESUME, 0), 0);
+	CHECK_EQ_INT(run.function, SGX_EEXIT);
+	CHECK_EQ_INT(run.rdi, RESUMED_RDI);
+	CHECK_EQ_INT(run.rsi, FAKE_TCS);
+	CHECK_EQ_INT(cpu_resumes, resumes + 1);
+	cpu_off();
+}
+
+/*
+ * Only that state is an interrupted enclave: a signal at the ENCLU before
+ * EENTER (RAX = EENTER), or at an AEP whose RBX is not this thread's TCS,
+ * is noted and the vDSO goes on as it would.
+ */
+static void test_signal_not_interrupt(void)
+{
+	unsigned long notes = hw_noted(SIGUSR1), resumes = cpu_resumes;
+	struct encl_enclave e;
+	struct encl_run run;
+
+	CHECK_EQ_INT(cpu_on(), 0);
+	cpu_mode = CPU_SIGNAL_FIRST;
+	memset(&run, 0, sizeof(run));
+	CHECK_EQ_INT(enclu_enter(&e, &run, FAKE_TCS, SGX_EENTER, 41), 0);
+	CHECK_EQ_INT(run.function, SGX_EEXIT);
+	CHECK_EQ_INT(run.rdi, 42);
+	CHECK_EQ_INT(hw_noted(SIGUSR1), notes + 1);
+
+	cpu_mode = CPU_AEX_OTHER_TCS;
+	CHECK_EQ_INT(enclu_enter(&e, &run, FAKE_TCS, SGX_EENTER, 41), 0);
+	CHECK_EQ_INT(run.function, SGX_EEXIT);		/* resumed by the vDSO */
+	CHECK_EQ_INT(run.rdi, RESUMED_RDI);
+	CHECK_EQ_INT(cpu_resumes, resumes + 1);
+	CHECK_EQ_INT(hw_noted(SIGUSR1), notes + 2);
+	cpu_off();
+}
+
+struct hw_worker {
+	pthread_t th;
+	uint64_t tcs;
+	unsigned rounds, good;
+};
+
+static void *hw_worker(void *p)
+{
+	struct hw_worker *w = p;
+	struct encl_enclave e;
+	struct encl_run run;
+
+	memset(&run, 0, sizeof(run));
+	for (unsigned i = 0; i < w->rounds; i++) {
+		/* Interrupted at once, then resumed: both on this thread's TCS. */
+		if (enclu_enter(&e, &run, w->tcs, SGX_EENTER, i) ||
+		    run.function != SGX_ERESUME || run.exception_vector != ENCL_RUN_INTERRUPT ||
+		    enclu_enter(&e, &run, w->tcs, SGX_ERESUME, 0) ||
+		    run.function != SGX_EEXIT || run.rdi != RESUMED_RDI || run.rsi != w->tcs)
+			continue;
+		w->good++;
+	}
+	return NULL;
+}
+
+/* Several threads in enter() at once, each on its own TCS, each interrupted. */
+static void test_enter_threads(void)
+{
+	struct hw_worker w[4];
+
+	CHECK_EQ_INT(cpu_on(), 0);
+	cpu_mode = CPU_INTERRUPT;
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct hw_worker){ .tcs = 0x10000 + (uint64_t)i * 0x4000, .rounds = 500 };
+		CHECK_EQ_INT(pthread_create(&w[i].th, NULL, hw_worker, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(w[i].th, NULL);
+		CHECK_EQ_INT(w[i].good, w[i].rounds);
+	}
+	cpu_off();
+}
+
+/* In host code: the note, and EINTR for a blocking call. */
+static void test_signal_in_host_code(void)
+{
+	unsigned long notes = hw_noted(SIGUSR1);
+	struct itimerspec quick = { .it_value = { 0, 20 * 1000 * 1000 } };
+	sigevent_t ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	timer_t timer;
+	char c;
+	int fds[2];
+
+	CHECK_EQ_INT(cpu_on(), 0);
+	CHECK_EQ_INT(pipe(fds), 0);
+	CHECK_EQ_INT(timer_create(CLOCK_MONOTONIC, &ev, &timer), 0);
+	CHECK_EQ_INT(timer_settime(timer, 0, &quick, NULL), 0);
+	errno = 0;
+	CHECK_EQ_INT(read(fds[0], &c, 1), -1);
+	CHECK_EQ_INT(errno, EINTR);
+	CHECK_EQ_INT(hw_noted(SIGUSR1), notes + 1);
+	timer_delete(timer);
+	close(fds[0]);
+	close(fds[1]);
+	cpu_off();
+}
+
+static void test_catch_refused(void)
+{
+	struct encl_enclave e;
+
+	memset(&e, 0, sizeof(e));
+	CHECK_EQ_INT(encl_backend_hw.catch_signals(&e, 1ULL << (SIGSEGV - 1), hw_note), -1);
+	CHECK_EQ_INT(e.error, EINVAL);
+	CHECK_STR_CONTAINS(e.err, "signal 11");
+	CHECK_EQ_INT(encl_backend_hw.catch_signals(&e, 1ULL << (SIGSTOP - 1), hw_note), -1);
+	CHECK_STR_CONTAINS(e.err, "cannot be caught");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/encl-sgx-test-XXXXXX", path[64], err[256];
 
-	HARNESS_PLAN(29);
+	HARNESS_PLAN(35);
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1452,6 +1851,12 @@ int main(void)
 	RUN(test_enter_fake_vdso);
 	RUN(test_enter_faults);
 	RUN(test_enter_refused);
+	RUN(test_concurrent_ioctls);
+	RUN(test_signal_interrupts_enclave);
+	RUN(test_signal_not_interrupt);
+	RUN(test_enter_threads);
+	RUN(test_signal_in_host_code);
+	RUN(test_catch_refused);
 
 	hw_use_kernel(NULL);
 	hw_use_real_vdso();
