@@ -104,7 +104,9 @@ fi
 # (the simulated CPU by default); without it (ENCL_SIM_CPU=sgx1) a bad
 # access is not reported in EXITINFO, no handler can be given an address
 # the enclave can vouch for, and the program ends by SIGSEGV at the first
-# fault, before printing anything.
+# fault, before printing anything. si_code is Linux's: SEGV_MAPERR where
+# nothing is mapped, SEGV_ACCERR on a mapped page that forbids the access
+# (PROT_NONE, read-only).
 if [ -x "$TMP/sig_segv.encl" ]; then
 	for c in null none readonly; do
 		same sig_segv "sigsegv_handler_$c" -- $c
