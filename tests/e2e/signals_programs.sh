@@ -12,7 +12,7 @@ sim_defaults
 # Each program takes a second or two; one that runs a minute waits for a signal that never came.
 E2E_TIMEOUT=60
 require_enclave_toolchain
-plan 33
+plan 36
 
 for n in sig_term sig_alarm sig_itimer sig_pipe sig_segv threads_signals; do
 	build_program "$n" || true
@@ -32,12 +32,13 @@ ended() {
 # signalled PROGRAM SIG OUT ARGS...: run PROGRAM ARGS in the background,
 # send SIG once it has printed "ready", print its exit status ("hung" if
 # it is still running 60 s later, or never said ready). SIGINT is reset to
-# its default first: a shell starts background commands with it ignored.
+# its default first (a shell starts background commands with it ignored),
+# unless SIGINT_AT_START=--ignore-signal=INT.
 signalled() {
 	local prog=$1 sig=$2 out=$3 pid i
 	shift 3
 	rm -f "$out"	# the last run's "ready" must not count
-	env --default-signal=INT "$prog" "$@" <&3 >"$out" 2>"$out.err" &
+	env "${SIGINT_AT_START:---default-signal=INT}" "$prog" "$@" <&3 >"$out" 2>"$out.err" &
 	pid=$!
 	for ((i = 0; i < 600; i++)); do
 		grep -qs '^ready' "$out" && break
@@ -83,6 +84,17 @@ if [ -x "$TMP/sig_term.encl" ]; then
 		from_outside "term_default_$how" TERM default $how
 	done
 	from_outside int_default_pause INT default pause
+
+	# Started with SIGINT ignored (nohup, a shell's background job), a
+	# program sees SIG_IGN as SIGINT's disposition (the classic "if
+	# (signal(SIGINT, SIG_IGN) != SIG_IGN)" test relies on it), and a
+	# handler it installs all the same is called for SIGINT.
+	for start in ignore default; do
+		env --$start-signal=INT "$TMP/sig_term.native" inherited >"$TMP/n.out" 2>&1
+		env --$start-signal=INT "$TMP/sig_term.encl" inherited >"$TMP/e.out" 2>&1
+		check "sigint_${start}d_at_start_seen" cmp -s "$TMP/n.out" "$TMP/e.out"
+	done
+	SIGINT_AT_START=--ignore-signal=INT from_outside int_handler_after_ignored_at_start INT handler pause
 fi
 
 if [ -x "$TMP/sig_alarm.encl" ]; then

@@ -9,6 +9,10 @@
  *   read     in read() of stdin      spin    running, without system calls
  *   thread   main waits in pthread_join of a thread that waits in pause()
  * Exit 1 if the wait ever ends without a signal handler ending it.
+ * Usage: sig_term inherited
+ *   prints whether SIGINT and SIGTERM were ignored or default at the start
+ *   (a program started by nohup or as a shell's background job inherits
+ *   SIG_IGN), and exits 0
  */
 #include <pthread.h>
 #include <signal.h>
@@ -39,6 +43,15 @@ int main(int argc, char **argv)
 	volatile unsigned long spins = 0;
 	char c;
 
+	if (argc == 2 && !strcmp(argv[1], "inherited")) {
+		struct sigaction old;
+
+		sigaction(SIGINT, NULL, &old);
+		printf("SIGINT at start: %s\n", old.sa_handler == SIG_IGN ? "ignored" : "default");
+		sigaction(SIGTERM, NULL, &old);
+		printf("SIGTERM at start: %s\n", old.sa_handler == SIG_IGN ? "ignored" : "default");
+		return 0;
+	}
 	if (!strcmp(action, "handler")) {
 		struct sigaction sa = { .sa_handler = on_signal };
 
