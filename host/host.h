@@ -123,13 +123,16 @@ int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args);
  * (ENCL_HOST_SIGNALS, less those its parent left ignored), through the
  * backend's catch_signals (none without one); 0 or -1 (logged).
  * take: the signals noted since the last take (bit sig - 1), cleared.
- * pause: the enclave's pause, -EINTR once a caught signal has arrived.
+ * pause: the enclave's pause on thread @t, -EINTR once a caught signal
+ * has arrived or the enclave woke @t (a signal of its own for @t).
+ * kick: wake every pause, which then checks again (thread.c's WAKE).
  * exit_by_signal: end this process by @sig as the program's default
  * action would have (stdio flushed; 128 + sig if it survives).
  */
 int encl_host_signals_start(struct encl_host *h);
 uint64_t encl_host_signals_take(void);
-int64_t encl_host_signals_pause(void);
+int64_t encl_host_signals_pause(struct encl_host_thread *t);
+void encl_host_signals_kick(void);
 __attribute__((noreturn))
 void encl_host_exit_by_signal(int sig);
 

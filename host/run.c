@@ -190,7 +190,7 @@ static void serve_ocall(struct encl_host_thread *t)
 	struct encl_host *h = t->h;
 
 	if (o->nr == SYS_pause)
-		o->ret = encl_host_signals_pause();
+		o->ret = encl_host_signals_pause(t);
 	else
 		encl_host_ocall(t);
 	o->signals = encl_host_signals_take();

@@ -78,15 +78,24 @@ uint64_t encl_host_signals_take(void)
  * thread. A note between the check and the sleep changes the futex word,
  * so the wait does not begin; a signal on this thread ends it with EINTR.
  */
-int64_t encl_host_signals_pause(void)
+int64_t encl_host_signals_pause(struct encl_host_thread *t)
 {
 	for (;;) {
 		uint32_t seen = __atomic_load_n(&notes, __ATOMIC_SEQ_CST);
 
 		if (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
 			return -EINTR;
+		/* Woken by the enclave (another thread's signal for this one): it re-checks. */
+		if (__atomic_exchange_n(&t->event, 0, __ATOMIC_ACQUIRE))
+			return -EINTR;
 		syscall(SYS_futex, &notes, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
 	}
+}
+
+void encl_host_signals_kick(void)
+{
+	__atomic_add_fetch(&notes, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &notes, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
 void encl_host_exit_by_signal(int sig)

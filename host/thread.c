@@ -203,5 +203,6 @@ int64_t encl_host_thread_wake(struct encl_host_thread *caller, uint64_t off)
 		return 0;
 	__atomic_store_n(&t->event, 1, __ATOMIC_RELEASE);
 	futex(&t->event, FUTEX_WAKE_PRIVATE, 1, NULL);
+	encl_host_signals_kick();	/* a thread in pause waits on the notes instead */
 	return 0;
 }

@@ -386,6 +386,56 @@ int encl_thread_exit(struct encl_thread *td)
 	encl_switch_stack(td, encl_rt.base + td->init.stack_high - ENCL_EXC_STACK_SIZE, thread_end);
 }
 
+static int live_td(const struct encl_thread *td)
+{
+	uint64_t st = td ? __atomic_load_n(&td->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
+
+	return st == TD_STATE_RUNNING || st == TD_STATE_OCALL;
+}
+
+struct encl_thread *encl_thread_find(int64_t tid)
+{
+	uint32_t n = encl_rt.params->tcs_count;
+	struct encl_thread *found = 0;
+
+	lock();
+	for (uint32_t i = 0; i < n + encl_tcs_added_count && !found; i++) {
+		struct encl_thread *td = i < n ? measured_td(i) : added_td[i - n];
+
+		if (live_td(td) && td->tid == tid)
+			found = td;
+	}
+	unlock();
+	return found;
+}
+
+void encl_thread_kick(struct encl_thread *td)
+{
+	ocall_reset();
+	(void)ocall1(ENCL_OCALL_WAKE, td->init.tcs_offset);	/* a hint: it re-checks */
+}
+
+void encl_threads_kick(struct encl_thread *self, uint64_t sigbit)
+{
+	uint32_t n = encl_rt.params->tcs_count;
+	uint64_t tcs[64];
+	unsigned k = 0;
+
+	/* Up to 64 at once: enough to find one that takes the signal. */
+	lock();
+	for (uint32_t i = 0; i < n + encl_tcs_added_count && k < 64; i++) {
+		struct encl_thread *td = i < n ? measured_td(i) : added_td[i - n];
+
+		if (td != self && live_td(td) && !(td->sigmask & sigbit))
+			tcs[k++] = td->init.tcs_offset;
+	}
+	unlock();
+	for (unsigned i = 0; i < k; i++) {
+		ocall_reset();
+		(void)ocall1(ENCL_OCALL_WAKE, tcs[i]);
+	}
+}
+
 void encl_threads_stats(uint32_t *peak, uint32_t *added)
 {
 	*peak = live_peak;

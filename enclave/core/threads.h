@@ -32,6 +32,17 @@ void encl_clone_context(struct encl_thread *td, struct sgx_ssa_gpr *gpr);
  */
 int encl_thread_exit(struct encl_thread *td);
 
+/* The live thread whose id is @tid, or NULL. */
+struct encl_thread *encl_thread_find(int64_t tid);
+
+/*
+ * Wake @td from a futex wait or a pause so that it sees a signal made
+ * pending for it; encl_threads_kick does so for every live thread but
+ * @self that does not block @sigbit (a process-directed signal).
+ */
+void encl_thread_kick(struct encl_thread *td);
+void encl_threads_kick(struct encl_thread *self, uint64_t sigbit);
+
 /* For the statistics line at exit. */
 void encl_threads_stats(uint32_t *peak, uint32_t *added);
 

@@ -102,6 +102,13 @@ int emm_sgx_init(const struct encl_params *p, uint64_t base,
  * heap page, now committed (ERESUME), 0 otherwise (a crash). Before
  * emm_sgx_init the instance is zero, i.e. SGX1 mode, and claims nothing.
  */
+void emm_touch_for_handler(uint64_t addr)
+{
+	/* Another thread's EMM call ends soon; this one cannot resume and retry. */
+	while (emm_fault(&encl_emm, addr, X86_PF_WRITE | X86_PF_USER) == EMM_FAULT_BUSY)
+		__builtin_ia32_pause();
+}
+
 int emm_handle_fault(uint64_t addr, uint32_t errcd)
 {
 	int r = emm_fault(&encl_emm, addr, errcd);

@@ -50,6 +50,13 @@ uint64_t heap_brk(uint64_t brk);
  */
 int emm_handle_fault(uint64_t addr, uint32_t errcd);
 
+/*
+ * Commit the heap page at @addr if it is mapped, writable and not yet
+ * committed, from the exception handler (no ocall): for memory the handler
+ * itself is about to write, such as a signal frame. Nothing otherwise.
+ */
+void emm_touch_for_handler(uint64_t addr);
+
 /* [addr, addr + len) lies inside the heap range. */
 int heap_contains(uint64_t addr, uint64_t len);
 

@@ -22,6 +22,7 @@
 #include <ucontext.h>
 
 #include "enclave/core/runtime.h"
+#include "enclave/emm/heap.h"
 #include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 #include "sgx/arch.h"
@@ -195,6 +196,15 @@ static void setup_frame(struct encl_thread *td, struct sgx_ssa_gpr *gpr, int sig
 	if (addr > sp || !program_memory(td, addr, fp + xsize + sizeof(magic2)) ||
 	    ((use_alt || was_on) && addr < td->altstack_sp))
 		encl_signal_terminate(td, SIGSEGV, 0);
+
+	/*
+	 * Under EDMM the frame may land on stack pages never touched: commit
+	 * them the way the fault path would (EACCEPT only, no ocall), before
+	 * a write at CSSA 1 faults where nothing can resolve it.
+	 */
+	for (uint64_t pg = addr & ~(uint64_t)(ENCL_PAGE_SIZE - 1); pg < fp + xsize + sizeof(magic2);
+	     pg += ENCL_PAGE_SIZE)
+		emm_touch_for_handler(pg);
 
 	f = (struct k_rt_sigframe *)(uintptr_t)addr;
 	memset(f, 0, sizeof(*f));

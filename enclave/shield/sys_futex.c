@@ -9,7 +9,8 @@
  * The host's answers are hints. A WAIT that returns without the waiter
  * being marked woken is a spurious wake-up (re-checked, and slept again);
  * a WAKE the host drops only delays, and a timed wait still ends at its
- * deadline, measured with the (host's) clock. Shared and private futexes
+ * deadline, measured with the (host's) clock. A signal pending for the
+ * waiter ends the wait with EINTR, as it would in the kernel. Shared and private futexes
  * are the same here: no other process can map enclave memory.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "enclave/core/runtime.h"
 #include "enclave/core/threads.h"
 #include "enclave/shield/ocall.h"
+#include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 
 /* Kernel ABI values (<linux/futex.h> is not among musl's headers). */
@@ -163,8 +165,11 @@ static long futex_wait(uint64_t addr, uint32_t val, uint64_t ts_addr, uint32_t b
 		r = ocall1(ENCL_OCALL_WAIT, left);
 		if (__atomic_load_n(&td->wait_woken, __ATOMIC_ACQUIRE))
 			return 0;
-		if (r == -EINTR)
+		/* A signal for this thread (the host's, or another thread's tkill) ends the wait. */
+		if (r == -EINTR || encl_signal_next(td)) {
+			r = -EINTR;
 			break;
+		}
 		/* 0 without a wake-up, a timeout to check, or nonsense: sleep again. */
 	}
 	lock();

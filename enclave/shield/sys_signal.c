@@ -20,6 +20,7 @@
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
+#include "enclave/core/threads.h"
 #include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 
@@ -512,14 +513,35 @@ SYSFN(rt_sigtimedwait)
 
 /* ---- sending ---- */
 
-static long post_checked(uint64_t sig, int thread)
+/*
+ * @to: the thread (tkill, tgkill) or NULL (kill, the process). Another
+ * thread, or every thread that may take a process signal this one blocks,
+ * is woken from a wait to see it; this thread's own is delivered by
+ * encl_signal_dispatch before the program continues.
+ */
+static long post_checked(uint64_t sig, struct encl_thread *to)
 {
+	struct encl_thread *self = current_td();
+
 	if (sig > ENCL_NSIG)
 		return -EINVAL;
-	if (sig)
-		encl_signal_post(current_td(), (int)sig, thread, thread ? SI_TKILL : SI_USER,
-				 (int32_t)encl_pid());
-	return 0;	/* delivered by encl_signal_dispatch before the program continues */
+	if (!sig)
+		return 0;
+	encl_signal_post(to ? to : self, (int)sig, !!to, to ? SI_TKILL : SI_USER,
+			 (int32_t)encl_pid());
+	if (to && to != self)
+		encl_thread_kick(to);
+	else if (!to && (self->sigmask & ENCL_SIGBIT(sig)))
+		encl_threads_kick(self, ENCL_SIGBIT(sig));
+	return 0;
+}
+
+/* A thread of this process by id, or NULL. */
+static struct encl_thread *thread_of(int64_t tid)
+{
+	if (tid == encl_tid())
+		return current_td();
+	return tid > 0 ? encl_thread_find(tid) : 0;
 }
 
 SYSFN(kill)
@@ -538,14 +560,16 @@ SYSFN(kill)
 
 SYSFN(tkill)
 {
-	if ((int32_t)a[0] != encl_tid())
-		return -ESRCH;
-	return post_checked(a[1], 1);
+	struct encl_thread *to = thread_of((int32_t)a[0]);
+
+	return to ? post_checked(a[1], to) : -ESRCH;
 }
 
 SYSFN(tgkill)
 {
-	if ((int32_t)a[0] != encl_pid() || (int32_t)a[1] != encl_tid())
+	struct encl_thread *to = thread_of((int32_t)a[1]);
+
+	if ((int32_t)a[0] != encl_pid() || !to)
 		return -ESRCH;
-	return post_checked(a[2], 1);
+	return post_checked(a[2], to);
 }

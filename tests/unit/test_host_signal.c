@@ -94,19 +94,40 @@ static void *noter(void *arg)
 	return NULL;
 }
 
-/* pause ends once a note arrived: before it began, or from another thread. */
+static struct encl_host_thread paused;
+
+static void *waker(void *arg)
+{
+	struct timespec d = { 0, 20 * 1000 * 1000 };
+
+	(void)arg;
+	nanosleep(&d, NULL);
+	__atomic_store_n(&paused.event, 1, __ATOMIC_RELEASE);
+	encl_host_signals_kick();
+	return NULL;
+}
+
+/*
+ * pause ends once a note arrived: before it began, or from another thread;
+ * and when the enclave wakes the thread (its event, then a kick).
+ */
 static void test_pause(void)
 {
 	pthread_t t;
 
 	encl_host_signals_take();
 	caught_note(SIGALRM);
-	CHECK_EQ_INT(encl_host_signals_pause(), -EINTR);
+	CHECK_EQ_INT(encl_host_signals_pause(&paused), -EINTR);
 	CHECK_EQ_INT(encl_host_signals_take(), BIT(SIGALRM));
 	CHECK_EQ_INT(pthread_create(&t, NULL, noter, NULL), 0);
-	CHECK_EQ_INT(encl_host_signals_pause(), -EINTR);
+	CHECK_EQ_INT(encl_host_signals_pause(&paused), -EINTR);
 	pthread_join(t, NULL);
 	CHECK_EQ_INT(encl_host_signals_take(), BIT(SIGUSR2));
+	CHECK_EQ_INT(pthread_create(&t, NULL, waker, NULL), 0);
+	CHECK_EQ_INT(encl_host_signals_pause(&paused), -EINTR);
+	pthread_join(t, NULL);
+	CHECK_EQ_INT(encl_host_signals_take(), 0);
+	CHECK_EQ_INT(paused.event, 0);
 }
 
 static int child_status(int sig, int handled)
