@@ -101,7 +101,7 @@ same() {
 	if [ $erc -eq 124 ] || [ $erc -eq 137 ]; then
 		fail "$t" "hung: killed after ${E2E_TIMEOUT}s; stdout: $(tail -c 300 "$TMP/e.out"); stderr: $(head -c 300 "$TMP/e.err")"
 	elif [ $nrc -ne $erc ]; then
-		fail "$t" "exit $erc, native $nrc; stderr: $(head -c 600 "$TMP/e.err")"
+		fail "$t" "exit $erc, native $nrc; stdout ends: $(tail -c 300 "$TMP/e.out"); stderr: $(head -c 600 "$TMP/e.err")"
 	elif ! cmp -s "$TMP/n.out" "$TMP/e.out"; then
 		fail "$t" "stdout differs: $(diff "$TMP/n.out" "$TMP/e.out" | head -20)"
 	elif ! cmp -s "$TMP/n.err" "$TMP/e.err"; then

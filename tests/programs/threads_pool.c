@@ -585,44 +585,64 @@ static void *cancel_in_sleep(void *arg)
 	return NULL;
 }
 
+/*
+ * Cancel the thread that @fn starts once it is about to block. A thread
+ * that is still not cancelled after 20 s never will be (natively it takes
+ * microseconds): the part says so and the program ends at once, the
+ * thread still blocked.
+ */
+static void cancel_one(void *(*fn)(void *), const char *name)
+{
+	struct timespec limit;
+	pthread_t t;
+	void *r = NULL;
+	int c = create(&t, NULL, fn, NULL);
+
+	if (c) {
+		printf("WRONG: pthread_create: %s\n", strerror(c));
+		wrong = 1;
+		return;
+	}
+	sem_wait_all(&cancel_blocked);
+	usleep(20000);	/* most likely inside the wait by now; either way it is cancelled */
+	c = pthread_cancel(t);
+	if (c) {	/* joining would wait forever: the thread is not cancelled */
+		printf("WRONG: pthread_cancel in %s: %s\n", name, strerror(c));
+		exit(1);
+	}
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 20;
+	c = pthread_timedjoin_np(t, &r, &limit);
+	if (c == ETIMEDOUT) {
+		printf("WRONG: the thread blocked in %s was not cancelled within 20 s\n", name);
+		exit(1);
+	}
+	printf("cancelled in %s: %s\n", name,
+	       !c && r == PTHREAD_CANCELED ? "PTHREAD_CANCELED" : "WRONG: not cancelled");
+	if (c || r != PTHREAD_CANCELED)
+		wrong = 1;
+}
+
 static void part_cancel(void)
 {
-	void *(*fn[2])(void *) = { cancel_in_cond_wait, cancel_in_sleep };
-	const char *name[2] = { "pthread_cond_wait", "sleep" };
-
+	cleanups = 0;
 	sem_init(&cancel_blocked, 0, 0);
-	for (int i = 0; i < 2; i++) {
-		pthread_t t;
-		void *r = NULL;
-
-		int c = create(&t, NULL, fn[i], NULL);
-
-		if (c) {
-			printf("WRONG: pthread_create: %s\n", strerror(c));
-			wrong = 1;
-			return;
-		}
-		sem_wait_all(&cancel_blocked);
-		usleep(20000);	/* most likely inside the wait by now; either way it is cancelled */
-		c = pthread_cancel(t);
-		if (c) {	/* joining would wait forever: the thread is not cancelled */
-			printf("WRONG: pthread_cancel in %s: %s\n", name[i], strerror(c));
-			wrong = 1;
-			return;
-		}
-		CHECK(pthread_join(t, &r));
-		printf("cancelled in %s: %s\n", name[i],
-		       r == PTHREAD_CANCELED ? "PTHREAD_CANCELED" : "WRONG: not cancelled");
-		if (r != PTHREAD_CANCELED)
-			wrong = 1;
-	}
-	expect("cleanup handlers run", cleanups, 2);
+	cancel_one(cancel_in_cond_wait, "pthread_cond_wait");
+	expect("cleanup handlers run", cleanups, 1);
 	/* the cancelled cond_wait's cleanup released the mutex */
 	int r = pthread_mutex_trylock(&cancel_lock);
 
 	expect("mutex free after the cancelled cond_wait", r == 0, 1);
 	if (!r)
 		pthread_mutex_unlock(&cancel_lock);
+}
+
+static void part_cancel_sleep(void)
+{
+	cleanups = 0;
+	sem_init(&cancel_blocked, 0, 0);
+	cancel_one(cancel_in_sleep, "sleep");
+	expect("cleanup handlers run", cleanups, 1);
 }
 
 static const struct {
@@ -632,7 +652,7 @@ static const struct {
 	{ "pool", part_pool }, { "cycles", part_cycles }, { "detached", part_detached },
 	{ "barrier", part_barrier }, { "sem", part_sem }, { "rwlock", part_rwlock },
 	{ "once", part_once }, { "tls", part_tls }, { "keys", part_keys },
-	{ "cancel", part_cancel },
+	{ "cancel", part_cancel }, { "cancel_sleep", part_cancel_sleep },
 };
 
 int main(int argc, char **argv)
