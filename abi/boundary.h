@@ -54,6 +54,8 @@ struct encl_start {
 	uint32_t log_level;		/* enum encl_log */
 	uint32_t flags;			/* ENCL_START_* */
 	uint64_t tcs_max;		/* SCONE_TCS_MAX: may only lower ENCL_TCS_MAX_LIMIT */
+	uint64_t sig_ignored;		/* signals this process started with ignored (bit
+					 * sig - 1, nohup's SIGHUP): their first disposition */
 };
 
 /*

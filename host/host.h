@@ -97,6 +97,7 @@ struct encl_host {
 
 	/* run.c: the program ended by this signal's default action (ENCL_EXIT_SIGNAL) */
 	int exit_signal;
+	uint64_t sig_ignored;		/* signal.c: dispositions inherited as SIG_IGN */
 };
 
 /* mode.c: SCONE_MODE, SCONE_EDMM_MODE, SCONE_LOG; -1 with @err on a bad value. */

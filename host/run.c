@@ -435,6 +435,7 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		encl_host_unload(&h);
 		return nostart("the signals the enclave handles cannot be caught");
 	}
+	start.sig_ignored = h.sig_ignored;
 	fflush(NULL);
 	ret = encl_host_thread_run(&h.main_thread, ENCL_OP_START, (uint64_t)(uintptr_t)&start, 0);
 	if (ret < 0) {

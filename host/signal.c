@@ -43,23 +43,25 @@ int encl_host_signals_start(struct encl_host *h)
 {
 	uint64_t mask = 0;
 
-	if (!h->e.be->catch_signals)
-		return 0;
+	h->sig_ignored = 0;
 	for (int sig = 1; sig <= 64; sig++) {
 		struct sigaction old;
 
 		if (!(ENCL_HOST_SIGNALS & ENCL_HOST_SIGBIT(sig)) ||
 		    (sig >= 32 && (sig < SIGRTMIN || sig > SIGRTMAX)))
 			continue;
+		mask |= ENCL_HOST_SIGBIT(sig);
 		/*
 		 * Ignored by whoever started us (nohup, a background job of a
-		 * shell): a native program would inherit SIG_IGN and never
-		 * see it, so neither does the enclave.
+		 * shell): a native program starts with SIG_IGN there, and
+		 * receives the signal once it installs a handler. The enclave
+		 * starts with the same dispositions; the host catches it anyway.
 		 */
-		if (sigaction(sig, NULL, &old) || old.sa_handler == SIG_IGN)
-			continue;
-		mask |= ENCL_HOST_SIGBIT(sig);
+		if (!sigaction(sig, NULL, &old) && old.sa_handler == SIG_IGN)
+			h->sig_ignored |= ENCL_HOST_SIGBIT(sig);
 	}
+	if (!h->e.be->catch_signals)
+		return 0;
 	if (h->e.be->catch_signals(&h->e, mask, note)) {
 		encl_host_log(h, ENCL_LOG_WARNING, "signals cannot be caught for the enclave: %s",
 			      h->e.err);

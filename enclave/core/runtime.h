@@ -115,6 +115,8 @@ static inline volatile struct encl_ocall *encl_ocall_area(const struct encl_thre
  * at an ocall's return; they are delivered before the program runs again.
  */
 void encl_signals_arrived(uint64_t set);
+/* shield/sys_signal.c, at START: signals inherited as ignored (bit sig - 1). */
+void encl_signals_init(uint64_t ignored);
 
 static inline uint64_t encl_offset(uint64_t addr)
 {

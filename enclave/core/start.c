@@ -259,6 +259,7 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 
 	setup_heap(p, &st);
 	encl_threads_init(st.tcs_max);
+	encl_signals_init(st.sig_ignored);
 	argv = build_vectors(&st);
 	__libc_start_main(main, (int)st.argc, argv, 0, 0, 0);
 	encl_fatal("__libc_start_main returned");

@@ -33,6 +33,22 @@
 
 struct encl_ksigaction encl_sigactions[ENCL_NSIG + 1];
 
+/*
+ * At START: the dispositions the process started with. Only SIG_IGN for
+ * signals the host catches can be inherited (a host's word on it changes
+ * nothing it could not do anyway: it decides which signals arrive).
+ */
+void encl_signals_init(uint64_t ignored)
+{
+	ignored &= ENCL_HOST_SIGNALS;
+	while (ignored) {
+		int sig = __builtin_ctzll(ignored) + 1;
+
+		ignored &= ignored - 1;
+		encl_sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_IGN;
+	}
+}
+
 static uint64_t proc_pending;				/* process-directed, atomic */
 static struct encl_sigorigin proc_origin[ENCL_NSIG + 1];
 
