@@ -267,8 +267,14 @@ encl_entry:
 .Lexception:
 	cmp	$1, %r8
 	jne	.Lrefuse
-	cmpq	$TD_STATE_RUNNING, TD_STATE(%r12)
-	jne	.Lrefuse
+	/*
+	 * Any state but NEW: an interrupt can land in the runtime's own way
+	 * into or out of an ocall, a start or an end, where the state says
+	 * OCALL, CLONE, IDLE or DEAD; encl_exception only resumes those.
+	 * NEW has never run: its stack was never zeroed.
+	 */
+	cmpq	$TD_STATE_NEW, TD_STATE(%r12)
+	je	.Lrefuse
 	mov	TD_INIT_STACK_HIGH(%r12), %rsp
 	add	%rbx, %rsp
 	and	$-16, %rsp

@@ -190,8 +190,8 @@ struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_
 	uint32_t info, vector, errcd;
 	uint64_t maddr;
 
-	/* Before START has found the parameters and the ocall area there is no one to report to. */
-	if (!encl_rt.params || !td->ocall_area)
+	/* Before START has found the parameters there is no one to report to. */
+	if (!encl_rt.params)
 		encl_fatal_code(td, ENCL_FATAL_ENTRY);
 	gpr = ssa0_gpr(td);
 	exinfo = (struct sgx_misc_exinfo *)((uint64_t)(uintptr_t)gpr - sizeof(*exinfo));
@@ -212,6 +212,20 @@ struct encl_exit_req encl_exception(struct encl_thread *td, uint64_t op, uint64_
 	gpr->exitinfo = 0;
 	exinfo->maddr = 0;
 	exinfo->errcd = 0;
+
+	/*
+	 * Interrupted in the runtime's own entry or exit code: on the way
+	 * into or out of an ocall, at the start of a clone, at a thread's
+	 * end or a crash report. Only an interrupt can be here (a fault in
+	 * that code is a bug): keep the signals for later and resume.
+	 */
+	if (td->state != TD_STATE_RUNNING || !td->ocall_area) {
+		if (info & SGX_EXITINFO_VALID)
+			encl_fatal_code(td, ENCL_FATAL_ENTRY);
+		if (op == ENCL_OP_SIGNAL)
+			encl_signals_arrived(signals);
+		return (struct encl_exit_req){ ENCL_EXIT_HANDLED, 0 };
+	}
 
 	/*
 	 * The thread pointer is the runtime's record (tls.c): whatever FS the
