@@ -371,6 +371,18 @@ uint64_t emm_trim_pending(struct emm *m)
 	return n;
 }
 
+int emm_is_mapped(struct emm *m, uint64_t addr)
+{
+	struct emm_region *r;
+	int mapped;
+
+	emm_lock(m);
+	r = emm_region_find(m, addr);
+	mapped = r && r->kind == EMM_REGION_USED;
+	emm_unlock(m);
+	return mapped;
+}
+
 void emm_get_stats(struct emm *m, struct emm_stats *st)
 {
 	emm_lock(m);

@@ -308,6 +308,9 @@ uint64_t emm_trim_pending(struct emm *m);
 
 void emm_get_stats(struct emm *m, struct emm_stats *st);
 
+/* @addr is in a mapping of the program's (whatever its protection). */
+int emm_is_mapped(struct emm *m, uint64_t addr);
+
 /* The program's main begins: the start-up counters (before main) are taken. */
 void emm_main_begins(struct emm *m);
 

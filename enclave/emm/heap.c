@@ -218,6 +218,11 @@ uint64_t heap_brk(uint64_t brk)
 	return emm_brk(&encl_emm, brk);
 }
 
+int heap_mapped(uint64_t addr)
+{
+	return emm_owns(&encl_emm, addr, 1) && emm_is_mapped(&encl_emm, addr);
+}
+
 int heap_contains(uint64_t addr, uint64_t len)
 {
 	return emm_owns(&encl_emm, addr, len);

@@ -57,6 +57,9 @@ int emm_handle_fault(uint64_t addr, uint32_t errcd);
  */
 void emm_touch_for_handler(uint64_t addr);
 
+/* @addr lies in a heap mapping of the program's, whatever its protection. */
+int heap_mapped(uint64_t addr);
+
 /* [addr, addr + len) lies inside the heap range. */
 int heap_contains(uint64_t addr, uint64_t len);
 

@@ -315,12 +315,26 @@ static int fpe_code(const struct encl_thread *td, uint32_t vector)
 	return 0;
 }
 
-static int fault_code(const struct encl_thread *td, int sig, uint32_t vector, uint32_t errcd)
+/*
+ * Linux's SEGV_ACCERR is "there is a mapping, and it forbids this": the
+ * image, or a heap mapping of the program's (PROT_NONE pages are not
+ * present in the PTEs, so the error code alone says MAPERR for them).
+ */
+static int segv_code(uint64_t addr, uint32_t errcd)
+{
+	if ((errcd & X86_PF_PROT) || heap_mapped(addr) ||
+	    (addr >= encl_rt.base && addr - encl_rt.base < encl_rt.params->image_size))
+		return SEGV_ACCERR;
+	return SEGV_MAPERR;
+}
+
+static int fault_code(const struct encl_thread *td, int sig, uint32_t vector, uint32_t errcd,
+		      uint64_t addr)
 {
 	switch (sig) {
 	case SIGSEGV:
 		if (vector == X86_VEC_PF)
-			return errcd & X86_PF_PROT ? SEGV_ACCERR : SEGV_MAPERR;
+			return segv_code(addr, errcd);
 		if (vector == X86_VEC_BR)
 			return SEGV_BNDERR;
 		return SI_KERNEL;	/* #GP: Linux reports no address */
@@ -354,7 +368,7 @@ void encl_signal_fault(struct encl_thread *td, struct sgx_ssa_gpr *gpr, int sig,
 		encl_crash(td, (uint32_t)sig, vector, gpr->rip, addr, errcd, addr_valid);
 	memset(&info, 0, sizeof(info));
 	info.si_signo = sig;
-	info.si_code = fault_code(td, sig, vector, errcd);
+	info.si_code = fault_code(td, sig, vector, errcd, addr);
 	if (sig == SIGSEGV)
 		info.u.fault.addr = vector == X86_VEC_PF ? addr : 0;
 	else
