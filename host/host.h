@@ -153,6 +153,8 @@ int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *
 int64_t encl_host_thread_start(struct encl_host_thread *t, uint64_t tcs_offset);
 int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns);
 int64_t encl_host_thread_wake(struct encl_host_thread *t, uint64_t tcs_offset);
+/* nanosleep or clock_nanosleep (@nr) with checked @args, ended early by a WAKE too. */
+int64_t encl_host_thread_sleep(struct encl_host_thread *t, long nr, const uint64_t *args);
 /* Set up thread 0 (the calling thread) on the TCS @tcs with a new area. 0 or -1. */
 int encl_host_threads_init(struct encl_host *h);
 void encl_host_threads_fini(struct encl_host *h);

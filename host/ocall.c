@@ -127,6 +127,8 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area", nr);
 		return err;
 	}
+	if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)
+		return encl_host_thread_sleep(t, nr, args);	/* host/thread.c */
 	r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
 	return r == -1 ? -errno : r;
 }

@@ -206,3 +206,52 @@ int64_t encl_host_thread_wake(struct encl_host_thread *caller, uint64_t off)
 	encl_host_signals_kick();	/* a thread in pause waits on the notes instead */
 	return 0;
 }
+
+static int64_t ns_of(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/*
+ * nanosleep and clock_nanosleep, as sleeps on the thread's event: a WAKE
+ * (the enclave has a signal for this thread, from another of its
+ * threads) ends them with EINTR and the time left, as a signal would. The
+ * enclave restarts the sleep when no signal is there after all.
+ */
+int64_t encl_host_thread_sleep(struct encl_host_thread *t, long nr, const uint64_t *args)
+{
+	int clock_call = nr == SYS_clock_nanosleep;
+	clockid_t clk = clock_call ? (clockid_t)args[0] : CLOCK_MONOTONIC;
+	int absolute = clock_call && (args[1] & TIMER_ABSTIME);
+	const struct timespec *req = (const struct timespec *)(uintptr_t)args[clock_call ? 2 : 0];
+	struct timespec *rem = (struct timespec *)(uintptr_t)args[clock_call ? 3 : 1];
+	struct timespec now, wait;
+	int64_t end, left;
+
+	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if (clock_gettime(clk, &now))
+		return -errno;
+	end = absolute ? ns_of(req) : ns_of(&now) + ns_of(req);
+	for (;;) {
+		if (__atomic_exchange_n(&t->event, 0, __ATOMIC_ACQUIRE))
+			break;
+		clock_gettime(clk, &now);
+		left = end - ns_of(&now);
+		if (left <= 0)
+			return 0;
+		wait.tv_sec = (time_t)(left / 1000000000LL);
+		wait.tv_nsec = (long)(left % 1000000000LL);
+		if (futex(&t->event, FUTEX_WAIT_PRIVATE, 0, &wait) && errno == EINTR)
+			break;
+	}
+	if (rem && !absolute) {
+		clock_gettime(clk, &now);
+		left = end - ns_of(&now);
+		if (left < 0)
+			left = 0;
+		rem->tv_sec = (time_t)(left / 1000000000LL);
+		rem->tv_nsec = (long)(left % 1000000000LL);
+	}
+	return -EINTR;
+}

@@ -97,6 +97,25 @@ static void test_start_refuses_bad_offsets(void)
 	teardown();
 }
 
+/* A sleep ends at its time, or early with EINTR and the time left when the enclave wakes the thread. */
+static void test_sleep_ended_by_wake(void)
+{
+	struct timespec req = { 0, 2 * 1000 * 1000 }, rem = { 9, 9 };
+	uint64_t args[6] = { (uint64_t)(uintptr_t)&req, (uint64_t)(uintptr_t)&rem };
+	pthread_t p;
+
+	setup(ENCL_HOSTILE_NONE);
+	CHECK_EQ_INT(encl_host_thread_sleep(T0, SYS_nanosleep, args), 0);
+	req.tv_sec = 5;
+	pthread_create(&p, NULL, waker, (void *)(uintptr_t)0x10000);
+	CHECK_EQ_INT(encl_host_thread_sleep(T0, SYS_nanosleep, args), -EINTR);
+	pthread_join(p, NULL);
+	CHECK(rem.tv_sec >= 3 && rem.tv_sec <= 5);	/* most of it was left */
+	req.tv_nsec = 1000000000L;
+	CHECK_EQ_INT(encl_host_thread_sleep(T0, SYS_nanosleep, args), -EINVAL);
+	teardown();
+}
+
 /* The host kernel never waits on enclave memory: futex is not forwarded at all. */
 static void test_no_host_futex(void)
 {
@@ -111,13 +130,14 @@ static void test_no_host_futex(void)
 
 int main(void)
 {
-	HARNESS_PLAN(7);
+	HARNESS_PLAN(8);
 	RUN(test_wait_after_wake_returns_at_once);
 	RUN(test_wake_unknown_thread);
 	RUN(test_wake_from_another_thread);
 	RUN(test_hostile_spurious);
 	RUN(test_hostile_never);
 	RUN(test_start_refuses_bad_offsets);
+	RUN(test_sleep_ended_by_wake);
 	RUN(test_no_host_futex);
 	HARNESS_EXIT();
 }
