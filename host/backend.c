@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "host/backend.h"
@@ -48,6 +49,21 @@ void *encl_reserve_elrange(uint64_t size, encl_mmap_fn *map, encl_munmap_fn *unm
 	if (raw + len > base + size)
 		unmap((void *)(base + size), raw + len - (base + size));
 	return (void *)base;
+}
+
+int encl_signal_mask_check(struct encl_enclave *e, uint64_t mask, void (*note)(int sig))
+{
+	if (!note)
+		return encl_backend_fail(e, EINVAL, 0, "catch signals: no note function");
+	for (int sig = 1; sig <= 64; sig++) {
+		const char *why = (mask >> (sig - 1)) & 1 ? encl_signal_uncatchable(sig) : NULL;
+
+		if (why)
+			return encl_backend_fail(e, EINVAL, 0, "catch signals: signal %d (%s) cannot be "
+						 "caught for the host: %s; leave it out of the mask %#llx",
+						 sig, strsignal(sig), why, (unsigned long long)mask);
+	}
+	return 0;
 }
 
 const char *encl_signal_uncatchable(int sig)

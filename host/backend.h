@@ -149,6 +149,11 @@ int encl_backend_fail(struct encl_enclave *e, int error, uint64_t sgx_result,
  * The same for both backends, so that one mask suits either.
  */
 const char *encl_signal_uncatchable(int sig);
+/*
+ * catch_signals' argument check, one for both backends: 0, or -1 with the
+ * failure recorded in @e (no @note, or a signal in @mask that cannot be caught).
+ */
+int encl_signal_mask_check(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 
 /* mmap(2) and munmap(2), or a test double's. */
 typedef void *encl_mmap_fn(void *addr, size_t len, int prot, int flags, int fd, off_t off);

@@ -63,6 +63,40 @@
 	lea	8(%rsp), %rsp			/* the thread-data slot; LEA keeps the flags */
 .endm
 
+/*
+ * Zero this thread's stack [stack_low, stack_high) (R12 = thread data, RBX
+ * = base), registers only: it was EADDed unmeasured, so the host chose its
+ * contents. Refuses a stack too small for the exception handler and a
+ * start. Clobbers RAX, RCX, RDI.
+ */
+.macro zero_stack
+	mov	TD_INIT_STACK_LOW(%r12), %rdi
+	mov	TD_INIT_STACK_HIGH(%r12), %rcx
+	sub	%rdi, %rcx
+	jbe	.Lrefuse
+	cmp	$(ENCL_EXC_STACK_SIZE + MIN_PROGRAM_STACK), %rcx
+	jb	.Lrefuse
+	add	%rbx, %rdi
+	xor	%eax, %eax
+	shr	$3, %rcx
+	rep stosq
+	movq	$1, TD_STACK_READY(%r12)
+.endm
+
+/*
+ * RSP := below the exception handler's part of this thread's stack, with
+ * a clean RFLAGS (AC and the rest were the host's) and no frame pointer.
+ */
+.macro runtime_stack
+	mov	TD_INIT_STACK_HIGH(%r12), %rsp
+	add	%rbx, %rsp
+	sub	$ENCL_EXC_STACK_SIZE, %rsp
+	and	$-16, %rsp
+	xor	%ebp, %ebp
+	pushq	$0
+	popfq
+.endm
+
 	.text
 
 /*
@@ -169,25 +203,8 @@ encl_entry:
 	jne	.Lrefuse
 	movq	$TD_STATE_RUNNING, TD_STATE(%r12)
 	mov	%rsi, %r13			/* struct encl_start * (host memory) */
-	mov	TD_INIT_STACK_LOW(%r12), %rdi
-	mov	TD_INIT_STACK_HIGH(%r12), %rcx
-	sub	%rdi, %rcx
-	jbe	.Lrefuse
-	cmp	$(ENCL_EXC_STACK_SIZE + MIN_PROGRAM_STACK), %rcx
-	jb	.Lrefuse
-	add	%rbx, %rdi
-	xor	%eax, %eax
-	shr	$3, %rcx
-	rep stosq
-	mov	TD_INIT_STACK_HIGH(%r12), %rsp
-	add	%rbx, %rsp
-	sub	$ENCL_EXC_STACK_SIZE, %rsp
-	and	$-16, %rsp
-	xor	%ebp, %ebp
-	/* AC and the rest of RFLAGS are the host's too. */
-	pushq	$0
-	popfq
-	movq	$1, TD_STACK_READY(%r12)
+	zero_stack
+	runtime_stack
 	mov	%r12, %rdi
 	mov	%r13, %rsi
 	call	encl_start_main
@@ -206,26 +223,10 @@ encl_entry:
 	jne	.Lrefuse
 	movq	$TD_STATE_RUNNING, TD_STATE(%r12)
 	mov	%rsi, %r13
-	mov	TD_INIT_STACK_LOW(%r12), %rdi
-	mov	TD_INIT_STACK_HIGH(%r12), %rcx
-	sub	%rdi, %rcx
-	jbe	.Lrefuse
-	cmp	$(ENCL_EXC_STACK_SIZE + MIN_PROGRAM_STACK), %rcx
-	jb	.Lrefuse
 	cmpq	$0, TD_STACK_READY(%r12)
 	jne	1f
-	add	%rbx, %rdi
-	xor	%eax, %eax
-	shr	$3, %rcx
-	rep stosq
-	movq	$1, TD_STACK_READY(%r12)
-1:	mov	TD_INIT_STACK_HIGH(%r12), %rsp
-	add	%rbx, %rsp
-	sub	$ENCL_EXC_STACK_SIZE, %rsp
-	and	$-16, %rsp
-	xor	%ebp, %ebp
-	pushq	$0
-	popfq
+	zero_stack
+1:	runtime_stack
 	mov	%r12, %rdi
 	mov	%r13, %rsi
 	mov	%r14, %rdx

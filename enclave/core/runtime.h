@@ -104,6 +104,22 @@ static inline struct encl_thread *encl_self(void)
 	return td;
 }
 
+/*
+ * A spinlock over runtime state shared by threads. Held only for short
+ * work inside the enclave (or an ocall that cannot block): a waiter spins.
+ */
+static inline void encl_spin_lock(int *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static inline void encl_spin_unlock(int *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
 /* This thread's ocall area (host memory); 0 before START or CLONE checked it. */
 static inline volatile struct encl_ocall *encl_ocall_area(const struct encl_thread *td)
 {

@@ -59,14 +59,12 @@ static int warned_sgx1;
 
 static void lock(void)
 {
-	while (__atomic_exchange_n(&pool_lock, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&pool_lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+	encl_spin_lock(&pool_lock);
 }
 
 static void unlock(void)
 {
-	__atomic_store_n(&pool_lock, 0, __ATOMIC_RELEASE);
+	encl_spin_unlock(&pool_lock);
 }
 
 static struct encl_thread *measured_td(uint32_t i)

@@ -45,14 +45,12 @@ static int queue_lock;
 
 static void lock(void)
 {
-	while (__atomic_exchange_n(&queue_lock, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&queue_lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+	encl_spin_lock(&queue_lock);
 }
 
 static void unlock(void)
 {
-	__atomic_store_n(&queue_lock, 0, __ATOMIC_RELEASE);
+	encl_spin_unlock(&queue_lock);
 }
 
 static struct encl_thread **bucket(uint64_t addr)

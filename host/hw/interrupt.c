@@ -70,16 +70,8 @@ int hw_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int sig
 {
 	struct sigaction sa;
 
-	if (!note)
-		return encl_backend_fail(e, EINVAL, 0, "catch signals: no note function");
-	for (int sig = 1; sig <= 64; sig++) {
-		const char *why = (mask >> (sig - 1)) & 1 ? encl_signal_uncatchable(sig) : NULL;
-
-		if (why)
-			return encl_backend_fail(e, EINVAL, 0, "catch signals: signal %d (%s) cannot be "
-						 "caught for the host: %s; leave it out of the mask %#llx",
-						 sig, strsignal(sig), why, (unsigned long long)mask);
-	}
+	if (encl_signal_mask_check(e, mask, note))
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = hw_signal;
 	sa.sa_flags = SA_SIGINFO;

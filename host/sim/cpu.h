@@ -116,6 +116,19 @@ void sim_aex_landing(void);
 extern const char sim_gate_start[], sim_gate_end[];
 extern const char sim_gate_entry_restart[], sim_gate_entry_end[];
 
+/*
+ * The kernel's struct sigaction for rt_sigaction (glibc's would substitute
+ * its own restorer): the trap and interrupt entries return through
+ * sim_gate_restorer.
+ */
+#define SIM_SA_RESTORER		0x04000000
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
 /* trap.c */
 int sim_trap(struct sim_cpu *cpu, int sig, void *info, void *uc);	/* SIM_TRAP_* */
 void sim_trap_host(int sig, void *info, void *uc);

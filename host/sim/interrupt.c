@@ -32,15 +32,6 @@
 #include "host/sim/cpu.h"
 #include "host/sim/driver.h"
 
-#define SA_RESTORER_FLAG	0x04000000
-
-/* The kernel's struct sigaction (glibc's would substitute its own restorer). */
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
 
 static void (*note_fn)(int sig);
 
@@ -75,22 +66,14 @@ int sim_catch_signals(struct encl_enclave *e, uint64_t mask, void (*note)(int si
 {
 	struct ksigaction act = {
 		.handler = (void *)sim_signal_entry,
-		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER_FLAG,
+		.flags = SA_SIGINFO | SA_ONSTACK | SIM_SA_RESTORER,
 		.restorer = (void *)sim_gate_restorer,
 		.mask = ~0ULL,
 	};
 	char err[200];
 
-	if (!note)
-		return encl_backend_fail(e, EINVAL, 0, "catch signals: no note function");
-	for (int sig = 1; sig <= 64; sig++) {
-		const char *why = (mask >> (sig - 1)) & 1 ? encl_signal_uncatchable(sig) : NULL;
-
-		if (why)
-			return encl_backend_fail(e, EINVAL, 0, "catch signals: signal %d (%s) cannot be "
-						 "caught for the host: %s; leave it out of the mask %#llx",
-						 sig, strsignal(sig), why, (unsigned long long)mask);
-	}
+	if (encl_signal_mask_check(e, mask, note))
+		return -1;
 	/* The trap handlers (with their mask of every signal) before any signal is caught. */
 	if (sim_trap_install(err, sizeof(err)))
 		return encl_backend_fail(e, EINVAL, 0, "catch signals: %s", err);

@@ -42,15 +42,6 @@
 #define SYS_USER_DISPATCH	2
 #endif
 
-#define SA_RESTORER_FLAG	0x04000000
-
-/* The kernel's struct sigaction (glibc's would substitute its own restorer). */
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
 
 static const int trap_signals[] = { SIGSYS, SIGILL, SIGSEGV, SIGBUS, SIGFPE, SIGTRAP };
 static struct ksigaction old_action[NSIG];
@@ -67,7 +58,7 @@ int sim_trap_install(char *err, unsigned long errlen)
 	static int installed;
 	struct ksigaction act = {
 		.handler = (void *)sim_trap_entry,
-		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER_FLAG,
+		.flags = SA_SIGINFO | SA_ONSTACK | SIM_SA_RESTORER,
 		.restorer = (void *)sim_gate_restorer,
 	};
 	int r = 0;

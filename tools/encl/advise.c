@@ -116,21 +116,6 @@ static int run_once(char **prog, struct advice *a)
 	return found;
 }
 
-/* The path as a JSON string: quotes, backslashes and control bytes escaped. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 int cmd_advise(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -197,11 +182,11 @@ int cmd_advise(int argc, char **argv)
 		snprintf(sign, sizeof(sign), "--heap %s", h);
 	if (json) {
 		printf("{\"program\": ");
-		json_string(argv[optind]);
+		encl_json_string(argv[optind]);
 		printf(", \"runs\": %lu, \"mode\": \"%s\", \"min_heap\": %" PRIu64 ", \"heap\": %" PRIu64
 		       ", \"sign\": ", runs, a.edmm, a.min_heap, a.heap);
 		snprintf(cmdline, sizeof(cmdline), "encl sign %s %s", sign, argv[optind]);
-		json_string(cmdline);
+		encl_json_string(cmdline);
 		printf("}\n");
 		return ENCL_EXIT_OK;
 	}

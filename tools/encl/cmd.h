@@ -66,6 +66,9 @@ int encl_operands(const char *cmd, int argc, char **argv, int n, const char *wha
  */
 int encl_try_help(const char *cmd);
 
+/* @s as a JSON string on stdout: quotes, backslashes and control bytes escaped. */
+void encl_json_string(const char *s);
+
 /* Read a SIGSTRUCT file, which must be exactly 1808 bytes. */
 int encl_read_sigstruct(const char *path, struct sgx_sigstruct *ss, char *err, size_t errlen);
 

@@ -173,20 +173,6 @@ static void print_text(const struct report *r)
 	print_text_layout(&r->l[ENCL_MODE_EDMM], ENCL_MODE_EDMM);
 }
 
-/* JSON strings here are hex, paths and our own messages: escape " \ and controls. */
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
 
 static void print_json_layout(const struct layout_report *l)
 {
@@ -194,11 +180,11 @@ static void print_json_layout(const struct layout_report *l)
 	char hex[2 * SGX_SIGSTRUCT_SIZE + 1];
 
 	printf("{\"mrenclave\": ");
-	json_str(l->mrenclave[0] ? l->mrenclave : "");
+	encl_json_string(l->mrenclave[0] ? l->mrenclave : "");
 	printf(", \"mrsigner\": \"%s\", \"enclavehash\": \"%s\", \"enclavehash_matches\": %s",
 	       l->mrsigner, l->enclavehash, l->hash_matches ? "true" : "false");
 	printf(", \"signature_valid\": %s, \"signature_error\": ", l->verified ? "true" : "false");
-	json_str(l->verified ? "" : l->verify_err);
+	encl_json_string(l->verified ? "" : l->verify_err);
 	printf(", \"attributes\": {\"flags\": %" PRIu64 ", \"xfrm\": %" PRIu64 "}",
 	       ss->attributes.flags, ss->attributes.xfrm);
 	printf(", \"attributemask\": {\"flags\": \"%#" PRIx64 "\", \"xfrm\": %" PRIu64 "}",
@@ -215,12 +201,12 @@ static void print_json(const struct report *r)
 	const struct encl_binary *b = r->b;
 
 	printf("{\"file\": ");
-	json_str(b->path);
+	encl_json_string(b->path);
 	printf(", \"parameters\": {\"heap\": %" PRIu64 ", \"min_heap\": %" PRIu64
 	       ", \"stack\": %" PRIu64 ", \"tcs\": %u, \"enclave_size\": %" PRIu64
 	       ", \"xfrm\": %" PRIu64 ", \"xfrm_name\": ",
 	       r->c.heap, r->c.min_heap, r->c.stack, r->c.tcs, r->c.enclave_size, r->c.xfrm);
-	json_str(encl_xfrm_name(r->c.xfrm) ? encl_xfrm_name(r->c.xfrm) : "");
+	encl_json_string(encl_xfrm_name(r->c.xfrm) ? encl_xfrm_name(r->c.xfrm) : "");
 	printf(", \"heap_room\": %" PRIu64, r->heap_known ? r->heap.room : 0);
 	printf("}, \"ssa\": {\"frame_pages\": %u, \"xsave_bytes\": %u}",
 	       r->ssaframesize, sgx_xsave_size(r->c.xfrm));

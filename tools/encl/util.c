@@ -50,6 +50,20 @@ int encl_operands(const char *cmd, int argc, char **argv, int n, const char *wha
 	return 0;
 }
 
+void encl_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
 int encl_try_help(const char *cmd)
 {
 	fprintf(stderr, "Try 'encl %s --help'.\n", cmd);
