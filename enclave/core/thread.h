@@ -102,6 +102,7 @@ struct encl_thread {
 
 	/* shield/sys_signal.c */
 	uint64_t sigpending;		/* thread-directed signals not yet delivered */
+	uint64_t sigtimer;		/* those of them a timer sent (SI_TIMER) */
 	uint64_t altstack_sp, altstack_size, altstack_flags;
 	uint64_t sigmask_saved;		/* rt_sigsuspend: the mask the handler's frame restores */
 	uint64_t sigmask_restore;	/* sigmask_saved is set and not yet put back */

@@ -24,6 +24,7 @@
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/shield/syscall.h"
+#include "enclave/shield/thread_timer.h"
 #include "sgx/arch.h"
 
 #define PROT_NONE_	0
@@ -272,6 +273,7 @@ long encl_thread_clone(struct encl_thread *self, const uint64_t *parent_regs, ui
 	td->robust_list = 0;
 	td->sigmask = self->sigmask;
 	td->sigpending = 0;
+	td->sigtimer = 0;
 	td->altstack_sp = td->altstack_size = 0;
 	td->altstack_flags = 0;
 	td->unmap_addr = td->unmap_len = 0;
@@ -353,6 +355,7 @@ static void thread_end(struct encl_thread *td)
 
 	if (td->unmap_len)
 		heap_munmap(td->unmap_addr, td->unmap_len);
+	encl_thread_timers_drop(td);
 	/*
 	 * What CLONE_CHILD_CLEARTID promises: 0 in the word, and a wake-up on
 	 * it. musl points it at its thread-list lock, which a joiner waits on.
@@ -384,11 +387,12 @@ int encl_thread_exit(struct encl_thread *td)
 	encl_switch_stack(td, encl_rt.base + td->init.stack_high - ENCL_EXC_STACK_SIZE, thread_end);
 }
 
+/* Started and not ended: a clone counts from its clone call on, before it first runs. */
 static int live_td(const struct encl_thread *td)
 {
 	uint64_t st = td ? __atomic_load_n(&td->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
 
-	return st == TD_STATE_RUNNING || st == TD_STATE_OCALL;
+	return st == TD_STATE_RUNNING || st == TD_STATE_OCALL || st == TD_STATE_CLONE;
 }
 
 struct encl_thread *encl_thread_find(int64_t tid)

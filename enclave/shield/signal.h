@@ -72,6 +72,9 @@ int encl_stack_ok(struct encl_thread *td, uint64_t lo, uint64_t hi);
 /* Make @sig pending for the process (kill) or for @td (tkill). */
 void encl_signal_post(struct encl_thread *td, int sig, int thread, int32_t code, int32_t pid);
 
+/* A timer's @sig for @td (SI_TIMER): thread_timer.c. */
+void encl_signal_post_timer(struct encl_thread *td, int sig);
+
 /* The lowest pending signal @td does not block, 0 if none. */
 int encl_signal_next(const struct encl_thread *td);
 

@@ -21,6 +21,7 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
 #include "enclave/core/threads.h"
+#include "enclave/shield/thread_timer.h"
 #include "enclave/shield/signal.h"
 #include "enclave/shield/syscall.h"
 
@@ -96,6 +97,12 @@ static int terminates(int sig)
 	return encl_signal_action(sig) == ENCL_SIGACT_TERMINATE;
 }
 
+void encl_signal_post_timer(struct encl_thread *td, int sig)
+{
+	__atomic_or_fetch(&td->sigtimer, ENCL_SIGBIT(sig), __ATOMIC_SEQ_CST);
+	encl_signal_post(td, sig, 1, SI_TIMER, 0);
+}
+
 void encl_signal_post(struct encl_thread *td, int sig, int thread, int32_t code, int32_t pid)
 {
 	if (thread) {
@@ -141,7 +148,9 @@ void encl_signal_take(struct encl_thread *td, int sig, struct encl_sigorigin *o)
 
 	/* A thread-directed instance goes first, as Linux takes it. */
 	if (__atomic_fetch_and(&td->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit) {
-		*o = (struct encl_sigorigin){ SI_TKILL, 0 };
+		int timer = !!(__atomic_fetch_and(&td->sigtimer, ~bit, __ATOMIC_SEQ_CST) & bit);
+
+		*o = (struct encl_sigorigin){ timer ? SI_TIMER : SI_TKILL, 0 };
 		return;
 	}
 	*o = proc_origin[sig];
@@ -487,7 +496,7 @@ SYSFN(rt_sigtimedwait)
 	struct encl_thread *td = current_td();
 	struct timespec left;
 	struct encl_sigorigin o;
-	uint64_t want, got;
+	uint64_t want, got, deadline = 0;
 	int sig;
 
 	if (a[3] != SIGSET_SIZE)
@@ -499,7 +508,12 @@ SYSFN(rt_sigtimedwait)
 		if (left.tv_sec < 0 || left.tv_nsec < 0 || left.tv_nsec >= 1000000000)
 			return -EINVAL;
 	}
+	if (a[2])
+		deadline = encl_clock_ns(CLOCK_MONOTONIC) + (uint64_t)left.tv_sec * 1000000000ULL +
+			   (uint64_t)left.tv_nsec;
 	for (;;) {
+		uint64_t next = encl_thread_timers_run(td);
+
 		got = pending_of(td) & want;
 		if (got) {
 			sig = __builtin_ctzll(got) + 1;
@@ -517,7 +531,17 @@ SYSFN(rt_sigtimedwait)
 		}
 		if (next_not_ignored(td))
 			return -EINTR;
-		if (a[2]) {
+		if (next != UINT64_MAX) {
+			/* A timer of this thread's is armed: sleep no longer than to it. */
+			uint64_t now = encl_clock_ns(CLOCK_MONOTONIC);
+
+			if (a[2] && now >= deadline)
+				return -EAGAIN;
+			if (a[2] && deadline - now < next)
+				next = deadline - now;
+			ocall_reset();
+			(void)ocall1(ENCL_OCALL_WAIT, next);	/* any answer: check again */
+		} else if (a[2]) {
 			if (!left.tv_sec && !left.tv_nsec)
 				return -EAGAIN;
 			host_sleep(&left);

@@ -17,15 +17,18 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
 #include "enclave/shield/syscall.h"
+#include "enclave/shield/thread_timer.h"
 
-#define K_SIGEV_SIGNAL	0
-#define K_SIGEV_NONE	1
+#define K_SIGEV_SIGNAL		0
+#define K_SIGEV_NONE		1
+#define K_SIGEV_THREAD_ID	4
 
-/* The kernel's sigevent_t head; the rest of its 64 bytes is padding for these two kinds. */
+/* The kernel's sigevent_t head; the rest of its 64 bytes is padding for these kinds. */
 struct ksigevent {
 	uint64_t value;
 	int32_t signo;
 	int32_t notify;
+	int32_t tid;		/* SIGEV_THREAD_ID */
 };
 
 _Static_assert(sizeof(struct itimerval) == ENCL_SZ_ITIMERVAL, "itimerval");
@@ -106,6 +109,12 @@ SYSFN(timer_create)
 		struct ksigevent sev;
 
 		memcpy(&sev, (const void *)a[1], sizeof(sev));
+		if (sev.notify == K_SIGEV_THREAD_ID) {
+			r = encl_thread_timer_create((int)a[0], sev.signo, sev.tid, &id);
+			if (!r)
+				memcpy((void *)a[2], &id, sizeof(id));
+			return r;
+		}
 		if (sev.notify != K_SIGEV_SIGNAL && sev.notify != K_SIGEV_NONE)
 			return -EINVAL;
 		if (sev.notify == K_SIGEV_SIGNAL &&
@@ -135,6 +144,10 @@ SYSFN(timer_settime)
 
 	if (!a[2])
 		return -EFAULT;
+	if (encl_thread_timer_is((int32_t)a[0]))
+		return encl_thread_timer_settime((int32_t)a[0], (int)a[1],
+						 (const struct itimerspec *)a[2],
+						 (struct itimerspec *)a[3]);
 	hnew = ocall_copy_in((const void *)a[2], sizeof(struct itimerspec));
 	hold = a[3] ? ocall_alloc(sizeof(*hold)) : 0;
 	r = ocall4(OCALL_SYS(timer_settime), a[0], a[1], HP(hnew), HP(hold));
@@ -152,6 +165,8 @@ SYSFN(timer_gettime)
 
 	if (!a[1])
 		return -EFAULT;
+	if (encl_thread_timer_is((int32_t)a[0]))
+		return encl_thread_timer_gettime((int32_t)a[0], (struct itimerspec *)a[1]);
 	hcur = ocall_alloc(sizeof(*hcur));
 	r = ocall2(OCALL_SYS(timer_gettime), a[0], HP(hcur));
 
@@ -163,7 +178,11 @@ SYSFN(timer_gettime)
 
 SYSFN(timer_getoverrun)
 {
-	int64_t r = ocall1(OCALL_SYS(timer_getoverrun), a[0]);
+	int64_t r;
+
+	if (encl_thread_timer_is((int32_t)a[0]))
+		return encl_thread_timer_getoverrun((int32_t)a[0]);
+	r = ocall1(OCALL_SYS(timer_getoverrun), a[0]);
 
 	IAGO(iago_check_nonneg(r), SYS_timer_getoverrun, r);
 	return r;
@@ -171,7 +190,11 @@ SYSFN(timer_getoverrun)
 
 SYSFN(timer_delete)
 {
-	int64_t r = ocall1(OCALL_SYS(timer_delete), a[0]);
+	int64_t r;
+
+	if (encl_thread_timer_is((int32_t)a[0]))
+		return encl_thread_timer_delete((int32_t)a[0]);
+	r = ocall1(OCALL_SYS(timer_delete), a[0]);
 
 	IAGO(iago_check_zero(r), SYS_timer_delete, r);
 	return r;

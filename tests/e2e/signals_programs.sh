@@ -12,9 +12,9 @@ sim_defaults
 # Each program takes a second or two; one that runs a minute waits for a signal that never came.
 E2E_TIMEOUT=60
 require_enclave_toolchain
-plan 36
+plan 38
 
-for n in sig_term sig_alarm sig_itimer sig_pipe sig_segv threads_signals; do
+for n in sig_term sig_alarm sig_itimer sig_pipe sig_segv threads_signals timer_thread sig_threads; do
 	build_program "$n" || true
 done
 
@@ -102,6 +102,8 @@ if [ -x "$TMP/sig_alarm.encl" ]; then
 	same sig_alarm alarm_while_running -- spin
 fi
 [ -x "$TMP/sig_itimer.encl" ] && same sig_itimer itimer_20_ticks -- 20
+[ -x "$TMP/timer_thread.encl" ] && same timer_thread timer_create_sigev_thread --
+[ -x "$TMP/sig_threads.encl" ] && same sig_threads pthread_kill_and_cancel --
 # a timer's ticks interrupting 4 threads that run without system calls
 [ -x "$TMP/threads_signals.encl" ] && same threads_signals itimer_with_threads -- timer
 
