@@ -291,6 +291,35 @@ sim_aex_landing:
 /* ---- traps ------------------------------------------------------------ */
 
 /*
+ * A signal handler's way out of enclave mode (RAX = struct sim_cpu *):
+ * selector ALLOW, enclave mode off, then the callee-saved registers kept
+ * and the handler's arguments moved into them: RBX = cpu, R12D = signal,
+ * R13 = siginfo, R14 = ucontext. handler_return undoes the saving.
+ */
+.macro handler_leave_enclave
+	movb	$SIM_SUD_ALLOW, CPU_SELECTOR(%rax)
+	movb	$0, CPU_IN_ENCLAVE(%rax)
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15				/* 16-byte aligned from here */
+	mov	%rax, %rbx
+	mov	%edi, %r12d
+	mov	%rsi, %r13
+	mov	%rdx, %r14
+.endm
+
+.macro handler_return
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	ret				/* to sim_gate_restorer */
+.endm
+
+/*
  * sa_sigaction of SIGSYS, SIGILL, SIGSEGV, SIGBUS, SIGFPE and SIGTRAP
  * (SA_ONSTACK, every signal blocked): %edi = signal, %rsi = siginfo,
  * %rdx = ucontext.
@@ -309,17 +338,7 @@ sim_trap_entry:
 	cmpb	$0, CPU_IN_ENCLAVE(%rax)
 	je	sim_trap_host
 
-	movb	$SIM_SUD_ALLOW, CPU_SELECTOR(%rax)
-	movb	$0, CPU_IN_ENCLAVE(%rax)
-	push	%rbx
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15				/* 16-byte aligned from here */
-	mov	%rax, %rbx
-	mov	%edi, %r12d
-	mov	%rsi, %r13
-	mov	%rdx, %r14
+	handler_leave_enclave
 
 	load_host_bases %rbx
 
@@ -335,12 +354,7 @@ sim_trap_entry:
 	movb	$1, CPU_IN_ENCLAVE(%rbx)
 	movb	$SIM_SUD_BLOCK, CPU_SELECTOR(%rbx)
 
-3:	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	ret				/* to sim_gate_restorer */
+3:	handler_return
 	.size sim_trap_entry, . - sim_trap_entry
 
 /*
@@ -361,17 +375,7 @@ sim_signal_entry:
 	cmpb	$0, CPU_IN_ENCLAVE(%rax)
 	je	sim_signal_host
 
-	movb	$SIM_SUD_ALLOW, CPU_SELECTOR(%rax)
-	movb	$0, CPU_IN_ENCLAVE(%rax)
-	push	%rbx
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15				/* 16-byte aligned from here */
-	mov	%rax, %rbx
-	mov	%edi, %r12d
-	mov	%rsi, %r13
-	mov	%rdx, %r14
+	handler_leave_enclave
 
 	in_entry_window %r14, 21f
 	load_host_bases %rbx
@@ -391,12 +395,7 @@ sim_signal_entry:
 	mov	%r14, %rcx
 	call	sim_signal_window
 
-29:	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	ret				/* to sim_gate_restorer */
+29:	handler_return
 	.size sim_signal_entry, . - sim_signal_entry
 
 	.section .note.GNU-stack, "", @progbits
