@@ -76,6 +76,39 @@ static struct encl_thread *measured_td(uint32_t i)
 						 i * p->thread_stride + p->td_in_block);
 }
 
+/* The thread data pages, measured then added: thread_at(0 .. threads() - 1), NULL for a failed add. */
+static uint32_t threads(void)
+{
+	return encl_rt.params->tcs_count + __atomic_load_n(&encl_tcs_added_count, __ATOMIC_ACQUIRE);
+}
+
+static struct encl_thread *thread_at(uint32_t i)
+{
+	uint32_t n = encl_rt.params->tcs_count;
+
+	return i < n ? measured_td(i) : added_td[i - n];
+}
+
+/* Started and not ended: a clone counts from its clone call on, before it first runs. */
+static int live_td(const struct encl_thread *td)
+{
+	uint64_t st = td ? __atomic_load_n(&td->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
+
+	return st == TD_STATE_RUNNING || st == TD_STATE_OCALL || st == TD_STATE_CLONE;
+}
+
+/* The live thread whose id is @tid, other than @not. Under the lock. */
+static struct encl_thread *find_locked(int64_t tid, const struct encl_thread *not)
+{
+	for (uint32_t i = 0; i < threads(); i++) {
+		struct encl_thread *td = thread_at(i);
+
+		if (td != not && live_td(td) && td->tid == tid)
+			return td;
+	}
+	return 0;
+}
+
 void encl_threads_init(uint64_t tcs_max_hint)
 {
 	uint32_t n = encl_rt.params->tcs_count;
@@ -92,16 +125,10 @@ void encl_threads_init(uint64_t tcs_max_hint)
 /* @tid is another live thread's (musl locks by thread id: two would share a lock). */
 static int tid_taken(const struct encl_thread *td, int64_t tid)
 {
-	uint32_t n = encl_rt.params->tcs_count;
-	int taken = 0;
+	int taken;
 
 	lock();
-	for (uint32_t i = 0; i < n + encl_tcs_added_count && !taken; i++) {
-		struct encl_thread *o = i < n ? measured_td(i) : added_td[i - n];
-		uint64_t st = o ? __atomic_load_n(&o->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
-
-		taken = o != td && st != TD_STATE_NEW && st != TD_STATE_IDLE && o->tid == tid;
-	}
+	taken = find_locked(tid, td) != 0;
 	unlock();
 	return taken;
 }
@@ -109,10 +136,8 @@ static int tid_taken(const struct encl_thread *td, int64_t tid)
 /* An idle thread data page: never used (not the main thread's) or ended. Under the lock. */
 static struct encl_thread *claim_idle(struct encl_thread *self)
 {
-	uint32_t n = encl_rt.params->tcs_count;
-
-	for (uint32_t i = 0; i < n + encl_tcs_added_count; i++) {
-		struct encl_thread *td = i < n ? measured_td(i) : added_td[i - n];
+	for (uint32_t i = 0; i < threads(); i++) {
+		struct encl_thread *td = thread_at(i);
 		uint64_t st = td ? __atomic_load_n(&td->state, __ATOMIC_ACQUIRE) : TD_STATE_DEAD;
 
 		/*
@@ -387,55 +412,43 @@ int encl_thread_exit(struct encl_thread *td)
 	encl_switch_stack(td, encl_rt.base + td->init.stack_high - ENCL_EXC_STACK_SIZE, thread_end);
 }
 
-/* Started and not ended: a clone counts from its clone call on, before it first runs. */
-static int live_td(const struct encl_thread *td)
-{
-	uint64_t st = td ? __atomic_load_n(&td->state, __ATOMIC_ACQUIRE) : TD_STATE_NEW;
-
-	return st == TD_STATE_RUNNING || st == TD_STATE_OCALL || st == TD_STATE_CLONE;
-}
-
 struct encl_thread *encl_thread_find(int64_t tid)
 {
-	uint32_t n = encl_rt.params->tcs_count;
-	struct encl_thread *found = 0;
+	struct encl_thread *found;
 
 	lock();
-	for (uint32_t i = 0; i < n + encl_tcs_added_count && !found; i++) {
-		struct encl_thread *td = i < n ? measured_td(i) : added_td[i - n];
-
-		if (live_td(td) && td->tid == tid)
-			found = td;
-	}
+	found = find_locked(tid, 0);
 	unlock();
 	return found;
 }
 
-void encl_thread_kick(struct encl_thread *td)
+void encl_thread_wake(uint64_t tcs_offset)
 {
 	ocall_reset();
-	(void)ocall1(ENCL_OCALL_WAKE, td->init.tcs_offset);	/* a hint: it re-checks */
+	(void)ocall1(ENCL_OCALL_WAKE, tcs_offset);	/* a hint: the thread re-checks */
+}
+
+void encl_thread_kick(struct encl_thread *td)
+{
+	encl_thread_wake(td->init.tcs_offset);
 }
 
 void encl_threads_kick(struct encl_thread *self, uint64_t sigbit)
 {
-	uint32_t n = encl_rt.params->tcs_count;
 	uint64_t tcs[64];
 	unsigned k = 0;
 
 	/* Up to 64 at once: enough to find one that takes the signal. */
 	lock();
-	for (uint32_t i = 0; i < n + encl_tcs_added_count && k < 64; i++) {
-		struct encl_thread *td = i < n ? measured_td(i) : added_td[i - n];
+	for (uint32_t i = 0; i < threads() && k < 64; i++) {
+		struct encl_thread *td = thread_at(i);
 
 		if (td != self && live_td(td) && !(td->sigmask & sigbit))
 			tcs[k++] = td->init.tcs_offset;
 	}
 	unlock();
-	for (unsigned i = 0; i < k; i++) {
-		ocall_reset();
-		(void)ocall1(ENCL_OCALL_WAKE, tcs[i]);
-	}
+	for (unsigned i = 0; i < k; i++)
+		encl_thread_wake(tcs[i]);
 }
 
 void encl_threads_stats(uint32_t *peak, uint32_t *added)

@@ -41,6 +41,8 @@ struct encl_thread *encl_thread_find(int64_t tid);
  * @self that does not block @sigbit (a process-directed signal).
  */
 void encl_thread_kick(struct encl_thread *td);
+/* The host's WAKE of the thread on the TCS at @tcs_offset (sys_futex.c too). */
+void encl_thread_wake(uint64_t tcs_offset);
 void encl_threads_kick(struct encl_thread *self, uint64_t sigbit);
 
 /* For the statistics line at exit. */

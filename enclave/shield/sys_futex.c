@@ -228,10 +228,8 @@ static long wake_requeue(uint64_t addr, uint32_t n, uint32_t bitset, uint64_t ad
 			}
 		}
 		unlock();
-		for (unsigned i = 0; i < k; i++) {
-			ocall_reset();
-			(void)ocall1(ENCL_OCALL_WAKE, tcs[i]);	/* a dropped wake only delays */
-		}
+		for (unsigned i = 0; i < k; i++)
+			encl_thread_wake(tcs[i]);	/* a dropped wake only delays */
 		done += k;
 		if (!more)
 			return done;

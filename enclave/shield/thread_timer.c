@@ -96,19 +96,23 @@ long encl_thread_timer_settime(int64_t id, int flags, const struct itimerspec *n
 	struct thread_timer *t;
 	struct encl_thread *td;
 	uint64_t now;
+	int clock;
 
 	if (!valid(&nv->it_value) || !valid(&nv->it_interval))
 		return -EINVAL;
 	encl_spin_lock(&timers_lock);
 	t = timer_of(id);
-	if (!t) {
+	td = t ? t->td : 0;
+	clock = t ? t->clock : 0;
+	encl_spin_unlock(&timers_lock);
+	if (!td)
+		return -EINVAL;
+	now = encl_clock_ns(clock);
+	encl_spin_lock(&timers_lock);
+	if (t->td != td) {		/* deleted meanwhile */
 		encl_spin_unlock(&timers_lock);
 		return -EINVAL;
 	}
-	td = t->td;
-	encl_spin_unlock(&timers_lock);
-	now = encl_clock_ns(t->clock);
-	encl_spin_lock(&timers_lock);
 	if (old)
 		current(t, now, old);
 	t->interval = ns_of(&nv->it_interval);
@@ -125,19 +129,35 @@ long encl_thread_timer_settime(int64_t id, int flags, const struct itimerspec *n
 
 long encl_thread_timer_gettime(int64_t id, struct itimerspec *cur)
 {
-	struct thread_timer *t = timer_of(id);
+	struct thread_timer *t;
+	uint64_t now;
+	int clock;
 
-	if (!t)
+	encl_spin_lock(&timers_lock);
+	t = timer_of(id);
+	clock = t ? t->clock : -1;
+	encl_spin_unlock(&timers_lock);
+	if (clock < 0)
 		return -EINVAL;
-	current(t, encl_clock_ns(t->clock), cur);
-	return 0;
+	now = encl_clock_ns(clock);
+	encl_spin_lock(&timers_lock);
+	t = timer_of(id);
+	if (t)
+		current(t, now, cur);
+	encl_spin_unlock(&timers_lock);
+	return t ? 0 : -EINVAL;
 }
 
 long encl_thread_timer_getoverrun(int64_t id)
 {
-	struct thread_timer *t = timer_of(id);
+	struct thread_timer *t;
+	long r;
 
-	return t ? (long)t->overrun : -EINVAL;
+	encl_spin_lock(&timers_lock);
+	t = timer_of(id);
+	r = t ? (long)t->overrun : -EINVAL;
+	encl_spin_unlock(&timers_lock);
+	return r;
 }
 
 long encl_thread_timer_delete(int64_t id)
@@ -169,10 +189,20 @@ uint64_t encl_thread_timers_run(struct encl_thread *td)
 	for (int i = 0; i < ENCL_THREAD_TIMERS; i++) {
 		struct thread_timer *t = &timers[i];
 		uint64_t now;
+		int clock;
 
-		if (t->td != td || !t->expiry)
+		/* The clock is an ocall: read it unlocked, then decide under the lock. */
+		encl_spin_lock(&timers_lock);
+		clock = t->td == td && t->expiry ? t->clock : -1;
+		encl_spin_unlock(&timers_lock);
+		if (clock < 0)
 			continue;
-		now = encl_clock_ns(t->clock);
+		now = encl_clock_ns(clock);
+		encl_spin_lock(&timers_lock);
+		if (t->td != td || !t->expiry || t->clock != clock) {
+			encl_spin_unlock(&timers_lock);
+			continue;
+		}
 		if (now >= t->expiry) {
 			encl_signal_post_timer(td, t->signo);
 			if (t->interval) {
@@ -186,6 +216,7 @@ uint64_t encl_thread_timers_run(struct encl_thread *td)
 		}
 		if (t->expiry && t->expiry - now < next)
 			next = t->expiry > now ? t->expiry - now : 0;
+		encl_spin_unlock(&timers_lock);
 	}
 	return next;
 }
