@@ -195,6 +195,9 @@ struct encl_syscall_arg {
 	FWD(timer_gettime,	ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC))	\
 	FWD(timer_getoverrun)							\
 	FWD(timer_delete)							\
+	/* sockets (enclave/shield/sys_net.c) */				\
+	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c) */		\
+	/* files and the system (enclave/shield/sys_file.c, sys_sys.c) */	\
 	/* memory */								\
 	IN(brk,			brk)						\
 	IN(mmap,		mmap)		/* file contents as pread64 */	\

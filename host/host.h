@@ -25,22 +25,41 @@
  * tests/e2e/iago.sh can show that the trusted runtime catches it. A test
  * facility: honoured only with the sim backend, ignored (with a warning)
  * on hardware. See docs/shield.md, "Testing a hostile host".
+ *
+ * HOSTILE(id, name): ENCL_HOSTILE_<id>, chosen by ENCL_SIM_HOSTILE=<name>.
  */
+#define ENCL_HOSTILE_MODES(HOSTILE) \
+	HOSTILE(READ_COUNT, "read-count")	\
+		/* read returns one byte more than asked */ \
+	HOSTILE(READ_NEGATIVE, "read-negative")	\
+		/* read returns -5000 (not an errno) */ \
+	HOSTILE(READ_POINTER, "read-pointer")	\
+		/* read moves args[1] into ELRANGE after serving */ \
+	HOSTILE(OPEN_FD, "open-fd")	\
+		/* open/openat return 2^32 */ \
+	HOSTILE(TIMESPEC, "timespec")	\
+		/* clock_gettime writes tv_nsec = 10^9 */ \
+	HOSTILE(ORET_START, "oret-start")	\
+		/* the ocall's return EENTERs with ENCL_OP_START */ \
+	HOSTILE(HANDLER_AGAIN, "handler-again")	\
+		/* EENTER the handler again instead of ERESUME */ \
+	HOSTILE(FUTEX_SPURIOUS, "futex-spurious")	\
+		/* every WAIT returns at once, as if woken */ \
+	HOSTILE(FUTEX_NEVER, "futex-never")	\
+		/* every WAKE is dropped: only timeouts end a WAIT */ \
+	HOSTILE(THREAD_ID, "thread-id")	\
+		/* THREAD_START answers with the caller's thread id */ \
+	HOSTILE(SIGNAL_OCALL, "signal-ocall")	\
+		/* a SIGUSR1 that never came, reported at a read's return */ \
+	HOSTILE(FAKE_FAULT, "fake-fault")	\
+		/* after an interrupt, EENTER the handler as for an exception */
+
+#define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {
 	ENCL_HOSTILE_NONE = 0,
-	ENCL_HOSTILE_READ_COUNT,	/* read returns one byte more than asked */
-	ENCL_HOSTILE_READ_NEGATIVE,	/* read returns -5000 (not an errno) */
-	ENCL_HOSTILE_READ_POINTER,	/* read moves args[1] into ELRANGE after serving */
-	ENCL_HOSTILE_OPEN_FD,		/* open/openat return 2^32 */
-	ENCL_HOSTILE_TIMESPEC,		/* clock_gettime writes tv_nsec = 10^9 */
-	ENCL_HOSTILE_ORET_START,	/* the ocall's return EENTERs with ENCL_OP_START */
-	ENCL_HOSTILE_HANDLER_AGAIN,	/* EENTER the handler again instead of ERESUME */
-	ENCL_HOSTILE_FUTEX_SPURIOUS,	/* every WAIT returns at once, as if woken */
-	ENCL_HOSTILE_FUTEX_NEVER,	/* every WAKE is dropped: only timeouts end a WAIT */
-	ENCL_HOSTILE_THREAD_ID,		/* THREAD_START answers with the caller's thread id */
-	ENCL_HOSTILE_SIGNAL_OCALL,	/* a SIGUSR1 that never came, reported at a read's return */
-	ENCL_HOSTILE_FAKE_FAULT,	/* after an interrupt, EENTER the handler as for an exception */
+	ENCL_HOSTILE_MODES(ENCL_HOSTILE_ENUM_)
 };
+#undef ENCL_HOSTILE_ENUM_
 
 struct encl_host;
 

@@ -342,21 +342,13 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
  */
 static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 {
+#define HOSTILE_ROW_(id, name) { name, ENCL_HOSTILE_##id },
 	static const struct { const char *name; enum encl_hostile what; } modes[] = {
-		{ "read-count",		ENCL_HOSTILE_READ_COUNT },
-		{ "read-negative",	ENCL_HOSTILE_READ_NEGATIVE },
-		{ "read-pointer",	ENCL_HOSTILE_READ_POINTER },
-		{ "open-fd",		ENCL_HOSTILE_OPEN_FD },
-		{ "timespec",		ENCL_HOSTILE_TIMESPEC },
-		{ "oret-start",		ENCL_HOSTILE_ORET_START },
-		{ "handler-again",	ENCL_HOSTILE_HANDLER_AGAIN },
-		{ "futex-spurious",	ENCL_HOSTILE_FUTEX_SPURIOUS },
-		{ "futex-never",	ENCL_HOSTILE_FUTEX_NEVER },
-		{ "thread-id",		ENCL_HOSTILE_THREAD_ID },
-		{ "signal-ocall",	ENCL_HOSTILE_SIGNAL_OCALL },
-		{ "fake-fault",		ENCL_HOSTILE_FAKE_FAULT },
+		ENCL_HOSTILE_MODES(HOSTILE_ROW_)
 	};
+#undef HOSTILE_ROW_
 	const char *v = getenv("ENCL_SIM_HOSTILE");
+	int n;
 
 	h->hostile = ENCL_HOSTILE_NONE;
 	if (!v || !*v)
@@ -370,9 +362,9 @@ static int hostile_setting(struct encl_host *h, char *err, size_t errlen)
 			h->hostile = modes[i].what;
 			return 0;
 		}
-	snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of read-count, read-negative, "
-		 "read-pointer, open-fd, timespec, oret-start, handler-again, futex-spurious, "
-		 "futex-never, thread-id, signal-ocall, fake-fault", v);
+	n = snprintf(err, errlen, "ENCL_SIM_HOSTILE=%s is not one of", v);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]) && n > 0 && (size_t)n < errlen; i++)
+		n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "", modes[i].name);
 	return -1;
 }
 
@@ -381,7 +373,7 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 {
 	struct encl_host h;
 	struct encl_start start;
-	char err[512], self[PATH_MAX];
+	char err[1024], self[PATH_MAX];
 	int ret;
 
 	memset(&h, 0, sizeof(h));
