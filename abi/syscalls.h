@@ -169,8 +169,12 @@ struct encl_syscall_arg {
 	FWD(umask)								\
 	IN(sched_yield,		sched_yield)					\
 	IN(clone,		clone)						\
-	IN(fork,		clone)						\
-	IN(vfork,		clone)						\
+	IN(fork,		process)	/* ENOSYS: one process an enclave */ \
+	IN(vfork,		process)					\
+	IN(execve,		process)					\
+	IN(execveat,		process)					\
+	IN(wait4,		process)					\
+	IN(waitid,		process)					\
 	/* signals (enclave/shield/sys_signal.c) */				\
 	IN(rt_sigaction,	rt_sigaction)					\
 	IN(rt_sigprocmask,	rt_sigprocmask)					\

@@ -136,7 +136,16 @@ SYSFN(sched_yield)
 	return 0;
 }
 
-/* clone: threads (docs/threads.md); fork, vfork and other processes fail as a full system would. */
+#define NO_PROCESSES	"an enclave runs one process (fork, vfork, posix_spawn, execve and wait4 are not served)"
+
+/* fork, vfork, execve, wait4: the process is the enclave. */
+SYSFN(process)
+{
+	(void)a;
+	return encl_syscall_refuse((long)encl_syscall_current->rax, NO_PROCESSES);
+}
+
+/* clone: threads (docs/threads.md); a clone for a process is refused as fork is. */
 SYSFN(clone)
 {
 	struct encl_syscall_regs *r = encl_syscall_current;
@@ -144,9 +153,8 @@ SYSFN(clone)
 	uint64_t flags = a[0], stack = a[1], ptid = a[2], ctid = a[3], tls = a[4];
 	long tid;
 
-	if (r->rax != SYS_clone || (flags & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS ||
-	    (flags & ~CLONE_THREAD_KNOWN))
-		return -EAGAIN;
+	if ((flags & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS || (flags & ~CLONE_THREAD_KNOWN))
+		return encl_syscall_refuse(SYS_clone, NO_PROCESSES);
 	if (!stack || (flags & CLONE_PARENT_SETTID && !encl_inside(ptid, sizeof(int))))
 		return -EINVAL;
 	tid = encl_thread_clone(td, &r->r15, r->rip, r->rflags, stack,

@@ -21,14 +21,38 @@ void encl_iago_fail(long nr, int64_t ret, const char *why)
 	encl_fatal("the host returned %ld for %s (%ld): %s", (long)ret, name ? name : "?", nr, why);
 }
 
-static long unsupported(long nr)
+/*
+ * The first refusal of each call is a warning at the default log level,
+ * naming it: a program that fails on ENOSYS leaves the user nothing else
+ * to go on. Later ones are debug lines. One bit per call number; a race
+ * between threads at worst warns twice.
+ */
+#define WARNED_MAX	1024
+
+static uint64_t warned[WARNED_MAX / 64];
+
+static int first_refusal(long nr)
+{
+	uint64_t bit, *w;
+
+	if (nr < 0 || nr >= WARNED_MAX)
+		nr = WARNED_MAX - 1;
+	w = &warned[nr / 64];
+	bit = UINT64_C(1) << (nr % 64);
+	return !(__atomic_fetch_or(w, bit, __ATOMIC_RELAXED) & bit);
+}
+
+long encl_syscall_refuse(long nr, const char *why)
 {
 	const char *name = encl_syscall_name(nr);
+	int level = first_refusal(nr) ? ENCL_LOG_WARNING : ENCL_LOG_DEBUG;
 
 	if (name)
-		encl_log(ENCL_LOG_DEBUG, "unsupported system call %s (%ld): ENOSYS", name, nr);
+		encl_log(level, "system call %s (%ld) is not supported%s%s: ENOSYS", name, nr,
+			 why ? ": " : "", why ? why : "");
 	else
-		encl_log(ENCL_LOG_DEBUG, "unsupported system call %ld: ENOSYS", nr);
+		encl_log(level, "system call %ld is not supported%s%s: ENOSYS", nr,
+			 why ? ": " : "", why ? why : "");
 	return -ENOSYS;
 }
 
@@ -40,7 +64,7 @@ static long dispatch(long nr, const uint64_t *a)
 	switch (nr) {
 	ENCL_SYSCALLS(CASE_FWD_, CASE_IN_)
 	default:
-		return unsupported(nr);
+		return encl_syscall_refuse(nr, 0);
 	}
 }
 

@@ -30,6 +30,12 @@ long encl_syscall(struct encl_syscall_regs *r);
 
 const char *encl_syscall_name(long nr);
 
+/*
+ * -ENOSYS for a call the shield does not serve, with a warning the first
+ * time @nr is refused (@why, if not NULL, says what is missing).
+ */
+long encl_syscall_refuse(long nr, const char *why);
+
 /* A host result that fails a check (iago.h): the enclave stops. */
 #define IAGO(check, nr, ret) do { \
 	const char *why_ = (check); \
