@@ -36,12 +36,13 @@
 #define ENCL_ARG_STR	2	/* NUL-terminated */
 #define ENCL_ARG_OBJ	3	/* @size bytes */
 #define ENCL_ARG_CMD	4	/* fcntl/ioctl: by the command (ENCL_FCNTL/IOCTL_CMDS) */
+#define ENCL_ARG_ARRAY	5	/* argument @len elements of @size bytes (poll, epoll_wait) */
 
 struct encl_syscall_arg {
 	uint8_t kind;
-	uint8_t len;		/* ENCL_ARG_BUF: index of the length argument */
+	uint8_t len;		/* ENCL_ARG_BUF, ARRAY: index of the length (count) argument */
 	uint8_t null_ok;	/* 0 (NULL) is allowed too */
-	uint16_t size;		/* ENCL_ARG_OBJ */
+	uint16_t size;		/* ENCL_ARG_OBJ; ENCL_ARG_ARRAY: of one element */
 };
 
 #define ENCL_A_VAL		{ ENCL_ARG_VAL, 0, 0, 0 }
@@ -50,6 +51,7 @@ struct encl_syscall_arg {
 #define ENCL_A_OBJ(size)	{ ENCL_ARG_OBJ, 0, 0, size }
 #define ENCL_A_OBJ0(size)	{ ENCL_ARG_OBJ, 0, 1, size }
 #define ENCL_A_CMD		{ ENCL_ARG_CMD, 0, 0, 0 }
+#define ENCL_A_ARRAY(len, size)	{ ENCL_ARG_ARRAY, len, 0, size }
 
 #define ENCL_SZ_STAT		144	/* struct stat */
 #define ENCL_SZ_STATX		256	/* struct statx */

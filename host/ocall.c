@@ -79,6 +79,10 @@ static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *
 		case ENCL_ARG_BUF:
 			ok = !args[a->len] || encl_area_holds(t, p, args[a->len]);
 			break;
+		case ENCL_ARG_ARRAY:
+			ok = !args[a->len] || (args[a->len] <= t->area_size / a->size &&
+					       encl_area_holds(t, p, args[a->len] * a->size));
+			break;
 		case ENCL_ARG_STR:
 			ok = string_ok(t, p);
 			break;
