@@ -98,6 +98,15 @@ same() {
 	shift
 	timeout -k 10 "$E2E_TIMEOUT" "$TMP/$n.native" "$@" <"$in" >"$TMP/n.out" 2>"$TMP/n.err"; local nrc=$?
 	timeout -k 10 "$E2E_TIMEOUT" "${ENCL_PROG:-$TMP/$n.encl}" "$@" <"$in" >"$TMP/e.out" 2>"$TMP/e.err"; local erc=$?
+	same_outputs "$t" $nrc $erc
+}
+
+# same_outputs TESTNAME NATIVE-STATUS ENCLAVE-STATUS: passes when the enclave
+# run ended as the native one did and wrote the same $TMP/e.out and e.err as
+# its $TMP/n.out and n.err (for runs that cannot share arguments, like two
+# databases, each run by its caller)
+same_outputs() {
+	local t=$1 nrc=$2 erc=$3
 	if [ $erc -eq 124 ] || [ $erc -eq 137 ]; then
 		fail "$t" "hung: killed after ${E2E_TIMEOUT}s; stdout: $(tail -c 300 "$TMP/e.out"); stderr: $(head -c 300 "$TMP/e.err")"
 	elif [ $nrc -ne $erc ]; then
