@@ -144,7 +144,7 @@ sqlite_writers() {
 # sqlite_answer WRITER PID N: reads "done|N" from WRITER (fd 30+WRITER),
 # waiting up to E2E_TIMEOUT while PID lives; else adds the reason to $why
 sqlite_answer() {
-	local i=$1 pid=$2 n=$3 line= s
+	local i=$1 pid=$2 n=$3 line='' s
 	for ((s = 0; s < E2E_TIMEOUT; s++)); do
 		read -r -t 1 -u $((30 + i)) line && break
 		kill -0 "$pid" 2>/dev/null || break
@@ -171,8 +171,8 @@ if built sqlite3 $rc "${SQLITE_TESTS[@]}"; then
 fi
 
 # ---- Redis ------------------------------------------------------------------
-SERVERS=()
-trap 'for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+# Servers still running at the end (a failed test) are stopped.
+trap 'kill "${REDIS_PIDS[@]}" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # redis_both TEST INPUT: INPUT's commands sent by redis-cli to each server; replies compared
 redis_both() {
@@ -201,34 +201,31 @@ redis_clients() {
 redis_build; rc=$?
 if built redis $rc "${REDIS_TESTS[@]}"; then
 	PORT_N=$(real_free_port)
-	if ! redis_start "$TMP/redis-server.native" "$PORT_N" "$TMP/rn"; then
+	redis_start "$TMP/redis-server.native" "$PORT_N" "$TMP/rn"; nstarted=$? NPID=$REDIS_PID
+	PORT_E=$(real_free_port)
+	redis_start "$TMP/redis-server.encl" "$PORT_E" "$TMP/re"; estarted=$? EPID=$REDIS_PID
+	if [ $nstarted -ne 0 ]; then
 		fail redis_server_starts "the native server did not start: $(redis_why "$TMP/rn")"
 		real_skip_all "no native server to compare with" "${REDIS_TESTS[@]:2}"
+	elif [ $estarted -ne 0 ]; then
+		fail redis_server_starts "the enclave server did not answer PING: $(redis_why "$TMP/re")"
+		real_skip_all "the enclave server did not start" "${REDIS_TESTS[@]:2}"
 	else
-		NPID=$REDIS_PID SERVERS+=("$REDIS_PID")
-		PORT_E=$(real_free_port)
-		if ! redis_start "$TMP/redis-server.encl" "$PORT_E" "$TMP/re"; then
-			fail redis_server_starts "the enclave server did not answer PING: $(redis_why "$TMP/re")"
-			real_skip_all "the enclave server did not start" "${REDIS_TESTS[@]:2}"
-			redis_stop "$PORT_N" "$NPID"
+		pass redis_server_starts
+		redis_both redis_commands "$REAL_LIB/redis/commands.txt"
+		awk 'BEGIN { for (i = 1; i <= 2000; i++) { print "SET key:" i " value-" i * i; print "RPUSH big " i }
+			print "DBSIZE"; print "LLEN big"; print "GET key:1999"; print "LRANGE big 995 1004"
+			print "LTRIM big 0 99"; print "LLEN big"; print "INFO keyspace" }' >"$TMP/bulk.txt"
+		redis_both redis_bulk "$TMP/bulk.txt"
+		redis_clients "$PORT_N" "$TMP/n.out"; nrc=$?; : >"$TMP/n.err"
+		redis_clients "$PORT_E" "$TMP/e.out"; erc=$?; : >"$TMP/e.err"
+		same_outputs redis_concurrent_clients $nrc $erc
+		redis_stop "$PORT_N" "$NPID"; nrc=$?
+		redis_stop "$PORT_E" "$EPID"; erc=$?
+		if [ $nrc -eq $erc ]; then
+			pass redis_shutdown
 		else
-			EPID=$REDIS_PID SERVERS+=("$REDIS_PID")
-			pass redis_server_starts
-			redis_both redis_commands "$REAL_LIB/redis/commands.txt"
-			awk 'BEGIN { for (i = 1; i <= 2000; i++) { print "SET key:" i " value-" i * i; print "RPUSH big " i }
-				print "DBSIZE"; print "LLEN big"; print "GET key:1999"; print "LRANGE big 995 1004"
-				print "LTRIM big 0 99"; print "LLEN big"; print "INFO keyspace" }' >"$TMP/bulk.txt"
-			redis_both redis_bulk "$TMP/bulk.txt"
-			redis_clients "$PORT_N" "$TMP/n.out"; nrc=$?; : >"$TMP/n.err"
-			redis_clients "$PORT_E" "$TMP/e.out"; erc=$?; : >"$TMP/e.err"
-			same_outputs redis_concurrent_clients $nrc $erc
-			redis_stop "$PORT_N" "$NPID"; nrc=$?
-			redis_stop "$PORT_E" "$EPID"; erc=$?
-			if [ $nrc -eq $erc ]; then
-				pass redis_shutdown
-			else
-				fail redis_shutdown "the enclave server exited $erc, the native one $nrc: $(redis_why "$TMP/re")"
-			fi
+			fail redis_shutdown "the enclave server exited $erc, the native one $nrc: $(redis_why "$TMP/re")"
 		fi
 	fi
 fi

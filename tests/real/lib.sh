@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Real programs from Debian source packages, for tests/e2e/real_programs.sh:
 # fetched with `apt-get source`, unpacked with dpkg-source (Debian's patches
 # applied) and built under build/real, which caches every step, so that a
@@ -41,20 +42,22 @@ real_apt() {
 }
 
 # real_update: the package lists of $REAL_MIRROR $REAL_SUITE, once per run
+# (a failure too: REAL_WHY still holds its reason)
 real_update() {
 	local a=$REAL/apt
-	[ -z "${_real_updated:-}" ] || return 0
+	if [ -n "${_real_updated:-}" ]; then [ "$_real_updated" = ok ]; return; fi
 	mkdir -p "$a/sources.list.d" "$a/lists/partial" "$a/cache/archives/partial"
 	: >"$a/status"
 	echo "deb-src [signed-by=$REAL_KEYRING] $REAL_MIRROR $REAL_SUITE main" >"$a/sources.list"
 	rm -f "$a"/lists/*Sources*
 	# apt-get update exits 0 when a source is unreachable; its lists tell.
-	real_apt update >"$a/update.log" 2>&1
+	_real_updated=failed
+	real_apt -o Acquire::Retries=0 -o Acquire::http::Timeout=30 update >"$a/update.log" 2>&1
 	if ! ls "$a"/lists/*_Sources* >/dev/null 2>&1; then
-		REAL_WHY="cannot fetch Debian sources from $REAL_MIRROR $REAL_SUITE (network or mirror unreachable): $(grep -E '^(E|W|Err):' "$a/update.log" | head -2 | tr '\n' ' ')"
+		REAL_WHY="cannot fetch Debian sources from $REAL_MIRROR $REAL_SUITE (network or mirror unreachable): $(grep -E '^(W|E): ' "$a/update.log" | head -1)"
 		return 1
 	fi
-	_real_updated=1
+	_real_updated=ok
 }
 
 # real_source NAME: REAL_SRC, the folder holding Debian source package NAME,

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Redis from Debian's redis source package, built twice with the same flags:
 # redis-server with encl-cc ($TMP/redis-server.encl), redis-server and
 # redis-cli natively with musl-gcc -static ($TMP/redis-server.native,
@@ -6,6 +7,7 @@
 # Redis builds in its source tree, so each side has a copy; make keeps their
 # objects between runs. MALLOC=libc: no jemalloc; no TLS, no systemd.
 REDIS_MAKE=(MALLOC=libc OPTIMIZATION=-O1 BUILD_TLS=no USE_SYSTEMD=no)
+REDIS_PIDS=()
 
 # redis_build: the three executables in $TMP; else real_source's status and
 # REAL_WHY, or 2 and REAL_WHY saying what failed to build
@@ -46,7 +48,8 @@ redis_make() {
 }
 
 # redis_start SERVER PORT DIR: starts SERVER on 127.0.0.1:PORT, no
-# persistence, its log in DIR/log; sets REDIS_PID. Then waits (up to 60 s)
+# persistence, its log in DIR/log; sets REDIS_PID and adds it to REDIS_PIDS
+# (the caller stops those left at the end). Then waits (up to 60 s)
 # for it to answer PING; 1 if it does not, or ends.
 redis_start() {
 	local server=$1 port=$2 dir=$3 i
@@ -55,6 +58,7 @@ redis_start() {
 		--save '' --appendonly no --daemonize no --dir "$dir" --logfile "$dir/log" \
 		>"$dir/stdout" 2>"$dir/stderr" </dev/null &
 	REDIS_PID=$!
+	REDIS_PIDS+=("$REDIS_PID")
 	for ((i = 0; i < 600; i++)); do
 		[ "$(redis_cli "$port" PING 2>/dev/null)" = PONG ] && return 0
 		kill -0 $REDIS_PID 2>/dev/null || return 1

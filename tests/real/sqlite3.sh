@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # SQLite's shell from Debian's sqlite3 source package, built twice from the
 # same amalgamation with the same flags: with encl-cc ($TMP/sqlite3.encl) and
 # natively with musl-gcc -static ($TMP/sqlite3.native). Sourced after
