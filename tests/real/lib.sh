@@ -27,7 +27,10 @@ REAL_WHY=
 mkdir -p "$REAL"
 # One run at a time builds in build/real.
 exec 9>"$REAL/.lock"
-flock 9
+if ! flock -w "$REAL_TIMEOUT" 9; then
+	fail real_lock "another run has held $REAL/.lock for ${REAL_TIMEOUT}s"
+	exit 0
+fi
 
 # real_apt ARGS...: apt-get with build/real/apt as its whole configuration
 # and state (the machine's trusted keys are only read)

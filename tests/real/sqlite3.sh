@@ -36,8 +36,8 @@ sqlite3_build() {
 		REAL_WHY="compiling: $(tail -c 800 "$TMP/sqlite3.encl.build" "$TMP/sqlite3.native.build")"
 		return 2
 	fi
-	if ! encl-cc "$encl"/sqlite3.o "$encl"/shell.o -lm -o "$TMP/sqlite3.encl" >"$TMP/sqlite3.build" 2>&1 ||
-	   ! musl-gcc -static "$native"/sqlite3.o "$native"/shell.o -lm -o "$TMP/sqlite3.native" >"$TMP/sqlite3.build" 2>&1; then
+	if ! timeout -k 10 "$REAL_TIMEOUT" encl-cc "$encl"/sqlite3.o "$encl"/shell.o -lm -o "$TMP/sqlite3.encl" >"$TMP/sqlite3.build" 2>&1 ||
+	   ! timeout -k 10 "$REAL_TIMEOUT" musl-gcc -static "$native"/sqlite3.o "$native"/shell.o -lm -o "$TMP/sqlite3.native" >"$TMP/sqlite3.build" 2>&1; then
 		REAL_WHY="linking: $(tail -c 800 "$TMP/sqlite3.build")"
 		return 2
 	fi
