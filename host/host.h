@@ -39,6 +39,22 @@
 		/* open/openat return 2^32 */ \
 	HOSTILE(TIMESPEC, "timespec")	\
 		/* clock_gettime writes tv_nsec = 10^9 */ \
+	HOSTILE(SOCKET_FD, "socket-fd")	\
+		/* socket returns 2^32 */ \
+	HOSTILE(ACCEPT_ADDRLEN, "accept-addrlen")	\
+		/* accept4 serves, then says the address is 129 bytes long */ \
+	HOSTILE(RECVFROM_ADDRLEN, "recvfrom-addrlen")	\
+		/* recvfrom serves, then says an AF_INET address is 28 bytes long */ \
+	HOSTILE(RECVMSG_COUNT, "recvmsg-count")	\
+		/* recvmsg returns one byte more than its buffers hold */ \
+	HOSTILE(RECVMSG_CONTROL, "recvmsg-control")	\
+		/* recvmsg says 16 control bytes more than it was given */ \
+	HOSTILE(CMSG_LEN, "cmsg-len")	\
+		/* recvmsg's first control message runs past msg_controllen */ \
+	HOSTILE(CMSG_FD, "cmsg-fd")	\
+		/* recvmsg's SCM_RIGHTS carries descriptor -7 */ \
+	HOSTILE(GETSOCKOPT_LEN, "getsockopt-len")	\
+		/* getsockopt says 4 bytes more than the buffer given */ \
 	HOSTILE(ORET_START, "oret-start")	\
 		/* the ocall's return EENTERs with ENCL_OP_START */ \
 	HOSTILE(HANDLER_AGAIN, "handler-again")	\
@@ -160,10 +176,24 @@ void encl_host_exit_by_signal(int sig);
 int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);
 /*
  * ocall.c: may system call @nr go to the kernel with @args? 0, or -ENOSYS
- * (not forwarded), -EINVAL (an fcntl/ioctl command not forwarded), -EFAULT
- * (a pointer or length outside the ocall area). abi/syscalls.h says which.
+ * (not forwarded), -EINVAL (an fcntl/ioctl command not forwarded),
+ * -ENOPROTOOPT (a socket option not forwarded), -EFAULT (a pointer or
+ * length outside the ocall area), -EMSGSIZE (too many iovecs in a
+ * msghdr). abi/syscalls.h says which.
  */
 int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args);
+
+/*
+ * ocall_msg.c: the struct msghdr at @p (ENCL_ARG_MSGHDR), read once into
+ * @m with its iovecs in @iov (ENCL_MSG_IOV_MAX of them), every pointer in
+ * the area: 0, -EFAULT or -EMSGSIZE. msg_call: sendmsg or recvmsg @nr
+ * with that copy, its lengths and flags written back; the result or -errno.
+ */
+struct msghdr;
+struct iovec;
+int encl_host_msghdr_take(const struct encl_host_thread *t, uint64_t p, struct msghdr *m,
+			  struct iovec *iov);
+int64_t encl_host_msg_call(const struct encl_host_thread *t, long nr, const uint64_t *args);
 
 /*
  * thread.c: the thread ocalls. THREAD_START (TCS offset): the new thread's
