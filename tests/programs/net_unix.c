@@ -4,10 +4,14 @@
  * SCM_RIGHTS (the file is then read through the received descriptor),
  * sendmsg and recvmsg with several iovecs, a control buffer too small for
  * the descriptors (MSG_CTRUNC), and datagrams between sockets bound to
- * paths in the directory given as argv[1] (recvfrom names the sender).
+ * paths in the directory given as argv[1] (recvfrom names the sender),
+ * and 3 MiB through a stream in sendmsg calls of three 1 MiB iovecs,
+ * more than one call may carry (short counts are resumed).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,6 +161,70 @@ static void datagrams(const char *dir)
 	unlink(b.sun_path);
 }
 
+#define BULK	(3u << 20)
+
+static unsigned char *bulk_data;
+
+static void *bulk_sender(void *arg)
+{
+	int s = *(int *)arg;
+	size_t done = 0;
+
+	while (done < BULK) {
+		size_t left = BULK - done, third = left / 3;
+		struct iovec iov[3] = {
+			{ bulk_data + done, third },
+			{ bulk_data + done + third, third },
+			{ bulk_data + done + 2 * third, left - 2 * third },
+		};
+		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 3 };
+		ssize_t n = sendmsg(s, &m, 0);
+
+		if (n <= 0)
+			DIE("bulk sendmsg");
+		done += (size_t)n;
+	}
+	close(s);
+	return NULL;
+}
+
+static void bulk(void)
+{
+	static unsigned char a[4096], b[100000];
+	unsigned long sum = 0, want = 0;
+	size_t total = 0;
+	pthread_t t;
+	ssize_t n;
+	int sv[2];
+
+	bulk_data = malloc(BULK);
+	if (!bulk_data || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		DIE("bulk");
+	for (size_t i = 0; i < BULK; i++) {
+		bulk_data[i] = (unsigned char)(i * 7 + i / 4093);
+		want = want * 31 + bulk_data[i];
+	}
+	if (pthread_create(&t, NULL, bulk_sender, &sv[0]))
+		DIE("pthread_create");
+	for (;;) {
+		struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+
+		n = recvmsg(sv[1], &m, 0);
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + (i < (ssize_t)sizeof(a) ? a[i] : b[i - sizeof(a)]);
+		total += (size_t)n;
+	}
+	if (n < 0)
+		DIE("bulk recvmsg");
+	pthread_join(t, NULL);
+	printf("bulk: %zu bytes, checksum %s\n", total, sum == want ? "matches" : "differs");
+	close(sv[1]);
+	free(bulk_data);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
@@ -164,5 +232,6 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pass_descriptor(dir);
 	datagrams(dir);
+	bulk();
 	return 0;
 }
