@@ -234,6 +234,8 @@ SYSFN(getsockopt)
 		return -EINVAL;
 	if (len > o->size)	/* the kernel writes no more */
 		len = o->size;
+	if (len && !a[3])
+		return -EFAULT;
 	hb = ocall_alloc(len);
 	hlen = ocall_copy_in(&len, sizeof(len));
 	r = ocall6(OCALL_SYS(getsockopt), a[0], a[1], a[2], HP(hb), HP(hlen), 0);
@@ -318,6 +320,8 @@ static long msg_prepare(struct msg *g, const struct msghdr *um, int out)
 	struct iovec *hiov;
 	uint64_t ctl;
 
+	if (!um)
+		return -EFAULT;
 	memcpy(&g->m, um, sizeof(g->m));
 	if ((unsigned)g->m.msg_iovlen > ENCL_MSG_IOV_MAX)
 		return -EMSGSIZE;
