@@ -168,7 +168,8 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 			      (long long)args[2], (long long)args[1]);
 		return err;
 	default:
-		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area", nr);
+		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area%s",
+			      nr, err == -EMSGSIZE ? " or too many iovecs" : "");
 		return err;
 	}
 	if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)

@@ -63,6 +63,37 @@ static void connect_by_name(void)
 	close(s);
 }
 
+/*
+ * What musl does to sort several results (RFC 3484): a UDP socket
+ * "connected" to each address, and getsockname for the source address
+ * the kernel would use. /etc/hosts may list localhost once, so the steps
+ * are made here too.
+ */
+static void source_address(int family, const char *dest)
+{
+	struct sockaddr_storage d = { .ss_family = family }, src;
+	socklen_t len = sizeof(src);
+	char text[INET6_ADDRSTRLEN];
+	int s = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	void *at = family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)&d)->sin6_addr
+				      : (void *)&((struct sockaddr_in *)&d)->sin_addr;
+
+	inet_pton(family, dest, at);
+	((struct sockaddr_in *)&d)->sin_port = htons(65535);	/* same offset in both */
+	if (s < 0 || connect(s, (struct sockaddr *)&d, family == AF_INET6 ? sizeof(struct sockaddr_in6)
+									  : sizeof(struct sockaddr_in)) ||
+	    getsockname(s, (struct sockaddr *)&src, &len)) {
+		printf("source address for %s: failed\n", dest);
+	} else {
+		inet_ntop(family, family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)&src)->sin6_addr
+						     : (void *)&((struct sockaddr_in *)&src)->sin_addr,
+			  text, sizeof(text));
+		printf("source address for %s: %s (length %u)\n", dest, text, (unsigned)len);
+	}
+	if (s >= 0)
+		close(s);
+}
+
 int main(void)
 {
 	lookup("localhost", NULL, AF_INET, 0);
@@ -73,5 +104,7 @@ int main(void)
 	lookup(NULL, "9000", AF_UNSPEC, AI_PASSIVE);
 	lookup("name.invalid", NULL, AF_INET, AI_NUMERICHOST);
 	connect_by_name();
+	source_address(AF_INET, "127.0.0.1");
+	source_address(AF_INET6, "::1");
 	return 0;
 }
