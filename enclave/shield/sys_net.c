@@ -186,64 +186,58 @@ SYSFN(getpeername)
 	return name_call(OCALL_SYS(getpeername), a);
 }
 
-/* The row of a socket option (abi/syscalls.h), or NULL after a warning the first time. */
-static const struct encl_sockopt *sockopt(uint64_t level, uint64_t option)
+/*
+ * The length of a socket option's value to copy, into *@len: the
+ * program's, at most the option's size (the kernel reads and writes no
+ * more). An option in no row of ENCL_SOCKOPTS (abi/syscalls.h) is
+ * ENOPROTOOPT, with a warning the first time.
+ */
+static long option_len(const uint64_t *a, socklen_t given, socklen_t *len)
 {
 	static int warned;
-	const struct encl_sockopt *o = encl_sockopt_find(level, option);
+	const struct encl_sockopt *o = encl_sockopt_find(a[1], a[2]);
 
-	if (!o)
+	if (!o) {
 		encl_log(__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED) ? ENCL_LOG_DEBUG : ENCL_LOG_WARNING,
 			 "socket option %d at level %d is not supported (not in ENCL_SOCKOPTS, "
-			 "abi/syscalls.h): ENOPROTOOPT", (int)option, (int)level);
-	return o;
+			 "abi/syscalls.h): ENOPROTOOPT", (int)a[2], (int)a[1]);
+		return -ENOPROTOOPT;
+	}
+	if ((int)given < 0)
+		return -EINVAL;
+	*len = given < o->size ? given : o->size;
+	return *len && !a[3] ? -EFAULT : 0;
 }
 
 SYSFN(setsockopt)
 {
-	const struct encl_sockopt *o = sockopt(a[1], a[2]);
-	socklen_t len = (socklen_t)a[4];
-	void *hb;
+	socklen_t len;
+	long err = option_len(a, (socklen_t)a[4], &len);
 
-	if (!o)
-		return -ENOPROTOOPT;
-	if ((int)len < 0)
-		return -EINVAL;
-	if (len > o->size)	/* the kernel reads no more */
-		len = o->size;
-	if (len && !a[3])
-		return -EFAULT;
-	hb = ocall_copy_in((const void *)a[3], len);
-	return zero_result(SYS_setsockopt, ocall6(OCALL_SYS(setsockopt), a[0], a[1], a[2], HP(hb), len, 0));
+	if (err)
+		return err;
+	return zero_result(SYS_setsockopt, ocall6(OCALL_SYS(setsockopt), a[0], a[1], a[2],
+						  HP(ocall_copy_in((const void *)a[3], len)), len, 0));
 }
 
 SYSFN(getsockopt)
 {
-	const struct encl_sockopt *o = sockopt(a[1], a[2]);
 	socklen_t *ulen = (socklen_t *)a[4];
-	socklen_t len, *hlen;
+	socklen_t given, len, *hlen;
+	long err = ulen ? option_len(a, *ulen, &given) : -EFAULT;
 	void *hb;
 	int64_t r;
 
-	if (!o)
-		return -ENOPROTOOPT;
-	if (!ulen)
-		return -EFAULT;
-	len = *ulen;
-	if ((int)len < 0)
-		return -EINVAL;
-	if (len > o->size)	/* the kernel writes no more */
-		len = o->size;
-	if (len && !a[3])
-		return -EFAULT;
-	hb = ocall_alloc(len);
-	hlen = ocall_copy_in(&len, sizeof(len));
+	if (err)
+		return err;
+	hb = ocall_alloc(given);
+	hlen = ocall_copy_in(&given, sizeof(given));
 	r = ocall6(OCALL_SYS(getsockopt), a[0], a[1], a[2], HP(hb), HP(hlen), 0);
 	IAGO(iago_check_zero(r), SYS_getsockopt, r);
 	if (r)
 		return r;
 	len = *(volatile socklen_t *)hlen;
-	IAGO(iago_check_buflen(len, o->size < *ulen ? o->size : *ulen), SYS_getsockopt, r);
+	IAGO(iago_check_buflen(len, given), SYS_getsockopt, r);
 	memcpy((void *)a[3], hb, len);
 	*ulen = len;
 	return 0;
