@@ -11,6 +11,7 @@
 #include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "abi/boundary.h"
 #include "abi/params.h"
@@ -184,16 +185,28 @@ int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);
 int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args);
 
 /*
- * ocall_msg.c: the struct msghdr at @p (ENCL_ARG_MSGHDR), read once into
- * @m with its iovecs in @iov (ENCL_MSG_IOV_MAX of them), every pointer in
- * the area: 0, -EFAULT or -EMSGSIZE. msg_call: sendmsg or recvmsg @nr
- * with that copy, its lengths and flags written back; the result or -errno.
+ * ocall_copy.c: the host's own copies of the area's length words
+ * (ENCL_ARG_LENP) and msghdr (ENCL_ARG_MSGHDR, with its iovecs), which
+ * the kernel gets instead of the area's. lenp and msghdr read, check and
+ * record the word of argument @idx (0, -EFAULT, -EMSGSIZE); use points
+ * the arguments at the copies once every check passed; back writes what
+ * the kernel changed into the area.
  */
-struct msghdr;
-struct iovec;
-int encl_host_msghdr_take(const struct encl_host_thread *t, uint64_t p, struct msghdr *m,
-			  struct iovec *iov);
-int64_t encl_host_msg_call(const struct encl_host_thread *t, long nr, const uint64_t *args);
+#define ENCL_COPY_LENS	2
+struct encl_ocall_copies {
+	int nlen;
+	socklen_t len[ENCL_COPY_LENS];
+	int len_idx[ENCL_COPY_LENS];
+	socklen_t *len_at[ENCL_COPY_LENS];
+	struct msghdr msg;
+	int msg_idx;
+	struct msghdr *msg_at;		/* NULL: no msghdr */
+};
+int encl_copy_lenp(const struct encl_host_thread *t, struct encl_ocall_copies *c, int idx,
+		   uint64_t p, uint64_t lenp);
+int encl_copy_msghdr(const struct encl_host_thread *t, struct encl_ocall_copies *c, int idx, uint64_t p);
+void encl_copies_use(struct encl_ocall_copies *c, uint64_t *args);
+void encl_copies_back(const struct encl_ocall_copies *c);
 
 /*
  * thread.c: the thread ocalls. THREAD_START (TCS offset): the new thread's

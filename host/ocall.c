@@ -69,31 +69,17 @@ static int cmd_ok(const struct encl_host_thread *t, long nr, const uint64_t *arg
 }
 
 /*
- * A buffer whose length is the socklen_t at @lenp (accept's address,
- * getsockopt's value). Without @lenp the kernel fails with EFAULT before
- * it writes anything.
+ * The arguments of @d are fit for the kernel; the words it would read
+ * again from the area (ENCL_ARG_LENP, ENCL_ARG_MSGHDR) are copied into
+ * @c, and only the copies are checked and used (ocall_copy.c).
  */
-static int lenp_ok(const struct encl_host_thread *t, uint64_t p, uint64_t lenp)
+static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *d, const uint64_t *args,
+		   struct encl_ocall_copies *c)
 {
-	socklen_t len;
-
-	if (!lenp)
-		return 1;
-	if (!encl_area_holds(t, lenp, sizeof(len)))
-		return 0;
-	memcpy(&len, (const void *)(uintptr_t)lenp, sizeof(len));
-	return encl_area_holds(t, p, len);
-}
-
-static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *d, const uint64_t *args)
-{
-	static __thread struct iovec iov[ENCL_MSG_IOV_MAX];
-	struct msghdr m;
-
 	for (int i = 0; i < 6; i++) {
 		const struct encl_syscall_arg *a = &d->a[i];
 		uint64_t p = args[i];
-		int ok = 1;
+		int ok = 1, err = 0;
 
 		if (a->kind == ENCL_ARG_VAL || (a->null_ok && !p))
 			continue;
@@ -112,45 +98,48 @@ static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *
 			ok = encl_area_holds(t, p, a->size);
 			break;
 		case ENCL_ARG_LENP:
-			ok = lenp_ok(t, p, args[a->len]);
+			err = encl_copy_lenp(t, c, a->len, p, args[a->len]);
 			break;
-		case ENCL_ARG_MSGHDR: {
-			int err = encl_host_msghdr_take(t, p, &m, iov);
-
-			if (err)
-				return err;
+		case ENCL_ARG_MSGHDR:
+			err = encl_copy_msghdr(t, c, i, p);
 			break;
-		}
 		case ENCL_ARG_SOCKOPT:
-			if (!encl_sockopt_find(args[i - 1], p))
-				return -ENOPROTOOPT;
+			err = encl_sockopt_find(args[i - 1], p) ? 0 : -ENOPROTOOPT;
 			break;
-		case ENCL_ARG_CMD: {
-			int err = cmd_ok(t, d->nr, args);
-
-			if (err)
-				return err;
+		case ENCL_ARG_CMD:
+			err = cmd_ok(t, d->nr, args);
 			break;
 		}
-		}
+		if (err)
+			return err;
 		if (!ok)
 			return -EFAULT;
 	}
 	return 0;
 }
 
-int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args)
+static int check(const struct encl_host_thread *t, long nr, const uint64_t *args, struct encl_ocall_copies *c)
 {
+	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		if (forwarded[i].nr == nr)
-			return args_ok(t, &forwarded[i], args);
+			return args_ok(t, &forwarded[i], args, c);
 	return -ENOSYS;
+}
+
+int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args)
+{
+	struct encl_ocall_copies c;
+
+	return check(t, nr, args, &c);
 }
 
 static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args)
 {
 	struct encl_host *h = t->h;
-	int err = encl_ocall_check(t, nr, args);
+	struct encl_ocall_copies c;
+	int err = check(t, nr, args, &c);
+	uint64_t k[6];
 	long r;
 
 	switch (err) {
@@ -174,10 +163,13 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 	}
 	if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)
 		return encl_host_thread_sleep(t, nr, args);	/* host/thread.c */
-	if (nr == SYS_sendmsg || nr == SYS_recvmsg)
-		return encl_host_msg_call(t, nr, args);		/* host/ocall_msg.c: its own copy */
-	r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
-	return r == -1 ? -errno : r;
+	memcpy(k, args, sizeof(k));
+	encl_copies_use(&c, k);
+	r = syscall(nr, k[0], k[1], k[2], k[3], k[4], k[5]);
+	if (r == -1)
+		return -errno;
+	encl_copies_back(&c);
+	return r;
 }
 
 /* ENCL_OCALL_LOG: level, message (NUL-terminated, in the area). */
