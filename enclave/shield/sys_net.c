@@ -11,7 +11,7 @@
  * Data: one ocall per call, at most what fits in the area (a short count,
  * as a kernel may return). sendmsg and recvmsg travel as one msghdr of
  * the enclave's own, in the area, with one iovec; the host checks every
- * pointer in it (host/ocall.c).
+ * pointer in it and gives the kernel its own copy (host/ocall_copy.c).
  */
 #include <errno.h>
 #include <limits.h>
