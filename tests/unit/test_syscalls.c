@@ -211,6 +211,48 @@ static void socket_arg(const struct entry *e, int i)
 	EXPECT(e, "no name, data or control", check(e->nr, args), 0);
 }
 
+/*
+ * The kernel gets the host's copies of the length word and the msghdr,
+ * not the area's: a change in the area after the check reaches neither,
+ * and what the kernel writes into the copies goes back into the area.
+ */
+static void test_copies_given_to_the_kernel(void)
+{
+	struct encl_ocall_copies c;
+	struct msghdr *m;
+	socklen_t *len = (socklen_t *)(host.area + 2 * SLOT);
+	uint64_t args[6] = { 3, at(SLOT), at(2 * SLOT), 0, 0, 0 };
+
+	memset(host.area, 0, AREA_SIZE);
+	memset(&c, 0, sizeof(c));
+	*len = BUF_LEN;
+	CHECK_EQ_INT(encl_copy_lenp(&host, &c, 2, args[1], args[2]), 0);
+	*len = AREA_SIZE;			/* too late: the copy was checked */
+	encl_copies_use(&c, args);
+	CHECK(args[2] == (uint64_t)(uintptr_t)&c.len[0]);
+	CHECK_EQ_INT((int)c.len[0], BUF_LEN);
+	c.len[0] = 16;				/* as the kernel writes it */
+	encl_copies_back(&c);
+	CHECK_EQ_INT((int)*len, 16);
+
+	memset(&c, 0, sizeof(c));
+	m = msg_at(SLOT);
+	args[1] = at(SLOT);
+	CHECK_EQ_INT(encl_copy_msghdr(&host, &c, 1, args[1]), 0);
+	m->msg_iov[0].iov_base = outside;	/* too late as well */
+	m->msg_control = outside;
+	encl_copies_use(&c, args);
+	CHECK(args[1] == (uint64_t)(uintptr_t)&c.msg);
+	CHECK(c.msg.msg_iov != m->msg_iov);
+	CHECK(c.msg.msg_iov[0].iov_base == host.area + SLOT + MSG_DATA);
+	CHECK(c.msg.msg_control == host.area + SLOT + MSG_CONTROL);
+	c.msg.msg_namelen = 7;
+	c.msg.msg_controllen = 9;
+	c.msg.msg_flags = MSG_CTRUNC;
+	encl_copies_back(&c);
+	CHECK(m->msg_namelen == 7 && m->msg_controllen == 9 && m->msg_flags == MSG_CTRUNC);
+}
+
 /* Each pointer moved out of the area, or over its end, is refused. */
 static void test_forwarded_pointers_refused(void)
 {
@@ -496,10 +538,11 @@ static void test_docs_list_the_table(void)
 
 int main(void)
 {
-	HARNESS_PLAN(9);
+	HARNESS_PLAN(10);
 	setup();
 	RUN(test_forwarded_accepted);
 	RUN(test_forwarded_pointers_refused);
+	RUN(test_copies_given_to_the_kernel);
 	RUN(test_not_forwarded_refused);
 	RUN(test_one_row_per_call);
 	RUN(test_commands);
