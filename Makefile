@@ -225,4 +225,6 @@ $(DEB): all $(MANPAGES) $(COMPS) packaging/mkdeb
 	packaging/mkdeb $(B)/deb $(VERSION) $@
 	rm -rf $(B)/deb
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# The compilers' dependency files; not those of the real programs that
+# tests/e2e/real_programs.sh builds in $(B)/real (docs/real_programs.md).
+-include $(shell find $(B) -path $(B)/real -prune -o -name '*.d' -type f -print 2>/dev/null)
