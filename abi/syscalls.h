@@ -206,11 +206,12 @@ struct encl_syscall_arg {
 	/* files and the system (enclave/shield/sys_file.c, sys_sys.c) */	\
 	/* memory */								\
 	IN(brk,			brk)						\
-	IN(mmap,		mmap)		/* file contents as pread64 */	\
+	IN(mmap,		mmap)		/* private: as pread64; shared: ENCL_OCALL_SHARED_MEM */ \
 	IN(munmap,		munmap)						\
 	IN(mprotect,		mprotect)					\
 	IN(madvise,		madvise)					\
-	IN(mremap,		mremap)
+	IN(mremap,		mremap)						\
+	IN(msync,		msync)
 
 /*
  * fcntl and ioctl commands: CMD(command, argument, result). The argument

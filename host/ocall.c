@@ -227,6 +227,11 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
 		break;
+	case ENCL_HOSTILE_SHARED_INSIDE:
+		if (nr != ENCL_OCALL_SHARED_MEM || args[0] != SYS_mmap)
+			return 0;
+		o->ret = (int64_t)h->e.base;	/* the enclave's first page, as if it were host memory */
+		break;
 	default:
 		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */
 	}
@@ -259,6 +264,8 @@ void encl_host_ocall(struct encl_host_thread *t)
 		o->ret = encl_host_thread_wait(t, args[0]);
 	else if (nr == ENCL_OCALL_WAKE)
 		o->ret = encl_host_thread_wake(t, args[0]);
+	else if (nr == ENCL_OCALL_SHARED_MEM)
+		o->ret = encl_host_shared_mem(args);	/* host/shared_mem.c */
 	else
 		o->ret = -ENOSYS;
 }

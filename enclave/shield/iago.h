@@ -69,6 +69,20 @@ const char *iago_check_flock(int64_t type, int64_t whence, int64_t start, int64_
 const char *iago_check_timespec(int64_t sec, int64_t nsec);
 
 /*
+ * A shared file mapping of @len bytes (page-rounded) the host placed at
+ * @addr: page aligned, at a user address, entirely outside ELRANGE
+ * (inside, the program would write enclave memory it believes shared).
+ */
+const char *iago_check_shared_map(uint64_t addr, uint64_t len, uint64_t base, uint64_t enclave_size);
+
+/*
+ * A struct statfs: the sizes a program divides or multiplies by are not
+ * negative, and no more blocks are free than exist (used = blocks - free).
+ */
+const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, uint64_t blocks,
+			      uint64_t bfree, uint64_t bavail);
+
+/*
  * The ocall area: outside ELRANGE, 16-byte aligned, at least @min and at
  * most @max bytes.
  */

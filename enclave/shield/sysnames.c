@@ -18,7 +18,6 @@ static const char *const table_names[] = { ENCL_SYSCALLS(TABLE_NAME_, TABLE_NAME
 static const char *const others[] = {
 	[SYS_poll] = "poll",
 	[SYS_select] = "select",
-	[SYS_msync] = "msync",
 	[SYS_mincore] = "mincore",
 	[SYS_shmget] = "shmget",
 	[SYS_shmat] = "shmat",
