@@ -48,6 +48,7 @@ struct encl_syscall_arg {
 #define ENCL_A_VAL		{ ENCL_ARG_VAL, 0, 0, 0 }
 #define ENCL_A_BUF(len)		{ ENCL_ARG_BUF, len, 0, 0 }
 #define ENCL_A_STR		{ ENCL_ARG_STR, 0, 0, 0 }
+#define ENCL_A_STR0		{ ENCL_ARG_STR, 0, 1, 0 }
 #define ENCL_A_OBJ(size)	{ ENCL_ARG_OBJ, 0, 0, size }
 #define ENCL_A_OBJ0(size)	{ ENCL_ARG_OBJ, 0, 1, size }
 #define ENCL_A_CMD		{ ENCL_ARG_CMD, 0, 0, 0 }
@@ -69,6 +70,11 @@ struct encl_syscall_arg {
 #define ENCL_SZ_ITIMERVAL	32	/* two struct timeval */
 #define ENCL_SZ_ITIMERSPEC	32	/* two struct timespec */
 #define ENCL_SZ_SIGEVENT	64	/* the kernel's sigevent_t, as it reads it */
+#define ENCL_SZ_TIMESPEC2	32	/* utimensat: access and modification times */
+#define ENCL_SZ_STATFS		120	/* struct statfs */
+#define ENCL_SZ_RUSAGE		144	/* struct rusage */
+#define ENCL_SZ_SYSINFO		112	/* the kernel's struct sysinfo (musl's has 256 more reserved bytes) */
+#define ENCL_SZ_TMS		32	/* struct tms */
 
 #define ENCL_STAT	ENCL_A_OBJ(ENCL_SZ_STAT)
 #define ENCL_TS		ENCL_A_OBJ(ENCL_SZ_TIMESPEC)
@@ -204,6 +210,29 @@ struct encl_syscall_arg {
 	/* sockets (enclave/shield/sys_net.c) */				\
 	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c) */		\
 	/* files and the system (enclave/shield/sys_file.c, sys_sys.c) */	\
+	FWD(flock)								\
+	FWD(fallocate)								\
+	FWD(fadvise64)								\
+	FWD(fchown)								\
+	FWD(chown,		ENCL_A_STR)					\
+	FWD(lchown,		ENCL_A_STR)					\
+	FWD(fchownat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(fchmodat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(symlinkat,		ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)		\
+	FWD(linkat,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)	\
+	FWD(renameat2,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)	\
+	FWD(utimensat,		ENCL_A_VAL, ENCL_A_STR0, ENCL_A_OBJ0(ENCL_SZ_TIMESPEC2)) \
+	FWD(statfs,		ENCL_A_STR, ENCL_A_OBJ(ENCL_SZ_STATFS))		\
+	FWD(fstatfs,		ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_STATFS))		\
+	FWD(getrusage,		ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_RUSAGE))		\
+	FWD(sysinfo,		ENCL_A_OBJ(ENCL_SZ_SYSINFO))			\
+	FWD(times,		ENCL_A_OBJ0(ENCL_SZ_TMS))			\
+	FWD(sched_getaffinity,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_BUF(1))		\
+	FWD(sched_setaffinity,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_BUF(1))		\
+	FWD(getpriority)							\
+	FWD(setpriority)							\
+	IN(setrlimit,		setrlimit)	/* as prlimit64 */		\
+	IN(prctl,		prctl)		/* names: /proc/thread-self/comm */ \
 	/* memory */								\
 	IN(brk,			brk)						\
 	IN(mmap,		mmap)		/* private: as pread64; shared: ENCL_OCALL_SHARED_MEM */ \

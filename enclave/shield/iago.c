@@ -175,6 +175,26 @@ const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, ui
 	return 0;
 }
 
+const char *iago_check_rusage(const int64_t *v)
+{
+	for (int i = 0; i < IAGO_RUSAGE_LONGS; i++)
+		if (v[i] < 0)
+			return "negative value in struct rusage";
+	if (v[1] >= 1000000 || v[3] >= 1000000)
+		return "microseconds out of range in struct rusage";
+	return 0;
+}
+
+const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
+			       uint64_t freeswap, uint32_t mem_unit)
+{
+	if (freeram > totalram || freeswap > totalswap)
+		return "struct sysinfo has more free memory than memory";
+	if (!mem_unit)
+		return "struct sysinfo has no memory unit";
+	return 0;
+}
+
 const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
 			       uint64_t enclave_size, uint64_t *lens, uint64_t *total)
 {

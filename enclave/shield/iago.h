@@ -83,6 +83,18 @@ const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, ui
 			      uint64_t bfree, uint64_t bavail);
 
 /*
+ * A struct rusage as the kernel lays it out, IAGO_RUSAGE_LONGS longs: user
+ * and system time (seconds, microseconds), then the counts. None is
+ * negative, the microseconds are below 10^6.
+ */
+#define IAGO_RUSAGE_LONGS	18
+const char *iago_check_rusage(const int64_t *v);
+
+/* A struct sysinfo: no more free than total memory or swap, a memory unit. */
+const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
+			       uint64_t freeswap, uint32_t mem_unit);
+
+/*
  * The ocall area: outside ELRANGE, 16-byte aligned, at least @min and at
  * most @max bytes.
  */

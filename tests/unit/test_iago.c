@@ -108,6 +108,22 @@ static void test_statfs(void)
 	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, 255, 100, 50, 101), "more free blocks");
 }
 
+static void test_rusage_sysinfo(void)
+{
+	int64_t ru[IAGO_RUSAGE_LONGS] = { 1, 999999, 0, 5, 4096 };
+
+	CHECK(iago_check_rusage(ru) == NULL);
+	ru[1] = 1000000;
+	CHECK_STR_CONTAINS(iago_check_rusage(ru), "microseconds");
+	ru[1] = 0;
+	ru[17] = -1;
+	CHECK_STR_CONTAINS(iago_check_rusage(ru), "negative");
+	CHECK(iago_check_sysinfo(100, 50, 0, 0, 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 101, 0, 0, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 10, 11, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 0, 0, 0), "memory unit");
+}
+
 /* Append one linux_dirent64 record with @reclen (0: the natural size). */
 static size_t put_dirent(unsigned char *buf, size_t off, const char *name, unsigned reclen)
 {
@@ -200,7 +216,7 @@ static void test_string_terminated(void)
 
 int main(void)
 {
-	HARNESS_PLAN(10);
+	HARNESS_PLAN(11);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);
@@ -208,6 +224,7 @@ int main(void)
 	RUN(test_ocall_area);
 	RUN(test_shared_map);
 	RUN(test_statfs);
+	RUN(test_rusage_sysinfo);
 	RUN(test_dirents);
 	RUN(test_strings);
 	RUN(test_string_terminated);
