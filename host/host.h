@@ -54,7 +54,9 @@
 	HOSTILE(FAKE_FAULT, "fake-fault")	\
 		/* after an interrupt, EENTER the handler as for an exception */ \
 	HOSTILE(SHARED_INSIDE, "shared-inside")	\
-		/* a shared file mapping is placed inside ELRANGE */
+		/* a shared file mapping is placed inside ELRANGE */ \
+	HOSTILE(STATFS_SIZE, "statfs-size")	\
+		/* statfs/fstatfs report a negative block size */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -231,6 +232,12 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		if (nr != ENCL_OCALL_SHARED_MEM || args[0] != SYS_mmap)
 			return 0;
 		o->ret = (int64_t)h->e.base;	/* the enclave's first page, as if it were host memory */
+		break;
+	case ENCL_HOSTILE_STATFS_SIZE:
+		if ((nr != SYS_statfs && nr != SYS_fstatfs) || !encl_area_holds(t, args[1], sizeof(struct statfs)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct statfs *)(uintptr_t)args[1])->f_bsize = -4096;
 		break;
 	default:
 		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */

@@ -2,6 +2,9 @@
  * File mappings as a database uses them, in one process:
  *   mmap_file DIR            private and shared mappings of files in DIR
  *   mmap_file DIR readonly   writes to a PROT_READ private mapping: dies by SIGSEGV
+ *   mmap_file DIR straddle   calls on a shared mapping and the page after it
+ *                            (in an enclave EINVAL; natively it would unmap
+ *                            whatever lies there, so run it only in one)
  *
  * Private: the file's contents, past the end zeros, writes stay in the
  * mapping. Shared: writes reach the file (pread sees them), a pwrite is
@@ -149,12 +152,30 @@ static void write_readonly(const char *dir)
 	exit(1);
 }
 
+static void straddle(const char *dir)
+{
+	int fd = make_file(dir, "straddle", "straddle", PAGE);
+	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	printf("msync past the end: %d\n", msync(p, 2 * PAGE, MS_SYNC));
+	printf("mprotect past the end: %d\n", mprotect(p, 2 * PAGE, PROT_READ));
+	printf("munmap past the end: %d\n", munmap(p, 2 * PAGE));
+	printf("munmap of the mapping: %d\n", munmap(p, PAGE));
+	exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
 	if (argc > 2 && !strcmp(argv[2], "readonly"))
 		write_readonly(argv[1]);
+	if (argc > 2 && !strcmp(argv[2], "straddle"))
+		straddle(argv[1]);
 	private_mapping(argv[1]);
 	shared_mapping(argv[1]);
 	shared_anonymous();
