@@ -9,6 +9,7 @@
  * again can never already be in the table: if it is, the host placed two
  * mappings at one address, and the enclave stops.
  */
+#define _GNU_SOURCE	/* MREMAP_MAYMOVE, MAP_FIXED_NOREPLACE */
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -21,14 +22,6 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/shield/shared_map.h"
 #include "enclave/shield/syscall.h"
-
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE	0x100000
-#endif
-
-#ifndef MREMAP_MAYMOVE
-#define MREMAP_MAYMOVE		1
-#endif
 
 #define SHARED_MAX	256	/* ranges (touching ones merge); more: ENOMEM */
 

@@ -29,16 +29,32 @@ _Static_assert(sizeof(struct tms) == ENCL_SZ_TMS, "abi/syscalls.h: struct tms");
 #define AFFINITY_MAX	4096	/* bytes of CPU mask asked for at most: 32768 CPUs */
 #define COMM_LEN	16	/* TASK_COMM_LEN: 15 characters and the NUL */
 
+/*
+ * Call @nr with a structure of @size bytes for argument @i (the other
+ * arguments as the program gave them) and copy it into @copy, in the
+ * enclave, for checking. 0 or -errno.
+ */
+static int64_t get_struct(long nr, const uint64_t *a, int i, void *copy, uint64_t size)
+{
+	uint64_t b[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	void *hb = ocall_alloc(size);
+	int64_t r;
+
+	b[i] = HP(hb);
+	r = ocall6(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	IAGO(iago_check_zero(r), nr, r);
+	if (!r)
+		memcpy(copy, hb, size);
+	return r;
+}
+
 SYSFN(getrusage)
 {
-	void *hb = ocall_alloc(ENCL_SZ_RUSAGE);
 	int64_t v[IAGO_RUSAGE_LONGS];
-	int64_t r = ocall2(OCALL_SYS(getrusage), a[0], HP(hb));
+	int64_t r = get_struct(OCALL_SYS(getrusage), a, 1, v, sizeof(v));
 
-	IAGO(iago_check_zero(r), SYS_getrusage, r);
 	if (r)
 		return r;
-	memcpy(v, hb, sizeof(v));
 	IAGO(iago_check_rusage(v), SYS_getrusage, r);
 	memcpy((void *)a[1], v, sizeof(v));
 	return 0;
@@ -57,14 +73,11 @@ _Static_assert(sizeof(struct kernel_sysinfo) == ENCL_SZ_SYSINFO, "abi/syscalls.h
 
 SYSFN(sysinfo)
 {
-	void *hb = ocall_alloc(ENCL_SZ_SYSINFO);
 	struct kernel_sysinfo si;
-	int64_t r = ocall1(OCALL_SYS(sysinfo), HP(hb));
+	int64_t r = get_struct(OCALL_SYS(sysinfo), a, 0, &si, sizeof(si));
 
-	IAGO(iago_check_zero(r), SYS_sysinfo, r);
 	if (r)
 		return r;
-	memcpy(&si, hb, sizeof(si));
 	if (si.uptime < 0)
 		encl_iago_fail(SYS_sysinfo, r, "negative uptime in struct sysinfo");
 	IAGO(iago_check_sysinfo(si.totalram, si.freeram, si.totalswap, si.freeswap, si.mem_unit),
