@@ -73,7 +73,7 @@ SYSFN(mmap)
 		return -EINVAL;
 	}
 	/* Writable while it is filled, then the protection asked for. */
-	r = heap_mmap(addr, len, PROT_READ | PROT_WRITE, (flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS);
+	r = heap_mmap(addr, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS);
 	if (r < 0)
 		return r;
 	e = read_file(a[4], (uint64_t)r, len, off);
