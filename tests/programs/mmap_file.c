@@ -11,10 +11,13 @@
  * seen through a read-only shared mapping at once, mremap grows one after
  * ftruncate, msync of shared and of anonymous memory succeeds, mprotect
  * to read-only and back. MAP_SHARED|MAP_ANONYMOUS is plain memory.
+ * Then threads map, write, check and unmap shared mappings of one file
+ * at once, each its own page.
  * Exit 0: all correct (every line says "ok" or a value); 1: a check failed.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +138,55 @@ static void shared_anonymous(void)
 	ok("shared anonymous: munmap", munmap(p, 4 * PAGE) == 0);
 }
 
+#define THREADS	4
+#define ROUNDS	100
+
+static int threads_fd;
+
+/* Thread @arg maps its page of the file (with a neighbour, to vary the sizes), writes and checks it. */
+static void *thread_maps(void *arg)
+{
+	long id = (long)arg;
+	char want[32], got[32];
+
+	for (int i = 0; i < ROUNDS; i++) {
+		size_t len = (i % 2 + 1) * PAGE;
+		off_t off = id * 2 * PAGE;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, threads_fd, off);
+
+		if (p == MAP_FAILED)
+			return "mmap";
+		snprintf(want, sizeof(want), "thread %ld round %d", id, i);
+		memcpy(p, want, strlen(want) + 1);
+		if (pread(threads_fd, got, strlen(want) + 1, off) != (ssize_t)strlen(want) + 1 ||
+		    strcmp(got, want))
+			return "pread";
+		if (munmap(p, len))
+			return "munmap";
+	}
+	return NULL;
+}
+
+static void threads(const char *dir)
+{
+	pthread_t t[THREADS];
+	int good = 1;
+
+	threads_fd = make_file(dir, "threads", "", 2 * THREADS * PAGE);
+	for (long i = 0; i < THREADS; i++)
+		if (pthread_create(&t[i], NULL, thread_maps, (void *)i))
+			good = 0;
+	for (int i = 0; i < THREADS; i++) {
+		void *r = "pthread_create";
+
+		if (good && pthread_join(t[i], &r) == 0 && r)
+			printf("thread %d: %s failed\n", i, (char *)r);
+		good = good && !r;
+	}
+	ok("threads: shared mappings made and unmapped at once", good);
+	close(threads_fd);
+}
+
 static void write_readonly(const char *dir)
 {
 	int fd = make_file(dir, "readonly", "read only", 0);
@@ -179,5 +231,6 @@ int main(int argc, char **argv)
 	private_mapping(argv[1]);
 	shared_mapping(argv[1]);
 	shared_anonymous();
+	threads(argv[1]);
 	return failed;
 }
