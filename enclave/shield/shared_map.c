@@ -39,6 +39,8 @@ enum shared_where shared_map_where(uint64_t addr, uint64_t len)
 	uint64_t size = ENCL_PAGE_UP(len);
 	enum shared_where w = SHARED_NONE;
 
+	if (size < len)
+		return SHARED_NONE;	/* a length that wraps: the heap refuses it */
 	encl_spin_lock(&table_lock);
 	if (encl_range_set_covers(&table, addr, size))
 		w = SHARED_ALL;
