@@ -13,7 +13,7 @@ sim_defaults
 
 require_enclave_toolchain
 
-plan 31
+plan 33
 
 for n in mmap_file sys_misc mremap_grow lock_turns shm_pingpong; do
 	build_program "$n" || true
@@ -47,6 +47,13 @@ if [ -x "$TMP/mmap_file.encl" ]; then
 	check private_readonly_native_is_139 test "$nrc" -eq 139
 	expect_exit private_readonly_write_faults 139 "crashed: SIGSEGV" bounded "$TMP/mmap_file.encl" "$TMP/ed" readonly
 	check private_readonly_write_not_done grep -qx "writing to a PROT_READ private mapping" "$TMP/stdout"
+
+	# Past the end of the file: natively SIGBUS; the enclave sees the #PF (on
+	# hardware too) with its address outside ELRANGE, and the program ends by SIGSEGV.
+	nrc=$(bash -c '"$1" "$2" pastend >/dev/null 2>&1; echo $?' _ "$TMP/mmap_file.native" "$TMP/nd" 2>/dev/null)
+	check shared_past_end_native_is_sigbus test "$nrc" -eq 135
+	expect_exit shared_past_end_faults 139 "crashed: SIGSEGV \(vector 14.*\(outside the enclave\)" \
+		bounded "$TMP/mmap_file.encl" "$TMP/ed" pastend
 
 	# A range that is partly a shared mapping: EINVAL, and the mapping stays.
 	bounded "$TMP/mmap_file.encl" "$TMP/ed" straddle >"$TMP/straddle" 2>&1

@@ -2,6 +2,8 @@
  * File mappings as a database uses them, in one process:
  *   mmap_file DIR            private and shared mappings of files in DIR
  *   mmap_file DIR readonly   writes to a PROT_READ private mapping: dies by SIGSEGV
+ *   mmap_file DIR pastend    reads a shared mapping past the end of its file:
+ *                            natively SIGBUS, in an enclave SIGSEGV (it sees a #PF)
  *   mmap_file DIR straddle   calls on a shared mapping and the page after it
  *                            (in an enclave EINVAL; natively it would unmap
  *                            whatever lies there, so run it only in one)
@@ -204,6 +206,22 @@ static void write_readonly(const char *dir)
 	exit(1);
 }
 
+static void past_end(const char *dir)
+{
+	int fd = make_file(dir, "pastend", "one page", PAGE);
+	volatile char *p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	printf("first page: %c\n", p[0]);
+	printf("reading past the end of the file\n");
+	fflush(stdout);
+	printf("read %d\n", p[PAGE]);
+	exit(1);
+}
+
 static void straddle(const char *dir)
 {
 	int fd = make_file(dir, "straddle", "straddle", PAGE);
@@ -226,6 +244,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (argc > 2 && !strcmp(argv[2], "readonly"))
 		write_readonly(argv[1]);
+	if (argc > 2 && !strcmp(argv[2], "pastend"))
+		past_end(argv[1]);
 	if (argc > 2 && !strcmp(argv[2], "straddle"))
 		straddle(argv[1]);
 	private_mapping(argv[1]);
