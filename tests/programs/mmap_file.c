@@ -189,48 +189,38 @@ static void threads(const char *dir)
 	close(threads_fd);
 }
 
-static void write_readonly(const char *dir)
+/* A new file @name of @size bytes starting with @text, mapped: @len bytes, @prot, @flags. */
+static char *map_new(const char *dir, const char *name, const char *text, off_t size, size_t len,
+		     int prot, int flags)
 {
-	int fd = make_file(dir, "readonly", "read only", 0);
-	volatile char *p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	int fd = make_file(dir, name, text, size);
+	char *p = mmap(NULL, len, prot, flags, fd, 0);
 
 	if (p == MAP_FAILED) {
 		perror("mmap");
 		exit(1);
 	}
-	printf("read: %c\n", p[0]);
-	printf("writing to a PROT_READ private mapping\n");
-	fflush(stdout);
-	p[0] = 'R';
-	printf("the write went through\n");
-	exit(1);
+	close(fd);
+	return p;
 }
 
-static void past_end(const char *dir)
+/* Say what comes, then read (@write 0) or write one byte at @p: the program should die there. */
+static void touch(volatile char *p, int write, const char *what)
 {
-	int fd = make_file(dir, "pastend", "one page", PAGE);
-	volatile char *p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
-
-	if (p == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	printf("first page: %c\n", p[0]);
-	printf("reading past the end of the file\n");
+	printf("%s\n", what);
 	fflush(stdout);
-	printf("read %d\n", p[PAGE]);
+	if (write)
+		*p = 'W';
+	else
+		printf("read %d\n", *p);
+	printf("the access went through\n");
 	exit(1);
 }
 
 static void straddle(const char *dir)
 {
-	int fd = make_file(dir, "straddle", "straddle", PAGE);
-	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *p = map_new(dir, "straddle", "straddle", PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED);
 
-	if (p == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
 	printf("msync past the end: %d\n", msync(p, 2 * PAGE, MS_SYNC));
 	printf("mprotect past the end: %d\n", mprotect(p, 2 * PAGE, PROT_READ));
 	printf("munmap past the end: %d\n", munmap(p, 2 * PAGE));
@@ -243,9 +233,11 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	if (argc > 2 && !strcmp(argv[2], "readonly"))
-		write_readonly(argv[1]);
+		touch(map_new(argv[1], "readonly", "read only", 0, PAGE, PROT_READ, MAP_PRIVATE), 1,
+		      "writing to a PROT_READ private mapping");
 	if (argc > 2 && !strcmp(argv[2], "pastend"))
-		past_end(argv[1]);
+		touch(map_new(argv[1], "pastend", "one page", PAGE, 2 * PAGE, PROT_READ, MAP_SHARED) + PAGE, 0,
+		      "reading past the end of the file");
 	if (argc > 2 && !strcmp(argv[2], "straddle"))
 		straddle(argv[1]);
 	private_mapping(argv[1]);
