@@ -178,6 +178,13 @@ int64_t shared_map_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int 
 	}
 	if (!(flags & MREMAP_MAYMOVE) && (uint64_t)r != old)
 		encl_iago_fail(SYS_mremap, r, "shared mapping moved without MREMAP_MAYMOVE");
-	(void)enter(SYS_mremap, r, nsize);	/* room was kept by leave() */
+	/*
+	 * leave() kept room; only if other threads filled the table since
+	 * does this fail, and then the program keeps a mapping the table
+	 * does not hold (its munmap is EINVAL; the file is unharmed).
+	 */
+	if (enter(SYS_mremap, r, nsize))
+		encl_log(ENCL_LOG_WARNING, "mremap: the table of shared mappings is full; "
+			 "the moved mapping is not tracked");
 	return r;
 }
