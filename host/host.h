@@ -69,7 +69,11 @@
 	HOSTILE(SIGNAL_OCALL, "signal-ocall")	\
 		/* a SIGUSR1 that never came, reported at a read's return */ \
 	HOSTILE(FAKE_FAULT, "fake-fault")	\
-		/* after an interrupt, EENTER the handler as for an exception */
+		/* after an interrupt, EENTER the handler as for an exception */ \
+	HOSTILE(SHARED_INSIDE, "shared-inside")	\
+		/* a shared file mapping is placed inside ELRANGE */ \
+	HOSTILE(STATFS_SIZE, "statfs-size")	\
+		/* statfs/fstatfs report a negative block size */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {
@@ -172,6 +176,9 @@ int64_t encl_host_signals_pause(struct encl_host_thread *t);
 void encl_host_signals_kick(void);
 __attribute__((noreturn))
 void encl_host_exit_by_signal(int sig);
+
+/* shared_mem.c: ENCL_OCALL_SHARED_MEM with the request's args; its result or -errno. */
+int64_t encl_host_shared_mem(const uint64_t *args);
 
 /* [p, p + len) lies inside @t's ocall area. */
 int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);

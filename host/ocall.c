@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -342,6 +343,17 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 	case ENCL_HOSTILE_CMSG_LEN:
 	case ENCL_HOSTILE_CMSG_FD:
 		return hostile_recvmsg(t, nr, args);
+	case ENCL_HOSTILE_SHARED_INSIDE:
+		if (nr != ENCL_OCALL_SHARED_MEM || args[0] != SYS_mmap)
+			return 0;
+		o->ret = (int64_t)h->e.base;	/* the enclave's first page, as if it were host memory */
+		break;
+	case ENCL_HOSTILE_STATFS_SIZE:
+		if ((nr != SYS_statfs && nr != SYS_fstatfs) || !encl_area_holds(t, args[1], sizeof(struct statfs)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct statfs *)(uintptr_t)args[1])->f_bsize = -4096;
+		break;
 	default:
 		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */
 	}
@@ -374,6 +386,8 @@ void encl_host_ocall(struct encl_host_thread *t)
 		o->ret = encl_host_thread_wait(t, args[0]);
 	else if (nr == ENCL_OCALL_WAKE)
 		o->ret = encl_host_thread_wake(t, args[0]);
+	else if (nr == ENCL_OCALL_SHARED_MEM)
+		o->ret = encl_host_shared_mem(args);	/* host/shared_mem.c */
 	else
 		o->ret = -ENOSYS;
 }

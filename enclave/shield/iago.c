@@ -211,6 +211,51 @@ const char *iago_check_area(uint64_t addr, uint64_t size, uint64_t base, uint64_
 	return 0;
 }
 
+/* The lowest address user space has (mmap_min_addr) and the end of a 47-bit user half. */
+#define USER_LO		0x10000
+#define USER_END	(UINT64_C(1) << 47)
+
+const char *iago_check_shared_map(uint64_t addr, uint64_t len, uint64_t base, uint64_t enclave_size)
+{
+	if (addr & 4095)
+		return "shared mapping is not page aligned";
+	if (addr < USER_LO || addr + len < addr || addr + len > USER_END)
+		return "shared mapping is not at a user address";
+	if (!iago_outside(addr, len, base, enclave_size))
+		return "shared mapping lies inside the enclave";
+	return 0;
+}
+
+const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, uint64_t blocks,
+			      uint64_t bfree, uint64_t bavail)
+{
+	if (bsize < 0 || frsize < 0 || namelen < 0)
+		return "negative size in struct statfs";
+	if (bfree > blocks || bavail > blocks)
+		return "struct statfs has more free blocks than blocks";
+	return 0;
+}
+
+const char *iago_check_rusage(const int64_t *v)
+{
+	for (int i = 0; i < IAGO_RUSAGE_LONGS; i++)
+		if (v[i] < 0)
+			return "negative value in struct rusage";
+	if (v[1] >= 1000000 || v[3] >= 1000000)
+		return "microseconds out of range in struct rusage";
+	return 0;
+}
+
+const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
+			       uint64_t freeswap, uint32_t mem_unit)
+{
+	if (freeram > totalram || freeswap > totalswap)
+		return "struct sysinfo has more free memory than memory";
+	if (!mem_unit)
+		return "struct sysinfo has no memory unit";
+	return 0;
+}
+
 const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
 			       uint64_t enclave_size, uint64_t *lens, uint64_t *total)
 {

@@ -90,6 +90,32 @@ const char *iago_check_cmsgs(const void *control, uint64_t len);
 const char *iago_check_timespec(int64_t sec, int64_t nsec);
 
 /*
+ * A shared file mapping of @len bytes (page-rounded) the host placed at
+ * @addr: page aligned, at a user address, entirely outside ELRANGE
+ * (inside, the program would write enclave memory it believes shared).
+ */
+const char *iago_check_shared_map(uint64_t addr, uint64_t len, uint64_t base, uint64_t enclave_size);
+
+/*
+ * A struct statfs: the sizes a program divides or multiplies by are not
+ * negative, and no more blocks are free than exist (used = blocks - free).
+ */
+const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, uint64_t blocks,
+			      uint64_t bfree, uint64_t bavail);
+
+/*
+ * A struct rusage as the kernel lays it out, IAGO_RUSAGE_LONGS longs: user
+ * and system time (seconds, microseconds), then the counts. None is
+ * negative, the microseconds are below 10^6.
+ */
+#define IAGO_RUSAGE_LONGS	18
+const char *iago_check_rusage(const int64_t *v);
+
+/* A struct sysinfo: no more free than total memory or swap, a memory unit. */
+const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
+			       uint64_t freeswap, uint32_t mem_unit);
+
+/*
  * The ocall area: outside ELRANGE, 16-byte aligned, at least @min and at
  * most @max bytes.
  */

@@ -49,9 +49,11 @@ void encl_iago_fail(long nr, int64_t ret, const char *why);
 /*
  * One handler per entry of abi/syscalls.h, in the file of its family:
  * sys_io.c (data through the ocall area), sys_fd.c (descriptors),
- * sys_path.c (calls that name a file), sys_time.c, sys_proc.c (identity,
- * exit, thread bookkeeping, randomness), sys_signal.c (dispositions and
- * masks kept inside; raise delivered in place), sys_mem.c (the heap).
+ * sys_path.c (calls that name a file), sys_file.c (locks, space, times
+ * and file systems), sys_time.c, sys_proc.c (identity, exit, thread
+ * bookkeeping, randomness, limits), sys_sys.c (usage, CPUs, priorities,
+ * names), sys_signal.c (dispositions and masks kept inside; raise
+ * delivered in place), sys_mem.c (the heap and shared file mappings).
  * a[] holds the six arguments.
  */
 #define SYSFN(name) long sys_##name(const uint64_t *a)
@@ -60,6 +62,9 @@ void encl_iago_fail(long nr, int64_t ret, const char *why);
 ENCL_SYSCALLS(SYSFN_FWD_, SYSFN_IN_)
 #undef SYSFN_FWD_
 #undef SYSFN_IN_
+
+/* sys_fd.c: forward @nr with the six arguments as numbers; a 0/-errno result, checked. */
+long encl_zero_call(long nr, const uint64_t *a);
 
 /* sys_fd.c: a struct stat from the host, checked and copied */
 struct stat;

@@ -87,6 +87,45 @@ static void test_ocall_area(void)
 	CHECK_STR_CONTAINS(iago_check_area(0, 0x10000, BASE, SIZE, 0x2000, 1 << 30), "missing");
 }
 
+static void test_shared_map(void)
+{
+	CHECK(iago_check_shared_map(BASE - 0x10000, 0x10000, BASE, SIZE) == NULL);
+	CHECK(iago_check_shared_map(BASE + SIZE, 0x1000, BASE, SIZE) == NULL);
+	CHECK_STR_CONTAINS(iago_check_shared_map(BASE, 0x1000, BASE, SIZE), "inside the enclave");
+	CHECK_STR_CONTAINS(iago_check_shared_map(BASE - 0x1000, 0x2000, BASE, SIZE), "inside the enclave");
+	CHECK_STR_CONTAINS(iago_check_shared_map(BASE - 0x10800, 0x1000, BASE, SIZE), "page aligned");
+	CHECK_STR_CONTAINS(iago_check_shared_map(0, 0x1000, BASE, SIZE), "user address");
+	CHECK_STR_CONTAINS(iago_check_shared_map(UINT64_C(1) << 47, 0x1000, BASE, SIZE), "user address");
+	CHECK_STR_CONTAINS(iago_check_shared_map(0x7ffffffff000, 0x2000, BASE, SIZE), "user address");
+}
+
+static void test_statfs(void)
+{
+	CHECK(iago_check_statfs(4096, 4096, 255, 100, 50, 40) == NULL);
+	CHECK(iago_check_statfs(4096, 4096, 255, 0, 0, 0) == NULL);
+	CHECK_STR_CONTAINS(iago_check_statfs(-4096, 4096, 255, 100, 50, 40), "negative");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, -1, 255, 100, 50, 40), "negative");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, -1, 100, 50, 40), "negative");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, 255, 100, 101, 40), "more free blocks");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, 255, 100, 50, 101), "more free blocks");
+}
+
+static void test_rusage_sysinfo(void)
+{
+	int64_t ru[IAGO_RUSAGE_LONGS] = { 1, 999999, 0, 5, 4096 };
+
+	CHECK(iago_check_rusage(ru) == NULL);
+	ru[1] = 1000000;
+	CHECK_STR_CONTAINS(iago_check_rusage(ru), "microseconds");
+	ru[1] = 0;
+	ru[17] = -1;
+	CHECK_STR_CONTAINS(iago_check_rusage(ru), "negative");
+	CHECK(iago_check_sysinfo(100, 50, 0, 0, 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 101, 0, 0, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 10, 11, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 0, 0, 0), "memory unit");
+}
+
 /* Append one linux_dirent64 record with @reclen (0: the natural size). */
 static size_t put_dirent(unsigned char *buf, size_t off, const char *name, unsigned reclen)
 {
@@ -243,12 +282,15 @@ static void test_control_messages(void)
 
 int main(void)
 {
-	HARNESS_PLAN(10);
+	HARNESS_PLAN(13);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);
 	RUN(test_ranges);
 	RUN(test_ocall_area);
+	RUN(test_shared_map);
+	RUN(test_statfs);
+	RUN(test_rusage_sysinfo);
 	RUN(test_dirents);
 	RUN(test_strings);
 	RUN(test_string_terminated);
