@@ -52,7 +52,17 @@
 	HOSTILE(SIGNAL_OCALL, "signal-ocall")	\
 		/* a SIGUSR1 that never came, reported at a read's return */ \
 	HOSTILE(FAKE_FAULT, "fake-fault")	\
-		/* after an interrupt, EENTER the handler as for an exception */
+		/* after an interrupt, EENTER the handler as for an exception */ \
+	HOSTILE(POLL_REVENTS, "poll-revents")	\
+		/* ppoll reports POLLIN for an entry with a negative fd */ \
+	HOSTILE(POLL_COUNT, "poll-count")	\
+		/* ppoll returns nfds + 1 */ \
+	HOSTILE(SELECT_BIT, "select-bit")	\
+		/* select sets a read bit that was not asked for */ \
+	HOSTILE(EPOLL_FD, "epoll-fd")	\
+		/* epoll_pwait adds an event for fd 1000, never registered */ \
+	HOSTILE(EPOLL_COUNT, "epoll-count")	\
+		/* epoll_pwait returns maxevents + 1 */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {

@@ -10,9 +10,12 @@
  * call.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -226,6 +229,57 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 			return 0;
 		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
+		break;
+	case ENCL_HOSTILE_POLL_REVENTS:
+	case ENCL_HOSTILE_POLL_COUNT:
+		if (nr != SYS_ppoll)
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (h->hostile == ENCL_HOSTILE_POLL_COUNT) {
+			o->ret = (int64_t)args[1] + 1;
+			break;
+		}
+		for (uint64_t i = 0; o->ret >= 0 && i < args[1]; i++) {
+			struct pollfd *p = (struct pollfd *)(uintptr_t)args[0] + i;
+
+			if (p->fd < 0) {
+				p->revents = POLLIN;
+				o->ret++;
+				break;
+			}
+		}
+		break;
+	case ENCL_HOSTILE_SELECT_BIT: {
+		fd_set *rd = (fd_set *)(uintptr_t)args[1];
+		fd_set asked;
+		int fd;
+
+		if (nr != SYS_select || !encl_area_holds(t, args[1], sizeof(fd_set)))
+			return 0;
+		asked = *rd;
+		o->ret = forward(t, (long)nr, args);
+		for (fd = 0; fd < (int)args[0] && FD_ISSET(fd, &asked); fd++)
+			;
+		if (o->ret >= 0 && fd < (int)args[0]) {
+			FD_SET(fd, rd);
+			o->ret++;
+		}
+		break;
+	}
+	case ENCL_HOSTILE_EPOLL_FD:
+	case ENCL_HOSTILE_EPOLL_COUNT:
+		if (nr != SYS_epoll_pwait)
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (h->hostile == ENCL_HOSTILE_EPOLL_COUNT)
+			o->ret = (int64_t)args[2] + 1;
+		else if (o->ret >= 0 && o->ret < (int64_t)args[2]) {
+			struct epoll_event *ev = (struct epoll_event *)(uintptr_t)args[1] + o->ret;
+
+			ev->events = EPOLLIN;
+			ev->data.u64 = 1000;
+			o->ret++;
+		}
 		break;
 	default:
 		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */

@@ -1,0 +1,107 @@
+#!/bin/bash
+# Event loops (docs/shield.md, "Event loops"): tests/programs/evl_poll.c
+# (poll, ppoll, select, pselect, O_NONBLOCK, FIONBIO, masks and signals)
+# and evl_epoll.c (epoll, eventfd, timerfd), each built with encl-cc and
+# natively, must print the same; a host that lies about readiness in a
+# way no kernel would (ENCL_SIM_HOSTILE) stops the enclave; signalfd is
+# refused with a warning that says why.
+. "$(dirname "$0")/lib.sh"
+
+sim_defaults
+# Each program takes well under a second; one that runs a minute hangs.
+E2E_TIMEOUT=60
+require_enclave_toolchain
+plan 11
+
+for n in evl_poll evl_epoll; do
+	if build_program "$n"; then
+		same "$n" "$n" --
+	else
+		skip "$n" "not built"
+	fi
+done
+
+P=$TMP/victim
+cat >"$P.c" <<'PROG'
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	int p[2], r = -2;
+
+	if (pipe(p) || write(p[1], "x", 1) != 1)
+		return 3;
+	if (!strcmp(what, "poll")) {
+		struct pollfd fds[2] = { { p[0], POLLIN, 0 }, { -1, POLLIN, 0 } };
+
+		r = poll(fds, 2, -1);
+	} else if (!strcmp(what, "select")) {
+		fd_set rd;
+
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		r = select(p[0] + 1, &rd, 0, 0, 0);
+	} else if (!strcmp(what, "epoll")) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 7 }, out[4];
+		int ep = epoll_create1(0);
+
+		epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+		r = epoll_wait(ep, out, 4, -1);
+	} else if (!strcmp(what, "signalfd")) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		r = signalfd(-1, &set, 0);
+		printf("signalfd: %d %s\n", r, strerror(errno));
+	}
+	printf("result %d\n", r);
+	printf("done\n");
+	return 0;
+}
+PROG
+if ! encl-cc -O2 "$P.c" -o "$P" 2>"$TMP/build"; then
+	fail build_victim "encl-cc: $(head -c 600 "$TMP/build")"
+	exit 0
+fi
+
+# hostile NAME MODE ARG PATTERN: the program under ENCL_SIM_HOSTILE=MODE ends with 125 and PATTERN
+hostile() {
+	local n=$1 mode=$2 arg=$3 pat=$4
+	ENCL_SIM_HOSTILE=$mode expect_exit "$n" 125 "$pat" timeout -k 5 "$E2E_TIMEOUT" "$P" "$arg"
+	if grep -q '^done' "$TMP/stdout"; then
+		fail "${n}_stopped" "the program went on: $(head -c 200 "$TMP/stdout")"
+	fi
+}
+
+# Without a lie each wait sees the byte.
+for arg in poll select epoll; do
+	"$P" "$arg" >"$TMP/$arg.out" 2>&1
+	check "honest_$arg" grep -q '^result 1$' "$TMP/$arg.out"
+done
+
+hostile poll_negative_fd poll-revents poll \
+	"the enclave runtime stopped: the host returned -?[0-9]+ for ppoll .*poll reported events for a negative fd"
+hostile poll_count_past_nfds poll-count poll \
+	"the enclave runtime stopped: the host returned 3 for ppoll .*result is larger than the request"
+hostile select_bit_not_asked select-bit select \
+	"the enclave runtime stopped: the host returned -?[0-9]+ for select .*select returned an fd that was not asked for"
+hostile epoll_fd_not_registered epoll-fd epoll \
+	"the enclave runtime stopped: the host returned -?[0-9]+ for epoll_pwait .*epoll_wait returned an fd not registered in this epoll instance"
+hostile epoll_count_past_maxevents epoll-count epoll \
+	"the enclave runtime stopped: the host returned 5 for epoll_pwait .*result is larger than the request"
+
+SCONE_LOG=warning "$P" signalfd >"$TMP/sfd.out" 2>"$TMP/sfd.err"
+if grep -q '^signalfd: -1 Function not implemented' "$TMP/sfd.out" &&
+   grep -q 'signalfd4 (289) is not supported: signals are kept inside the enclave' "$TMP/sfd.err"; then
+	pass signalfd_refused
+else
+	fail signalfd_refused "$(cat "$TMP/sfd.out" "$TMP/sfd.err" | head -c 400)"
+fi
