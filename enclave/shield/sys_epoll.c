@@ -135,6 +135,20 @@ static void entry_remove(struct instance *in, struct entry *e)
 	in->changes++;
 }
 
+/* Out of the registry, if (@epfd, @fd) is still there. */
+static void unregister(int32_t epfd, int32_t fd)
+{
+	struct instance *in;
+	struct entry *e;
+
+	encl_spin_lock(&lock);
+	in = instance_find(epfd);
+	e = entry_find(epfd, fd);
+	if (in && e)
+		entry_remove(in, e);
+	encl_spin_unlock(&lock);
+}
+
 /* ---- the calls ---- */
 
 SYSFN(epoll_create1)
@@ -187,15 +201,16 @@ static int64_t host_ctl(uint64_t epfd, int op, int32_t fd, uint32_t events)
 
 static long ctl_add(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 {
-	struct instance *in;
-	struct entry *e;
 	uint64_t i;
 	int found, err;
 	int64_t r;
 
 	encl_spin_lock(&lock);
 	i = entry_pos(epfd, fd, &found);
-	err = found ? -EEXIST : vec_room(&entries, sizeof(struct entry));
+	if (!instance_find(epfd))
+		err = -EBADF;	/* closed meanwhile: no entry may outlive its instance */
+	else
+		err = found ? -EEXIST : vec_room(&entries, sizeof(struct entry));
 	if (!err) {
 		memmove(ENTRY(i + 1), ENTRY(i), (entries.n - i) * sizeof(struct entry));
 		entries.n++;
@@ -206,14 +221,8 @@ static long ctl_add(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 		return err;
 	/* In the registry before the kernel has it: a wait running now may see it at once. */
 	r = host_ctl((uint64_t)epfd, EPOLL_CTL_ADD, fd, ev->events);
-	if (r < 0) {
-		encl_spin_lock(&lock);
-		in = instance_find(epfd);
-		e = entry_find(epfd, fd);
-		if (in && e)
-			entry_remove(in, e);
-		encl_spin_unlock(&lock);
-	}
+	if (r < 0)
+		unregister(epfd, fd);
 	return r;
 }
 
@@ -252,7 +261,6 @@ static long ctl_mod(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 
 static long ctl_del(int32_t epfd, int32_t fd)
 {
-	struct instance *in;
 	struct entry *e;
 	int64_t r;
 
@@ -262,14 +270,8 @@ static long ctl_del(int32_t epfd, int32_t fd)
 	if (!e)
 		return -ENOENT;
 	r = host_ctl((uint64_t)epfd, EPOLL_CTL_DEL, fd, 0);
-	if (r == 0) {
-		encl_spin_lock(&lock);
-		in = instance_find(epfd);
-		e = entry_find(epfd, fd);
-		if (in && e)
-			entry_remove(in, e);
-		encl_spin_unlock(&lock);
-	}
+	if (r == 0)
+		unregister(epfd, fd);
 	return r;
 }
 

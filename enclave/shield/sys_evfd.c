@@ -14,27 +14,30 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/shield/syscall.h"
 
+/* A call that makes a descriptor from two numbers. */
+static long fd_call(long nr, const uint64_t *a)
+{
+	int64_t r = ocall2(nr, a[0], a[1]);
+
+	IAGO(iago_check_fd(r), nr, r);
+	return r;
+}
+
 SYSFN(eventfd2)
 {
-	int64_t r = ocall2(OCALL_SYS(eventfd2), a[0], a[1]);
-
-	IAGO(iago_check_fd(r), SYS_eventfd2, r);
-	return r;
+	return fd_call(OCALL_SYS(eventfd2), a);
 }
 
 SYSFN(eventfd)
 {
 	uint64_t b[6] = { a[0], 0, 0, 0, 0, 0 };
 
-	return sys_eventfd2(b);
+	return fd_call(OCALL_SYS(eventfd2), b);
 }
 
 SYSFN(timerfd_create)
 {
-	int64_t r = ocall2(OCALL_SYS(timerfd_create), a[0], a[1]);
-
-	IAGO(iago_check_fd(r), SYS_timerfd_create, r);
-	return r;
+	return fd_call(OCALL_SYS(timerfd_create), a);
 }
 
 SYSFN(timerfd_settime)

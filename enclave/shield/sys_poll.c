@@ -149,18 +149,32 @@ long encl_wait_masked(uint64_t set, uint64_t mask, long (*wait)(const uint64_t *
 	return r;
 }
 
-static long ppoll_wait(const uint64_t *a)
+/*
+ * A wait whose timespec at a[@ts_i] (NULL: none) the kernel updates with
+ * what is left: @wait with a copy, and the time left back where it was.
+ */
+static long timed_wait(const uint64_t *a, int ts_i,
+		       long (*wait)(const uint64_t *a, struct timespec *left))
 {
-	struct timespec ts, *user = (struct timespec *)(uintptr_t)a[2];
+	struct timespec ts, *user = (struct timespec *)(uintptr_t)a[ts_i];
 	long r;
 
 	if (user)
 		memcpy(&ts, user, sizeof(ts));
-	r = poll_wait(a[0], a[1], user ? &ts : 0);
-	/* As the kernel: what is left goes back where the timeout was. */
+	r = wait(a, user ? &ts : 0);
 	if (user && (r >= 0 || r == -EINTR))
 		memcpy(user, &ts, sizeof(ts));
 	return r;
+}
+
+static long poll_args(const uint64_t *a, struct timespec *left)
+{
+	return poll_wait(a[0], a[1], left);
+}
+
+static long ppoll_wait(const uint64_t *a)
+{
+	return timed_wait(a, 2, poll_args);
 }
 
 SYSFN(ppoll)
@@ -302,15 +316,7 @@ SYSFN(select)
 
 static long pselect_wait(const uint64_t *a)
 {
-	struct timespec ts, *user = (struct timespec *)(uintptr_t)a[4];
-	long r;
-
-	if (user)
-		memcpy(&ts, user, sizeof(ts));
-	r = select_wait(a, user ? &ts : 0);
-	if (user && (r >= 0 || r == -EINTR))
-		memcpy(user, &ts, sizeof(ts));
-	return r;
+	return timed_wait(a, 4, select_wait);
 }
 
 SYSFN(pselect6)
