@@ -11,11 +11,12 @@ sim_defaults
 # Each program takes well under a second; one that runs a minute hangs.
 E2E_TIMEOUT=60
 require_enclave_toolchain
-plan 11
+plan 13
 
 for n in evl_poll evl_epoll; do
 	if build_program "$n"; then
 		same "$n" "$n" --
+		check "${n}_to_the_end" grep -q '^done$' "$TMP/e.out"
 	else
 		skip "$n" "not built"
 	fi

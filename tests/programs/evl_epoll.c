@@ -180,6 +180,59 @@ static void threaded(void)
 	close(ep);
 }
 
+/*
+ * Another thread makes pipe x ready and closes it while the main thread
+ * waits, then makes pipe y ready: the wait may or may not see x (the
+ * kernel may have taken its event before the close), and must see y.
+ */
+static int x_pipe[2], y_pipe[2];
+
+static void *closer(void *arg)
+{
+	struct timespec ts = { 0, 10000000 };
+
+	(void)arg;
+	for (int i = 0; i < 10; i++) {
+		nanosleep(&ts, 0);
+		write(x_pipe[1], "x", 1);
+	}
+	close(x_pipe[0]);
+	nanosleep(&ts, 0);
+	write(y_pipe[1], "y", 1);
+	return 0;
+}
+
+static void close_while_waiting(void)
+{
+	int ep = epoll_create1(0), y_seen = 0, other = 0;
+	pthread_t t;
+
+	if (ep < 0 || pipe(x_pipe) || pipe(y_pipe))
+		return;
+	add(ep, x_pipe[0], EPOLLIN | EPOLLET, (uint64_t)(uintptr_t)&marker_a);
+	add(ep, y_pipe[0], EPOLLIN, (uint64_t)(uintptr_t)&marker_b);
+	pthread_create(&t, 0, closer, 0);
+	while (!y_seen) {
+		struct epoll_event ev[4];
+		int r = epoll_wait(ep, ev, 4, -1);
+
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < r; i++) {
+			if (ev[i].data.ptr == &marker_b)
+				y_seen = 1;
+			else if (ev[i].data.ptr != &marker_a)
+				other++;
+		}
+	}
+	pthread_join(t, 0);
+	printf("close during a wait: y seen %d, unknown data %d\n", y_seen, other);
+	close(x_pipe[1]);
+	close(y_pipe[0]);
+	close(y_pipe[1]);
+	close(ep);
+}
+
 static void counters(void)
 {
 	int sem = eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK);
@@ -248,6 +301,7 @@ int main(void)
 	setvbuf(stdout, 0, _IONBF, 0);
 	triggers();
 	threaded();
+	close_while_waiting();
 	counters();
 	masked();
 	printf("done\n");
