@@ -49,6 +49,7 @@ struct entry {
 	uint32_t events;	/* as the kernel keeps them: with EPOLLERR|EPOLLHUP */
 	uint32_t pad;
 	uint64_t data;		/* the program's */
+	uint64_t armed;		/* the instance's changes when EPOLL_CTL_MOD last set it */
 };
 
 struct instance {
@@ -214,7 +215,7 @@ static long ctl_add(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 	if (!err) {
 		memmove(ENTRY(i + 1), ENTRY(i), (entries.n - i) * sizeof(struct entry));
 		entries.n++;
-		*ENTRY(i) = (struct entry){ epfd, fd, ev->events | EPOLLERR | EPOLLHUP, 0, ev->data.u64 };
+		*ENTRY(i) = (struct entry){ epfd, fd, ev->events | EPOLLERR | EPOLLHUP, 0, ev->data.u64, 0 };
 	}
 	encl_spin_unlock(&lock);
 	if (err)
@@ -242,7 +243,7 @@ static long ctl_mod(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 	old = *e;
 	e->events = ev->events | EPOLLERR | EPOLLHUP;
 	e->data = ev->data.u64;
-	in->changes++;
+	e->armed = ++in->changes;
 	encl_spin_unlock(&lock);
 	r = host_ctl((uint64_t)epfd, EPOLL_CTL_MOD, fd, ev->events);
 	if (r < 0) {
@@ -391,8 +392,13 @@ static uint64_t take_events(struct wait_call *c, uint64_t changes, int64_t r)
 		c->out[k].events = got;
 		c->out[k].data.u64 = e->data;
 		k++;
-		if (e->events & EPOLLONESHOT)
-			e->events &= IAGO_EPOLL_FLAGS;	/* disarmed until EPOLL_CTL_MOD */
+		/*
+		 * Disarmed until EPOLL_CTL_MOD; unless a MOD rearmed it during
+		 * the wait: the event may be the old arming's, and the kernel's
+		 * registration is armed again.
+		 */
+		if ((e->events & EPOLLONESHOT) && e->armed <= changes)
+			e->events &= IAGO_EPOLL_FLAGS;
 	}
 	encl_spin_unlock(&lock);
 	return k;
