@@ -14,7 +14,8 @@
  * ends the wait only when a signal the thread takes is there, and the
  * wait goes on with what is left when only ignored ones came. A signal
  * another enclave thread sends this one reaches it when the host's wait
- * ends (the enclave cannot interrupt a host call, docs/threads.md).
+ * ends (the enclave cannot interrupt a host call, docs/threads.md): with
+ * EINTR if nothing is ready, as when the signal had come in time.
  */
 #include <errno.h>
 #include <poll.h>
@@ -44,7 +45,10 @@ long encl_event_wait(long (*once)(void *call, int look), void *call)
 			return r ? r : -EINTR;
 		}
 		r = once(call, 0);
-		if (r != -EINTR || encl_signal_deliverable(td))
+		/* Nothing ready and a signal to take: EINTR, even at the timeout, as the kernel's poll. */
+		if ((r == -EINTR || r == 0) && encl_signal_deliverable(td))
+			return -EINTR;
+		if (r != -EINTR)
 			return r;
 		/* Only ignored signals woke the host: the kernel would have slept on. */
 	}

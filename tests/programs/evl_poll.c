@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,6 +174,42 @@ static void masked_waits(void)
 	close(p[1]);
 }
 
+/*
+ * A signal another thread sends to one waiting in poll: EINTR (natively
+ * at once; in an enclave when the host's wait ends, here its timeout).
+ */
+static pthread_t waiter;
+
+static void *sender(void *arg)
+{
+	struct timespec ts = { 0, 50000000 };
+
+	(void)arg;
+	nanosleep(&ts, 0);
+	pthread_kill(waiter, SIGUSR1);
+	return 0;
+}
+
+static void between_threads(void)
+{
+	struct pollfd fd;
+	pthread_t t;
+	int p[2], r, err;
+
+	if (pipe(p))
+		return;
+	fd = (struct pollfd){ p[0], POLLIN, 0 };
+	got_usr1 = 0;
+	waiter = pthread_self();
+	pthread_create(&t, 0, sender, 0);
+	r = poll(&fd, 1, 500);
+	err = errno;
+	pthread_join(t, 0);
+	printf("poll, SIGUSR1 from another thread: %d %s, handler %d\n", r, strerror(err), got_usr1);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
@@ -180,6 +217,7 @@ int main(void)
 	selects();
 	nonblocking();
 	masked_waits();
+	between_threads();
 	printf("done\n");
 	return 0;
 }
