@@ -230,15 +230,20 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
 		break;
-	case ENCL_HOSTILE_POLL_REVENTS:
 	case ENCL_HOSTILE_POLL_COUNT:
+	case ENCL_HOSTILE_EPOLL_COUNT: {
+		int poll = h->hostile == ENCL_HOSTILE_POLL_COUNT;
+
+		if (nr != (poll ? SYS_ppoll : SYS_epoll_pwait))
+			return 0;
+		(void)forward(t, (long)nr, args);	/* served, then counted one too many */
+		o->ret = (int64_t)args[poll ? 1 : 2] + 1;
+		break;
+	}
+	case ENCL_HOSTILE_POLL_REVENTS:
 		if (nr != SYS_ppoll)
 			return 0;
 		o->ret = forward(t, (long)nr, args);
-		if (h->hostile == ENCL_HOSTILE_POLL_COUNT) {
-			o->ret = (int64_t)args[1] + 1;
-			break;
-		}
 		for (uint64_t i = 0; o->ret >= 0 && i < args[1]; i++) {
 			struct pollfd *p = (struct pollfd *)(uintptr_t)args[0] + i;
 
@@ -267,13 +272,10 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		break;
 	}
 	case ENCL_HOSTILE_EPOLL_FD:
-	case ENCL_HOSTILE_EPOLL_COUNT:
 		if (nr != SYS_epoll_pwait)
 			return 0;
 		o->ret = forward(t, (long)nr, args);
-		if (h->hostile == ENCL_HOSTILE_EPOLL_COUNT)
-			o->ret = (int64_t)args[2] + 1;
-		else if (o->ret >= 0 && o->ret < (int64_t)args[2]) {
+		if (o->ret >= 0 && o->ret < (int64_t)args[2]) {
 			struct epoll_event *ev = (struct epoll_event *)(uintptr_t)args[1] + o->ret;
 
 			ev->events = EPOLLIN;

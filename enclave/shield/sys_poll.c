@@ -54,9 +54,15 @@ long encl_event_wait(long (*once)(void *call, int look), void *call)
 	}
 }
 
-static int timespec_bad(const struct timespec *ts)
+/* The program's timeout at @p (0: none) is one the kernel refuses (EINVAL). */
+static int timeout_bad(uint64_t p)
 {
-	return ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= NS;
+	struct timespec ts;
+
+	if (!p)
+		return 0;
+	memcpy(&ts, (const void *)(uintptr_t)p, sizeof(ts));
+	return ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NS;
 }
 
 /* ---- poll ---- */
@@ -183,17 +189,13 @@ static long ppoll_wait(const uint64_t *a)
 
 SYSFN(ppoll)
 {
-	struct timespec ts;
 	uint64_t mask = 0;
 	int err = encl_wait_mask_get(a[3], a[4], &mask);
 
 	if (err)
 		return err;
-	if (a[2]) {
-		memcpy(&ts, (const void *)(uintptr_t)a[2], sizeof(ts));
-		if (timespec_bad(&ts))
-			return -EINVAL;
-	}
+	if (timeout_bad(a[2]))
+		return -EINVAL;
 	if (nfds_bad(a[1]))
 		return -EINVAL;
 	return encl_wait_masked(a[3], mask, ppoll_wait, a);
@@ -326,7 +328,6 @@ static long pselect_wait(const uint64_t *a)
 SYSFN(pselect6)
 {
 	struct { uint64_t set, size; } sig = { 0, 0 };
-	struct timespec ts;
 	uint64_t mask = 0;
 	int err;
 
@@ -335,10 +336,7 @@ SYSFN(pselect6)
 	err = encl_wait_mask_get(sig.set, sig.size, &mask);
 	if (err)
 		return err;
-	if (a[4]) {
-		memcpy(&ts, (const void *)(uintptr_t)a[4], sizeof(ts));
-		if (timespec_bad(&ts))
-			return -EINVAL;
-	}
+	if (timeout_bad(a[4]))
+		return -EINVAL;
 	return encl_wait_masked(sig.set, mask, pselect_wait, a);
 }

@@ -138,17 +138,23 @@ static void triggers(void)
 	close(efd);
 }
 
+/* @n bytes into @fd, 10 ms apart. */
+static void drip(int fd, int n)
+{
+	struct timespec ts = { 0, 10000000 };
+
+	for (int i = 0; i < n; i++) {
+		nanosleep(&ts, 0);
+		write(fd, "w", 1);
+	}
+}
+
 static int worker_pipe[2];
 
 static void *worker(void *arg)
 {
-	struct timespec ts = { 0, 10000000 };
-
 	(void)arg;
-	for (int i = 0; i < 5; i++) {
-		nanosleep(&ts, 0);
-		write(worker_pipe[1], "w", 1);
-	}
+	drip(worker_pipe[1], 5);
 	close(worker_pipe[1]);
 	return 0;
 }
@@ -189,16 +195,10 @@ static int x_pipe[2], y_pipe[2];
 
 static void *closer(void *arg)
 {
-	struct timespec ts = { 0, 10000000 };
-
 	(void)arg;
-	for (int i = 0; i < 10; i++) {
-		nanosleep(&ts, 0);
-		write(x_pipe[1], "x", 1);
-	}
+	drip(x_pipe[1], 10);
 	close(x_pipe[0]);
-	nanosleep(&ts, 0);
-	write(y_pipe[1], "y", 1);
+	drip(y_pipe[1], 1);
 	return 0;
 }
 
