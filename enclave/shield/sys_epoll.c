@@ -310,7 +310,7 @@ void encl_epoll_forget(int64_t fd)
 	/* The epoll fd itself: its registry goes (its entries are contiguous). */
 	for (uint64_t i = 0; i < instances.n; i++)
 		if (INSTANCE(i)->epfd == fd) {
-			uint64_t lo = 0, hi;
+			uint64_t lo, hi;
 			int found;
 
 			lo = entry_pos((int32_t)fd, INT32_MIN, &found);

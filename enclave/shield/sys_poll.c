@@ -98,7 +98,11 @@ static long poll_once(void *call, int look)
 	}
 	if (r < 0)
 		return r;
-	/* Each revents read once; the fd and events are the program's, never the host's. */
+	/*
+	 * Each revents read once; the fd and events are the program's, never
+	 * the host's (a program that rewrites its array during the wait can
+	 * make an honest answer look like a lie: its own race).
+	 */
 	for (uint64_t i = 0; i < c->nfds; i++) {
 		uint16_t rev = *(volatile uint16_t *)&hfds[i].revents;
 
