@@ -136,6 +136,8 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 	}
 	if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)
 		return encl_host_thread_sleep(t, nr, args);	/* host/thread.c */
+	if (nr == SYS_ppoll || nr == SYS_select || nr == SYS_epoll_pwait)
+		return encl_host_wait(t, nr, args);		/* host/wait.c */
 	r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
 	return r == -1 ? -errno : r;
 }

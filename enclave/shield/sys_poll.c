@@ -13,9 +13,8 @@
  * look (the kernel returns what is ready, else EINTR); the host's EINTR
  * ends the wait only when a signal the thread takes is there, and the
  * wait goes on with what is left when only ignored ones came. A signal
- * another enclave thread sends this one reaches it when the host's wait
- * ends (the enclave cannot interrupt a host call, docs/threads.md): with
- * EINTR if nothing is ready, as when the signal had come in time.
+ * another enclave thread sends this one wakes it (ENCL_OCALL_WAKE), which
+ * ends the host's wait too (host/wait.c): EINTR if nothing is ready.
  */
 #include <errno.h>
 #include <poll.h>

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/time.h>
@@ -175,8 +176,8 @@ static void masked_waits(void)
 }
 
 /*
- * A signal another thread sends to one waiting in poll: EINTR (natively
- * at once; in an enclave when the host's wait ends, here its timeout).
+ * A signal another thread sends to one waiting without a timeout in poll,
+ * select or epoll_wait: EINTR at once, after the handler.
  */
 static pthread_t waiter;
 
@@ -190,22 +191,47 @@ static void *sender(void *arg)
 	return 0;
 }
 
-static void between_threads(void)
+static int wait_forever(const char *how, int fd)
 {
-	struct pollfd fd;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct epoll_event ev = { .events = EPOLLIN };
+	fd_set rd;
+	int ep, r;
+
+	if (!strcmp(how, "poll"))
+		return poll(&pfd, 1, -1);
+	if (!strcmp(how, "select")) {
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		return select(fd + 1, &rd, 0, 0, 0);
+	}
+	ep = epoll_create1(0);
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	r = epoll_wait(ep, &ev, 1, -1);
+	if (r < 0) {
+		int err = errno;
+
+		close(ep);
+		errno = err;
+	}
+	return r;
+}
+
+static void between_threads(const char *how)
+{
 	pthread_t t;
 	int p[2], r, err;
 
 	if (pipe(p))
 		return;
-	fd = (struct pollfd){ p[0], POLLIN, 0 };
 	got_usr1 = 0;
 	waiter = pthread_self();
 	pthread_create(&t, 0, sender, 0);
-	r = poll(&fd, 1, 500);
+	r = wait_forever(how, p[0]);
 	err = errno;
 	pthread_join(t, 0);
-	printf("poll, SIGUSR1 from another thread: %d %s, handler %d\n", r, strerror(err), got_usr1);
+	printf("%s, SIGUSR1 from another thread: %d %s, handler %d\n", how, r, strerror(err),
+	       got_usr1);
 	close(p[0]);
 	close(p[1]);
 }
@@ -217,7 +243,9 @@ int main(void)
 	selects();
 	nonblocking();
 	masked_waits();
-	between_threads();
+	between_threads("poll");
+	between_threads("select");
+	between_threads("epoll_wait");
 	printf("done\n");
 	return 0;
 }
