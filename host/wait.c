@@ -97,7 +97,8 @@ static int64_t ppoll_woken(struct encl_host_thread *t, int w, const uint64_t *ar
 		return -ENOMEM;
 	memcpy(fds, area, n * sizeof(*fds));
 	fds[n] = (struct pollfd){ w, POLLIN, 0 };
-	r = ppoll(fds, n + 1, (const struct timespec *)(uintptr_t)args[2], NULL);
+	/* The system call itself: the kernel writes the time left where args[2] points. */
+	r = syscall(SYS_ppoll, fds, n + 1, args[2], NULL, 0);
 	if (r < 0) {
 		r = -errno;
 	} else if (fds[n].revents & POLLNVAL) {
@@ -131,8 +132,8 @@ static int64_t select_woken(struct encl_host_thread *t, int w, const uint64_t *a
 			FD_ZERO(&sets[k]);
 	}
 	FD_SET(w, &sets[0]);
-	r = select(w >= n ? w + 1 : n, &sets[0], area[1] ? &sets[1] : NULL,
-		   area[2] ? &sets[2] : NULL, (struct timeval *)(uintptr_t)args[4]);
+	r = syscall(SYS_select, w >= n ? w + 1 : n, &sets[0], area[1] ? &sets[1] : NULL,
+		    area[2] ? &sets[2] : NULL, args[4]);
 	if (r < 0 && errno == EBADF && fcntl(w, F_GETFD) < 0) {
 		give_up(t);
 		return plain(SYS_select, args);
