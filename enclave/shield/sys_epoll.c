@@ -12,9 +12,10 @@
  *
  * An honest kernel can still report an fd the registry no longer has, or
  * bits it no longer allows, when the registration changed (DEL, MOD, or a
- * close) while the host waited: each instance counts its changes, and such
- * events are dropped when the count moved during the wait; with no change
- * they are lies.
+ * close) while the host waited: each instance counts its changes, and the
+ * ones in flight (from before the host's epoll_ctl to after the registry
+ * follows it), and such events are dropped when a change overlapped the
+ * wait; with none they are lies.
  *
  * close() of a registered fd removes it from every instance here and in
  * the kernel (EPOLL_CTL_DEL before the close): the kernel drops an fd only
@@ -49,13 +50,13 @@ struct entry {
 	uint32_t events;	/* as the kernel keeps them: with EPOLLERR|EPOLLHUP */
 	uint32_t pad;
 	uint64_t data;		/* the program's */
-	uint64_t armed;		/* the instance's changes when EPOLL_CTL_MOD last set it */
 };
 
 struct instance {
 	int32_t epfd;
-	uint32_t pad;
+	uint32_t busy;		/* changes in flight */
 	uint64_t changes;	/* registrations removed or modified */
+	uint64_t id;		/* which instance of this fd number */
 };
 
 /* A growable array in heap pages. */
@@ -65,6 +66,7 @@ struct vec {
 };
 
 static struct vec entries, instances;
+static uint64_t next_id;
 static int lock;
 
 /* Room for one more element of @size: 0 or -ENOMEM. */
@@ -150,6 +152,34 @@ static void unregister(int32_t epfd, int32_t fd)
 	encl_spin_unlock(&lock);
 }
 
+/*
+ * A change of the kernel's registration of (@epfd, @fd) (MOD, DEL): in
+ * flight from before the host's epoll_ctl until the registry follows it
+ * (change_end, with the host's result @r: done(e) updates the entry when
+ * it succeeded). Both under the lock; change_begin returns the instance's
+ * id, or 0 when it or the entry is not there.
+ */
+static uint64_t change_begin(int32_t epfd, int32_t fd)
+{
+	struct instance *in = instance_find(epfd);
+
+	if (!in || !entry_find(epfd, fd))
+		return 0;
+	in->busy++;
+	return in->id;
+}
+
+static struct entry *change_end(int32_t epfd, int32_t fd, uint64_t id)
+{
+	struct instance *in = instance_find(epfd);
+
+	if (!in || in->id != id)
+		return 0;	/* the epoll fd was closed meanwhile */
+	in->busy--;
+	in->changes++;
+	return entry_find(epfd, fd);
+}
+
 /* ---- the calls ---- */
 
 SYSFN(epoll_create1)
@@ -167,7 +197,7 @@ SYSFN(epoll_create1)
 	}
 	err = vec_room(&instances, sizeof(struct instance));
 	if (!err)
-		*INSTANCE(instances.n++) = (struct instance){ (int32_t)r, 0, 0 };
+		*INSTANCE(instances.n++) = (struct instance){ (int32_t)r, 0, 0, ++next_id };
 	encl_spin_unlock(&lock);
 	if (err) {
 		ocall_reset();
@@ -215,7 +245,7 @@ static long ctl_add(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 	if (!err) {
 		memmove(ENTRY(i + 1), ENTRY(i), (entries.n - i) * sizeof(struct entry));
 		entries.n++;
-		*ENTRY(i) = (struct entry){ epfd, fd, ev->events | EPOLLERR | EPOLLHUP, 0, ev->data.u64, 0 };
+		*ENTRY(i) = (struct entry){ epfd, fd, ev->events | EPOLLERR | EPOLLHUP, 0, ev->data.u64 };
 	}
 	encl_spin_unlock(&lock);
 	if (err)
@@ -229,50 +259,44 @@ static long ctl_add(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 
 static long ctl_mod(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 {
-	struct instance *in;
-	struct entry *e, old;
+	struct entry *e;
+	uint64_t id;
 	int64_t r;
 
 	encl_spin_lock(&lock);
-	in = instance_find(epfd);
-	e = entry_find(epfd, fd);
-	if (!in || !e) {
-		encl_spin_unlock(&lock);
-		return -ENOENT;
-	}
-	old = *e;
-	e->events = ev->events | EPOLLERR | EPOLLHUP;
-	e->data = ev->data.u64;
-	e->armed = ++in->changes;
+	id = change_begin(epfd, fd);
 	encl_spin_unlock(&lock);
+	if (!id)
+		return -ENOENT;
 	r = host_ctl((uint64_t)epfd, EPOLL_CTL_MOD, fd, ev->events);
-	if (r < 0) {
-		encl_spin_lock(&lock);
-		in = instance_find(epfd);
-		e = entry_find(epfd, fd);
-		if (in && e) {
-			e->events = old.events;
-			e->data = old.data;
-			in->changes++;
-		}
-		encl_spin_unlock(&lock);
+	encl_spin_lock(&lock);
+	e = change_end(epfd, fd, id);
+	if (e && r == 0) {
+		e->events = ev->events | EPOLLERR | EPOLLHUP;
+		e->data = ev->data.u64;
 	}
+	encl_spin_unlock(&lock);
 	return r;
 }
 
-static long ctl_del(int32_t epfd, int32_t fd)
+/* DEL: out of the kernel's instance, then out of the registry (@always: even if the host fails). */
+static long ctl_del(int32_t epfd, int32_t fd, int always)
 {
 	struct entry *e;
+	uint64_t id;
 	int64_t r;
 
 	encl_spin_lock(&lock);
-	e = entry_find(epfd, fd);
+	id = change_begin(epfd, fd);
 	encl_spin_unlock(&lock);
-	if (!e)
+	if (!id)
 		return -ENOENT;
 	r = host_ctl((uint64_t)epfd, EPOLL_CTL_DEL, fd, 0);
-	if (r == 0)
-		unregister(epfd, fd);
+	encl_spin_lock(&lock);
+	e = change_end(epfd, fd, id);
+	if (e && (r == 0 || always))
+		entry_remove(instance_find(epfd), e);
+	encl_spin_unlock(&lock);
 	return r;
 }
 
@@ -301,7 +325,7 @@ SYSFN(epoll_ctl)
 		return ctl_add(epfd, fd, &ev);
 	if (op == EPOLL_CTL_MOD)
 		return ctl_mod(epfd, fd, &ev);
-	return ctl_del(epfd, fd);
+	return ctl_del(epfd, fd, 0);
 }
 
 void encl_epoll_forget(int64_t fd)
@@ -322,22 +346,17 @@ void encl_epoll_forget(int64_t fd)
 			instances.n--;
 			break;
 		}
-	/* An fd watched: out of each instance here, then out of the kernel's while it is open. */
+	/* An fd watched: out of the kernel's instances while it is open, then out of the registry. */
 	for (;;) {
 		int32_t epfd = -1;
 
-		for (uint64_t i = 0; i < instances.n && epfd < 0; i++) {
-			struct entry *e = entry_find(INSTANCE(i)->epfd, fd);
-
-			if (e) {
-				epfd = e->epfd;
-				entry_remove(INSTANCE(i), e);
-			}
-		}
+		for (uint64_t i = 0; i < instances.n && epfd < 0; i++)
+			if (entry_find(INSTANCE(i)->epfd, fd))
+				epfd = INSTANCE(i)->epfd;
 		encl_spin_unlock(&lock);
 		if (epfd < 0)
 			return;
-		(void)host_ctl((uint64_t)epfd, EPOLL_CTL_DEL, (int32_t)fd, 0);
+		(void)ctl_del(epfd, (int32_t)fd, 1);
 		encl_spin_lock(&lock);
 	}
 }
@@ -368,14 +387,21 @@ static int64_t ms_left(uint64_t deadline)
 								   : (deadline - now + 999999) / 1000000);
 }
 
-/* Check each event against the registry, give it the program's data; the number kept. */
+/*
+ * Check each event against the registry, give it the program's data; the
+ * number kept. @changes: the instance's count when the wait began, or
+ * UINT64_MAX when a change was in flight then.
+ */
 static uint64_t take_events(struct wait_call *c, uint64_t changes, int64_t r)
 {
 	struct instance *in;
 	uint64_t k = 0;
+	int changed;
 
 	encl_spin_lock(&lock);
 	in = instance_find(c->epfd);
+	/* A change overlapped the wait: what fails the checks may be its doing. */
+	changed = !in || in->busy || in->changes != changes;
 	for (int64_t i = 0; i < r; i++) {
 		uint32_t got = c->out[i].events;
 		struct entry *e = in ? entry_find(c->epfd, (int64_t)c->out[i].data.u64) : 0;
@@ -383,21 +409,22 @@ static uint64_t take_events(struct wait_call *c, uint64_t changes, int64_t r)
 				    : "epoll_wait returned an fd not registered in this epoll instance";
 
 		if (why) {
-			if (in && in->changes == changes) {
+			if (!changed) {
 				encl_spin_unlock(&lock);
 				encl_iago_fail(SYS_epoll_pwait, r, why);
 			}
-			continue;	/* the registration changed during the wait */
+			continue;
 		}
 		c->out[k].events = got;
 		c->out[k].data.u64 = e->data;
 		k++;
 		/*
-		 * Disarmed until EPOLL_CTL_MOD; unless a MOD rearmed it during
-		 * the wait: the event may be the old arming's, and the kernel's
-		 * registration is armed again.
+		 * Disarmed until EPOLL_CTL_MOD, as in the kernel; not when a change
+		 * overlapped the wait: the event may be another registration's of
+		 * the same fd number (closed and registered again) or an earlier
+		 * arming's, and the kernel's registration may be armed.
 		 */
-		if ((e->events & EPOLLONESHOT) && e->armed <= changes)
+		if ((e->events & EPOLLONESHOT) && !changed)
 			e->events &= IAGO_EPOLL_FLAGS;
 	}
 	encl_spin_unlock(&lock);
@@ -414,7 +441,7 @@ static long wait_once(void *call, int look)
 
 	encl_spin_lock(&lock);
 	in = instance_find(c->epfd);
-	changes = in ? in->changes : 0;
+	changes = !in ? 0 : in->busy ? UINT64_MAX : in->changes;
 	encl_spin_unlock(&lock);
 	if (!in)
 		return -EINVAL;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Event loops (docs/shield.md, "Event loops"): tests/programs/evl_poll.c
-# (poll, ppoll, select, pselect, O_NONBLOCK, FIONBIO, masks and signals)
-# and evl_epoll.c (epoll, eventfd, timerfd), each built with encl-cc and
+# (poll, ppoll, select, pselect, O_NONBLOCK, FIONBIO, masks and signals),
+# evl_epoll.c (epoll, eventfd, timerfd) and evl_churn.c (registrations
+# changed by threads while another waits), each built with encl-cc and
 # natively, must print the same; a host that lies about readiness in a
 # way no kernel would (ENCL_SIM_HOSTILE) stops the enclave; signalfd is
 # refused with a warning that says why.
@@ -11,9 +12,9 @@ sim_defaults
 # Each program takes well under a second; one that runs a minute hangs.
 E2E_TIMEOUT=60
 require_enclave_toolchain
-plan 13
+plan 15
 
-for n in evl_poll evl_epoll; do
+for n in evl_poll evl_epoll evl_churn; do
 	if build_program "$n"; then
 		same "$n" "$n" --
 		check "${n}_to_the_end" grep -q '^done$' "$TMP/e.out"
