@@ -257,7 +257,11 @@ static long ctl_add(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 	return r;
 }
 
-static long ctl_mod(int32_t epfd, int32_t fd, const struct epoll_event *ev)
+/*
+ * MOD (@ev) or DEL (@ev NULL): the kernel's registration first, then the
+ * registry's (@always: even when the host failed, for a close).
+ */
+static long ctl_change(int32_t epfd, int32_t fd, const struct epoll_event *ev, int always)
 {
 	struct entry *e;
 	uint64_t id;
@@ -268,34 +272,17 @@ static long ctl_mod(int32_t epfd, int32_t fd, const struct epoll_event *ev)
 	encl_spin_unlock(&lock);
 	if (!id)
 		return -ENOENT;
-	r = host_ctl((uint64_t)epfd, EPOLL_CTL_MOD, fd, ev->events);
+	r = host_ctl((uint64_t)epfd, ev ? EPOLL_CTL_MOD : EPOLL_CTL_DEL, fd, ev ? ev->events : 0);
 	encl_spin_lock(&lock);
 	e = change_end(epfd, fd, id);
-	if (e && r == 0) {
-		e->events = ev->events | EPOLLERR | EPOLLHUP;
-		e->data = ev->data.u64;
+	if (e && (r == 0 || always)) {
+		if (!ev) {
+			entry_remove(instance_find(epfd), e);
+		} else {
+			e->events = ev->events | EPOLLERR | EPOLLHUP;
+			e->data = ev->data.u64;
+		}
 	}
-	encl_spin_unlock(&lock);
-	return r;
-}
-
-/* DEL: out of the kernel's instance, then out of the registry (@always: even if the host fails). */
-static long ctl_del(int32_t epfd, int32_t fd, int always)
-{
-	struct entry *e;
-	uint64_t id;
-	int64_t r;
-
-	encl_spin_lock(&lock);
-	id = change_begin(epfd, fd);
-	encl_spin_unlock(&lock);
-	if (!id)
-		return -ENOENT;
-	r = host_ctl((uint64_t)epfd, EPOLL_CTL_DEL, fd, 0);
-	encl_spin_lock(&lock);
-	e = change_end(epfd, fd, id);
-	if (e && (r == 0 || always))
-		entry_remove(instance_find(epfd), e);
 	encl_spin_unlock(&lock);
 	return r;
 }
@@ -323,9 +310,7 @@ SYSFN(epoll_ctl)
 		return -EBADF;
 	if (op == EPOLL_CTL_ADD)
 		return ctl_add(epfd, fd, &ev);
-	if (op == EPOLL_CTL_MOD)
-		return ctl_mod(epfd, fd, &ev);
-	return ctl_del(epfd, fd, 0);
+	return ctl_change(epfd, fd, op == EPOLL_CTL_MOD ? &ev : 0, 0);
 }
 
 void encl_epoll_forget(int64_t fd)
@@ -356,7 +341,7 @@ void encl_epoll_forget(int64_t fd)
 		encl_spin_unlock(&lock);
 		if (epfd < 0)
 			return;
-		(void)ctl_del(epfd, (int32_t)fd, 1);
+		(void)ctl_change(epfd, (int32_t)fd, 0, 1);
 		encl_spin_lock(&lock);
 	}
 }
