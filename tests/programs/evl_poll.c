@@ -3,8 +3,9 @@
  * poll, ppoll, select and pselect on pipes: readiness, timeouts, POLLHUP
  * after the writer closes, POLLNVAL, O_NONBLOCK and FIONBIO, and the
  * waits with a signal mask ended by a signal (one pending before, one
- * from a timer during the wait). Prints what it sees, for the native
- * build to compare.
+ * from a timer during the wait), and poll, select and epoll_wait without
+ * a timeout ended by a signal from another thread. Prints what it sees,
+ * for the native build to compare.
  */
 #define _GNU_SOURCE
 #include <errno.h>
