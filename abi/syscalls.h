@@ -93,6 +93,10 @@ struct encl_syscall_arg {
 #define ENCL_SZ_RUSAGE		144	/* struct rusage */
 #define ENCL_SZ_SYSINFO		112	/* the kernel's struct sysinfo (musl's has 256 more reserved bytes) */
 #define ENCL_SZ_TMS		32	/* struct tms */
+#define ENCL_SZ_SIGSET		8	/* the kernel's sigset_t */
+#define ENCL_SZ_POLLFD		8	/* struct pollfd */
+#define ENCL_SZ_FDSET		128	/* fd_set: FD_SETSIZE (1024) bits */
+#define ENCL_SZ_EPOLL_EVENT	12	/* struct epoll_event, packed on x86-64 */
 
 #define ENCL_STAT	ENCL_A_OBJ(ENCL_SZ_STAT)
 #define ENCL_TS		ENCL_A_OBJ(ENCL_SZ_TIMESPEC)
@@ -247,7 +251,27 @@ struct encl_syscall_arg {
 				ENCL_A_LENP(5), ENCL_A_OBJ0(ENCL_SZ_INT))	\
 	FWD(sendmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
 	FWD(recvmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
-	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c) */		\
+	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c, sys_evfd.c) */	\
+	IN(poll,		poll)		/* as ppoll */			\
+	FWD(ppoll,		ENCL_A_ARRAY(1, ENCL_SZ_POLLFD), ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_TIMESPEC), \
+				ENCL_A_OBJ0(ENCL_SZ_SIGSET))			\
+	FWD(select,		ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_FDSET), ENCL_A_OBJ0(ENCL_SZ_FDSET), \
+				ENCL_A_OBJ0(ENCL_SZ_FDSET), ENCL_A_OBJ0(ENCL_SZ_TIMEVAL)) \
+	IN(pselect6,		pselect6)	/* as select */			\
+	IN(epoll_create,	epoll_create)	/* as epoll_create1 */		\
+	FWD(epoll_create1)							\
+	FWD(epoll_ctl,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_EPOLL_EVENT)) \
+	IN(epoll_wait,		epoll_wait)	/* as epoll_pwait */		\
+	FWD(epoll_pwait,	ENCL_A_VAL, ENCL_A_ARRAY(2, ENCL_SZ_EPOLL_EVENT), ENCL_A_VAL, \
+				ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_SIGSET))	\
+	IN(eventfd,		eventfd)	/* as eventfd2 */		\
+	FWD(eventfd2)								\
+	FWD(timerfd_create)							\
+	FWD(timerfd_settime,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC), \
+				ENCL_A_OBJ0(ENCL_SZ_ITIMERSPEC))		\
+	FWD(timerfd_gettime,	ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC))	\
+	IN(signalfd,		signalfd)	/* ENOSYS: signals are the enclave's */ \
+	IN(signalfd4,		signalfd)					\
 	/* files and the system (enclave/shield/sys_file.c, sys_sys.c) */	\
 	FWD(flock)								\
 	FWD(fallocate)								\
@@ -417,6 +441,7 @@ static inline const struct encl_sockopt *encl_sockopt_find(uint64_t level, uint6
 #define ENCL_IOCTL_CMDS(CMD)							\
 	CMD(FIONREAD,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_INT)	\
 	CMD(TIOCGWINSZ,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_WINSIZE) \
-	CMD(TCGETS,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_TERMIOS)
+	CMD(TCGETS,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_TERMIOS) \
+	CMD(FIONBIO,		ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_INT)
 
 #endif

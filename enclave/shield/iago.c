@@ -286,3 +286,69 @@ const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
 	}
 	return 0;
 }
+
+const char *iago_check_time_left(int64_t sec, int64_t nsec, int64_t given_sec, int64_t given_nsec)
+{
+	const char *why = iago_check_timespec(sec, nsec);
+
+	if (why)
+		return why;
+	if (sec > given_sec || (sec == given_sec && nsec > given_nsec))
+		return "time left is longer than the time given";
+	return 0;
+}
+
+#define POLL_ALWAYS	(0x008 /* POLLERR */ | 0x010 /* POLLHUP */ | 0x020 /* POLLNVAL */)
+
+const char *iago_check_poll_revents(int32_t fd, uint16_t events, uint16_t revents)
+{
+	if (fd < 0)
+		return revents ? "poll reported events for a negative fd, which is not polled" : 0;
+	if (revents & ~(events | POLL_ALWAYS))
+		return "poll reported events that were not asked for";
+	return 0;
+}
+
+const char *iago_check_poll_count(int64_t ret, uint64_t nfds, uint64_t ready)
+{
+	const char *why = iago_check_count(ret, nfds);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)ret != ready)
+		return "poll's count is not the number of entries with events";
+	return 0;
+}
+
+const char *iago_check_fdset(const uint64_t *given, const uint64_t *got, uint64_t nfds,
+			     uint64_t *bits)
+{
+	for (uint64_t i = 0; i < (nfds + 63) / 64; i++) {
+		uint64_t valid = nfds - 64 * i >= 64 ? ~0ULL : (1ULL << (nfds - 64 * i)) - 1;
+
+		if (got[i] & ~(given[i] & valid))
+			return "select returned an fd that was not asked for";
+		*bits += (uint64_t)__builtin_popcountll(got[i]);
+	}
+	return 0;
+}
+
+const char *iago_check_select_count(int64_t ret, uint64_t bits)
+{
+	const char *why = iago_check_nonneg(ret);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)ret != bits)
+		return "select's count is not the number of fds in the sets it returned";
+	return 0;
+}
+
+const char *iago_check_epoll_events(uint32_t registered, uint32_t got)
+{
+	if (!got)
+		return "epoll_wait returned an event without event bits";
+	if (got & ~(registered & ~IAGO_EPOLL_FLAGS))
+		return "epoll_wait returned events the fd is not registered for";
+	return 0;
+}

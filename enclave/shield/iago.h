@@ -116,6 +116,49 @@ const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t tot
 			       uint64_t freeswap, uint32_t mem_unit);
 
 /*
+ * A remaining time the host wrote back (nanosleep's rem, ppoll's and
+ * select's timeout): a valid timespec no longer than the @given one. A
+ * longer one would make the enclave wait longer than it was asked.
+ */
+const char *iago_check_time_left(int64_t sec, int64_t nsec, int64_t given_sec, int64_t given_nsec);
+
+/*
+ * One entry of poll's array: @revents, as the host wrote it, for the @fd
+ * and @events the program asked. Only what the kernel reports is allowed:
+ * bits asked for, POLLERR, POLLHUP, POLLNVAL; nothing for a negative fd.
+ */
+const char *iago_check_poll_revents(int32_t fd, uint16_t events, uint16_t revents);
+
+/* poll's result @ret for @nfds entries, @ready of which have revents set. */
+const char *iago_check_poll_count(int64_t ret, uint64_t nfds, uint64_t ready);
+
+/*
+ * One fd_set select returned (@got, copied into the enclave) for the one
+ * given (@given), both of @nfds bits: a subset. *@bits grows by the bits
+ * set in @got.
+ */
+const char *iago_check_fdset(const uint64_t *given, const uint64_t *got, uint64_t nfds,
+			     uint64_t *bits);
+
+/* select's result @ret when the returned sets hold @bits bits. */
+const char *iago_check_select_count(int64_t ret, uint64_t bits);
+
+/*
+ * The flags of struct epoll_event.events: how an fd is watched, never a
+ * result bit.
+ */
+#define IAGO_EPOLL_FLAGS	((1U << 28) /* EXCLUSIVE */ | (1U << 29) /* WAKEUP */ | \
+				 (1U << 30) /* ONESHOT */ | (1U << 31) /* ET */)
+#define IAGO_EPOLL_ALWAYS	(0x008U /* EPOLLERR */ | 0x010U /* EPOLLHUP */)
+
+/*
+ * The events @got epoll_wait returned for an fd registered with
+ * @registered (as the kernel keeps them: the events asked, EPOLLERR and
+ * EPOLLHUP, and the flags; only the flags once EPOLLONESHOT disarmed it).
+ */
+const char *iago_check_epoll_events(uint32_t registered, uint32_t got);
+
+/*
  * The ocall area: outside ELRANGE, 16-byte aligned, at least @min and at
  * most @max bytes.
  */

@@ -42,6 +42,7 @@ long encl_zero_call(long nr, const uint64_t *a)
 
 SYSFN(close)
 {
+	encl_epoll_forget((int32_t)a[0]);	/* before the fd can name another file */
 	return encl_zero_call(OCALL_SYS(close), a);
 }
 
@@ -99,7 +100,11 @@ SYSFN(dup)
 /* dup2/dup3 return the descriptor asked for, nothing else. */
 static long dup_to(long nr, const uint64_t *a)
 {
-	int64_t r = ocall3(nr, a[0], a[1], a[2]);
+	int64_t r;
+
+	if ((uint32_t)a[0] != (uint32_t)a[1])
+		encl_epoll_forget((int32_t)a[1]);	/* the target is closed first */
+	r = ocall3(nr, a[0], a[1], a[2]);
 
 	IAGO(iago_check_fd(r), nr, r);
 	if (r >= 0 && (uint64_t)r != (uint32_t)a[1])

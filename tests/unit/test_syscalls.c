@@ -132,6 +132,10 @@ static void valid_args(const struct entry *e, uint64_t *args)
 			args[i - 1] = SOL_SOCKET;
 			args[i] = SO_REUSEADDR;
 			break;
+		case ENCL_ARG_ARRAY:
+			args[i] = at(SLOT * i);
+			args[a->len] = BUF_LEN / a->size;
+			break;
 		}
 	}
 }
@@ -279,6 +283,7 @@ static void test_forwarded_pointers_refused(void)
 			}
 			if (a->kind != ENCL_ARG_BUF && a->kind != ENCL_ARG_STR && a->kind != ENCL_ARG_OBJ &&
 			    a->kind != ENCL_ARG_LENP)
+			if (a->kind == ENCL_ARG_VAL || a->kind == ENCL_ARG_CMD)
 				continue;
 			valid_args(e, args);
 			args[i] = (uint64_t)(uintptr_t)outside;
@@ -313,6 +318,12 @@ static void test_forwarded_pointers_refused(void)
 				EXPECT(e, "structure over the area's end", check(e->nr, args), -EFAULT);
 				args[i] = 0;
 				EXPECT(e, "NULL structure", check(e->nr, args), a->null_ok ? 0 : -EFAULT);
+				break;
+			case ENCL_ARG_ARRAY:
+				args[a->len] = (AREA_SIZE - SLOT * i) / a->size + 1;
+				EXPECT(e, "array past the area's end", check(e->nr, args), -EFAULT);
+				args[a->len] = UINT64_MAX / a->size + 1;
+				EXPECT(e, "array size wrapping around", check(e->nr, args), -EFAULT);
 				break;
 			}
 		}
