@@ -144,9 +144,11 @@ sqlite_writers() {
 # sqlite_answer WRITER PID N: reads "done|N" from WRITER (fd 30+WRITER),
 # waiting up to E2E_TIMEOUT while PID lives; else adds the reason to $why
 sqlite_answer() {
-	local i=$1 pid=$2 n=$3 line='' s
+	local i=$1 pid=$2 n=$3 line='' part s
 	for ((s = 0; s < E2E_TIMEOUT; s++)); do
-		read -r -t 1 -u $((30 + i)) line && break
+		# A read that times out keeps what it read of the line in part.
+		read -r -t 1 -u $((30 + i)) part && { line+=$part; break; }
+		line+=$part
 		kill -0 "$pid" 2>/dev/null || break
 	done
 	[ "$line" = "done|$n" ] && return 0
