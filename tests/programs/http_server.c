@@ -79,29 +79,31 @@ static int send_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* One response: the status line, headers, and a body of @len bytes from @body or the pattern. */
+/*
+ * One response: the status line, headers, and a body of @len bytes from
+ * @body or the pattern. The head goes out in the same send as the start of
+ * the body: sent alone, Nagle's algorithm would hold a short body back
+ * until the client's delayed acknowledgement of the head.
+ */
 static int respond(int fd, const char *status, const char *type, const char *body,
 		   uint64_t len, int keep)
 {
-	uint8_t chunk[16 * 1024];	/* on the worker's stack: musl gives it 128 KiB */
-	char head[256];
-	uint64_t off, k;
-	int n;
+	uint8_t buf[16 * 1024];	/* on the worker's stack: musl gives it 128 KiB */
+	uint64_t off = 0;
+	size_t n, k;
 
-	n = snprintf(head, sizeof(head),
+	n = snprintf((char *)buf, sizeof(buf),
 		     "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %llu\r\nConnection: %s\r\n\r\n",
 		     status, type, (unsigned long long)len, keep ? "keep-alive" : "close");
-	if (send_all(fd, head, n))
-		return -1;
-	if (body)
-		return send_all(fd, body, len);
-	for (off = 0; off < len; off += k) {
-		k = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
-		for (uint64_t j = 0; j < k; j++)
-			chunk[j] = pattern_byte(off + j);
-		if (send_all(fd, chunk, k))
+	do {
+		k = len - off < sizeof(buf) - n ? len - off : sizeof(buf) - n;
+		for (size_t j = 0; j < k; j++)
+			buf[n + j] = body ? (uint8_t)body[off + j] : pattern_byte(off + j);
+		if (send_all(fd, buf, n + k))
 			return -1;
-	}
+		off += k;
+		n = 0;
+	} while (off < len);
 	return 0;
 }
 
