@@ -9,23 +9,15 @@
  *
  * It binds port 0 and prints the port it got (one line), then serves until
  * COUNT connections have ended (0: until SIGTERM), and prints
- * "served N connections, B bytes". SIGTERM arrives through a self-pipe, so
- * that a signal between two waits is not lost.
+ * "served N connections, B bytes".
  * Usage: echo_server epoll|poll|select COUNT
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "loopback_server.h"
 
 #define MAXFD	FD_SETSIZE	/* select cannot watch a larger fd */
 #define BUFSZ	(64 * 1024)
@@ -37,23 +29,9 @@ struct conn {
 };
 
 static struct conn *conns[MAXFD];
-static int lfd, sigpipe[2];
+static int lfd;
 static long count, served;
 static unsigned long long echoed;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "echo_server: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void on_term(int sig)
-{
-	(void)sig;
-	int e = errno;
-	(void)!write(sigpipe[1], "", 1);
-	errno = e;
-}
 
 static void conn_free(int fd)
 {
@@ -149,7 +127,7 @@ static void accept_all(void (*added)(int fd))
 	}
 }
 
-/* 1 once SIGTERM came or COUNT connections have ended. */
+/* 1 once COUNT connections have ended. */
 static int finished(void)
 {
 	return count && served >= count;
@@ -159,7 +137,7 @@ static int terminated(void)
 {
 	char b;
 
-	return read(sigpipe[0], &b, 1) == 1;
+	return read(term_pipe[0], &b, 1) == 1;
 }
 
 /* ---- epoll, edge-triggered ---- */
@@ -184,7 +162,7 @@ static void loop_epoll(void)
 	if (ep < 0)
 		die("epoll_create1");
 	for (i = 0; i < 2; i++) {
-		int fd = i ? sigpipe[0] : lfd;
+		int fd = i ? term_pipe[0] : lfd;
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.fd = fd };
 
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
@@ -200,7 +178,7 @@ static void loop_epoll(void)
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 
-			if (fd == sigpipe[0]) {
+			if (fd == term_pipe[0]) {
 				if (terminated())
 					goto out;
 			} else if (fd == lfd) {
@@ -230,7 +208,7 @@ static void loop_poll(void)
 
 	while (!finished()) {
 		n = 0;
-		p[n++] = (struct pollfd){ .fd = sigpipe[0], .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = term_pipe[0], .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		for (fd = 0; fd < MAXFD; fd++)
 			if (conns[fd])
@@ -258,9 +236,9 @@ static void loop_select(void)
 	while (!finished()) {
 		FD_ZERO(&r);
 		FD_ZERO(&w);
-		FD_SET(sigpipe[0], &r);
+		FD_SET(term_pipe[0], &r);
 		FD_SET(lfd, &r);
-		max = sigpipe[0] > lfd ? sigpipe[0] : lfd;
+		max = term_pipe[0] > lfd ? term_pipe[0] : lfd;
 		for (fd = 0; fd < MAXFD; fd++) {
 			if (!conns[fd])
 				continue;
@@ -276,12 +254,12 @@ static void loop_select(void)
 				continue;
 			die("select");
 		}
-		if (FD_ISSET(sigpipe[0], &r) && terminated())
+		if (FD_ISSET(term_pipe[0], &r) && terminated())
 			return;
 		if (FD_ISSET(lfd, &r))
 			accept_all(NULL);
 		for (fd = 0; fd < MAXFD; fd++)
-			if (fd != lfd && fd != sigpipe[0] && conns[fd] &&
+			if (fd != lfd && fd != term_pipe[0] && conns[fd] &&
 			    (FD_ISSET(fd, &r) || FD_ISSET(fd, &w)))
 				pump(fd);
 	}
@@ -298,9 +276,6 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
-	struct sigaction sa = { .sa_handler = on_term };
 	void (*loop)(void) = NULL;
 	char *end;
 	size_t i;
@@ -315,20 +290,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: echo_server epoll|poll|select COUNT (connections to serve, 0: until SIGTERM)\n");
 		return 2;
 	}
-	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC))
-		die("pipe2");
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (lfd < 0)
-		die("socket");
-	if (bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, SOMAXCONN) ||
-	    getsockname(lfd, (struct sockaddr *)&a, &alen))
-		die("bind/listen/getsockname on 127.0.0.1 port 0");
-	printf("%u\n", ntohs(a.sin_port));
-	fflush(stdout);
-
+	server_name = "echo_server";
+	catch_term();
+	lfd = listen_loopback(SOCK_NONBLOCK);
 	loop();
 	/* After SIGTERM: connections still open are dropped, not counted. */
 	for (fd = 0; fd < MAXFD; fd++)

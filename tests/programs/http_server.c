@@ -15,19 +15,12 @@
  * Usage: http_server COUNT [WORKERS] (default 4 workers)
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "loopback_server.h"
 
 #define HEADMAX		8192
 #define QUEUE		64
@@ -41,21 +34,6 @@ static int active[MAXWORKERS];			/* the fd each worker serves, or -1 */
 static int stopping;
 static long conns_done, requests;
 static unsigned long long body_bytes;
-static int sigpipe[2];
-
-static void die(const char *what)
-{
-	fprintf(stderr, "http_server: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void on_term(int sig)
-{
-	(void)sig;
-	int e = errno;
-	(void)!write(sigpipe[1], "", 1);
-	errno = e;
-}
 
 static uint8_t pattern_byte(uint64_t i)
 {
@@ -247,9 +225,6 @@ static void *worker(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
-	struct sigaction sa = { .sa_handler = on_term };
 	pthread_t th[MAXWORKERS];
 	long count = -1, accepted = 0;
 	int nworkers = 4, lfd, fd, i;
@@ -264,18 +239,9 @@ int main(int argc, char **argv)
 			MAXWORKERS);
 		return 2;
 	}
-	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC))
-		die("pipe2");
-	sigaction(SIGTERM, &sa, NULL);
-
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0)
-		die("socket");
-	if (bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, SOMAXCONN) ||
-	    getsockname(lfd, (struct sockaddr *)&a, &alen))
-		die("bind/listen/getsockname on 127.0.0.1 port 0");
-	printf("%u\n", ntohs(a.sin_port));
-	fflush(stdout);
+	server_name = "http_server";
+	catch_term();
+	lfd = listen_loopback(0);
 
 	for (i = 0; i < nworkers; i++) {
 		active[i] = -1;
@@ -283,7 +249,7 @@ int main(int argc, char **argv)
 			die("pthread_create");
 	}
 	while (!count || accepted < count) {
-		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = sigpipe[0], .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = term_pipe[0], .events = POLLIN } };
 
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
