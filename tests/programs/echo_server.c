@@ -68,7 +68,9 @@ static int pump(int fd)
 				progress = 1;
 				if (c->head == c->tail)
 					c->head = c->tail = 0;
-			} else if (errno != EAGAIN && errno != EINTR) {
+			} else if (errno == EINTR) {
+				progress = 1;	/* not EAGAIN: an edge may be pending */
+			} else if (errno != EAGAIN) {
 				fprintf(stderr, "echo_server: write to fd %d: %s\n", fd, strerror(errno));
 				conn_close(fd);
 				return 1;
@@ -87,7 +89,9 @@ static int pump(int fd)
 			} else if (n == 0) {
 				c->eof = 1;
 				progress = 1;
-			} else if (errno != EAGAIN && errno != EINTR) {
+			} else if (errno == EINTR) {
+				progress = 1;
+			} else if (errno != EAGAIN) {
 				fprintf(stderr, "echo_server: read from fd %d: %s\n", fd, strerror(errno));
 				conn_close(fd);
 				return 1;
@@ -101,17 +105,17 @@ static int pump(int fd)
 	return 0;
 }
 
-/* Accept every pending connection; the new fds, or -1 when none is left, through @added. */
+/* Accept every pending connection, until EAGAIN; each new fd goes to @added, if given. */
 static void accept_all(void (*added)(int fd))
 {
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno == EAGAIN || errno == EINTR)
+			if (errno == EAGAIN)
 				return;
-			if (errno == ECONNABORTED)
-				continue;
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;	/* only EAGAIN ends an edge */
 			die("accept4");
 		}
 		if (fd >= MAXFD) {
