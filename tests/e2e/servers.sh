@@ -33,6 +33,7 @@ fi
 start_server() {
 	local name=$1 i
 	shift
+	: >"$TMP/$name.out"	# there before the first look at it
 	timeout -k 5 "$LIMIT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	SERVER=$! PORT=
 	for ((i = 0; i < LIMIT * 10; i++)); do
