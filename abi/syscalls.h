@@ -25,9 +25,12 @@
 #define ENCL_ABI_SYSCALLS_H
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 /* struct encl_syscall_arg.kind */
@@ -37,6 +40,11 @@
 #define ENCL_ARG_OBJ	3	/* @size bytes */
 #define ENCL_ARG_CMD	4	/* fcntl/ioctl: by the command (ENCL_FCNTL/IOCTL_CMDS) */
 #define ENCL_ARG_ARRAY	5	/* argument @len elements of @size bytes (poll, epoll_wait) */
+#define ENCL_ARG_LENP	6	/* bytes, as many as the socklen_t argument @len points to says;
+				 * NULL allowed (accept's address, getsockopt's value) */
+#define ENCL_ARG_MSGHDR	7	/* a struct msghdr whose name, iovecs, their buffers and control
+				 * all lie in the area (sendmsg, recvmsg) */
+#define ENCL_ARG_SOCKOPT 8	/* a (level, option) of ENCL_SOCKOPTS, the level argument before it */
 
 struct encl_syscall_arg {
 	uint8_t kind;
@@ -52,6 +60,9 @@ struct encl_syscall_arg {
 #define ENCL_A_OBJ0(size)	{ ENCL_ARG_OBJ, 0, 1, size }
 #define ENCL_A_CMD		{ ENCL_ARG_CMD, 0, 0, 0 }
 #define ENCL_A_ARRAY(len, size)	{ ENCL_ARG_ARRAY, len, 0, size }
+#define ENCL_A_LENP(len)	{ ENCL_ARG_LENP, len, 1, 0 }
+#define ENCL_A_MSGHDR		{ ENCL_ARG_MSGHDR, 0, 0, 0 }
+#define ENCL_A_SOCKOPT		{ ENCL_ARG_SOCKOPT, 0, 0, 0 }
 
 #define ENCL_SZ_STAT		144	/* struct stat */
 #define ENCL_SZ_STATX		256	/* struct statx */
@@ -66,9 +77,16 @@ struct encl_syscall_arg {
 #define ENCL_SZ_WINSIZE		8
 #define ENCL_SZ_TERMIOS		36	/* the kernel's struct termios, not the C library's */
 #define ENCL_SZ_INT		4
+#define ENCL_SZ_LINGER		8	/* struct linger */
+#define ENCL_SZ_UCRED		12	/* struct ucred */
 #define ENCL_SZ_ITIMERVAL	32	/* two struct timeval */
 #define ENCL_SZ_ITIMERSPEC	32	/* two struct timespec */
 #define ENCL_SZ_SIGEVENT	64	/* the kernel's sigevent_t, as it reads it */
+#define ENCL_SZ_SOCKADDR	128	/* struct sockaddr_storage: the longest address */
+#define ENCL_SZ_MSGHDR		56	/* struct msghdr */
+#define ENCL_SZ_IOVEC		16	/* struct iovec */
+#define ENCL_SZ_CMSGHDR		16	/* struct cmsghdr, before the data */
+#define ENCL_MSG_IOV_MAX	1024	/* iovecs in one msghdr (the kernel's UIO_MAXIOV) */
 
 #define ENCL_STAT	ENCL_A_OBJ(ENCL_SZ_STAT)
 #define ENCL_TS		ENCL_A_OBJ(ENCL_SZ_TIMESPEC)
@@ -202,6 +220,27 @@ struct encl_syscall_arg {
 	FWD(timer_getoverrun)							\
 	FWD(timer_delete)							\
 	/* sockets (enclave/shield/sys_net.c) */				\
+	FWD(socket)								\
+	FWD(socketpair,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_VAL,		\
+				ENCL_A_OBJ(ENCL_SZ_FDPAIR))			\
+	FWD(bind,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL)		\
+	FWD(listen)								\
+	IN(accept,		accept)		/* as accept4 */		\
+	FWD(accept4,		ENCL_A_VAL, ENCL_A_LENP(2), ENCL_A_OBJ0(ENCL_SZ_INT)) \
+	FWD(connect,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL)		\
+	FWD(shutdown)								\
+	FWD(getsockname,	ENCL_A_VAL, ENCL_A_LENP(2), ENCL_A_OBJ(ENCL_SZ_INT)) \
+	FWD(getpeername,	ENCL_A_VAL, ENCL_A_LENP(2), ENCL_A_OBJ(ENCL_SZ_INT)) \
+	FWD(setsockopt,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_SOCKOPT,		\
+				ENCL_A_BUF(4), ENCL_A_VAL)			\
+	FWD(getsockopt,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_SOCKOPT,		\
+				ENCL_A_LENP(4), ENCL_A_OBJ(ENCL_SZ_INT))	\
+	FWD(sendto,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL, ENCL_A_VAL, \
+				ENCL_A_BUF(5), ENCL_A_VAL)			\
+	FWD(recvfrom,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL, ENCL_A_VAL, \
+				ENCL_A_LENP(5), ENCL_A_OBJ0(ENCL_SZ_INT))	\
+	FWD(sendmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
+	FWD(recvmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
 	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c) */		\
 	/* files and the system (enclave/shield/sys_file.c, sys_sys.c) */	\
 	/* memory */								\
@@ -281,6 +320,69 @@ static inline const struct encl_cmd *encl_cmd_find(const struct encl_cmd *c, siz
 	CMD(F_SETOWN_EX,	ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_F_OWNER_EX) \
 	CMD(F_GETPIPE_SZ,	ENCL_CMD_INT,	ENCL_RES_NONNEG, 0)		\
 	CMD(F_SETPIPE_SZ,	ENCL_CMD_INT,	ENCL_RES_NONNEG, 0)
+
+/*
+ * Socket options: OPT(level, option, size), the size of the option's
+ * value (an int, struct linger, struct timeval, struct ucred). An option
+ * in no row is ENOPROTOOPT on both sides. The kernel reads or writes at
+ * most this size, so the enclave copies at most this much either way.
+ */
+#define ENCL_SOCKOPTS(OPT)							\
+	OPT(SOL_SOCKET,		SO_REUSEADDR,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_REUSEPORT,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_KEEPALIVE,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_RCVBUF,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_SNDBUF,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_RCVLOWAT,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_ERROR,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_TYPE,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_DOMAIN,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_PROTOCOL,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_ACCEPTCONN,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_BROADCAST,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_OOBINLINE,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_DONTROUTE,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_PRIORITY,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_PASSCRED,		ENCL_SZ_INT)		\
+	OPT(SOL_SOCKET,		SO_PEERCRED,		ENCL_SZ_UCRED)		\
+	OPT(SOL_SOCKET,		SO_LINGER,		ENCL_SZ_LINGER)		\
+	OPT(SOL_SOCKET,		SO_RCVTIMEO,		ENCL_SZ_TIMEVAL)	\
+	OPT(SOL_SOCKET,		SO_SNDTIMEO,		ENCL_SZ_TIMEVAL)	\
+	OPT(IPPROTO_TCP,	TCP_NODELAY,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_MAXSEG,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_CORK,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_KEEPIDLE,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_KEEPINTVL,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_KEEPCNT,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_DEFER_ACCEPT,	ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_QUICKACK,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_USER_TIMEOUT,	ENCL_SZ_INT)		\
+	OPT(IPPROTO_TCP,	TCP_FASTOPEN,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_IP,		IP_TOS,			ENCL_SZ_INT)		\
+	OPT(IPPROTO_IP,		IP_TTL,			ENCL_SZ_INT)		\
+	OPT(IPPROTO_IP,		IP_MULTICAST_TTL,	ENCL_SZ_INT)		\
+	OPT(IPPROTO_IP,		IP_MULTICAST_LOOP,	ENCL_SZ_INT)		\
+	OPT(IPPROTO_IPV6,	IPV6_V6ONLY,		ENCL_SZ_INT)		\
+	OPT(IPPROTO_IPV6,	IPV6_UNICAST_HOPS,	ENCL_SZ_INT)		\
+	OPT(IPPROTO_IPV6,	IPV6_TCLASS,		ENCL_SZ_INT)
+
+struct encl_sockopt {
+	int32_t level, option;
+	uint32_t size;
+};
+
+#define ENCL_SOCKOPT_ROW(level, option, size)	{ level, option, size },
+
+/* The row of (@level, @option), or NULL. The kernel reads both as ints. */
+static inline const struct encl_sockopt *encl_sockopt_find(uint64_t level, uint64_t option)
+{
+	static const struct encl_sockopt opts[] = { ENCL_SOCKOPTS(ENCL_SOCKOPT_ROW) };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].level == (int32_t)level && opts[i].option == (int32_t)option)
+			return &opts[i];
+	return NULL;
+}
 
 #define ENCL_IOCTL_CMDS(CMD)							\
 	CMD(FIONREAD,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_INT)	\

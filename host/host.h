@@ -11,6 +11,7 @@
 #include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "abi/boundary.h"
 #include "abi/params.h"
@@ -39,6 +40,22 @@
 		/* open/openat return 2^32 */ \
 	HOSTILE(TIMESPEC, "timespec")	\
 		/* clock_gettime writes tv_nsec = 10^9 */ \
+	HOSTILE(SOCKET_FD, "socket-fd")	\
+		/* socket returns 2^32 */ \
+	HOSTILE(ACCEPT_ADDRLEN, "accept-addrlen")	\
+		/* accept4 serves, then says the address is 129 bytes long */ \
+	HOSTILE(RECVFROM_ADDRLEN, "recvfrom-addrlen")	\
+		/* recvfrom serves, then says an AF_INET address is 28 bytes long */ \
+	HOSTILE(RECVMSG_COUNT, "recvmsg-count")	\
+		/* recvmsg returns one byte more than its buffers hold */ \
+	HOSTILE(RECVMSG_CONTROL, "recvmsg-control")	\
+		/* recvmsg says 16 control bytes more than it was given */ \
+	HOSTILE(CMSG_LEN, "cmsg-len")	\
+		/* recvmsg's first control message runs past msg_controllen */ \
+	HOSTILE(CMSG_FD, "cmsg-fd")	\
+		/* recvmsg's SCM_RIGHTS carries descriptor -7 */ \
+	HOSTILE(GETSOCKOPT_LEN, "getsockopt-len")	\
+		/* getsockopt says 4 bytes more than the buffer given */ \
 	HOSTILE(ORET_START, "oret-start")	\
 		/* the ocall's return EENTERs with ENCL_OP_START */ \
 	HOSTILE(HANDLER_AGAIN, "handler-again")	\
@@ -160,10 +177,36 @@ void encl_host_exit_by_signal(int sig);
 int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);
 /*
  * ocall.c: may system call @nr go to the kernel with @args? 0, or -ENOSYS
- * (not forwarded), -EINVAL (an fcntl/ioctl command not forwarded), -EFAULT
- * (a pointer or length outside the ocall area). abi/syscalls.h says which.
+ * (not forwarded), -EINVAL (an fcntl/ioctl command not forwarded),
+ * -ENOPROTOOPT (a socket option not forwarded), -EFAULT (a pointer or
+ * length outside the ocall area), -EMSGSIZE (too many iovecs in a
+ * msghdr). abi/syscalls.h says which.
  */
 int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args);
+
+/*
+ * ocall_copy.c: the host's own copies of the area's length words
+ * (ENCL_ARG_LENP) and msghdr (ENCL_ARG_MSGHDR, with its iovecs), which
+ * the kernel gets instead of the area's. lenp and msghdr read, check and
+ * record the word of argument @idx (0, -EFAULT, -EMSGSIZE); use points
+ * the arguments at the copies once every check passed; back writes what
+ * the kernel changed into the area.
+ */
+#define ENCL_COPY_LENS	2
+struct encl_ocall_copies {
+	int nlen;
+	socklen_t len[ENCL_COPY_LENS];
+	int len_idx[ENCL_COPY_LENS];
+	socklen_t *len_at[ENCL_COPY_LENS];
+	struct msghdr msg;
+	int msg_idx;
+	struct msghdr *msg_at;		/* NULL: no msghdr */
+};
+int encl_copy_lenp(const struct encl_host_thread *t, struct encl_ocall_copies *c, int idx,
+		   uint64_t p, uint64_t lenp);
+int encl_copy_msghdr(const struct encl_host_thread *t, struct encl_ocall_copies *c, int idx, uint64_t p);
+void encl_copies_use(struct encl_ocall_copies *c, uint64_t *args);
+void encl_copies_back(const struct encl_ocall_copies *c);
 
 /*
  * thread.c: the thread ocalls. THREAD_START (TCS offset): the new thread's

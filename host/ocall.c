@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,12 +68,18 @@ static int cmd_ok(const struct encl_host_thread *t, long nr, const uint64_t *arg
 	return encl_area_holds(t, args[2], c->size) ? 0 : -EFAULT;
 }
 
-static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *d, const uint64_t *args)
+/*
+ * The arguments of @d are fit for the kernel; the words it would read
+ * again from the area (ENCL_ARG_LENP, ENCL_ARG_MSGHDR) are copied into
+ * @c, and only the copies are checked and used (ocall_copy.c).
+ */
+static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *d, const uint64_t *args,
+		   struct encl_ocall_copies *c)
 {
 	for (int i = 0; i < 6; i++) {
 		const struct encl_syscall_arg *a = &d->a[i];
 		uint64_t p = args[i];
-		int ok = 1;
+		int ok = 1, err = 0;
 
 		if (a->kind == ENCL_ARG_VAL || (a->null_ok && !p))
 			continue;
@@ -89,32 +97,49 @@ static int args_ok(const struct encl_host_thread *t, const struct syscall_desc *
 		case ENCL_ARG_OBJ:
 			ok = encl_area_holds(t, p, a->size);
 			break;
-		case ENCL_ARG_CMD: {
-			int err = cmd_ok(t, d->nr, args);
-
-			if (err)
-				return err;
+		case ENCL_ARG_LENP:
+			err = encl_copy_lenp(t, c, a->len, p, args[a->len]);
+			break;
+		case ENCL_ARG_MSGHDR:
+			err = encl_copy_msghdr(t, c, i, p);
+			break;
+		case ENCL_ARG_SOCKOPT:
+			err = encl_sockopt_find(args[i - 1], p) ? 0 : -ENOPROTOOPT;
+			break;
+		case ENCL_ARG_CMD:
+			err = cmd_ok(t, d->nr, args);
 			break;
 		}
-		}
+		if (err)
+			return err;
 		if (!ok)
 			return -EFAULT;
 	}
 	return 0;
 }
 
-int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args)
+static int check(const struct encl_host_thread *t, long nr, const uint64_t *args, struct encl_ocall_copies *c)
 {
+	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		if (forwarded[i].nr == nr)
-			return args_ok(t, &forwarded[i], args);
+			return args_ok(t, &forwarded[i], args, c);
 	return -ENOSYS;
+}
+
+int encl_ocall_check(const struct encl_host_thread *t, long nr, const uint64_t *args)
+{
+	struct encl_ocall_copies c;
+
+	return check(t, nr, args, &c);
 }
 
 static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args)
 {
 	struct encl_host *h = t->h;
-	int err = encl_ocall_check(t, nr, args);
+	struct encl_ocall_copies c;
+	int err = check(t, nr, args, &c);
+	uint64_t k[6];
 	long r;
 
 	switch (err) {
@@ -127,14 +152,24 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld command 0x%llx is not forwarded (abi/syscalls.h)",
 			      nr, (unsigned long long)args[1]);
 		return err;
+	case -ENOPROTOOPT:
+		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: socket option %lld at level %lld is not forwarded (abi/syscalls.h)",
+			      (long long)args[2], (long long)args[1]);
+		return err;
 	default:
-		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area", nr);
+		encl_host_log(h, ENCL_LOG_DEBUG, "ocall: system call %ld with arguments outside the ocall area%s",
+			      nr, err == -EMSGSIZE ? " or too many iovecs" : "");
 		return err;
 	}
 	if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)
 		return encl_host_thread_sleep(t, nr, args);	/* host/thread.c */
-	r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
-	return r == -1 ? -errno : r;
+	memcpy(k, args, sizeof(k));
+	encl_copies_use(&c, k);
+	r = syscall(nr, k[0], k[1], k[2], k[3], k[4], k[5]);
+	if (r == -1)
+		return -errno;
+	encl_copies_back(&c);
+	return r;
 }
 
 /* ENCL_OCALL_LOG: level, message (NUL-terminated, in the area). */
@@ -190,6 +225,72 @@ static int64_t page_op(struct encl_host_thread *t, long op, const uint64_t *args
 	return 0;
 }
 
+/* The length word of a served accept4, recvfrom or getsockopt, made longer. */
+static int hostile_length(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
+{
+	struct encl_host *h = t->h;
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
+	int mode = h->hostile;
+	uint64_t lenp;
+	socklen_t *len;
+
+	if (mode == ENCL_HOSTILE_ACCEPT_ADDRLEN && nr == SYS_accept4)
+		lenp = args[2];
+	else if (mode == ENCL_HOSTILE_RECVFROM_ADDRLEN && nr == SYS_recvfrom)
+		lenp = args[5];
+	else if (mode == ENCL_HOSTILE_GETSOCKOPT_LEN && nr == SYS_getsockopt)
+		lenp = args[4];
+	else
+		return 0;
+	if (!encl_area_holds(t, lenp, sizeof(*len)))
+		return 0;
+	o->ret = forward(t, (long)nr, args);
+	len = (socklen_t *)(uintptr_t)lenp;
+	if (o->ret >= 0)
+		*len = mode == ENCL_HOSTILE_ACCEPT_ADDRLEN ? ENCL_SZ_SOCKADDR + 1
+		     : mode == ENCL_HOSTILE_RECVFROM_ADDRLEN ? sizeof(struct sockaddr_in6) : *len + 4;
+	h->hostile = ENCL_HOSTILE_NONE;
+	return 1;
+}
+
+/* A served recvmsg (into the enclave's one iovec), with its count or control data changed. */
+static int hostile_recvmsg(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
+{
+	struct encl_host *h = t->h;
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
+	struct msghdr *m = (struct msghdr *)(uintptr_t)args[1];
+	struct cmsghdr *c;
+
+	if (nr != SYS_recvmsg || !encl_area_holds(t, args[1], sizeof(*m)))
+		return 0;
+	o->ret = forward(t, (long)nr, args);
+	if (o->ret < 0 || !encl_area_holds(t, (uint64_t)(uintptr_t)m->msg_iov, sizeof(struct iovec)))
+		return 1;	/* nothing to lie about yet: the next one */
+	c = m->msg_controllen >= sizeof(*c) &&
+	    encl_area_holds(t, (uint64_t)(uintptr_t)m->msg_control, m->msg_controllen)
+		? (struct cmsghdr *)m->msg_control : NULL;
+	switch (h->hostile) {
+	case ENCL_HOSTILE_RECVMSG_COUNT:
+		o->ret = (int64_t)m->msg_iov[0].iov_len + 1;
+		break;
+	case ENCL_HOSTILE_RECVMSG_CONTROL:
+		m->msg_controllen += 16;
+		break;
+	case ENCL_HOSTILE_CMSG_LEN:
+		if (!c)
+			return 1;
+		c->cmsg_len = m->msg_controllen + 8;
+		break;
+	default:	/* CMSG_FD */
+		if (!c || c->cmsg_type != SCM_RIGHTS)
+			return 1;
+		((int *)CMSG_DATA(c))[0] = -7;
+		break;
+	}
+	h->hostile = ENCL_HOSTILE_NONE;
+	return 1;
+}
+
 /*
  * ENCL_SIM_HOSTILE (host.h): lie about the first call of the kind chosen.
  * Returns 1 when the lie replaces the answer.
@@ -227,6 +328,20 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
 		break;
+	case ENCL_HOSTILE_SOCKET_FD:
+		if (nr != SYS_socket)
+			return 0;
+		o->ret = INT64_C(1) << 32;
+		break;
+	case ENCL_HOSTILE_ACCEPT_ADDRLEN:
+	case ENCL_HOSTILE_RECVFROM_ADDRLEN:
+	case ENCL_HOSTILE_GETSOCKOPT_LEN:
+		return hostile_length(t, nr, args);
+	case ENCL_HOSTILE_RECVMSG_COUNT:
+	case ENCL_HOSTILE_RECVMSG_CONTROL:
+	case ENCL_HOSTILE_CMSG_LEN:
+	case ENCL_HOSTILE_CMSG_FD:
+		return hostile_recvmsg(t, nr, args);
 	default:
 		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */
 	}

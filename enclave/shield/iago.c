@@ -4,6 +4,10 @@
  * into the trusted runtime and, unchanged, into the host unit test.
  */
 #include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "enclave/shield/iago.h"
@@ -122,6 +126,63 @@ const char *iago_check_flock(int64_t type, int64_t whence, int64_t start, int64_
 		return "struct flock has no lock type";
 	if (type != F_UNLCK && (whence != SEEK_SET || start < 0 || len < 0))
 		return "struct flock range is not from the file's start";
+	return 0;
+}
+
+const char *iago_check_addrlen(uint64_t len, const void *addr)
+{
+	sa_family_t family;
+
+	if (len > sizeof(struct sockaddr_storage))
+		return "address length is larger than any socket address";
+	if (len < sizeof(family))
+		return 0;
+	memcpy(&family, addr, sizeof(family));
+	if ((family == AF_INET && len > sizeof(struct sockaddr_in)) ||
+	    (family == AF_INET6 && len > sizeof(struct sockaddr_in6)) ||
+	    (family == AF_UNIX && len > sizeof(struct sockaddr_un)))
+		return "address length is larger than its family's address";
+	return 0;
+}
+
+const char *iago_check_buflen(uint64_t len, uint64_t given)
+{
+	if (len > given)
+		return "returned length is larger than the buffer given";
+	return 0;
+}
+
+const char *iago_check_cmsgs(const void *control, uint64_t len)
+{
+	const unsigned char *p = control;
+	uint64_t off = 0;
+
+	/* A tail shorter than a header holds no message (CMSG_NXTHDR stops there). */
+	while (len - off >= sizeof(struct cmsghdr)) {
+		struct cmsghdr h;
+		uint64_t left = len - off, step;
+
+		memcpy(&h, p + off, sizeof(h));
+		if (h.cmsg_len < sizeof(h))
+			return "control message is shorter than its header";
+		if (h.cmsg_len > left)
+			return "control message runs past the returned control length";
+		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
+			uint64_t n = h.cmsg_len - sizeof(h);
+
+			if (n % sizeof(int))
+				return "SCM_RIGHTS carries a partial descriptor";
+			for (uint64_t i = 0; i < n; i += sizeof(int)) {
+				int fd;
+
+				memcpy(&fd, p + off + sizeof(h) + i, sizeof(fd));
+				if (fd < 0)
+					return "SCM_RIGHTS carries a negative descriptor";
+			}
+		}
+		step = (h.cmsg_len + sizeof(size_t) - 1) & ~(uint64_t)(sizeof(size_t) - 1);
+		off += step < left ? step : left;
+	}
 	return 0;
 }
 

@@ -65,6 +65,27 @@ const char *iago_check_string(const char *s, uint64_t len);
  */
 const char *iago_check_flock(int64_t type, int64_t whence, int64_t start, int64_t len);
 
+/*
+ * A socket address the host returned (accept, getsockname, getpeername,
+ * recvfrom, recvmsg): @len as the kernel reports it, the full length of
+ * the address even when the buffer was shorter, and @addr the enclave's
+ * copy of the ENCL_SZ_SOCKADDR bytes it gave. No address is longer than
+ * struct sockaddr_storage, and none of AF_INET, AF_INET6, AF_UNIX is
+ * longer than its own structure.
+ */
+const char *iago_check_addrlen(uint64_t len, const void *addr);
+
+/* A length the host wrote back (getsockopt's optlen, recvmsg's msg_controllen) is at most @given. */
+const char *iago_check_buflen(uint64_t len, uint64_t given);
+
+/*
+ * @len bytes of control messages from recvmsg, in the enclave's copy:
+ * each header fits in what remains, its cmsg_len covers the header and
+ * does not run past the end, and SCM_RIGHTS carries whole non-negative
+ * descriptors.
+ */
+const char *iago_check_cmsgs(const void *control, uint64_t len);
+
 /* A struct timespec from the host: 0 <= nsec < 10^9 and sec >= 0. */
 const char *iago_check_timespec(int64_t sec, int64_t nsec);
 

@@ -27,6 +27,14 @@ uint64_t ocall_room(void)
 	return data_size(td) - td->ocall_used;
 }
 
+uint64_t ocall_fit(uint64_t want)
+{
+	uint64_t r = ocall_room();
+
+	r = r > 16 ? r - 16 : 0;	/* alignment slack */
+	return want < r ? want : r;
+}
+
 void *ocall_alloc(uint64_t len)
 {
 	struct encl_thread *td = encl_self();

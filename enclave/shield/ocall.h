@@ -25,6 +25,9 @@ void ocall_reset(void);
 /* Bytes still free in the area for this request. */
 uint64_t ocall_room(void);
 
+/* @want, or less: as many bytes as one more buffer in the area can take. */
+uint64_t ocall_fit(uint64_t want);
+
 /* @len bytes of the area, 16-byte aligned; fatal if they do not fit. */
 void *ocall_alloc(uint64_t len);
 

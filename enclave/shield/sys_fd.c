@@ -113,21 +113,26 @@ SYSFN(dup3)
 	return dup_to(OCALL_SYS(dup3), a);
 }
 
+void encl_take_fdpair(long nr, int64_t r, const int *hb, int *fds)
+{
+	int out[2];
+
+	memcpy(out, hb, sizeof(out));
+	if (out[0] < 0 || out[1] < 0 || out[0] == out[1])
+		encl_iago_fail(nr, r, "not two distinct descriptors");
+	fds[0] = out[0];
+	fds[1] = out[1];
+}
+
 static long do_pipe(long nr, int *fds, uint64_t flags)
 {
 	int *hb = ocall_alloc(2 * sizeof(int));
 	int64_t r = ocall2(nr, HP(hb), flags);
-	int out[2];
 
 	IAGO(iago_check_zero(r), nr, r);
-	if (r)
-		return r;
-	memcpy(out, hb, sizeof(out));
-	if (out[0] < 0 || out[1] < 0 || out[0] == out[1])
-		encl_iago_fail(nr, r, "pipe descriptors are not two distinct descriptors");
-	fds[0] = out[0];
-	fds[1] = out[1];
-	return 0;
+	if (!r)
+		encl_take_fdpair(nr, r, hb, fds);
+	return r;
 }
 
 SYSFN(pipe)

@@ -20,13 +20,6 @@
 
 #define IOV_MAX_COUNT	1024
 
-static uint64_t room(uint64_t want)
-{
-	uint64_t r = ocall_room() - 16;		/* alignment slack */
-
-	return want < r ? want : r;
-}
-
 static long do_read(long nr, uint64_t fd, void *buf, uint64_t count, uint64_t off)
 {
 	uint64_t n;
@@ -35,7 +28,7 @@ static long do_read(long nr, uint64_t fd, void *buf, uint64_t count, uint64_t of
 
 	if (iago_negative_len(count))
 		return -EINVAL;
-	n = room(count);
+	n = ocall_fit(count);
 	hb = ocall_alloc(n);
 	r = nr == SYS_pread64 ? ocall4(nr, fd, HP(hb), n, off) : ocall3(nr, fd, HP(hb), n);
 	IAGO(iago_check_count(r, n), nr, r);
@@ -52,7 +45,7 @@ static long do_write(long nr, uint64_t fd, const void *buf, uint64_t count, uint
 	if (iago_negative_len(count))
 		return -EINVAL;
 	do {
-		uint64_t n = room(count - done);
+		uint64_t n = ocall_fit(count - done);
 		void *hb;
 		int64_t r;
 
@@ -94,8 +87,7 @@ SYSFN(pwrite64)
 	return do_write(OCALL_SYS(pwrite64), a[0], (const void *)a[1], a[2], a[3]);
 }
 
-/* Total length of an iovec array, or -EINVAL as readv/writev would say. */
-static int64_t iov_total(const struct iovec *iov, uint64_t cnt)
+int64_t encl_iov_total(const struct iovec *iov, uint64_t cnt)
 {
 	uint64_t total = 0;
 
@@ -110,29 +102,53 @@ static int64_t iov_total(const struct iovec *iov, uint64_t cnt)
 	return (int64_t)total;
 }
 
+void encl_iov_gather(const struct iovec *iov, uint64_t skip, unsigned char *dst, uint64_t n)
+{
+	for (; n; iov++) {
+		uint64_t m = iov->iov_len;
+
+		if (skip >= m) {
+			skip -= m;
+			continue;
+		}
+		m -= skip;
+		if (m > n)
+			m = n;
+		memcpy(dst, (const unsigned char *)iov->iov_base + skip, m);
+		dst += m;
+		n -= m;
+		skip = 0;
+	}
+}
+
+void encl_iov_scatter(const struct iovec *iov, const unsigned char *src, uint64_t n)
+{
+	for (; n; iov++) {
+		uint64_t m = iov->iov_len < n ? iov->iov_len : n;
+
+		memcpy(iov->iov_base, src, m);
+		src += m;
+		n -= m;
+	}
+}
+
 /* readv as one read into the area, scattered afterwards: one host read, like one kernel read. */
 SYSFN(readv)
 {
 	const struct iovec *iov = (const struct iovec *)a[1];
-	int64_t total = iov_total(iov, a[2]);
-	uint64_t n, left;
+	int64_t total = encl_iov_total(iov, a[2]);
+	uint64_t n;
 	unsigned char *hb;
 	int64_t r;
 
 	if (total < 0)
 		return total;
-	n = room((uint64_t)total);
+	n = ocall_fit((uint64_t)total);
 	hb = ocall_alloc(n);
 	r = ocall3(OCALL_SYS(read), a[0], HP(hb), n);
 	IAGO(iago_check_count(r, n), SYS_readv, r);
-	left = r > 0 ? (uint64_t)r : 0;
-	for (uint64_t i = 0; left && i < a[2]; i++) {
-		uint64_t m = iov[i].iov_len < left ? iov[i].iov_len : left;
-
-		memcpy(iov[i].iov_base, hb, m);
-		hb += m;
-		left -= m;
-	}
+	if (r > 0)
+		encl_iov_scatter(iov, hb, (uint64_t)r);
 	return r;
 }
 
@@ -140,32 +156,20 @@ SYSFN(readv)
 SYSFN(writev)
 {
 	const struct iovec *iov = (const struct iovec *)a[1];
-	int64_t total = iov_total(iov, a[2]);
-	uint64_t done = 0, i = 0, in = 0;	/* iov[i], in bytes into it */
+	int64_t total = encl_iov_total(iov, a[2]);
+	uint64_t done = 0;
 
 	if (total < 0)
 		return total;
 	do {
-		uint64_t n, filled = 0;
+		uint64_t n;
 		unsigned char *hb;
 		int64_t r;
 
 		ocall_reset();
-		n = room((uint64_t)total - done);
+		n = ocall_fit((uint64_t)total - done);
 		hb = ocall_alloc(n);
-		while (filled < n) {
-			uint64_t m = iov[i].iov_len - in;
-
-			if (m > n - filled)
-				m = n - filled;
-			memcpy(hb + filled, (const unsigned char *)iov[i].iov_base + in, m);
-			filled += m;
-			in += m;
-			if (in == iov[i].iov_len) {
-				i++;
-				in = 0;
-			}
-		}
+		encl_iov_gather(iov, done, hb, n);
 		r = ocall3(OCALL_SYS(write), a[0], HP(hb), n);
 		IAGO(iago_check_count(r, n), SYS_writev, r);
 		if (r < 0)
@@ -180,7 +184,7 @@ SYSFN(writev)
 SYSFN(getdents64)
 {
 	uint64_t count = (uint32_t)a[2];	/* unsigned int in the kernel */
-	uint64_t n = room(count);
+	uint64_t n = ocall_fit(count);
 	void *hb = ocall_alloc(n);
 	int64_t r = ocall3(OCALL_SYS(getdents64), a[0], HP(hb), n);
 

@@ -65,6 +65,20 @@ ENCL_SYSCALLS(SYSFN_FWD_, SYSFN_IN_)
 struct stat;
 void encl_take_stat(long nr, const struct stat *hb, struct stat *out);
 
+/*
+ * sys_io.c: iovecs. total: their total length, or -EINVAL as readv would
+ * say (more than 1024, a negative length or a sum that overflows).
+ * gather: @n bytes from byte @skip on into @dst; scatter: @n bytes of
+ * @src over them. The caller keeps @n within the total.
+ */
+struct iovec;
+int64_t encl_iov_total(const struct iovec *iov, uint64_t cnt);
+void encl_iov_gather(const struct iovec *iov, uint64_t skip, unsigned char *dst, uint64_t n);
+void encl_iov_scatter(const struct iovec *iov, const unsigned char *src, uint64_t n);
+
+/* sys_fd.c: two descriptors the host wrote at @hb (pipe2, socketpair), checked, into @fds. */
+void encl_take_fdpair(long nr, int64_t r, const int *hb, int *fds);
+
 /* sys_proc.c: the host's id of the one thread, asked once */
 int64_t encl_tid(void);
 int64_t encl_pid(void);

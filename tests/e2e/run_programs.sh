@@ -15,7 +15,7 @@ require_enclave_toolchain
 
 quiet() { "$@" >/dev/null 2>&1; }
 
-for n in printf args exit_code files sort_malloc stdin_upper null_write mprotect_none fcntl_locks; do
+for n in printf args exit_code files sort_malloc stdin_upper null_write mprotect_none fcntl_locks processes; do
 	build_program "$n" || true
 done
 
@@ -45,6 +45,18 @@ if [ -x "$TMP/stdin_upper.encl" ]; then
 	same stdin_upper stdin_file "$TMP/input" --
 	got=$(echo hi | "$TMP/stdin_upper.encl")
 	check stdin_pipeline test "$got" = "$(printf '1: HI\n1 lines')"
+fi
+
+# An enclave is one process: fork, posix_spawn (clone), execve and wait4
+# fail with ENOSYS, as does a call the shield does not serve; the first
+# refusal of each call is one warning naming it, the second is silent.
+if [ -x "$TMP/processes.encl" ]; then
+	SCONE_LOG=warning "$TMP/processes.encl" >"$TMP/proc.out" 2>"$TMP/proc.err"
+	check processes_enosys test "$(grep -c ': Function not implemented$' "$TMP/proc.out")" -eq 10
+	for c in fork clone execve wait4 io_setup; do
+		check "refusal_warned_once_$c" test "$(grep -c "warning: system call $c ([0-9]*) is not supported" "$TMP/proc.err")" -eq 1
+	done
+	check refusal_says_why grep -q "clone (56) is not supported: an enclave runs one process" "$TMP/proc.err"
 fi
 
 # A null-pointer write: 139 like the native program's death by SIGSEGV, and

@@ -5,6 +5,8 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "enclave/shield/iago.c"
 #include "tests/harness.h"
@@ -175,9 +177,73 @@ static void test_string_terminated(void)
 	CHECK(iago_check_string("abc", 3) != NULL);
 }
 
+static void test_socket_addresses(void)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = AF_INET;
+	CHECK(iago_check_addrlen(16, &ss) == NULL);
+	CHECK(iago_check_addrlen(0, &ss) == NULL);		/* recvfrom on a stream socket */
+	CHECK(iago_check_addrlen(1, &ss) == NULL);		/* shorter than a family: nothing to say */
+	CHECK_STR_CONTAINS(iago_check_addrlen(28, &ss), "larger than its family's");
+	ss.ss_family = AF_INET6;
+	CHECK(iago_check_addrlen(28, &ss) == NULL);
+	CHECK_STR_CONTAINS(iago_check_addrlen(29, &ss), "larger than its family's");
+	ss.ss_family = AF_UNIX;
+	CHECK(iago_check_addrlen(2, &ss) == NULL);		/* unnamed */
+	CHECK(iago_check_addrlen(sizeof(struct sockaddr_un), &ss) == NULL);
+	CHECK_STR_CONTAINS(iago_check_addrlen(sizeof(struct sockaddr_un) + 1, &ss), "larger than its family's");
+	ss.ss_family = AF_NETLINK;
+	CHECK(iago_check_addrlen(sizeof(ss), &ss) == NULL);
+	CHECK_STR_CONTAINS(iago_check_addrlen(sizeof(ss) + 1, &ss), "larger than any socket address");
+	CHECK_STR_CONTAINS(iago_check_addrlen(UINT32_MAX, &ss), "larger than any socket address");
+	CHECK(iago_check_buflen(4, 4) == NULL);
+	CHECK(iago_check_buflen(0, 4) == NULL);
+	CHECK_STR_CONTAINS(iago_check_buflen(5, 4), "larger than the buffer given");
+}
+
+/* Control messages laid out by CMSG_* as a kernel writes them. */
+static void test_control_messages(void)
+{
+	union { struct cmsghdr h; unsigned char b[256]; } u;
+	struct msghdr m = { .msg_control = u.b, .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *c;
+	int fds[2] = { 3, 7 };
+
+	memset(&u, 0, sizeof(u));
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	c = CMSG_NXTHDR(&m, c);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_CREDENTIALS;
+	c->cmsg_len = CMSG_LEN(12);
+	m.msg_controllen = CMSG_SPACE(sizeof(fds)) + CMSG_SPACE(12);
+	CHECK(iago_check_cmsgs(u.b, m.msg_controllen) == NULL);
+	CHECK(iago_check_cmsgs(u.b, 0) == NULL);
+	CHECK(iago_check_cmsgs(u.b, CMSG_LEN(sizeof(fds))) == NULL);	/* the last one unpadded */
+	CHECK(iago_check_cmsgs(u.b, CMSG_SPACE(sizeof(fds)) + 8) == NULL);	/* a tail shorter than a header */
+	CHECK_STR_CONTAINS(iago_check_cmsgs(u.b, CMSG_LEN(sizeof(fds)) - 1), "runs past");
+	c->cmsg_len = m.msg_controllen;
+	CHECK_STR_CONTAINS(iago_check_cmsgs(u.b, m.msg_controllen), "runs past");
+	c->cmsg_len = 4;
+	CHECK_STR_CONTAINS(iago_check_cmsgs(u.b, m.msg_controllen), "shorter than its header");
+	c->cmsg_len = CMSG_LEN(12);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_len = CMSG_LEN(sizeof(fds)) - 1;
+	CHECK_STR_CONTAINS(iago_check_cmsgs(u.b, m.msg_controllen), "partial descriptor");
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	fds[1] = -7;
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	CHECK_STR_CONTAINS(iago_check_cmsgs(u.b, m.msg_controllen), "negative descriptor");
+}
+
 int main(void)
 {
-	HARNESS_PLAN(8);
+	HARNESS_PLAN(10);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);
@@ -186,5 +252,7 @@ int main(void)
 	RUN(test_dirents);
 	RUN(test_strings);
 	RUN(test_string_terminated);
+	RUN(test_socket_addresses);
+	RUN(test_control_messages);
 	HARNESS_EXIT();
 }

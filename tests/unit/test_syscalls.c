@@ -13,7 +13,9 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <termios.h>
 #include <time.h>
@@ -34,6 +36,9 @@ _Static_assert(sizeof(struct rlimit) == ENCL_SZ_RLIMIT, "struct rlimit");
 _Static_assert(sizeof(struct flock) == ENCL_SZ_FLOCK, "struct flock");
 _Static_assert(sizeof(struct f_owner_ex) == ENCL_SZ_F_OWNER_EX, "struct f_owner_ex");
 _Static_assert(sizeof(struct winsize) == ENCL_SZ_WINSIZE, "struct winsize");
+_Static_assert(sizeof(struct linger) == ENCL_SZ_LINGER, "struct linger");
+_Static_assert(sizeof(struct ucred) == ENCL_SZ_UCRED, "struct ucred");
+_Static_assert(sizeof(struct sockaddr_storage) == ENCL_SZ_SOCKADDR, "struct sockaddr_storage");
 
 struct entry {
 	long nr;
@@ -64,6 +69,28 @@ static uint64_t at(size_t off)
 	return (uint64_t)(uintptr_t)(host.area + off);
 }
 
+/* Offsets in a msghdr's slot: the header, then what it points to. */
+#define MSG_NAME	64
+#define MSG_IOV		128
+#define MSG_DATA	192
+#define MSG_CONTROL	256
+
+static struct msghdr *msg_at(size_t off)
+{
+	struct msghdr *m = (struct msghdr *)(host.area + off);
+	struct iovec *iov = (struct iovec *)(host.area + off + MSG_IOV);
+
+	iov->iov_base = host.area + off + MSG_DATA;
+	iov->iov_len = BUF_LEN;
+	m->msg_name = host.area + off + MSG_NAME;
+	m->msg_namelen = 16;
+	m->msg_iov = iov;
+	m->msg_iovlen = 1;
+	m->msg_control = host.area + off + MSG_CONTROL;
+	m->msg_controllen = BUF_LEN;
+	return m;
+}
+
 /* Arguments the way the enclave lays them out: each pointer in its slot. */
 static void valid_args(const struct entry *e, uint64_t *args)
 {
@@ -84,6 +111,19 @@ static void valid_args(const struct entry *e, uint64_t *args)
 			break;
 		case ENCL_ARG_OBJ:
 			args[i] = at(SLOT * i);
+			break;
+		case ENCL_ARG_LENP:	/* the length word in the next argument's slot */
+			args[i] = at(SLOT * i);
+			args[a->len] = at(SLOT * a->len);
+			*(socklen_t *)(host.area + SLOT * a->len) = BUF_LEN;
+			break;
+		case ENCL_ARG_MSGHDR:
+			msg_at(SLOT * i);
+			args[i] = at(SLOT * i);
+			break;
+		case ENCL_ARG_SOCKOPT:
+			args[i - 1] = SOL_SOCKET;
+			args[i] = SO_REUSEADDR;
 			break;
 		}
 	}
@@ -125,6 +165,94 @@ static void test_forwarded_accepted(void)
 	CHECK(N(forwarded) > 50);
 }
 
+/*
+ * sendmsg/recvmsg: every pointer inside the msghdr moved out of the area
+ * or past its end is refused, and so are too many iovecs; a socket option
+ * in no row of ENCL_SOCKOPTS is refused.
+ */
+static void socket_arg(const struct entry *e, int i)
+{
+	uint64_t args[6];
+	struct msghdr *m;
+
+	valid_args(e, args);
+	if (e->a[i].kind == ENCL_ARG_SOCKOPT) {
+		args[i] = SO_ATTACH_FILTER;
+		EXPECT(e, "socket option in no row", check(e->nr, args), -ENOPROTOOPT);
+		args[i - 1] = 12345;
+		args[i] = SO_REUSEADDR;		/* the option of a row, at a level of none */
+		EXPECT(e, "socket option at another level", check(e->nr, args), -ENOPROTOOPT);
+		return;
+	}
+	args[i] = (uint64_t)(uintptr_t)outside;
+	EXPECT(e, "msghdr outside the area", check(e->nr, args), -EFAULT);
+	args[i] = at(AREA_SIZE - sizeof(*m) + 1);
+	EXPECT(e, "msghdr over the area's end", check(e->nr, args), -EFAULT);
+	for (int k = 0; k < 7; k++) {
+		valid_args(e, args);
+		m = (struct msghdr *)(uintptr_t)args[i];
+		switch (k) {
+		case 0: m->msg_name = outside; break;
+		case 1: m->msg_namelen = AREA_SIZE; break;
+		case 2: m->msg_iov = (struct iovec *)outside; break;
+		case 3: m->msg_iov[0].iov_base = outside; break;
+		case 4: m->msg_iov[0].iov_len = AREA_SIZE; break;
+		case 5: m->msg_control = outside; break;
+		default: m->msg_controllen = UINT64_MAX; break;
+		}
+		EXPECT(e, "a pointer in the msghdr outside the area", check(e->nr, args), -EFAULT);
+	}
+	valid_args(e, args);
+	m = (struct msghdr *)(uintptr_t)args[i];
+	m->msg_iovlen = ENCL_MSG_IOV_MAX + 1;
+	EXPECT(e, "too many iovecs", check(e->nr, args), -EMSGSIZE);
+	m->msg_iovlen = 0;
+	m->msg_name = m->msg_control = NULL;
+	EXPECT(e, "no name, data or control", check(e->nr, args), 0);
+}
+
+/*
+ * The kernel gets the host's copies of the length word and the msghdr,
+ * not the area's: a change in the area after the check reaches neither,
+ * and what the kernel writes into the copies goes back into the area.
+ */
+static void test_copies_given_to_the_kernel(void)
+{
+	struct encl_ocall_copies c;
+	struct msghdr *m;
+	socklen_t *len = (socklen_t *)(host.area + 2 * SLOT);
+	uint64_t args[6] = { 3, at(SLOT), at(2 * SLOT), 0, 0, 0 };
+
+	memset(host.area, 0, AREA_SIZE);
+	memset(&c, 0, sizeof(c));
+	*len = BUF_LEN;
+	CHECK_EQ_INT(encl_copy_lenp(&host, &c, 2, args[1], args[2]), 0);
+	*len = AREA_SIZE;			/* too late: the copy was checked */
+	encl_copies_use(&c, args);
+	CHECK(args[2] == (uint64_t)(uintptr_t)&c.len[0]);
+	CHECK_EQ_INT((int)c.len[0], BUF_LEN);
+	c.len[0] = 16;				/* as the kernel writes it */
+	encl_copies_back(&c);
+	CHECK_EQ_INT((int)*len, 16);
+
+	memset(&c, 0, sizeof(c));
+	m = msg_at(SLOT);
+	args[1] = at(SLOT);
+	CHECK_EQ_INT(encl_copy_msghdr(&host, &c, 1, args[1]), 0);
+	m->msg_iov[0].iov_base = outside;	/* too late as well */
+	m->msg_control = outside;
+	encl_copies_use(&c, args);
+	CHECK(args[1] == (uint64_t)(uintptr_t)&c.msg);
+	CHECK(c.msg.msg_iov != m->msg_iov);
+	CHECK(c.msg.msg_iov[0].iov_base == host.area + SLOT + MSG_DATA);
+	CHECK(c.msg.msg_control == host.area + SLOT + MSG_CONTROL);
+	c.msg.msg_namelen = 7;
+	c.msg.msg_controllen = 9;
+	c.msg.msg_flags = MSG_CTRUNC;
+	encl_copies_back(&c);
+	CHECK(m->msg_namelen == 7 && m->msg_controllen == 9 && m->msg_flags == MSG_CTRUNC);
+}
+
 /* Each pointer moved out of the area, or over its end, is refused. */
 static void test_forwarded_pointers_refused(void)
 {
@@ -137,7 +265,13 @@ static void test_forwarded_pointers_refused(void)
 		for (int i = 0; i < 6; i++) {
 			const struct encl_syscall_arg *a = &e->a[i];
 
-			if (a->kind != ENCL_ARG_BUF && a->kind != ENCL_ARG_STR && a->kind != ENCL_ARG_OBJ)
+			if (a->kind == ENCL_ARG_MSGHDR || a->kind == ENCL_ARG_SOCKOPT) {
+				socket_arg(e, i);
+				moved++;
+				continue;
+			}
+			if (a->kind != ENCL_ARG_BUF && a->kind != ENCL_ARG_STR && a->kind != ENCL_ARG_OBJ &&
+			    a->kind != ENCL_ARG_LENP)
 				continue;
 			valid_args(e, args);
 			args[i] = (uint64_t)(uintptr_t)outside;
@@ -155,6 +289,17 @@ static void test_forwarded_pointers_refused(void)
 			case ENCL_ARG_STR:
 				memset(host.area + SLOT * i, 'x', AREA_SIZE - SLOT * i);
 				EXPECT(e, "string without its NUL in the area", check(e->nr, args), -EFAULT);
+				break;
+			case ENCL_ARG_LENP:
+				*(socklen_t *)(host.area + SLOT * a->len) = AREA_SIZE - SLOT * i + 1;
+				EXPECT(e, "length word past the area's end", check(e->nr, args), -EFAULT);
+				valid_args(e, args);
+				args[a->len] = (uint64_t)(uintptr_t)outside;
+				EXPECT(e, "length word outside the area", check(e->nr, args), -EFAULT);
+				args[i] = 0;
+				args[a->len] = 0;
+				EXPECT(e, "NULL buffer and length", check(e->nr, args),
+				       e->a[a->len].null_ok ? 0 : -EFAULT);
 				break;
 			case ENCL_ARG_OBJ:
 				args[i] = at(AREA_SIZE - a->size + 1);
@@ -191,7 +336,7 @@ static void test_not_forwarded_refused(void)
 		EXPECT(&e, "not forwarded", check(e.nr, args), -ENOSYS);
 	}
 	memset(args, 0, sizeof(args));
-	CHECK_EQ_INT(check(SYS_socket, args), -ENOSYS);
+	CHECK_EQ_INT(check(SYS_recvmmsg, args), -ENOSYS);
 	CHECK_EQ_INT(check(SYS_mmap, args), -ENOSYS);
 	CHECK_EQ_INT(check(-1, args), -ENOSYS);
 	CHECK_EQ_INT(check(100000, args), -ENOSYS);
@@ -316,6 +461,7 @@ static void test_names(void)
 	for (size_t nr = 0; nr < N(others); nr++)
 		CHECK(!(HAS(others, nr) && HAS(table_names, nr)));
 	CHECK_STR_CONTAINS(encl_syscall_name(SYS_socket), "socket");
+	CHECK_STR_CONTAINS(encl_syscall_name(SYS_recvmmsg), "recvmmsg");
 	CHECK(encl_syscall_name(-1) == NULL);
 	CHECK(encl_syscall_name(100000) == NULL);
 }
@@ -392,10 +538,11 @@ static void test_docs_list_the_table(void)
 
 int main(void)
 {
-	HARNESS_PLAN(9);
+	HARNESS_PLAN(10);
 	setup();
 	RUN(test_forwarded_accepted);
 	RUN(test_forwarded_pointers_refused);
+	RUN(test_copies_given_to_the_kernel);
 	RUN(test_not_forwarded_refused);
 	RUN(test_one_row_per_call);
 	RUN(test_commands);
