@@ -89,6 +89,20 @@ struct encl_start {
 #define ENCL_OCALL_THREAD_START	(-7)
 #define ENCL_OCALL_WAIT		(-8)
 #define ENCL_OCALL_WAKE		(-9)
+/*
+ * Shared file mappings (docs/shield.md, "Shared file mappings"): host
+ * memory outside ELRANGE that the program reads and writes directly.
+ * args[0] is the memory call, the others its arguments:
+ *   SYS_mmap     length, PROT_*, fd, offset: mmap(NULL, ..., MAP_SHARED, ...)
+ *   SYS_munmap   address, length
+ *   SYS_mprotect address, length, PROT_*
+ *   SYS_msync    address, length, MS_*
+ *   SYS_mremap   address, old length, new length, 0 or MREMAP_MAYMOVE
+ * The host acts only on mappings it made this way (never MAP_FIXED, never
+ * PROT_EXEC); ret is what the call returned. The enclave checks that every
+ * address it is given lies outside ELRANGE.
+ */
+#define ENCL_OCALL_SHARED_MEM	(-10)
 
 /* SCONE_TCS_MAX: the most TCSs (measured and added) an enclave runs; the default. */
 #define ENCL_TCS_MAX_LIMIT	4096

@@ -56,6 +56,7 @@ struct encl_syscall_arg {
 #define ENCL_A_VAL		{ ENCL_ARG_VAL, 0, 0, 0 }
 #define ENCL_A_BUF(len)		{ ENCL_ARG_BUF, len, 0, 0 }
 #define ENCL_A_STR		{ ENCL_ARG_STR, 0, 0, 0 }
+#define ENCL_A_STR0		{ ENCL_ARG_STR, 0, 1, 0 }
 #define ENCL_A_OBJ(size)	{ ENCL_ARG_OBJ, 0, 0, size }
 #define ENCL_A_OBJ0(size)	{ ENCL_ARG_OBJ, 0, 1, size }
 #define ENCL_A_CMD		{ ENCL_ARG_CMD, 0, 0, 0 }
@@ -87,6 +88,15 @@ struct encl_syscall_arg {
 #define ENCL_SZ_IOVEC		16	/* struct iovec */
 #define ENCL_SZ_CMSGHDR		16	/* struct cmsghdr, before the data */
 #define ENCL_MSG_IOV_MAX	1024	/* iovecs in one msghdr (the kernel's UIO_MAXIOV) */
+#define ENCL_SZ_TIMESPEC2	32	/* utimensat: access and modification times */
+#define ENCL_SZ_STATFS		120	/* struct statfs */
+#define ENCL_SZ_RUSAGE		144	/* struct rusage */
+#define ENCL_SZ_SYSINFO		112	/* the kernel's struct sysinfo (musl's has 256 more reserved bytes) */
+#define ENCL_SZ_TMS		32	/* struct tms */
+#define ENCL_SZ_SIGSET		8	/* the kernel's sigset_t */
+#define ENCL_SZ_POLLFD		8	/* struct pollfd */
+#define ENCL_SZ_FDSET		128	/* fd_set: FD_SETSIZE (1024) bits */
+#define ENCL_SZ_EPOLL_EVENT	12	/* struct epoll_event, packed on x86-64 */
 
 #define ENCL_STAT	ENCL_A_OBJ(ENCL_SZ_STAT)
 #define ENCL_TS		ENCL_A_OBJ(ENCL_SZ_TIMESPEC)
@@ -241,15 +251,59 @@ struct encl_syscall_arg {
 				ENCL_A_LENP(5), ENCL_A_OBJ0(ENCL_SZ_INT))	\
 	FWD(sendmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
 	FWD(recvmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
-	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c) */		\
+	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c, sys_evfd.c) */	\
+	IN(poll,		poll)		/* as ppoll */			\
+	FWD(ppoll,		ENCL_A_ARRAY(1, ENCL_SZ_POLLFD), ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_TIMESPEC), \
+				ENCL_A_OBJ0(ENCL_SZ_SIGSET))			\
+	FWD(select,		ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_FDSET), ENCL_A_OBJ0(ENCL_SZ_FDSET), \
+				ENCL_A_OBJ0(ENCL_SZ_FDSET), ENCL_A_OBJ0(ENCL_SZ_TIMEVAL)) \
+	IN(pselect6,		pselect6)	/* as select */			\
+	IN(epoll_create,	epoll_create)	/* as epoll_create1 */		\
+	FWD(epoll_create1)							\
+	FWD(epoll_ctl,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_EPOLL_EVENT)) \
+	IN(epoll_wait,		epoll_wait)	/* as epoll_pwait */		\
+	FWD(epoll_pwait,	ENCL_A_VAL, ENCL_A_ARRAY(2, ENCL_SZ_EPOLL_EVENT), ENCL_A_VAL, \
+				ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_SIGSET))	\
+	IN(eventfd,		eventfd)	/* as eventfd2 */		\
+	FWD(eventfd2)								\
+	FWD(timerfd_create)							\
+	FWD(timerfd_settime,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC), \
+				ENCL_A_OBJ0(ENCL_SZ_ITIMERSPEC))		\
+	FWD(timerfd_gettime,	ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_ITIMERSPEC))	\
+	IN(signalfd,		signalfd)	/* ENOSYS: signals are the enclave's */ \
+	IN(signalfd4,		signalfd)					\
 	/* files and the system (enclave/shield/sys_file.c, sys_sys.c) */	\
+	FWD(flock)								\
+	FWD(fallocate)								\
+	FWD(fadvise64)								\
+	FWD(fchown)								\
+	FWD(chown,		ENCL_A_STR)					\
+	FWD(lchown,		ENCL_A_STR)					\
+	FWD(fchownat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(fchmodat,		ENCL_A_VAL, ENCL_A_STR)				\
+	FWD(symlinkat,		ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)		\
+	FWD(linkat,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)	\
+	FWD(renameat2,		ENCL_A_VAL, ENCL_A_STR, ENCL_A_VAL, ENCL_A_STR)	\
+	FWD(utimensat,		ENCL_A_VAL, ENCL_A_STR0, ENCL_A_OBJ0(ENCL_SZ_TIMESPEC2)) \
+	FWD(statfs,		ENCL_A_STR, ENCL_A_OBJ(ENCL_SZ_STATFS))		\
+	FWD(fstatfs,		ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_STATFS))		\
+	FWD(getrusage,		ENCL_A_VAL, ENCL_A_OBJ(ENCL_SZ_RUSAGE))		\
+	FWD(sysinfo,		ENCL_A_OBJ(ENCL_SZ_SYSINFO))			\
+	FWD(times,		ENCL_A_OBJ0(ENCL_SZ_TMS))			\
+	FWD(sched_getaffinity,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_BUF(1))		\
+	FWD(sched_setaffinity,	ENCL_A_VAL, ENCL_A_VAL, ENCL_A_BUF(1))		\
+	FWD(getpriority)							\
+	FWD(setpriority)							\
+	IN(setrlimit,		setrlimit)	/* as prlimit64 */		\
+	IN(prctl,		prctl)		/* names: /proc/thread-self/comm */ \
 	/* memory */								\
 	IN(brk,			brk)						\
-	IN(mmap,		mmap)		/* file contents as pread64 */	\
+	IN(mmap,		mmap)		/* private: as pread64; shared: ENCL_OCALL_SHARED_MEM */ \
 	IN(munmap,		munmap)						\
 	IN(mprotect,		mprotect)					\
 	IN(madvise,		madvise)					\
-	IN(mremap,		mremap)
+	IN(mremap,		mremap)						\
+	IN(msync,		msync)
 
 /*
  * fcntl and ioctl commands: CMD(command, argument, result). The argument
@@ -387,6 +441,7 @@ static inline const struct encl_sockopt *encl_sockopt_find(uint64_t level, uint6
 #define ENCL_IOCTL_CMDS(CMD)							\
 	CMD(FIONREAD,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_INT)	\
 	CMD(TIOCGWINSZ,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_WINSIZE) \
-	CMD(TCGETS,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_TERMIOS)
+	CMD(TCGETS,		ENCL_CMD_OUT,	ENCL_RES_ZERO,	ENCL_SZ_TERMIOS) \
+	CMD(FIONBIO,		ENCL_CMD_IN,	ENCL_RES_ZERO,	ENCL_SZ_INT)
 
 #endif

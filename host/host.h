@@ -69,7 +69,21 @@
 	HOSTILE(SIGNAL_OCALL, "signal-ocall")	\
 		/* a SIGUSR1 that never came, reported at a read's return */ \
 	HOSTILE(FAKE_FAULT, "fake-fault")	\
-		/* after an interrupt, EENTER the handler as for an exception */
+		/* after an interrupt, EENTER the handler as for an exception */ \
+	HOSTILE(SHARED_INSIDE, "shared-inside")	\
+		/* a shared file mapping is placed inside ELRANGE */ \
+	HOSTILE(STATFS_SIZE, "statfs-size")	\
+		/* statfs/fstatfs report a negative block size */ \
+	HOSTILE(POLL_REVENTS, "poll-revents")	\
+		/* ppoll reports POLLIN for an entry with a negative fd */ \
+	HOSTILE(POLL_COUNT, "poll-count")	\
+		/* ppoll returns nfds + 1 */ \
+	HOSTILE(SELECT_BIT, "select-bit")	\
+		/* select sets a read bit that was not asked for */ \
+	HOSTILE(EPOLL_FD, "epoll-fd")	\
+		/* epoll_pwait adds an event for fd 1000, never registered */ \
+	HOSTILE(EPOLL_COUNT, "epoll-count")	\
+		/* epoll_pwait returns maxevents + 1 */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {
@@ -93,6 +107,8 @@ struct encl_host_thread {
 	uint8_t *area;			/* the ocall area: host memory outside ELRANGE */
 	uint64_t area_size;
 	uint32_t event;			/* futex word: 1 when woken */
+	int wake_fd;			/* wait.c: eventfd + 1 that WAKE writes, 0: none yet,
+					 * -1: none to be had */
 	int tid;			/* gettid() of the host thread */
 	pthread_t pt;
 	int joinable;			/* pt is a started host thread not yet joined */
@@ -173,6 +189,9 @@ void encl_host_signals_kick(void);
 __attribute__((noreturn))
 void encl_host_exit_by_signal(int sig);
 
+/* shared_mem.c: ENCL_OCALL_SHARED_MEM with the request's args; its result or -errno. */
+int64_t encl_host_shared_mem(const uint64_t *args);
+
 /* [p, p + len) lies inside @t's ocall area. */
 int encl_area_holds(const struct encl_host_thread *t, uint64_t p, uint64_t len);
 /*
@@ -215,6 +234,12 @@ void encl_copies_back(const struct encl_ocall_copies *c);
 int64_t encl_host_thread_start(struct encl_host_thread *t, uint64_t tcs_offset);
 int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns);
 int64_t encl_host_thread_wake(struct encl_host_thread *t, uint64_t tcs_offset);
+/*
+ * wait.c: ppoll, select or epoll_pwait (@nr) with checked @args, ended
+ * early by a WAKE too (-EINTR when nothing is ready); wake: WAKE's side.
+ */
+int64_t encl_host_wait(struct encl_host_thread *t, long nr, const uint64_t *args);
+void encl_host_wait_wake(struct encl_host_thread *t);
 /* nanosleep or clock_nanosleep (@nr) with checked @args, ended early by a WAKE too. */
 int64_t encl_host_thread_sleep(struct encl_host_thread *t, long nr, const uint64_t *args);
 /* Set up thread 0 (the calling thread) on the TCS @tcs with a new area. 0 or -1. */

@@ -10,10 +10,14 @@
  * call.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -163,6 +167,8 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 	}
 	if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)
 		return encl_host_thread_sleep(t, nr, args);	/* host/thread.c */
+	if (nr == SYS_ppoll || nr == SYS_select || nr == SYS_epoll_pwait)
+		return encl_host_wait(t, nr, args);		/* host/wait.c */
 	memcpy(k, args, sizeof(k));
 	encl_copies_use(&c, k);
 	r = syscall(nr, k[0], k[1], k[2], k[3], k[4], k[5]);
@@ -342,6 +348,70 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 	case ENCL_HOSTILE_CMSG_LEN:
 	case ENCL_HOSTILE_CMSG_FD:
 		return hostile_recvmsg(t, nr, args);
+	case ENCL_HOSTILE_SHARED_INSIDE:
+		if (nr != ENCL_OCALL_SHARED_MEM || args[0] != SYS_mmap)
+			return 0;
+		o->ret = (int64_t)h->e.base;	/* the enclave's first page, as if it were host memory */
+		break;
+	case ENCL_HOSTILE_STATFS_SIZE:
+		if ((nr != SYS_statfs && nr != SYS_fstatfs) || !encl_area_holds(t, args[1], sizeof(struct statfs)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct statfs *)(uintptr_t)args[1])->f_bsize = -4096;
+		break;
+	case ENCL_HOSTILE_POLL_COUNT:
+	case ENCL_HOSTILE_EPOLL_COUNT: {
+		int poll = h->hostile == ENCL_HOSTILE_POLL_COUNT;
+
+		if (nr != (poll ? SYS_ppoll : SYS_epoll_pwait))
+			return 0;
+		(void)forward(t, (long)nr, args);	/* served, then counted one too many */
+		o->ret = (int64_t)args[poll ? 1 : 2] + 1;
+		break;
+	}
+	case ENCL_HOSTILE_POLL_REVENTS:
+		if (nr != SYS_ppoll)
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		for (uint64_t i = 0; o->ret >= 0 && i < args[1]; i++) {
+			struct pollfd *p = (struct pollfd *)(uintptr_t)args[0] + i;
+
+			if (p->fd < 0) {
+				p->revents = POLLIN;
+				o->ret++;
+				break;
+			}
+		}
+		break;
+	case ENCL_HOSTILE_SELECT_BIT: {
+		fd_set *rd = (fd_set *)(uintptr_t)args[1];
+		fd_set asked;
+		int fd;
+
+		if (nr != SYS_select || !encl_area_holds(t, args[1], sizeof(fd_set)))
+			return 0;
+		asked = *rd;
+		o->ret = forward(t, (long)nr, args);
+		for (fd = 0; fd < (int)args[0] && FD_ISSET(fd, &asked); fd++)
+			;
+		if (o->ret >= 0 && fd < (int)args[0]) {
+			FD_SET(fd, rd);
+			o->ret++;
+		}
+		break;
+	}
+	case ENCL_HOSTILE_EPOLL_FD:
+		if (nr != SYS_epoll_pwait)
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret >= 0 && o->ret < (int64_t)args[2]) {
+			struct epoll_event *ev = (struct epoll_event *)(uintptr_t)args[1] + o->ret;
+
+			ev->events = EPOLLIN;
+			ev->data.u64 = 1000;
+			o->ret++;
+		}
+		break;
 	default:
 		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */
 	}
@@ -374,6 +444,8 @@ void encl_host_ocall(struct encl_host_thread *t)
 		o->ret = encl_host_thread_wait(t, args[0]);
 	else if (nr == ENCL_OCALL_WAKE)
 		o->ret = encl_host_thread_wake(t, args[0]);
+	else if (nr == ENCL_OCALL_SHARED_MEM)
+		o->ret = encl_host_shared_mem(args);	/* host/shared_mem.c */
 	else
 		o->ret = -ENOSYS;
 }

@@ -71,6 +71,8 @@ void encl_host_threads_fini(struct encl_host *h)
 
 		if (t->area)
 			munmap(t->area, t->area_size);
+		if (t->wake_fd > 0)
+			close(t->wake_fd - 1);
 		if (t != &h->main_thread)
 			free(t);
 	}
@@ -201,8 +203,9 @@ int64_t encl_host_thread_wake(struct encl_host_thread *caller, uint64_t off)
 		return -ESRCH;
 	if (h->hostile == ENCL_HOSTILE_FUTEX_NEVER)
 		return 0;
-	__atomic_store_n(&t->event, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->event, 1, __ATOMIC_SEQ_CST);
 	futex(&t->event, FUTEX_WAKE_PRIVATE, 1, NULL);
+	encl_host_wait_wake(t);		/* a thread in poll, select or epoll_wait */
 	encl_host_signals_kick();	/* a thread in pause waits on the notes instead */
 	return 0;
 }

@@ -211,6 +211,51 @@ const char *iago_check_area(uint64_t addr, uint64_t size, uint64_t base, uint64_
 	return 0;
 }
 
+/* The lowest address user space has (mmap_min_addr) and the end of a 47-bit user half. */
+#define USER_LO		0x10000
+#define USER_END	(UINT64_C(1) << 47)
+
+const char *iago_check_shared_map(uint64_t addr, uint64_t len, uint64_t base, uint64_t enclave_size)
+{
+	if (addr & 4095)
+		return "shared mapping is not page aligned";
+	if (addr < USER_LO || addr + len < addr || addr + len > USER_END)
+		return "shared mapping is not at a user address";
+	if (!iago_outside(addr, len, base, enclave_size))
+		return "shared mapping lies inside the enclave";
+	return 0;
+}
+
+const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, uint64_t blocks,
+			      uint64_t bfree, uint64_t bavail)
+{
+	if (bsize < 0 || frsize < 0 || namelen < 0)
+		return "negative size in struct statfs";
+	if (bfree > blocks || bavail > blocks)
+		return "struct statfs has more free blocks than blocks";
+	return 0;
+}
+
+const char *iago_check_rusage(const int64_t *v)
+{
+	for (int i = 0; i < IAGO_RUSAGE_LONGS; i++)
+		if (v[i] < 0)
+			return "negative value in struct rusage";
+	if (v[1] >= 1000000 || v[3] >= 1000000)
+		return "microseconds out of range in struct rusage";
+	return 0;
+}
+
+const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
+			       uint64_t freeswap, uint32_t mem_unit)
+{
+	if (freeram > totalram || freeswap > totalswap)
+		return "struct sysinfo has more free memory than memory";
+	if (!mem_unit)
+		return "struct sysinfo has no memory unit";
+	return 0;
+}
+
 const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
 			       uint64_t enclave_size, uint64_t *lens, uint64_t *total)
 {
@@ -239,5 +284,71 @@ const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
 		if (*total > IAGO_MAX_ARGBYTES)
 			return "arguments and environment are too large";
 	}
+	return 0;
+}
+
+const char *iago_check_time_left(int64_t sec, int64_t nsec, int64_t given_sec, int64_t given_nsec)
+{
+	const char *why = iago_check_timespec(sec, nsec);
+
+	if (why)
+		return why;
+	if (sec > given_sec || (sec == given_sec && nsec > given_nsec))
+		return "time left is longer than the time given";
+	return 0;
+}
+
+#define POLL_ALWAYS	(0x008 /* POLLERR */ | 0x010 /* POLLHUP */ | 0x020 /* POLLNVAL */)
+
+const char *iago_check_poll_revents(int32_t fd, uint16_t events, uint16_t revents)
+{
+	if (fd < 0)
+		return revents ? "poll reported events for a negative fd, which is not polled" : 0;
+	if (revents & ~(events | POLL_ALWAYS))
+		return "poll reported events that were not asked for";
+	return 0;
+}
+
+const char *iago_check_poll_count(int64_t ret, uint64_t nfds, uint64_t ready)
+{
+	const char *why = iago_check_count(ret, nfds);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)ret != ready)
+		return "poll's count is not the number of entries with events";
+	return 0;
+}
+
+const char *iago_check_fdset(const uint64_t *given, const uint64_t *got, uint64_t nfds,
+			     uint64_t *bits)
+{
+	for (uint64_t i = 0; i < (nfds + 63) / 64; i++) {
+		uint64_t valid = nfds - 64 * i >= 64 ? ~0ULL : (1ULL << (nfds - 64 * i)) - 1;
+
+		if (got[i] & ~(given[i] & valid))
+			return "select returned an fd that was not asked for";
+		*bits += (uint64_t)__builtin_popcountll(got[i]);
+	}
+	return 0;
+}
+
+const char *iago_check_select_count(int64_t ret, uint64_t bits)
+{
+	const char *why = iago_check_nonneg(ret);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)ret != bits)
+		return "select's count is not the number of fds in the sets it returned";
+	return 0;
+}
+
+const char *iago_check_epoll_events(uint32_t registered, uint32_t got)
+{
+	if (!got)
+		return "epoll_wait returned an event without event bits";
+	if (got & ~(registered & ~IAGO_EPOLL_FLAGS))
+		return "epoll_wait returned events the fd is not registered for";
 	return 0;
 }

@@ -90,6 +90,75 @@ const char *iago_check_cmsgs(const void *control, uint64_t len);
 const char *iago_check_timespec(int64_t sec, int64_t nsec);
 
 /*
+ * A shared file mapping of @len bytes (page-rounded) the host placed at
+ * @addr: page aligned, at a user address, entirely outside ELRANGE
+ * (inside, the program would write enclave memory it believes shared).
+ */
+const char *iago_check_shared_map(uint64_t addr, uint64_t len, uint64_t base, uint64_t enclave_size);
+
+/*
+ * A struct statfs: the sizes a program divides or multiplies by are not
+ * negative, and no more blocks are free than exist (used = blocks - free).
+ */
+const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, uint64_t blocks,
+			      uint64_t bfree, uint64_t bavail);
+
+/*
+ * A struct rusage as the kernel lays it out, IAGO_RUSAGE_LONGS longs: user
+ * and system time (seconds, microseconds), then the counts. None is
+ * negative, the microseconds are below 10^6.
+ */
+#define IAGO_RUSAGE_LONGS	18
+const char *iago_check_rusage(const int64_t *v);
+
+/* A struct sysinfo: no more free than total memory or swap, a memory unit. */
+const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
+			       uint64_t freeswap, uint32_t mem_unit);
+
+/*
+ * A remaining time the host wrote back (nanosleep's rem, ppoll's and
+ * select's timeout): a valid timespec no longer than the @given one. A
+ * longer one would make the enclave wait longer than it was asked.
+ */
+const char *iago_check_time_left(int64_t sec, int64_t nsec, int64_t given_sec, int64_t given_nsec);
+
+/*
+ * One entry of poll's array: @revents, as the host wrote it, for the @fd
+ * and @events the program asked. Only what the kernel reports is allowed:
+ * bits asked for, POLLERR, POLLHUP, POLLNVAL; nothing for a negative fd.
+ */
+const char *iago_check_poll_revents(int32_t fd, uint16_t events, uint16_t revents);
+
+/* poll's result @ret for @nfds entries, @ready of which have revents set. */
+const char *iago_check_poll_count(int64_t ret, uint64_t nfds, uint64_t ready);
+
+/*
+ * One fd_set select returned (@got, copied into the enclave) for the one
+ * given (@given), both of @nfds bits: a subset. *@bits grows by the bits
+ * set in @got.
+ */
+const char *iago_check_fdset(const uint64_t *given, const uint64_t *got, uint64_t nfds,
+			     uint64_t *bits);
+
+/* select's result @ret when the returned sets hold @bits bits. */
+const char *iago_check_select_count(int64_t ret, uint64_t bits);
+
+/*
+ * The flags of struct epoll_event.events: how an fd is watched, never a
+ * result bit.
+ */
+#define IAGO_EPOLL_FLAGS	((1U << 28) /* EXCLUSIVE */ | (1U << 29) /* WAKEUP */ | \
+				 (1U << 30) /* ONESHOT */ | (1U << 31) /* ET */)
+#define IAGO_EPOLL_ALWAYS	(0x008U /* EPOLLERR */ | 0x010U /* EPOLLHUP */)
+
+/*
+ * The events @got epoll_wait returned for an fd registered with
+ * @registered (as the kernel keeps them: the events asked, EPOLLERR and
+ * EPOLLHUP, and the flags; only the flags once EPOLLONESHOT disarmed it).
+ */
+const char *iago_check_epoll_events(uint32_t registered, uint32_t got);
+
+/*
  * The ocall area: outside ELRANGE, 16-byte aligned, at least @min and at
  * most @max bytes.
  */

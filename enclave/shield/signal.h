@@ -78,6 +78,23 @@ void encl_signal_post_timer(struct encl_thread *td, int sig);
 /* The lowest pending signal @td does not block, 0 if none. */
 int encl_signal_next(const struct encl_thread *td);
 
+/*
+ * A signal is pending that @td would take now, neither blocked nor
+ * ignored (the ignored ones are dropped on the way): its number, or 0.
+ */
+int encl_signal_deliverable(struct encl_thread *td);
+
+/*
+ * The waits that take a mask (rt_sigsuspend, ppoll, pselect6,
+ * epoll_pwait): @mask is @td's for the call. encl_signal_wait_end(@ret)
+ * after it: unless it ends with -EINTR the old mask is back at once (a
+ * signal it let through waits, as with the kernel's
+ * restore_saved_sigmask_unless); with -EINTR the handler's frame or
+ * encl_signal_dispatch puts it back after the delivery.
+ */
+void encl_signal_wait_mask(struct encl_thread *td, uint64_t mask);
+void encl_signal_wait_end(struct encl_thread *td, long ret);
+
 /* Take @sig off the pending sets; its origin in *@o. */
 void encl_signal_take(struct encl_thread *td, int sig, struct encl_sigorigin *o);
 

@@ -2,7 +2,7 @@
 /*
  * File-descriptor calls forwarded to the host: close, lseek, dup*, pipe*,
  * fcntl and ioctl (the commands of abi/syscalls.h), fsync, ftruncate,
- * fstat. Descriptors are the host's; what comes back must look like a
+ * fstat, fchmod, fchown. Descriptors are the host's; what comes back must look like a
  * descriptor, a status or a size.
  */
 #include <errno.h>
@@ -32,10 +32,9 @@ void encl_take_stat(long nr, const struct stat *hb, struct stat *out)
 	memcpy(out, &st, sizeof(st));
 }
 
-/* A call with integer arguments only and a 0/-errno result. */
-static long zero_call(long nr, const uint64_t *a)
+long encl_zero_call(long nr, const uint64_t *a)
 {
-	int64_t r = ocall3(nr, a[0], a[1], a[2]);
+	int64_t r = ocall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 
 	IAGO(iago_check_zero(r), nr, r);
 	return r;
@@ -43,34 +42,40 @@ static long zero_call(long nr, const uint64_t *a)
 
 SYSFN(close)
 {
-	return zero_call(OCALL_SYS(close), a);
+	encl_epoll_forget((int32_t)a[0]);	/* before the fd can name another file */
+	return encl_zero_call(OCALL_SYS(close), a);
 }
 
 SYSFN(fsync)
 {
-	return zero_call(OCALL_SYS(fsync), a);
+	return encl_zero_call(OCALL_SYS(fsync), a);
 }
 
 SYSFN(fdatasync)
 {
-	return zero_call(OCALL_SYS(fdatasync), a);
+	return encl_zero_call(OCALL_SYS(fdatasync), a);
 }
 
 SYSFN(fchmod)
 {
-	return zero_call(OCALL_SYS(fchmod), a);
+	return encl_zero_call(OCALL_SYS(fchmod), a);
+}
+
+SYSFN(fchown)
+{
+	return encl_zero_call(OCALL_SYS(fchown), a);
 }
 
 SYSFN(fchdir)
 {
-	return zero_call(OCALL_SYS(fchdir), a);
+	return encl_zero_call(OCALL_SYS(fchdir), a);
 }
 
 SYSFN(ftruncate)
 {
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	return zero_call(OCALL_SYS(ftruncate), a);
+	return encl_zero_call(OCALL_SYS(ftruncate), a);
 }
 
 SYSFN(lseek)
@@ -95,7 +100,11 @@ SYSFN(dup)
 /* dup2/dup3 return the descriptor asked for, nothing else. */
 static long dup_to(long nr, const uint64_t *a)
 {
-	int64_t r = ocall3(nr, a[0], a[1], a[2]);
+	int64_t r;
+
+	if ((uint32_t)a[0] != (uint32_t)a[1])
+		encl_epoll_forget((int32_t)a[1]);	/* the target is closed first */
+	r = ocall3(nr, a[0], a[1], a[2]);
 
 	IAGO(iago_check_fd(r), nr, r);
 	if (r >= 0 && (uint64_t)r != (uint32_t)a[1])

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * Memory calls, served inside the enclave from the heap (heap.h). Host
- * memory is never mapped into the program. A private file mapping is
- * emulated by reading the file into fresh heap pages; shared writable file
- * mappings cannot be kept coherent with the host's file and are refused.
+ * Memory calls. Anonymous memory (MAP_SHARED|MAP_ANONYMOUS too: there is
+ * no fork to share it with) is the heap (heap.h). A private file mapping
+ * is fresh heap pages filled from the file, so its contents are the
+ * enclave's. A shared file mapping is host memory outside ELRANGE
+ * (shared_map.h), read-only ones too: MAP_SHARED promises to see what
+ * other processes write to the file, and a copy would not. munmap,
+ * mprotect, madvise, msync and mremap go to the side that holds the
+ * range; a range that is partly a shared mapping and partly not is EINVAL.
  */
+#define _GNU_SOURCE	/* MAP_TYPE, MAP_SHARED_VALIDATE */
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "abi/page.h"
 #include "enclave/emm/heap.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
+#include "enclave/shield/shared_map.h"
 #include "enclave/core/runtime.h"
 #include "enclave/shield/syscall.h"
 
@@ -56,10 +63,17 @@ SYSFN(mmap)
 		return heap_mmap(addr, len, prot, flags);
 	if (off & 4095)
 		return -EINVAL;
-	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
-		return -ENODEV;
+	switch (flags & MAP_TYPE) {
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		return shared_map_mmap(len, prot, flags, a[4], off);
+	default:
+		return -EINVAL;
+	}
 	/* Writable while it is filled, then the protection asked for. */
-	r = heap_mmap(addr, len, PROT_READ | PROT_WRITE, (flags & ~MAP_SHARED) | MAP_PRIVATE | MAP_ANONYMOUS);
+	r = heap_mmap(addr, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS);
 	if (r < 0)
 		return r;
 	e = read_file(a[4], (uint64_t)r, len, off);
@@ -72,6 +86,21 @@ SYSFN(mmap)
 	return r;
 }
 
+/* Which side holds [addr, addr + len): 1 the shared mappings, 0 the heap, or -EINVAL. */
+static int shared(uint64_t addr, uint64_t len)
+{
+	if (!len)
+		return 0;	/* the heap's answer */
+	switch (shared_map_where(addr, len)) {
+	case SHARED_ALL:
+		return addr & (ENCL_PAGE_SIZE - 1) ? -EINVAL : 1;
+	case SHARED_STRADDLES:
+		return -EINVAL;
+	default:
+		return 0;
+	}
+}
+
 /*
  * musl's detached threads unmap their own stack and exit without touching
  * it again (__unmapself); here the call itself still runs on that stack.
@@ -82,7 +111,10 @@ SYSFN(munmap)
 {
 	struct encl_thread *td = encl_self();
 	uint64_t here = td->syscall_regs;
+	int sh = shared(a[0], a[1]);
 
+	if (sh)
+		return sh < 0 ? sh : shared_map_munmap(a[0], a[1]);
 	if (here >= a[0] && here - a[0] < a[1] && heap_contains(a[0], a[1]) && !td->unmap_len) {
 		td->unmap_addr = a[0];
 		td->unmap_len = a[1];
@@ -93,15 +125,53 @@ SYSFN(munmap)
 
 SYSFN(mprotect)
 {
+	int sh = shared(a[0], a[1]);
+
+	if (sh)
+		return sh < 0 ? sh : shared_map_mprotect(a[0], a[1], (int)a[2]);
 	return heap_mprotect(a[0], a[1], (int)a[2]);
 }
 
+/* Advice about a shared mapping may be ignored: its contents are the file's either way. */
 SYSFN(madvise)
 {
+	int sh = shared(a[0], a[1]);
+
+	if (sh)
+		return sh < 0 ? sh : 0;
 	return heap_madvise(a[0], a[1], (int)a[2]);
 }
 
 SYSFN(mremap)
 {
+	int sh = shared(a[0], a[1]);
+
+	if (sh)
+		return sh < 0 ? sh : shared_map_mremap(a[0], a[1], a[2], (int)a[3]);
 	return heap_mremap(a[0], a[1], a[2], (int)a[3], a[4]);
+}
+
+/*
+ * A shared mapping is written back by the host. Heap memory has no file
+ * behind it (a private mapping is a copy): nothing to write, 0 when every
+ * page is mapped, ENOMEM as for an unmapped page otherwise.
+ */
+SYSFN(msync)
+{
+	uint64_t addr = a[0], len = a[1], end = addr + ENCL_PAGE_UP(len);
+	int flags = (int)a[2];
+	int sh;
+
+	if ((flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) || ((flags & MS_ASYNC) && (flags & MS_SYNC)) ||
+	    (addr & (ENCL_PAGE_SIZE - 1)) || end < addr)
+		return -EINVAL;
+	sh = shared(addr, len);
+	if (sh)
+		return sh < 0 ? sh : shared_map_msync(addr, len, flags);
+	if (!heap_contains(addr, end - addr))
+		return -ENOMEM;
+	for (uint64_t p = addr; p < end; p += ENCL_PAGE_SIZE)
+		if (!heap_mapped(p))
+			return -ENOMEM;
+	return 0;
 }

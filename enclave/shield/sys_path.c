@@ -128,6 +128,13 @@ SYSFN(rename)		{ return path2_zero(OCALL_SYS(rename), a, 0, 1); }
 SYSFN(renameat)		{ return path2_zero(OCALL_SYS(renameat), a, 1, 3); }
 SYSFN(symlink)		{ return path2_zero(OCALL_SYS(symlink), a, 0, 1); }
 SYSFN(link)		{ return path2_zero(OCALL_SYS(link), a, 0, 1); }
+SYSFN(symlinkat)	{ return path2_zero(OCALL_SYS(symlinkat), a, 0, 2); }
+SYSFN(linkat)		{ return path2_zero(OCALL_SYS(linkat), a, 1, 3); }
+SYSFN(renameat2)	{ return path2_zero(OCALL_SYS(renameat2), a, 1, 3); }
+SYSFN(fchmodat)		{ return path_zero(OCALL_SYS(fchmodat), a, 1); }
+SYSFN(chown)		{ return path_zero(OCALL_SYS(chown), a, 0); }
+SYSFN(lchown)		{ return path_zero(OCALL_SYS(lchown), a, 0); }
+SYSFN(fchownat)		{ return path_zero(OCALL_SYS(fchownat), a, 1); }
 
 SYSFN(truncate)
 {

@@ -3,7 +3,7 @@
  * The process and its threads: identities (the host's, checked for
  * range), uname, exit and exit_group, clone for threads (threads.c), the
  * thread bookkeeping musl does (set_tid_address, set_robust_list,
- * arch_prctl), resource limits (read only) and getrandom (RDRAND, never
+ * arch_prctl), resource limits (forwarded) and getrandom (RDRAND, never
  * the host).
  */
 #include <errno.h>
@@ -214,28 +214,42 @@ SYSFN(getrandom)
 	return (long)len;
 }
 
-static long rlimit_get(uint64_t res, struct rlimit *out)
+/*
+ * Limits are the host's to enforce: a new one (setrlimit, which musl sends
+ * as prlimit64) is forwarded, and the old one comes back checked.
+ */
+static long rlimit_call(uint64_t res, const struct rlimit *set, struct rlimit *out)
 {
+	void *nb = set ? ocall_copy_in(set, sizeof(*set)) : 0;
 	struct rlimit *hb = ocall_alloc(sizeof(*hb));
-	int64_t r = ocall4(OCALL_SYS(prlimit64), 0, res, 0, HP(hb));
+	struct rlimit old;
+	int64_t r = ocall4(OCALL_SYS(prlimit64), 0, res, HP(nb), HP(hb));
 
 	IAGO(iago_check_zero(r), SYS_prlimit64, r);
-	if (!r && out)
-		memcpy(out, hb, sizeof(*out));
-	return r;
+	if (r)
+		return r;
+	memcpy(&old, hb, sizeof(old));
+	if (old.rlim_cur > old.rlim_max)
+		encl_iago_fail(SYS_prlimit64, r, "soft limit above the hard limit");
+	if (out)
+		memcpy(out, &old, sizeof(old));
+	return 0;
 }
 
-/* Limits are the host's to enforce; the enclave only lets the program read them. */
+/* The enclave's own process only: another's limits are not the program's business. */
 SYSFN(prlimit64)
 {
 	if (a[0] && (int64_t)a[0] != encl_pid())
 		return -EPERM;
-	if (a[2])
-		return -EPERM;
-	return rlimit_get(a[1], (struct rlimit *)a[3]);
+	return rlimit_call(a[1], (const struct rlimit *)a[2], (struct rlimit *)a[3]);
 }
 
 SYSFN(getrlimit)
 {
-	return rlimit_get(a[0], (struct rlimit *)a[1]);
+	return rlimit_call(a[0], 0, (struct rlimit *)a[1]);
+}
+
+SYSFN(setrlimit)
+{
+	return rlimit_call(a[0], (const struct rlimit *)a[1], 0);
 }

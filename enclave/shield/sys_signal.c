@@ -168,6 +168,27 @@ static int next_not_ignored(struct encl_thread *td)
 	return sig;
 }
 
+int encl_signal_deliverable(struct encl_thread *td)
+{
+	return next_not_ignored(td);
+}
+
+void encl_signal_wait_mask(struct encl_thread *td, uint64_t mask)
+{
+	/* The handler's frame restores the mask of before (encl_signal_dispatch otherwise). */
+	td->sigmask_saved = td->sigmask;
+	td->sigmask_restore = 1;
+	td->sigmask = mask & ~UNBLOCKABLE;
+}
+
+void encl_signal_wait_end(struct encl_thread *td, long ret)
+{
+	if (ret == -EINTR || !td->sigmask_restore)
+		return;
+	td->sigmask = td->sigmask_saved;
+	td->sigmask_restore = 0;
+}
+
 void encl_signal_terminate(struct encl_thread *td, int sig, int can_ocall)
 {
 	/* As exit_group: the statistics line at SCONE_LOG=info, which needs an ocall. */
@@ -195,6 +216,13 @@ static enum restart restart_kind(long nr)
 	case SYS_pause:
 	case SYS_rt_sigsuspend:
 	case SYS_rt_sigtimedwait:
+	/* The event loops restart themselves only for ignored signals (sys_poll.c, sys_epoll.c). */
+	case SYS_poll:
+	case SYS_ppoll:
+	case SYS_select:
+	case SYS_pselect6:
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
 		return RESTART_NEVER;
 	default:
 		return RESTART_ANY;
@@ -456,10 +484,7 @@ SYSFN(rt_sigsuspend)
 	if (a[1] != SIGSET_SIZE)
 		return -EINVAL;
 	memcpy(&mask, (const void *)a[0], sizeof(mask));
-	/* The handler's frame restores the mask of before (encl_signal_dispatch otherwise). */
-	td->sigmask_saved = td->sigmask;
-	td->sigmask_restore = 1;
-	td->sigmask = mask & ~UNBLOCKABLE;
+	encl_signal_wait_mask(td, mask);
 	while (!next_not_ignored(td))
 		host_pause();
 	return -EINTR;
@@ -483,10 +508,9 @@ static int host_sleep(struct timespec *left)
 	if (r != -EINTR)
 		encl_iago_fail(SYS_nanosleep, r, "a sleep for a signal fails only with EINTR");
 	memcpy(&rem, hrem, sizeof(rem));
-	IAGO(iago_check_timespec(rem.tv_sec, rem.tv_nsec), SYS_nanosleep, r);
 	/* A remainder longer than the request is a lie that would make us wait forever. */
-	if (rem.tv_sec > left->tv_sec || (rem.tv_sec == left->tv_sec && rem.tv_nsec > left->tv_nsec))
-		encl_iago_fail(SYS_nanosleep, r, "remainder longer than the request");
+	IAGO(iago_check_time_left(rem.tv_sec, rem.tv_nsec, left->tv_sec, left->tv_nsec),
+	     SYS_nanosleep, r);
 	*left = rem;
 	return 1;
 }

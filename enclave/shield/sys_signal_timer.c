@@ -136,7 +136,7 @@ SYSFN(timer_create)
 	return 0;
 }
 
-SYSFN(timer_settime)
+long encl_itimer_set(long nr, const uint64_t *a)
 {
 	struct itimerspec *hold;
 	void *hnew;
@@ -144,36 +144,46 @@ SYSFN(timer_settime)
 
 	if (!a[2])
 		return -EFAULT;
-	if (encl_thread_timer_is((int32_t)a[0]))
-		return encl_thread_timer_settime((int32_t)a[0], (int)a[1],
-						 (const struct itimerspec *)a[2],
-						 (struct itimerspec *)a[3]);
 	hnew = ocall_copy_in((const void *)a[2], sizeof(struct itimerspec));
 	hold = a[3] ? ocall_alloc(sizeof(*hold)) : 0;
-	r = ocall4(OCALL_SYS(timer_settime), a[0], a[1], HP(hnew), HP(hold));
+	r = ocall4(nr, a[0], a[1], HP(hnew), HP(hold));
 
-	IAGO(iago_check_zero(r), SYS_timer_settime, r);
+	IAGO(iago_check_zero(r), nr, r);
 	if (!r && hold)
-		take_itimerspec(SYS_timer_settime, r, hold, a[3]);
+		take_itimerspec(nr, r, hold, a[3]);
 	return r;
 }
 
-SYSFN(timer_gettime)
+long encl_itimer_get(long nr, const uint64_t *a)
 {
 	struct itimerspec *hcur;
 	int64_t r;
 
 	if (!a[1])
 		return -EFAULT;
-	if (encl_thread_timer_is((int32_t)a[0]))
-		return encl_thread_timer_gettime((int32_t)a[0], (struct itimerspec *)a[1]);
 	hcur = ocall_alloc(sizeof(*hcur));
-	r = ocall2(OCALL_SYS(timer_gettime), a[0], HP(hcur));
+	r = ocall2(nr, a[0], HP(hcur));
 
-	IAGO(iago_check_zero(r), SYS_timer_gettime, r);
+	IAGO(iago_check_zero(r), nr, r);
 	if (!r)
-		take_itimerspec(SYS_timer_gettime, r, hcur, a[1]);
+		take_itimerspec(nr, r, hcur, a[1]);
 	return r;
+}
+
+SYSFN(timer_settime)
+{
+	if (a[2] && encl_thread_timer_is((int32_t)a[0]))
+		return encl_thread_timer_settime((int32_t)a[0], (int)a[1],
+						 (const struct itimerspec *)a[2],
+						 (struct itimerspec *)a[3]);
+	return encl_itimer_set(OCALL_SYS(timer_settime), a);
+}
+
+SYSFN(timer_gettime)
+{
+	if (a[1] && encl_thread_timer_is((int32_t)a[0]))
+		return encl_thread_timer_gettime((int32_t)a[0], (struct itimerspec *)a[1]);
+	return encl_itimer_get(OCALL_SYS(timer_gettime), a);
 }
 
 SYSFN(timer_getoverrun)

@@ -49,9 +49,12 @@ void encl_iago_fail(long nr, int64_t ret, const char *why);
 /*
  * One handler per entry of abi/syscalls.h, in the file of its family:
  * sys_io.c (data through the ocall area), sys_fd.c (descriptors),
- * sys_path.c (calls that name a file), sys_time.c, sys_proc.c (identity,
- * exit, thread bookkeeping, randomness), sys_signal.c (dispositions and
- * masks kept inside; raise delivered in place), sys_mem.c (the heap).
+ * sys_path.c (calls that name a file), sys_file.c (locks, space, times
+ * and file systems), sys_time.c, sys_poll.c, sys_epoll.c and sys_evfd.c
+ * (event loops), sys_net.c (sockets), sys_proc.c (identity, exit, thread
+ * bookkeeping, randomness, limits), sys_sys.c (usage, CPUs, priorities,
+ * names), sys_signal.c (dispositions and masks kept inside; raise
+ * delivered in place), sys_mem.c (the heap and shared file mappings).
  * a[] holds the six arguments.
  */
 #define SYSFN(name) long sys_##name(const uint64_t *a)
@@ -60,6 +63,9 @@ void encl_iago_fail(long nr, int64_t ret, const char *why);
 ENCL_SYSCALLS(SYSFN_FWD_, SYSFN_IN_)
 #undef SYSFN_FWD_
 #undef SYSFN_IN_
+
+/* sys_fd.c: forward @nr with the six arguments as numbers; a 0/-errno result, checked. */
+long encl_zero_call(long nr, const uint64_t *a);
 
 /* sys_fd.c: a struct stat from the host, checked and copied */
 struct stat;
@@ -82,6 +88,31 @@ void encl_take_fdpair(long nr, int64_t r, const int *hb, int *fds);
 /* sys_proc.c: the host's id of the one thread, asked once */
 int64_t encl_tid(void);
 int64_t encl_pid(void);
+
+/*
+ * sys_signal_timer.c: timer_settime and timerfd_settime (@nr: id, flags,
+ * new, old), timer_gettime and timerfd_gettime (id, current), forwarded
+ * with the itimerspec that comes back checked.
+ */
+long encl_itimer_set(long nr, const uint64_t *a);
+long encl_itimer_get(long nr, const uint64_t *a);
+
+/*
+ * sys_poll.c: the waits of the event loops. encl_event_wait calls
+ * @once(@call, look) until it is done: look = 1 asks for one look without
+ * waiting (a signal is there: nothing ready is EINTR); the host's EINTR
+ * is the answer only when a signal the thread takes is pending, else the
+ * wait goes on (@once keeps its own time left).
+ */
+long encl_event_wait(long (*once)(void *call, int look), void *call);
+/* The mask of ppoll, pselect6 and epoll_pwait at @set (0: none): 0 or -EINVAL (@size). */
+int encl_wait_mask_get(uint64_t set, uint64_t size, uint64_t *mask);
+/* @wait(@a) with the thread's mask @mask when @set (signal.h, encl_signal_wait_mask). */
+long encl_wait_masked(uint64_t set, uint64_t mask, long (*wait)(const uint64_t *a),
+		      const uint64_t *a);
+
+/* sys_epoll.c: @fd is being closed (close, or the target of dup2/dup3): out of every epoll registry. */
+void encl_epoll_forget(int64_t fd);
 
 /* sys_time.c: nanoseconds on @clock, from the host (range-checked); 0 if it fails. */
 uint64_t encl_clock_ns(int clock);

@@ -519,6 +519,14 @@ static int trap(struct sim_cpu *cpu, int sig, void *info_, void *uc_)
 		if (GREG(uc, REG_TRAPNO) == X86_VEC_PF)
 			return page_fault(cpu, uc, (uint64_t)info->si_addr);
 		return other_exception(cpu, uc, sig);
+	case SIGBUS:
+		/*
+		 * A #PF the kernel had no page for (past the end of a shared
+		 * file mapping): on hardware the same #PF AEX, with its address.
+		 */
+		if (GREG(uc, REG_TRAPNO) == X86_VEC_PF)
+			return page_fault(cpu, uc, (uint64_t)info->si_addr);
+		return other_exception(cpu, uc, sig);
 	default:
 		return other_exception(cpu, uc, sig);
 	}

@@ -3,10 +3,12 @@
  * The trusted runtime's checks on host results (enclave/shield/iago.c), run on the
  * host: the file is compiled in as it is, with a pretend ELRANGE.
  */
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/epoll.h>
 
 #include "enclave/shield/iago.c"
 #include "tests/harness.h"
@@ -85,6 +87,45 @@ static void test_ocall_area(void)
 	CHECK_STR_CONTAINS(iago_check_area(0x1008, 0x10000, BASE, SIZE, 0x2000, 1 << 30), "aligned");
 	CHECK_STR_CONTAINS(iago_check_area(0x1000, 0x100, BASE, SIZE, 0x2000, 1 << 30), "too small");
 	CHECK_STR_CONTAINS(iago_check_area(0, 0x10000, BASE, SIZE, 0x2000, 1 << 30), "missing");
+}
+
+static void test_shared_map(void)
+{
+	CHECK(iago_check_shared_map(BASE - 0x10000, 0x10000, BASE, SIZE) == NULL);
+	CHECK(iago_check_shared_map(BASE + SIZE, 0x1000, BASE, SIZE) == NULL);
+	CHECK_STR_CONTAINS(iago_check_shared_map(BASE, 0x1000, BASE, SIZE), "inside the enclave");
+	CHECK_STR_CONTAINS(iago_check_shared_map(BASE - 0x1000, 0x2000, BASE, SIZE), "inside the enclave");
+	CHECK_STR_CONTAINS(iago_check_shared_map(BASE - 0x10800, 0x1000, BASE, SIZE), "page aligned");
+	CHECK_STR_CONTAINS(iago_check_shared_map(0, 0x1000, BASE, SIZE), "user address");
+	CHECK_STR_CONTAINS(iago_check_shared_map(UINT64_C(1) << 47, 0x1000, BASE, SIZE), "user address");
+	CHECK_STR_CONTAINS(iago_check_shared_map(0x7ffffffff000, 0x2000, BASE, SIZE), "user address");
+}
+
+static void test_statfs(void)
+{
+	CHECK(iago_check_statfs(4096, 4096, 255, 100, 50, 40) == NULL);
+	CHECK(iago_check_statfs(4096, 4096, 255, 0, 0, 0) == NULL);
+	CHECK_STR_CONTAINS(iago_check_statfs(-4096, 4096, 255, 100, 50, 40), "negative");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, -1, 255, 100, 50, 40), "negative");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, -1, 100, 50, 40), "negative");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, 255, 100, 101, 40), "more free blocks");
+	CHECK_STR_CONTAINS(iago_check_statfs(4096, 4096, 255, 100, 50, 101), "more free blocks");
+}
+
+static void test_rusage_sysinfo(void)
+{
+	int64_t ru[IAGO_RUSAGE_LONGS] = { 1, 999999, 0, 5, 4096 };
+
+	CHECK(iago_check_rusage(ru) == NULL);
+	ru[1] = 1000000;
+	CHECK_STR_CONTAINS(iago_check_rusage(ru), "microseconds");
+	ru[1] = 0;
+	ru[17] = -1;
+	CHECK_STR_CONTAINS(iago_check_rusage(ru), "negative");
+	CHECK(iago_check_sysinfo(100, 50, 0, 0, 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 101, 0, 0, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 10, 11, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 0, 0, 0), "memory unit");
 }
 
 /* Append one linux_dirent64 record with @reclen (0: the natural size). */
@@ -241,18 +282,92 @@ static void test_control_messages(void)
 	CHECK_STR_CONTAINS(iago_check_cmsgs(u.b, m.msg_controllen), "negative descriptor");
 }
 
+static void test_time_left(void)
+{
+	CHECK(iago_check_time_left(1, 500, 1, 500) == NULL);
+	CHECK(iago_check_time_left(0, 999999999, 1, 0) == NULL);
+	CHECK(iago_check_time_left(0, 0, 0, 0) == NULL);
+	CHECK_STR_CONTAINS(iago_check_time_left(1, 501, 1, 500), "longer than the time given");
+	CHECK_STR_CONTAINS(iago_check_time_left(2, 0, 1, 999999999), "longer");
+	CHECK_STR_CONTAINS(iago_check_time_left(0, 1000000000, 5, 0), "nanoseconds out of range");
+	CHECK(iago_check_time_left(-1, 0, 5, 0) != NULL);
+}
+
+static void test_poll(void)
+{
+	CHECK(iago_check_poll_revents(3, POLLIN, 0) == NULL);
+	CHECK(iago_check_poll_revents(3, POLLIN, POLLIN) == NULL);
+	CHECK(iago_check_poll_revents(3, POLLIN, POLLIN | POLLHUP) == NULL);
+	CHECK(iago_check_poll_revents(3, 0, POLLERR | POLLNVAL) == NULL);
+	CHECK(iago_check_poll_revents(-1, POLLIN, 0) == NULL);
+	CHECK_STR_CONTAINS(iago_check_poll_revents(3, POLLIN, POLLOUT), "not asked for");
+	CHECK_STR_CONTAINS(iago_check_poll_revents(-1, POLLIN, POLLIN), "negative fd");
+	CHECK_STR_CONTAINS(iago_check_poll_revents(-5, 0, POLLNVAL), "negative fd");
+	CHECK(iago_check_poll_count(2, 3, 2) == NULL);
+	CHECK(iago_check_poll_count(0, 0, 0) == NULL);
+	CHECK(iago_check_poll_count(-4, 3, 0) == NULL);		/* -EINTR */
+	CHECK_STR_CONTAINS(iago_check_poll_count(4, 3, 3), "larger than the request");
+	CHECK_STR_CONTAINS(iago_check_poll_count(1, 3, 2), "not the number of entries");
+	CHECK_STR_CONTAINS(iago_check_poll_count(2, 3, 1), "not the number of entries");
+}
+
+static void test_select(void)
+{
+	uint64_t given[2] = { 0x0f, 0x1 }, got[2] = { 0x05, 0x1 }, bits = 0;
+
+	CHECK(iago_check_fdset(given, got, 65, &bits) == NULL);
+	CHECK(bits == 3);
+	CHECK(iago_check_select_count(3, bits) == NULL);
+	CHECK_STR_CONTAINS(iago_check_select_count(2, bits), "not the number of fds");
+	CHECK(iago_check_select_count(-4, 0) == NULL);
+	got[0] = 0x10;		/* fd 4, not asked */
+	bits = 0;
+	CHECK_STR_CONTAINS(iago_check_fdset(given, got, 65, &bits), "not asked for");
+	got[0] = 0;
+	given[1] = 0x3;
+	got[1] = 0x2;		/* fd 65: asked, but beyond nfds */
+	CHECK_STR_CONTAINS(iago_check_fdset(given, got, 65, &bits), "not asked for");
+	given[0] = ~0ULL;
+	got[0] = ~0ULL;
+	got[1] = 0;
+	bits = 0;
+	CHECK(iago_check_fdset(given, got, 64, &bits) == NULL);
+	CHECK(bits == 64);
+}
+
+static void test_epoll(void)
+{
+	uint32_t reg = EPOLLIN | EPOLLERR | EPOLLHUP;
+
+	CHECK(iago_check_epoll_events(reg, EPOLLIN) == NULL);
+	CHECK(iago_check_epoll_events(reg | EPOLLET, EPOLLIN | EPOLLHUP) == NULL);
+	CHECK(iago_check_epoll_events(reg, EPOLLERR) == NULL);
+	CHECK_STR_CONTAINS(iago_check_epoll_events(reg, EPOLLOUT), "not registered for");
+	CHECK_STR_CONTAINS(iago_check_epoll_events(reg | EPOLLET, EPOLLIN | EPOLLET), "not registered for");
+	CHECK_STR_CONTAINS(iago_check_epoll_events(reg, 0), "without event bits");
+	/* An EPOLLONESHOT entry once reported keeps only its flags. */
+	CHECK_STR_CONTAINS(iago_check_epoll_events(EPOLLONESHOT, EPOLLHUP), "not registered for");
+}
+
 int main(void)
 {
-	HARNESS_PLAN(10);
+	HARNESS_PLAN(17);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);
 	RUN(test_ranges);
 	RUN(test_ocall_area);
+	RUN(test_shared_map);
+	RUN(test_statfs);
+	RUN(test_rusage_sysinfo);
 	RUN(test_dirents);
 	RUN(test_strings);
 	RUN(test_string_terminated);
 	RUN(test_socket_addresses);
 	RUN(test_control_messages);
+	RUN(test_time_left);
+	RUN(test_poll);
+	RUN(test_select);
+	RUN(test_epoll);
 	HARNESS_EXIT();
 }
