@@ -128,7 +128,8 @@ for s in $SIZES; do pattern "$s"; done
 # http_checks B: run the clients against the server built as B; each check
 # prints "ok" or what went wrong into $TMP/http_$b.CHECK.
 http_checks() {
-	local b=$1 d=$TMP/http_$b url i s
+	local b=$1 url i s
+	local d=$TMP/http_$b
 	mkdir -p "$d"
 	url=http://127.0.0.1:$PORT
 	# One curl, one keep-alive connection: every size, the page, two 404s.
