@@ -18,6 +18,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/*
+ * Connections waiting to be accepted. musl's SOMAXCONN (128) is too few for
+ * a burst of hundreds of connects against a server in the enclave, which
+ * accepts slower: the kernel then answers with SYN cookies, drops a
+ * cookie's ACK while the queue is full, and resets that connection when
+ * its data comes. The kernel caps this at net.core.somaxconn.
+ */
+#define BACKLOG	1024
+
 static const char *server_name;
 static int term_pipe[2];
 
@@ -56,7 +65,7 @@ static int listen_loopback(int flags)
 
 	if (fd < 0)
 		die("socket");
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, SOMAXCONN) ||
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, BACKLOG) ||
 	    getsockname(fd, (struct sockaddr *)&a, &alen))
 		die("bind/listen/getsockname on 127.0.0.1 port 0");
 	printf("%u\n", ntohs(a.sin_port));
