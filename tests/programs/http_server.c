@@ -146,10 +146,12 @@ static int answer(int fd, const char *h)
 		r = respond(fd, "404 Not Found", "text/plain", notfound, sizeof(notfound) - 1, keep);
 		size = sizeof(notfound) - 1;
 	}
+	if (r)
+		return -1;	/* the body was cut off: not counted */
 	pthread_mutex_lock(&lock);
 	body_bytes += size;
 	pthread_mutex_unlock(&lock);
-	return r ? -1 : keep;
+	return keep;
 }
 
 /* Serve requests on @fd until it closes or asks to. */
