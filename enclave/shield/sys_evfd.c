@@ -14,31 +14,17 @@
 #include "enclave/shield/ocall.h"
 #include "enclave/shield/syscall.h"
 
-/* A call that makes a descriptor from two numbers. */
-static long fd_call(long nr, const uint64_t *a)
-{
-	int64_t r = ocall2(nr, a[0], a[1]);
 
-	IAGO(iago_check_fd(r), nr, r);
-	return r;
-}
-
-SYSFN(eventfd2)
-{
-	return fd_call(OCALL_SYS(eventfd2), a);
-}
+SYSFN_FWD_FD(eventfd2)
 
 SYSFN(eventfd)
 {
 	uint64_t b[6] = { a[0], 0, 0, 0, 0, 0 };
 
-	return fd_call(OCALL_SYS(eventfd2), b);
+	return encl_fd_call(OCALL_SYS(eventfd2), b);
 }
 
-SYSFN(timerfd_create)
-{
-	return fd_call(OCALL_SYS(timerfd_create), a);
-}
+SYSFN_FWD_FD(timerfd_create)
 
 SYSFN(timerfd_settime)
 {

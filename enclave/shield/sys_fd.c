@@ -40,36 +40,25 @@ long encl_zero_call(long nr, const uint64_t *a)
 	return r;
 }
 
+long encl_fd_call(long nr, const uint64_t *a)
+{
+	int64_t r = ocall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+
+	IAGO(iago_check_fd(r), nr, r);
+	return r;
+}
+
 SYSFN(close)
 {
 	encl_epoll_forget((int32_t)a[0]);	/* before the fd can name another file */
 	return encl_zero_call(OCALL_SYS(close), a);
 }
 
-SYSFN(fsync)
-{
-	return encl_zero_call(OCALL_SYS(fsync), a);
-}
-
-SYSFN(fdatasync)
-{
-	return encl_zero_call(OCALL_SYS(fdatasync), a);
-}
-
-SYSFN(fchmod)
-{
-	return encl_zero_call(OCALL_SYS(fchmod), a);
-}
-
-SYSFN(fchown)
-{
-	return encl_zero_call(OCALL_SYS(fchown), a);
-}
-
-SYSFN(fchdir)
-{
-	return encl_zero_call(OCALL_SYS(fchdir), a);
-}
+SYSFN_FWD_ZERO(fsync)
+SYSFN_FWD_ZERO(fdatasync)
+SYSFN_FWD_ZERO(fchmod)
+SYSFN_FWD_ZERO(fchown)
+SYSFN_FWD_ZERO(fchdir)
 
 SYSFN(ftruncate)
 {
@@ -89,13 +78,7 @@ SYSFN(lseek)
 	return r;
 }
 
-SYSFN(dup)
-{
-	int64_t r = ocall1(OCALL_SYS(dup), a[0]);
-
-	IAGO(iago_check_fd(r), SYS_dup, r);
-	return r;
-}
+SYSFN_FWD_FD(dup)
 
 /* dup2/dup3 return the descriptor asked for, nothing else. */
 static long dup_to(long nr, const uint64_t *a)

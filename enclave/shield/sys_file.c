@@ -18,10 +18,7 @@
 
 _Static_assert(sizeof(struct statfs) == ENCL_SZ_STATFS, "abi/syscalls.h: struct statfs");
 
-SYSFN(flock)
-{
-	return encl_zero_call(OCALL_SYS(flock), a);
-}
+SYSFN_FWD_ZERO(flock)
 
 /* fallocate(fd, mode, offset, length); posix_fallocate is mode 0. */
 SYSFN(fallocate)
@@ -31,10 +28,7 @@ SYSFN(fallocate)
 	return encl_zero_call(OCALL_SYS(fallocate), a);
 }
 
-SYSFN(fadvise64)
-{
-	return encl_zero_call(OCALL_SYS(fadvise64), a);
-}
+SYSFN_FWD_ZERO(fadvise64)
 
 /* utimensat(dirfd, path or NULL (futimens), times or NULL (now), flags) */
 SYSFN(utimensat)

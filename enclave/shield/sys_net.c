@@ -78,16 +78,7 @@ static long zero_result(long nr, int64_t r)
 	return r;
 }
 
-static long fd_result(long nr, int64_t r)
-{
-	IAGO(iago_check_fd(r), nr, r);
-	return r;
-}
-
-SYSFN(socket)
-{
-	return fd_result(SYS_socket, ocall3(OCALL_SYS(socket), a[0], a[1], a[2]));
-}
+SYSFN_FWD_FD(socket)
 
 SYSFN(socketpair)
 {

@@ -142,10 +142,7 @@ SYSFN(getpriority)
 	return r;
 }
 
-SYSFN(setpriority)
-{
-	return encl_zero_call(OCALL_SYS(setpriority), a);
-}
+SYSFN_FWD_ZERO(setpriority)
 
 /* Open this thread's name in the host's /proc: a descriptor or -errno. */
 static int64_t comm_open(int flags)

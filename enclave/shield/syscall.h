@@ -64,8 +64,16 @@ ENCL_SYSCALLS(SYSFN_FWD_, SYSFN_IN_)
 #undef SYSFN_FWD_
 #undef SYSFN_IN_
 
-/* sys_fd.c: forward @nr with the six arguments as numbers; a 0/-errno result, checked. */
+/*
+ * sys_fd.c: forward @nr with the six arguments as numbers; the result,
+ * checked, is 0 or -errno (zero_call) or a descriptor (fd_call).
+ */
 long encl_zero_call(long nr, const uint64_t *a);
+long encl_fd_call(long nr, const uint64_t *a);
+
+/* A handler that forwards its call as it is, numbers only. */
+#define SYSFN_FWD_ZERO(name)	SYSFN(name) { return encl_zero_call(OCALL_SYS(name), a); }
+#define SYSFN_FWD_FD(name)	SYSFN(name) { return encl_fd_call(OCALL_SYS(name), a); }
 
 /* sys_fd.c: a struct stat from the host, checked and copied */
 struct stat;
