@@ -40,16 +40,16 @@ LOCKSTEP_ROWS=200	# the first ones in turns with the other writer
 
 # sqlite_run SIDE DIR DB SCRIPT OUT: the shell of SIDE (native or encl) on
 # DB in folder DIR, given SCRIPT; what it prints in OUT.out and OUT.err.
-# Both sides use the same name for their database, each in its own folder,
-# so that SQLite's log (".log stderr": the failing call and its errno, which
-# tell why a run failed) is the same when their runs are.
+# The scripts turn SQLite's log on (".log stderr": a failing call, its errno
+# and the file's full path, which tell why a run failed).
 sqlite_run() {
 	mkdir -p "$2"
 	(cd "$2" && timeout -k 10 "$E2E_TIMEOUT" "$TMP/sqlite3.$1" "$3") <"$4" >"$5.out" 2>"$5.err"
 }
 
 # sqlite_fresh SIDE MODE OUT: SIDE runs $TMP/MODE.sql on a new database
-# $TMP/run/MODE.db, then kept in $TMP/SIDE
+# $TMP/run/MODE.db, then kept in $TMP/SIDE: both sides make theirs under
+# the same path, so that their logs are the same when their runs are
 sqlite_fresh() {
 	sqlite_run "$1" "$TMP/run" "$2.db" "$TMP/$2.sql" "$3"
 	local rc=$?
@@ -72,11 +72,17 @@ sqlite_workload() {
 	} >"$TMP/$mode.sql"
 	sqlite_fresh native $mode "$TMP/n"; nrc=$?
 	sqlite_fresh encl $mode "$TMP/e"; erc=$?
-	if [ $nrc -ne 0 ]; then	# the reference itself failed: the workload is wrong
-		fail "$t" "the native run failed, exit $nrc: $(head -c 600 "$TMP/n.err")"
-		return
+	sqlite_compare "$t" $nrc $erc
+}
+
+# sqlite_compare TEST NATIVE-STATUS ENCLAVE-STATUS: same_outputs, once the
+# native run, the reference, succeeded (else the test itself is wrong)
+sqlite_compare() {
+	if [ "$2" -ne 0 ]; then
+		fail "$1" "the native run failed, exit $2: $(head -c 600 "$TMP/n.err")"
+	else
+		same_outputs "$@"
 	fi
-	same_outputs "$t" $nrc $erc
 }
 
 # sqlite_read SIDE WRITER OUT: SIDE's shell reads copies of both databases
@@ -164,10 +170,10 @@ if built sqlite3 $rc "${SQLITE_TESTS[@]}"; then
 	# Each build reads what the other wrote, as it reads what it wrote itself.
 	sqlite_read native native "$TMP/n"; nrc=$?
 	sqlite_read encl native "$TMP/e"; erc=$?
-	same_outputs sqlite3_native_db_read_in_enclave $nrc $erc
+	sqlite_compare sqlite3_native_db_read_in_enclave $nrc $erc
 	sqlite_read native encl "$TMP/e"; erc=$?
 	sqlite_read native native "$TMP/n"; nrc=$?
-	same_outputs sqlite3_enclave_db_read_natively $nrc $erc
+	sqlite_compare sqlite3_enclave_db_read_natively $nrc $erc
 	sqlite_writers sqlite3_two_enclave_writers encl encl
 	sqlite_writers sqlite3_enclave_and_native_writers encl native
 fi
