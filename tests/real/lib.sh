@@ -65,6 +65,7 @@ real_update() {
 
 # real_source NAME: REAL_SRC, the folder holding Debian source package NAME,
 # unpacked and patched; downloads it only when build/real/dl/NAME lacks it.
+# Unpacking a version anew removes the builds of the one before.
 # 1 when it cannot be fetched (a reason to skip), 2 when it cannot be
 # unpacked (a failure); REAL_WHY says why.
 real_source() {
@@ -89,13 +90,15 @@ real_source() {
 		fi
 		echo "${dsc##*/}" >"$src.part/.encl-dsc"
 		mv "$src.part" "$src"
+		rm -rf "${REAL:?}/$name"	# the builds of another version
 	fi
 	REAL_SRC=$src
 }
 
 # real_cached OUT COMMAND...: runs COMMAND (which writes OUT) unless OUT was
 # made by this same command line before (OUT.cmd keeps it); a failure leaves
-# neither. Inputs are the unpacked sources, which change only with their folder.
+# neither. Its inputs are the unpacked sources: another version of them
+# removes OUT (real_source).
 real_cached() {
 	local out=$1; shift
 	[ -e "$out" ] && [ "$(cat "$out.cmd" 2>/dev/null)" = "$*" ] && return 0
