@@ -84,7 +84,7 @@ real_source() {
 	dsc=$(ls "$dl"/*.dsc | head -1)
 	if [ "$(cat "$src/.encl-dsc" 2>/dev/null)" != "${dsc##*/}" ]; then
 		rm -rf "$src" "$src.part"; mkdir -p "$REAL/src"
-		if ! timeout -k 10 "$REAL_TIMEOUT" dpkg-source -x "$dsc" "$src.part" >"$REAL/src/$name.log" 2>&1; then
+		if ! timeout -k 10 "$REAL_TIMEOUT" dpkg-source --no-copy -x "$dsc" "$src.part" >"$REAL/src/$name.log" 2>&1; then
 			REAL_WHY="dpkg-source -x ${dsc##*/} failed: $(tail -2 "$REAL/src/$name.log" | tr '\n' ' ')"
 			return 2
 		fi
