@@ -31,6 +31,9 @@ LDLIBS   := -lcrypto -lyaml
 ENCL_VERSION := $(shell cat VERSION)
 ENCL_COMMIT  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 MUSL_VERSION := $(shell /usr/lib/x86_64-linux-musl/libc.so 2>&1 | sed -n 's/^Version //p')
+# The enclave's C library is built from Debian's source of this version.
+MUSL_DEB_VERSION := $(shell dpkg-query -W -f='$${Version}' musl-dev 2>/dev/null)
+MUSL_LIB := $(B)/lib/musl/libc.a
 
 # The trusted runtime is compiled against musl's headers, position independent,
 # with nothing that would need a loader or a host-side runtime. It is part of
@@ -66,7 +69,8 @@ ASAN_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 LIBS      := $(B)/lib/libencl-host.a $(B)/lib/libencl.a
 ASAN_LIBS := $(B)/asan/lib/libencl-host.a $(B)/asan/lib/libencl.a
 
-all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a
+all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a \
+	$(MUSL_LIB)
 
 tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
 
@@ -164,6 +168,18 @@ $(B)/enclave-obj/%.o: %.S
 
 $(B)/lib/libencl-enclave.a: $(ENCLAVE_OBJS)
 
+# The enclave's C library (docs/libc.md): Debian's musl source of the
+# installed musl-dev's version, with encl's system-call layer (musl/), built
+# once into $(B)/lib/musl and rebuilt only when musl/ or the version
+# changes. $(B)/musl-work keeps the downloaded source.
+$(B)/gen/musl-version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MUSL_DEB_VERSION)' >$@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(MUSL_LIB): $(B)/gen/musl-version $(wildcard musl/*) scripts/debian-source
+	musl/build '$(MUSL_DEB_VERSION)' $(B)/lib/musl $(B)/musl-work
+
 # ---- install and package ---------------------------------------------------
 #
 # The layout encl-cc expects when installed: the runtime in ../lib/encl from
@@ -204,6 +220,8 @@ install: all $(MANPAGES) $(COMPS)
 	install -d $(addprefix $(DESTDIR),$(bindir) $(encllib) $(pcdir) $(man1dir) $(compdir) $(docdir)/docs)
 	install -m 0755 $(TOOLS:%=$(B)/bin/%) $(DESTDIR)$(bindir)
 	install -m 0644 $(RUNTIME:%=$(B)/lib/%) $(DESTDIR)$(encllib)
+	install -d $(DESTDIR)$(encllib)/musl
+	install -m 0644 $(B)/lib/musl/* $(DESTDIR)$(encllib)/musl
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' packaging/encl.pc.in > $(DESTDIR)$(pcdir)/encl.pc
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(man1dir)
 	install -m 0644 $(COMPS) $(DESTDIR)$(compdir)
@@ -214,6 +232,7 @@ install: all $(MANPAGES) $(COMPS)
 # PREFIX/bin stay, even when empty.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -rf $(DESTDIR)$(encllib)/musl
 	rmdir --ignore-fail-on-non-empty $(addprefix $(DESTDIR),$(docdir)/docs $(docdir) $(encllib)) 2>/dev/null || true
 
 DEB := $(B)/encl_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb

@@ -68,6 +68,14 @@ struct encl_start {
  * only costs time there; it never affects what the enclave trusts.
  */
 #define ENCL_START_FS_VOLATILE	0x1
+/*
+ * SYSCALL_TRAP: the C library's system calls trap too (a `syscall`
+ * instruction, #UD, the exception handler) instead of calling the
+ * dispatcher directly (docs/libc.md). The host sets it for
+ * ENCL_SYSCALL_TRAP=1, for tests and measurements; either way the same
+ * dispatcher serves the call, so the flag needs no trust.
+ */
+#define ENCL_START_SYSCALL_TRAP	0x2
 
 /* Host-side operations an ocall can ask for besides system calls. */
 #define ENCL_OCALL_MODIFY_TYPES	(-1)	/* offset, length, page type */

@@ -336,6 +336,23 @@ int encl_host_thread_run(struct encl_host_thread *t, uint64_t op, uint64_t rsi, 
 }
 
 /*
+ * ENCL_SYSCALL_TRAP=1: the enclave's C library traps for every system call
+ * instead of calling the dispatcher (abi/boundary.h, docs/libc.md). 0 or
+ * unset: direct calls.
+ */
+static int syscall_trap_setting(int *trap, char *err, size_t errlen)
+{
+	const char *v = getenv("ENCL_SYSCALL_TRAP");
+
+	*trap = v && !strcmp(v, "1");
+	if (!v || !*v || !strcmp(v, "0") || *trap)
+		return 0;
+	snprintf(err, errlen, "ENCL_SYSCALL_TRAP=%s: expected 1 (every system call traps) "
+		 "or 0 (the C library calls the shield directly)", v);
+	return -1;
+}
+
+/*
  * ENCL_SIM_HOSTILE=<what> (host.h): a test facility that makes this host
  * lie once, on purpose. Only the sim backend honours it: a hardware run
  * is never made to misbehave by an environment variable.
@@ -374,14 +391,15 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	struct encl_host h;
 	struct encl_start start;
 	char err[1024], self[PATH_MAX];
-	int ret;
+	int ret, trap;
 
 	memset(&h, 0, sizeof(h));
 	h.path = self_name(self);
 	if (encl_host_settings(&h, err, sizeof(err)) ||
 	    encl_host_choose_backend(&h, err, sizeof(err)) ||
 	    encl_host_choose_edmm(&h, err, sizeof(err)) ||
-	    hostile_setting(&h, err, sizeof(err)))
+	    hostile_setting(&h, err, sizeof(err)) ||
+	    syscall_trap_setting(&trap, err, sizeof(err)))
 		return nostart(err);
 	if (c->min_heap_asked) {
 		char asked[32], heap[32];
@@ -420,7 +438,8 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		 * back the kernel's FS. The runtime then makes every change of
 		 * its thread pointer durable through ERESUME (abi/boundary.h).
 		 */
-		.flags = h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0,
+		.flags = (h.be == &encl_backend_sim ? ENCL_START_FS_VOLATILE : 0) |
+			 (trap ? ENCL_START_SYSCALL_TRAP : 0),
 	};
 	if (encl_host_signals_start(&h)) {
 		encl_host_threads_fini(&h);

@@ -105,6 +105,26 @@ static const Elf64_Shdr *find_section(const Elf64_Shdr *sh, unsigned nsh, const 
 	return NULL;
 }
 
+/*
+ * The optional .encl_libc line, into b->libc: printable characters only,
+ * cut at the first newline (it is text for people, not a checked fact).
+ */
+static void read_libc(struct encl_binary *b, const Elf64_Shdr *s)
+{
+	size_t i, n = 0;
+
+	if (!s || s->sh_type != SHT_PROGBITS || !in_file(b, s->sh_offset, s->sh_size))
+		return;
+	for (i = 0; i < s->sh_size && n + 1 < sizeof(b->libc); i++) {
+		char c = (char)b->map[s->sh_offset + i];
+
+		if (c == '\n' || c == '\0')
+			break;
+		b->libc[n++] = c >= 0x20 && c < 0x7f ? c : '?';
+	}
+	b->libc[n] = '\0';
+}
+
 static int find_sections(struct encl_binary *b, const Elf64_Shdr **img, const Elf64_Shdr **meta,
 			 char *err, size_t errlen)
 {
@@ -117,6 +137,7 @@ static int find_sections(struct encl_binary *b, const Elf64_Shdr **img, const El
 		return -1;
 	*img = find_section(sh, nsh, strtab, strsize, ENCL_IMAGE_SECTION);
 	*meta = find_section(sh, nsh, strtab, strsize, ENCL_META_SECTION);
+	read_libc(b, find_section(sh, nsh, strtab, strsize, ENCL_LIBC_SECTION));
 	if (!*img || !*meta)
 		fail("not built by encl-cc (no %s section)", *img ? ENCL_META_SECTION : ENCL_IMAGE_SECTION);
 	if ((*img)->sh_type != SHT_PROGBITS || (*meta)->sh_type != SHT_PROGBITS ||

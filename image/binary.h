@@ -45,6 +45,7 @@ struct encl_binary {
 	const uint8_t *image;		/* .encl_image: the enclave ELF */
 	size_t image_len;
 	uint64_t meta_offset;		/* file offset of .encl_meta */
+	char libc[ENCL_LIBC_MAX];	/* .encl_libc, one line; "" if absent */
 	int is_signed;			/* .encl_meta has been written by encl sign */
 	struct encl_meta meta;		/* valid when is_signed */
 	struct encl_elf elf;		/* the parsed enclave ELF */

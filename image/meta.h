@@ -24,6 +24,13 @@
 
 #define ENCL_IMAGE_SECTION	".encl_image"
 #define ENCL_META_SECTION	".encl_meta"
+/*
+ * Not loaded, not measured, optional: one line of text naming the C
+ * library the enclave was linked with, written by encl-cc from the
+ * library's libc.id (docs/libc.md); `encl info` shows it.
+ */
+#define ENCL_LIBC_SECTION	".encl_libc"
+#define ENCL_LIBC_MAX		256
 #define ENCL_META_SIZE		8192
 #define ENCL_META_MAGIC		"ENCLMETA"
 #define ENCL_META_VERSION	1

@@ -56,6 +56,8 @@ void encl_switch_stack(struct encl_thread *td, uint64_t stack, void (*fn)(struct
 	__attribute__((visibility("hidden")));
 /* ENCL_START_FS_VOLATILE was given: see abi.h. */
 extern uint8_t encl_fs_volatile __attribute__((visibility("hidden")));
+/* syscall_direct.S: the C library's system calls trap (ENCL_START_SYSCALL_TRAP). */
+extern uint8_t encl_syscall_trap __attribute__((visibility("hidden")));
 
 /*
  * exception.c: the test interface's slot (testing.c fills it through

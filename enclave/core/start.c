@@ -248,6 +248,7 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 	td->ocall_size = st.ocall_area_size;
 	encl_rt.log_level = st.log_level > ENCL_LOG_DEBUG ? ENCL_LOG_DEBUG : st.log_level;
 	encl_fs_volatile = !!(st.flags & ENCL_START_FS_VOLATILE);
+	encl_syscall_trap = !!(st.flags & ENCL_START_SYSCALL_TRAP);
 
 	encl_xfrm = own_xfrm();
 	if (encl_xfrm & ~(SGX_XFRM_LEGACY | SGX_XFRM_AVX | SGX_XFRM_AVX512))

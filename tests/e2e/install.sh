@@ -96,7 +96,7 @@ deb=$(ls -t "$ROOT"/build/encl_*_*.deb | head -n1)	# the one just built
 dpkg-deb --info "$deb" >"$TMP/info"
 check deb-depends grep -qE '^ Depends: .*gcc.*libyaml-0-2.*musl-tools' "$TMP/info"
 dpkg-deb --contents "$deb" >"$TMP/contents"
-missing=$(for f in share/man/man1/encl.1.gz share/man/man1/encl-cc.1.gz lib/encl/libencl-enclave.a \
+missing=$(for f in share/man/man1/encl.1.gz share/man/man1/encl-cc.1.gz lib/encl/libencl-enclave.a lib/encl/musl/libc.a \
 		share/bash-completion/completions/encl share/bash-completion/completions/encl-cc; do
 	grep -q "/usr/$f\$" "$TMP/contents" || echo "/usr/$f"; done)
 if [ -n "$missing" ]; then fail deb-contents "$deb lacks" $missing; else pass deb-contents; fi

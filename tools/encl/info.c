@@ -166,6 +166,7 @@ static void print_text(const struct report *r)
 	       r->ssaframesize, r->ssaframesize == 1 ? "" : "s", sgx_xsave_size(r->c.xfrm),
 	       SGX_SSA_EXINFO_SIZE, SGX_SSA_GPR_SIZE);
 	printf("debug          %s\n", b->meta.flags & ENCL_META_DEBUG ? "yes" : "no (production)");
+	printf("c library      %s\n", b->libc[0] ? b->libc : "not recorded in this executable");
 	printf("isvprodid      %u\nisvsvn         %u\n", b->meta.isvprodid, b->meta.isvsvn);
 	printf("enclave image  %zu bytes, sha256 %s (%s)\n", b->image_len, r->image_sha,
 	       r->image_matches ? "as signed" : "CHANGED since signing");
@@ -210,6 +211,8 @@ static void print_json(const struct report *r)
 	printf(", \"heap_room\": %" PRIu64, r->heap_known ? r->heap.room : 0);
 	printf("}, \"ssa\": {\"frame_pages\": %u, \"xsave_bytes\": %u}",
 	       r->ssaframesize, sgx_xsave_size(r->c.xfrm));
+	printf(", \"libc\": ");
+	encl_json_string(b->libc);
 	printf(", \"debug\": %s, \"isvprodid\": %u, \"isvsvn\": %u",
 	       b->meta.flags & ENCL_META_DEBUG ? "true" : "false", b->meta.isvprodid, b->meta.isvsvn);
 	printf(", \"image\": {\"length\": %zu, \"sha256\": \"%s\", \"as_signed\": %s}",
