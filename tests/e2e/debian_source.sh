@@ -23,4 +23,4 @@ fi
 expect_exit unreachable 1 "cannot read the source index of http://127.0.0.1:9/debian \(bookworm\): .*(refused|connect)" \
 	"$DS" musl 1.2.3-1 "$TMP/src"
 expect_exit bad_name 1 "'Musl_x' is not a Debian source package name" "$DS" Musl_x 1.0 "$TMP/src"
-expect_exit usage 1 "usage: debian-source NAME VERSION DESTDIR" "$DS" musl
+expect_exit usage 1 "usage: debian-source NAME VERSION\|current DESTDIR" "$DS" musl
