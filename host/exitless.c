@@ -247,15 +247,19 @@ static void *server_main(void *arg)
 	struct encl_xq_host *x = h->xq;
 	struct timespec ts = us_ts(h->xqs.ssleep > 0 ? h->xqs.ssleep : SSLEEP_US);
 	unsigned idle = 0;
+	int woken = 1;
 
 	while (!__atomic_load_n(&x->stop, __ATOMIC_SEQ_CST)) {
 		uint32_t seen = __atomic_load_n(&x->bell, __ATOMIC_SEQ_CST);
 
-		spin(h, x);
+		/* Spin only when there is reason to: rung, or work found; an idle timeout just looks. */
+		if (woken || scan(h))
+			spin(h, x);
 		if (__atomic_load_n(&x->stop, __ATOMIC_SEQ_CST))
 			break;
 		__atomic_add_fetch(&x->sleeping, 1, __ATOMIC_SEQ_CST);
-		if (futex(&x->bell, FUTEX_WAIT_PRIVATE, seen, &ts) && errno == ETIMEDOUT) {
+		woken = !(futex(&x->bell, FUTEX_WAIT_PRIVATE, seen, &ts) && errno == ETIMEDOUT);
+		if (!woken) {
 			if (++idle >= RETIRE_SLEEPS && h->xqs.queues < 0 && retire(x)) {
 				__atomic_sub_fetch(&x->sleeping, 1, __ATOMIC_SEQ_CST);
 				futex(&x->live, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
