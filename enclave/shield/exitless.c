@@ -28,8 +28,8 @@ enum { ENCL_XQ_EXITS(XQ_FORWARDED_) ENCL_XQ_FD_IN(XQ_FORWARDED_) ENCL_XQ_FD_OUT(
  * (the spin was wasted) and doubles when it came late in the spin.
  */
 #define ESPINS_MIN	64
-#define ESPINS_START	2048
-#define ESPINS_MAX	(1 << 16)
+#define ESPINS_START	1024
+#define ESPINS_MAX	8192
 
 static struct encl_xq *xq;		/* host memory; NULL: every call exits */
 static uint64_t espins_fixed;		/* SCONE_ESPINS, 0: adaptive */
@@ -78,8 +78,14 @@ int encl_exitless_call(struct encl_thread *td, int64_t nr, const uint64_t *args,
 	struct encl_xreq req;
 	const char *why;
 
-	if (!xq || encl_xq_exits(nr, args) || !__atomic_load_n(&xq->spinning, __ATOMIC_RELAXED))
+	/*
+	 * td->xq_busy: a request of this thread is in its slot (a call made
+	 * by the exception handler that interrupted the wait exits instead).
+	 */
+	if (!xq || td->xq_busy || encl_xq_exits(nr, args) ||
+	    !__atomic_load_n(&xq->spinning, __ATOMIC_RELAXED))
 		return 0;
+	td->xq_busy = 1;
 	s = slot(td);
 	req.seq = xslot_seq(td->init.index, ++td->xq_count);
 	req.nr = nr;
@@ -88,6 +94,7 @@ int encl_exitless_call(struct encl_thread *td, int64_t nr, const uint64_t *args,
 	await(td, s);
 	xslot_read(s, &seen);
 	xslot_release(s);
+	td->xq_busy = 0;
 	why = xslot_check(&req, &seen);
 	if (why)
 		encl_fatal("exitless call %ld (request %#lx, answer %#lx): %s", (long)nr,

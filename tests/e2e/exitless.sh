@@ -41,7 +41,49 @@ if ! encl-cc -O2 "$P.c" -o "$P" 2>"$TMP/build" || ! musl-gcc -static -O2 "$P.c" 
 	exit 0
 fi
 
-plan 13
+S=$TMP/alarms
+cat >"$S.c" <<'PROG'
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* Calls while a timer interrupts them: every alarm is handled once, every result right. */
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+int main(void)
+{
+	struct itimerval it = { { 0, 2000 }, { 0, 2000 } };
+	int fd = open("/dev/null", O_WRONLY);
+	pid_t parent = getppid();
+	char buf[64] = { 0 };
+	long wrong = 0;
+
+	signal(SIGALRM, on_alarm);
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (alarms < 20) {
+		wrong += getppid() != parent;
+		wrong += write(fd, buf, sizeof(buf)) != sizeof(buf);
+	}
+	it.it_value.tv_usec = it.it_interval.tv_usec = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	printf("at least 20 alarms, %ld wrong results\n", wrong);
+	return 0;
+}
+PROG
+if ! encl-cc -O2 "$S.c" -o "$S" 2>"$TMP/build" || ! musl-gcc -static -O2 "$S.c" -o "$S.native"; then
+	fail build_alarms "$(head -c 600 "$TMP/build")"
+	exit 0
+fi
+
+plan 15
 
 "$P.native" 3000 >"$TMP/native.out"
 for cfg in "" "SCONE_QUEUES=0" "SCONE_QUEUES=1 SCONE_SSPINS=100000 SCONE_SSLEEP=1000" \
@@ -53,6 +95,18 @@ for cfg in "" "SCONE_QUEUES=0" "SCONE_QUEUES=1 SCONE_SSPINS=100000 SCONE_SSLEEP=
 		pass "$n"
 	else
 		fail "$n" "$(head -c 300 "$TMP/encl.out" "$TMP/encl.err")"
+	fi
+done
+
+# Signals interrupt the wait for a queued result and are delivered once.
+"$S.native" >"$TMP/alarms.expected"
+for cfg in "" "SCONE_QUEUES=1 SCONE_SSPINS=100000000"; do
+	n=signals_while_waiting${cfg:+_fixed}
+	if env $cfg timeout "$E2E_TIMEOUT" "$S" >"$TMP/alarms.out" 2>"$TMP/alarms.err" &&
+	   cmp -s "$TMP/alarms.expected" "$TMP/alarms.out"; then
+		pass "$n"
+	else
+		fail "$n" "$(head -c 300 "$TMP/alarms.out" "$TMP/alarms.err")"
 	fi
 done
 
