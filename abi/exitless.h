@@ -32,6 +32,13 @@
 #define ENCL_XQ_FD_IN(X)	X(read) X(pread64) X(recvfrom) X(recvmsg)
 #define ENCL_XQ_FD_OUT(X)	X(write) X(pwrite64) X(sendto) X(sendmsg)
 
+/*
+ * Paths that name the calling host thread (prctl's PR_SET_NAME writes
+ * /proc/thread-self/comm): a call with a path argument that contains this
+ * is declined by the host and takes the exit path.
+ */
+#define ENCL_XQ_EXIT_PATH	"/proc/thread-self"
+
 #define ENCL_XQ_CASE_(name)	case SYS_##name:
 
 #define ENCL_F_SETLKW		7

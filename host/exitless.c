@@ -50,6 +50,7 @@
 #define BUSY_YIELD_NS	50000		/* a yield this long: others wanted the CPU */
 #define SERVERS_MAX	16
 #define SERVER_STACK	(256 * 1024)
+#define STOP_WAIT_US	1000000		/* the end waits this long for serving threads */
 
 struct encl_xq_host {
 	struct encl_xq *shared;		/* the page the enclave reads (struct encl_start.xq) */
@@ -94,13 +95,15 @@ static struct encl_xslot *slot_of(const struct encl_host_thread *t)
  * @own: served on the requesting thread's own host thread (QWAIT), where
  * waiting holds no one else hostage.
  */
-static int declines(const struct encl_xreq *r, int own)
+static int declines(const struct encl_host_thread *t, const struct encl_xreq *r, int own)
 {
 	int dir = encl_xq_fd_wait(r->nr), fd = (int)r->args[0], fl;
 	struct stat st;
 
 	if (r->nr < 0 || encl_xq_exits(r->nr, r->args))
 		return 1;	/* the enclave never posts these: served by the exit path only */
+	if (!own && encl_ocall_names(t, (long)r->nr, r->args, ENCL_XQ_EXIT_PATH))
+		return 1;	/* a path naming the calling thread */
 	if (!dir || own)
 		return 0;
 	if (fstat(fd, &st))
@@ -162,7 +165,7 @@ static int serve(struct encl_host_thread *t, int own)
 	answer = r.seq;
 	if (h->hostile && hostile_queue(t, s, &r, &answer, &ret))
 		;
-	else if (h->hostile || declines(&r, own))
+	else if (h->hostile || declines(t, &r, own))
 		state = ENCL_XSLOT_DECLINED;
 	else
 		ret = encl_host_forward(t, (long)r.nr, r.args);	/* ocall.c: the same checks */
@@ -337,21 +340,27 @@ uint64_t encl_host_xq_addr(const struct encl_host *h)
 	return h->xq ? (uint64_t)(uintptr_t)h->xq->shared : 0;
 }
 
-void encl_host_xq_stop(struct encl_host *h)
+int encl_host_xq_stop(struct encl_host *h)
 {
 	struct encl_xq_host *x = h->xq;
+	struct timespec ts = us_ts(STOP_WAIT_US);
+	uint64_t end = now_ns() + STOP_WAIT_US * 1000ULL;
 	uint32_t n;
 
 	if (!x)
-		return;
+		return 0;
 	__atomic_store_n(&x->stop, 1, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&x->bell, 1, __ATOMIC_SEQ_CST);
 	futex(&x->bell, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
-	while ((n = __atomic_load_n(&x->live, __ATOMIC_SEQ_CST)))
-		futex(&x->live, FUTEX_WAIT_PRIVATE, n, NULL);
+	while ((n = __atomic_load_n(&x->live, __ATOMIC_SEQ_CST))) {
+		if (now_ns() > end)
+			return -1;	/* one is inside a call that waits: leave it all be */
+		futex(&x->live, FUTEX_WAIT_PRIVATE, n, &ts);
+	}
 	munmap(x->shared, 4096);
 	free(x);
 	h->xq = NULL;
+	return 0;
 }
 
 void encl_host_xq_exited(struct encl_host_thread *t, int64_t nr, const uint64_t *args)

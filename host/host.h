@@ -190,19 +190,22 @@ void encl_host_unload(struct encl_host *h);
 
 /* ocall.c: serve the request at the start of @t's area; writes o->ret. */
 void encl_host_ocall(struct encl_host_thread *t);
+/* ocall.c: a path argument of forwarded call @nr (in @t's area) contains @part. */
+int encl_ocall_names(const struct encl_host_thread *t, long nr, const uint64_t *args, const char *part);
 /* ocall.c: forwarded system call @nr with @args from @t's area, checked; its result or -errno. */
 int64_t encl_host_forward(struct encl_host_thread *t, long nr, const uint64_t *args);
 
 /*
  * exitless.c (docs/exitless.md). start: the serving threads the settings
  * ask for (none with SCONE_QUEUES=0); 0 or -1. addr: struct encl_start.xq.
- * stop: every serving thread is out before the areas go. exited: @t made
+ * stop: every serving thread is out before the areas go; -1 if one is
+ * still inside a call after a second (then nothing may be torn down). exited: @t made
  * forwarded call @nr by the exit path (a sleeping serving thread is
  * woken). wait: ENCL_OCALL_QWAIT for @t.
  */
 int encl_host_xq_start(struct encl_host *h);
 uint64_t encl_host_xq_addr(const struct encl_host *h);
-void encl_host_xq_stop(struct encl_host *h);
+int encl_host_xq_stop(struct encl_host *h);
 void encl_host_xq_exited(struct encl_host_thread *t, int64_t nr, const uint64_t *args);
 int64_t encl_host_xq_wait(struct encl_host_thread *t);
 /* mode.c: SCONE_QUEUES=... as SCONE_VERSION=1 prints them. */

@@ -450,7 +450,12 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	if (h.threaded)
 		encl_host_end(&h, ret);
 	fflush(NULL);
-	encl_host_xq_stop(&h);
+	if (encl_host_xq_stop(&h)) {
+		/* A serving thread is stuck in a call: end as with threads, tearing nothing down. */
+		if (h.exit_signal)
+			encl_host_exit_by_signal(h.exit_signal);
+		encl_host_end(&h, ret);
+	}
 	encl_host_threads_fini(&h);
 	encl_host_unload(&h);
 	if (h.exit_signal)
