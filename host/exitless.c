@@ -154,21 +154,21 @@ static int hostile_queue(struct encl_host_thread *t, struct encl_xslot *s, const
 static int serve(struct encl_host_thread *t, int own)
 {
 	struct encl_host *h = t->h;
-	struct encl_xslot *s = slot_of(t);
+	struct encl_xslot *s;
 	struct encl_xreq r;
 	uint32_t state = ENCL_XSLOT_DONE;
 	uint64_t answer;
 	int64_t ret = 0;
 
-	if (!t->area || !xslot_take(s, &r))
+	if (!t->area || !xslot_take(s = slot_of(t), &r))
 		return 0;
 	answer = r.seq;
-	if (h->hostile && hostile_queue(t, s, &r, &answer, &ret))
-		;
-	else if (h->hostile || declines(t, &r, own))
-		state = ENCL_XSLOT_DECLINED;
-	else
-		ret = encl_host_forward(t, (long)r.nr, r.args);	/* ocall.c: the same checks */
+	if (!h->hostile || !hostile_queue(t, s, &r, &answer, &ret)) {
+		if (h->hostile || declines(t, &r, own))
+			state = ENCL_XSLOT_DECLINED;
+		else
+			ret = encl_host_forward(t, (long)r.nr, r.args);	/* ocall.c: the same checks */
+	}
 	xslot_answer(s, answer, ret, encl_host_signals_take(), state);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&t->xq_waiting, __ATOMIC_SEQ_CST))
