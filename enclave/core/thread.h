@@ -111,6 +111,7 @@ struct encl_thread {
 	uint64_t xq_count;		/* requests this thread posted */
 	uint64_t xq_spins;		/* its adaptive spin budget, 0: not yet set */
 	uint64_t xq_busy;		/* a request is in its slot */
+	uint64_t xq_backoff, xq_skip;	/* after a miss: calls that exit before the next post */
 };
 
 _Static_assert(offsetof(struct encl_thread, init.self_offset) == TD_INIT_SELF, "TD_INIT_SELF");

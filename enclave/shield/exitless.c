@@ -27,9 +27,18 @@ enum { ENCL_XQ_EXITS(XQ_FORWARDED_) ENCL_XQ_FD_IN(XQ_FORWARDED_) ENCL_XQ_FD_OUT(
  * sleeps on the host. It halves when the answer did not come in time
  * (the spin was wasted) and doubles when it came late in the spin.
  */
-#define ESPINS_MIN	64
-#define ESPINS_START	1024
-#define ESPINS_MAX	8192
+#define ESPINS_MIN	32
+#define ESPINS_START	512
+#define ESPINS_MAX	2048
+
+/*
+ * When a request had to sleep on the host after all (the serving threads
+ * were busy or off the CPU), posting cost more than exiting: the thread
+ * then takes the exit path for BACKOFF_MIN calls, twice as many after
+ * each miss in a row (up to BACKOFF_MAX), and posts again.
+ */
+#define BACKOFF_MIN	16
+#define BACKOFF_MAX	4096
 
 static struct encl_xq *xq;		/* host memory; NULL: every call exits */
 static uint64_t espins_fixed;		/* SCONE_ESPINS, 0: adaptive */
@@ -50,8 +59,8 @@ static struct encl_xslot *slot(const struct encl_thread *td)
 	return (struct encl_xslot *)(uintptr_t)xslot_addr(td->ocall_area, td->ocall_size);
 }
 
-/* Wait for the answer: spin, then sleep on the host until it is there. */
-static void await(struct encl_thread *td, struct encl_xslot *s)
+/* Wait for the answer: spin, then sleep on the host until it is there. 1 if it slept. */
+static int await(struct encl_thread *td, struct encl_xslot *s)
 {
 	uint64_t budget = espins_fixed ? espins_fixed : td->xq_spins ? td->xq_spins : ESPINS_START;
 	uint64_t i;
@@ -68,8 +77,11 @@ static void await(struct encl_thread *td, struct encl_xslot *s)
 			budget = budget * 2 > ESPINS_MAX ? ESPINS_MAX : budget * 2;
 		td->xq_spins = budget;
 	}
+	if (xslot_answered(s))
+		return 0;
 	while (!xslot_answered(s))
 		(void)ocall0(ENCL_OCALL_QWAIT);		/* an exit: signals come back with it */
+	return 1;
 }
 
 int encl_exitless_call(struct encl_thread *td, int64_t nr, const uint64_t *args, int64_t *ret)
@@ -85,13 +97,23 @@ int encl_exitless_call(struct encl_thread *td, int64_t nr, const uint64_t *args,
 	if (!xq || td->xq_busy || encl_xq_exits(nr, args) ||
 	    !__atomic_load_n(&xq->spinning, __ATOMIC_RELAXED))
 		return 0;
+	if (td->xq_skip) {
+		td->xq_skip--;
+		return 0;
+	}
 	td->xq_busy = 1;
 	s = slot(td);
 	req.seq = xslot_seq(td->init.index, ++td->xq_count);
 	req.nr = nr;
 	memcpy(req.args, args, sizeof(req.args));
 	xslot_post(s, &req);
-	await(td, s);
+	if (await(td, s) && !espins_fixed) {
+		td->xq_backoff = td->xq_backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX
+			       : td->xq_backoff ? td->xq_backoff * 2 : BACKOFF_MIN;
+		td->xq_skip = td->xq_backoff;
+	} else {
+		td->xq_backoff = 0;
+	}
 	xslot_read(s, &seen);
 	xslot_release(s);
 	td->xq_busy = 0;
