@@ -56,6 +56,9 @@ struct encl_start {
 	uint64_t tcs_max;		/* SCONE_TCS_MAX: may only lower ENCL_TCS_MAX_LIMIT */
 	uint64_t sig_ignored;		/* signals this process started with ignored (bit
 					 * sig - 1, nohup's SIGHUP): their first disposition */
+	uint64_t xq;			/* struct encl_xq in host memory; 0: every call exits
+					 * (SCONE_QUEUES=0, docs/exitless.md) */
+	uint64_t espins;		/* SCONE_ESPINS: 0 adapts at run time */
 };
 
 /*
@@ -111,6 +114,14 @@ struct encl_start {
  * address it is given lies outside ELRANGE.
  */
 #define ENCL_OCALL_SHARED_MEM	(-10)
+/*
+ * Exitless calls (docs/exitless.md): the thread posted its request in its
+ * slot (struct encl_xslot) and no serving thread answered while it spun.
+ * The host serves it here if nobody took it yet, or sleeps until the
+ * slot is answered or SCONE_ESLEEP passed; 0. The enclave then looks at
+ * the slot again.
+ */
+#define ENCL_OCALL_QWAIT	(-11)
 
 /* SCONE_TCS_MAX: the most TCSs (measured and added) an enclave runs; the default. */
 #define ENCL_TCS_MAX_LIMIT	4096
@@ -154,6 +165,46 @@ struct encl_ocall {
 	uint64_t signals;		/* written by the host: asynchronous signals that
 					 * arrived since it last said (bit sig - 1) */
 	unsigned char data[];		/* buffers, up to the area's end */
+};
+
+/*
+ * Exitless calls (docs/exitless.md). Each thread's request slot is the
+ * last ENCL_XSLOT_SIZE bytes of its ocall area; its buffers are those of
+ * the area, as for an ocall. state is the futex word the host sleeps on.
+ * The enclave writes seq, nr and args, then state = POSTED; a serving
+ * host thread moves POSTED to TAKEN, serves, writes answer, ret and
+ * signals, then DONE (or DECLINED: take the exit path). Everything the
+ * host writes is a hint: the enclave compares seq, nr and args with its
+ * own copy of what it posted (abi/xslot.h).
+ */
+#define ENCL_XSLOT_FREE		0
+#define ENCL_XSLOT_POSTED	1
+#define ENCL_XSLOT_TAKEN	2
+#define ENCL_XSLOT_DONE		3
+#define ENCL_XSLOT_DECLINED	4
+#define ENCL_XSLOT_SIZE		128
+
+struct encl_xslot {
+	uint32_t state;			/* ENCL_XSLOT_* */
+	uint32_t reserved;
+	uint64_t seq;			/* enclave: the request's number */
+	int64_t nr;			/* a forwarded system call */
+	uint64_t args[6];		/* pointers point into the ocall area */
+	uint64_t answer;		/* host: the seq of the request it answers */
+	int64_t ret;			/* host: result or -errno */
+	uint64_t signals;		/* host: as struct encl_ocall.signals */
+};
+_Static_assert(sizeof(struct encl_xslot) <= ENCL_XSLOT_SIZE, "the slot fits its place");
+
+/*
+ * One for the enclave, in host memory (struct encl_start.xq): spinning is
+ * how many serving threads look for requests now. The enclave posts only
+ * while it is not 0 and takes the exit path otherwise, which also wakes a
+ * serving thread on the host side.
+ */
+struct encl_xq {
+	uint32_t spinning;
+	uint32_t reserved[15];
 };
 
 /*

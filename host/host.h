@@ -83,7 +83,13 @@
 	HOSTILE(EPOLL_FD, "epoll-fd")	\
 		/* epoll_pwait adds an event for fd 1000, never registered */ \
 	HOSTILE(EPOLL_COUNT, "epoll-count")	\
-		/* epoll_pwait returns maxevents + 1 */
+		/* epoll_pwait returns maxevents + 1 */ \
+	HOSTILE(QUEUE_WRONG, "queue-wrong")	\
+		/* an exitless request is answered as request seq + 1 */ \
+	HOSTILE(QUEUE_TWICE, "queue-twice")	\
+		/* the second exitless request gets the first one's answer again */ \
+	HOSTILE(QUEUE_REWRITE, "queue-rewrite")	\
+		/* an exitless request's args[0] is changed after it was posted */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {
@@ -113,7 +119,18 @@ struct encl_host_thread {
 	pthread_t pt;
 	int joinable;			/* pt is a started host thread not yet joined */
 	sem_t started;			/* posted once tid is known */
+	uint32_t xq_waiting;		/* exitless.c: sleeping in QWAIT for its slot */
 };
+
+/*
+ * SCONE_QUEUES, SCONE_SSPINS, SCONE_SSLEEP (microseconds), SCONE_ESPINS,
+ * SCONE_ESLEEP (microseconds): -1 when unset or auto (adapts at run
+ * time), else the value that fixes the knob. SCONE_QUEUES=0: no queues.
+ */
+struct encl_xq_settings {
+	long queues, sspins, ssleep, espins, esleep;
+};
+struct encl_xq_host;
 
 struct encl_host {
 	/* mode.c */
@@ -144,6 +161,10 @@ struct encl_host {
 	int threaded;			/* a second thread was started: the process
 					 * ends with _exit, whichever thread ends it */
 
+	/* mode.c, exitless.c: the exitless queues and their serving threads */
+	struct encl_xq_settings xqs;
+	struct encl_xq_host *xq;	/* NULL: every call exits */
+
 	/* run.c: ENCL_SIM_HOSTILE, a test facility honoured only in sim mode */
 	enum encl_hostile hostile;
 
@@ -169,6 +190,26 @@ void encl_host_unload(struct encl_host *h);
 
 /* ocall.c: serve the request at the start of @t's area; writes o->ret. */
 void encl_host_ocall(struct encl_host_thread *t);
+/* ocall.c: a path argument of forwarded call @nr (in @t's area) contains @part. */
+int encl_ocall_names(const struct encl_host_thread *t, long nr, const uint64_t *args, const char *part);
+/* ocall.c: forwarded system call @nr with @args from @t's area, checked; its result or -errno. */
+int64_t encl_host_forward(struct encl_host_thread *t, long nr, const uint64_t *args);
+
+/*
+ * exitless.c (docs/exitless.md). start: the serving threads the settings
+ * ask for (none with SCONE_QUEUES=0); 0 or -1. addr: struct encl_start.xq.
+ * stop: every serving thread is out before the areas go; -1 if one is
+ * still inside a call after a second (then nothing may be torn down). exited: @t made
+ * forwarded call @nr by the exit path (a sleeping serving thread is
+ * woken). wait: ENCL_OCALL_QWAIT for @t.
+ */
+int encl_host_xq_start(struct encl_host *h);
+uint64_t encl_host_xq_addr(const struct encl_host *h);
+int encl_host_xq_stop(struct encl_host *h);
+void encl_host_xq_exited(struct encl_host_thread *t, int64_t nr, const uint64_t *args);
+int64_t encl_host_xq_wait(struct encl_host_thread *t);
+/* mode.c: SCONE_QUEUES=... as SCONE_VERSION=1 prints them. */
+void encl_host_xq_print(const struct encl_host *h);
 /* enter_tcs.c: ENCL_OCALL_ENTER_TCS with the request's args; 0 or -errno. */
 int64_t encl_host_enter_tcs(struct encl_host_thread *t, const uint64_t *args);
 /*

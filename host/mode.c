@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,70 @@ static int tcs_max_setting(struct encl_host *h, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The exitless queues (docs/exitless.md), SCONE's names: each fixes one
+ * knob of the adaptive policy; unset or auto leaves it adaptive (-1).
+ */
+static const struct xq_knob {
+	const char *name;
+	size_t field;			/* in struct encl_xq_settings */
+	long min, max;
+	const char *what;
+} xq_knobs[] = {
+	{ "SCONE_QUEUES", offsetof(struct encl_xq_settings, queues), 0, 16,
+	  "a number of serving threads (0: every system call exits)" },
+	{ "SCONE_SSPINS", offsetof(struct encl_xq_settings, sspins), 1, 100000000,
+	  "a number of rounds a serving thread spins before it sleeps" },
+	{ "SCONE_SSLEEP", offsetof(struct encl_xq_settings, ssleep), 1, 10000000,
+	  "microseconds a serving thread sleeps before it looks again" },
+	{ "SCONE_ESPINS", offsetof(struct encl_xq_settings, espins), 1, 100000000,
+	  "a number of rounds an enclave thread spins for its result" },
+	{ "SCONE_ESLEEP", offsetof(struct encl_xq_settings, esleep), 1, 10000000,
+	  "microseconds an enclave thread sleeps before it looks again" },
+};
+
+static long *xq_field(struct encl_xq_settings *s, const struct xq_knob *k)
+{
+	return (long *)((char *)s + k->field);
+}
+
+static int xq_settings(struct encl_host *h, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(xq_knobs) / sizeof(xq_knobs[0]); i++) {
+		const struct xq_knob *k = &xq_knobs[i];
+		const char *v = env_or(k->name, "auto");
+		char *end;
+		long n;
+
+		*xq_field(&h->xqs, k) = -1;
+		if (!strcasecmp(v, "auto"))
+			continue;
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || *end || n < k->min || n > k->max) {
+			snprintf(err, errlen, "%s=%s is not %s: use %ld to %ld, or auto (the default: "
+				 "adapt at run time)", k->name, v, k->what, k->min, k->max);
+			return -1;
+		}
+		*xq_field(&h->xqs, k) = n;
+	}
+	return 0;
+}
+
+void encl_host_xq_print(const struct encl_host *h)
+{
+	struct encl_xq_settings s = h->xqs;
+
+	for (size_t i = 0; i < sizeof(xq_knobs) / sizeof(xq_knobs[0]); i++) {
+		long v = *xq_field(&s, &xq_knobs[i]);
+
+		if (v < 0)
+			fprintf(stderr, "%s=auto\n", xq_knobs[i].name);
+		else
+			fprintf(stderr, "%s=%ld\n", xq_knobs[i].name, v);
+	}
+}
+
 int encl_host_settings(struct encl_host *h, char *err, size_t errlen)
 {
 	const char *log = env_or("SCONE_LOG", "warning");
@@ -115,6 +180,8 @@ int encl_host_settings(struct encl_host *h, char *err, size_t errlen)
 	}
 	h->edmm = 0;
 	h->layout = ENCL_MODE_SGX1;
+	if (xq_settings(h, err, errlen))
+		return -1;
 	return tcs_max_setting(h, err, errlen);
 }
 

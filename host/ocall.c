@@ -178,6 +178,25 @@ static int64_t forward(struct encl_host_thread *t, long nr, const uint64_t *args
 	return r;
 }
 
+int encl_ocall_names(const struct encl_host_thread *t, long nr, const uint64_t *args, const char *part)
+{
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		if (forwarded[i].nr != nr)
+			continue;
+		for (int a = 0; a < 6; a++)
+			if (forwarded[i].a[a].kind == ENCL_ARG_STR && string_ok(t, args[a]) &&
+			    strstr((const char *)(uintptr_t)args[a], part))
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
+int64_t encl_host_forward(struct encl_host_thread *t, long nr, const uint64_t *args)
+{
+	return forward(t, nr, args);
+}
+
 /* ENCL_OCALL_LOG: level, message (NUL-terminated, in the area). */
 static int64_t log_line(struct encl_host_thread *t, const uint64_t *args)
 {
@@ -446,6 +465,8 @@ void encl_host_ocall(struct encl_host_thread *t)
 		o->ret = encl_host_thread_wake(t, args[0]);
 	else if (nr == ENCL_OCALL_SHARED_MEM)
 		o->ret = encl_host_shared_mem(args);	/* host/shared_mem.c */
+	else if (nr == ENCL_OCALL_QWAIT)
+		o->ret = encl_host_xq_wait(t);		/* host/exitless.c */
 	else
 		o->ret = -ENOSYS;
 }

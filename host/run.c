@@ -88,6 +88,7 @@ static void print_version(const struct encl_host *h, const struct encl_binary *b
 	fprintf(stderr, "SCONE_TCS=%u\n", c->tcs);
 	fprintf(stderr, "SCONE_TCS_MAX=%llu\n", (unsigned long long)h->tcs_max);
 	fprintf(stderr, "SCONE_LOG=%s\n", encl_log_name(h->log));
+	encl_host_xq_print(h);
 	fprintf(stderr, "mode: %s\n", h->be == &encl_backend_hw ? "hw" : "sim");
 	fprintf(stderr, "EDMM: %s (%s)\n", h->edmm ? "on" : "off", h->edmm_why);
 	sgx_hex(ss->enclavehash, SGX_HASH_SIZE, hex);
@@ -193,6 +194,7 @@ static void serve_ocall(struct encl_host_thread *t)
 		o->ret = encl_host_signals_pause(t);
 	else
 		encl_host_ocall(t);
+	encl_host_xq_exited(t, o->nr, (const uint64_t *)o->args);	/* exitless.c */
 	o->signals = encl_host_signals_take();
 	if (h->hostile == ENCL_HOSTILE_SIGNAL_OCALL && o->nr == SYS_read) {
 		/* Test facility: a SIGUSR1 nobody sent. */
@@ -421,6 +423,13 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		encl_host_unload(&h);
 		return nostart("cannot map the ocall area");
 	}
+	if (encl_host_xq_start(&h)) {
+		encl_host_xq_stop(&h);
+		encl_host_threads_fini(&h);
+		encl_host_unload(&h);
+		return nostart("cannot start a serving thread for the exitless queues: "
+			       "use SCONE_QUEUES=0 to make every system call exit");
+	}
 	start = (struct encl_start){
 		.argc = (uint64_t)argc,
 		.argv = (uint64_t)(uintptr_t)argv,
@@ -431,6 +440,8 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 		.ocall_area_size = h.main_thread.area_size,
 		.tcs_max = h.tcs_max,
 		.log_level = h.log,
+		.xq = encl_host_xq_addr(&h),
+		.espins = h.xqs.espins > 0 ? (uint64_t)h.xqs.espins : 0,
 		/*
 		 * The sim runs enclave code as an ordinary thread of this
 		 * process: where the CPU executes WRFSBASE but the kernel does
@@ -442,6 +453,7 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 			 (trap ? ENCL_START_SYSCALL_TRAP : 0),
 	};
 	if (encl_host_signals_start(&h)) {
+		encl_host_xq_stop(&h);
 		encl_host_threads_fini(&h);
 		encl_host_unload(&h);
 		return nostart("the signals the enclave handles cannot be caught");
@@ -457,6 +469,12 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	if (h.threaded)
 		encl_host_end(&h, ret);
 	fflush(NULL);
+	if (encl_host_xq_stop(&h)) {
+		/* A serving thread is stuck in a call: end as with threads, tearing nothing down. */
+		if (h.exit_signal)
+			encl_host_exit_by_signal(h.exit_signal);
+		encl_host_end(&h, ret);
+	}
 	encl_host_threads_fini(&h);
 	encl_host_unload(&h);
 	if (h.exit_signal)

@@ -33,18 +33,17 @@ static int area_map(struct encl_host_thread *t)
 	return 0;
 }
 
+/*
+ * The array holds every TCS the enclave may run (threads_init sizes it):
+ * it never moves, so serving threads (exitless.c) read it without the
+ * lock, up to the count published here.
+ */
 static int add(struct encl_host *h, struct encl_host_thread *t)
 {
-	if (h->nthreads == h->threads_cap) {
-		size_t cap = h->threads_cap ? 2 * h->threads_cap : 16;
-		struct encl_host_thread **n = realloc(h->threads, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		h->threads = n;
-		h->threads_cap = cap;
-	}
-	h->threads[h->nthreads++] = t;
+	if (h->nthreads == h->threads_cap)
+		return -1;
+	h->threads[h->nthreads] = t;
+	__atomic_store_n(&h->nthreads, h->nthreads + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -58,7 +57,9 @@ int encl_host_threads_init(struct encl_host *h)
 	t->e = h->e;
 	t->tcs = h->tcs;
 	t->tid = (int)syscall(SYS_gettid);
-	if (area_map(t) || add(h, t))
+	h->threads_cap = h->tcs_max + 1;
+	h->threads = calloc(h->threads_cap, sizeof(*h->threads));
+	if (!h->threads || area_map(t) || add(h, t))
 		return -1;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "enclave/emm/heap.h"
+#include "enclave/shield/exitless.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/reloc.h"
@@ -249,6 +250,7 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 	encl_rt.log_level = st.log_level > ENCL_LOG_DEBUG ? ENCL_LOG_DEBUG : st.log_level;
 	encl_fs_volatile = !!(st.flags & ENCL_START_FS_VOLATILE);
 	encl_syscall_trap = !!(st.flags & ENCL_START_SYSCALL_TRAP);
+	encl_exitless_init(td, st.xq, st.espins);
 
 	encl_xfrm = own_xfrm();
 	if (encl_xfrm & ~(SGX_XFRM_LEGACY | SGX_XFRM_AVX | SGX_XFRM_AVX512))

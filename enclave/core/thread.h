@@ -106,6 +106,12 @@ struct encl_thread {
 	uint64_t altstack_sp, altstack_size, altstack_flags;
 	uint64_t sigmask_saved;		/* rt_sigsuspend: the mask the handler's frame restores */
 	uint64_t sigmask_restore;	/* sigmask_saved is set and not yet put back */
+
+	/* shield/exitless.c */
+	uint64_t xq_count;		/* requests this thread posted */
+	uint64_t xq_spins;		/* its adaptive spin budget, 0: not yet set */
+	uint64_t xq_busy;		/* a request is in its slot */
+	uint64_t xq_backoff, xq_skip;	/* after a miss: calls that exit before the next post */
 };
 
 _Static_assert(offsetof(struct encl_thread, init.self_offset) == TD_INIT_SELF, "TD_INIT_SELF");
