@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # EDMM end to end, in the simulator: the heap of an enclave executable grows
 # on demand (SCONE_MIN_HEAP committed at start, the rest by EACCEPT on
 # fault), stops at SCONE_HEAP with ENOMEM and one warning, gives freed

@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # The EDMM trim policy and the heap advice, end to end in the simulator,
 # by counts only (docs/emm.md "Trim policy", "The heap advisor"):
 # - churn (tests/programs/heap_churn.c): with the adaptive policy the

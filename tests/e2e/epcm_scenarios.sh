@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # The EPCM scenarios of docs/hardware.md (modelled on the Linux SGX selftests),
 # run inside a real enclave: tests/scenarios/epcm.c, built with encl-cc,
 # one process per scenario, which prints its own PASS:/FAIL: epcm:NAME line.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Event loops (docs/shield.md, "Event loops"): tests/programs/evl_poll.c
 # (poll, ppoll, select, pselect, O_NONBLOCK, FIONBIO, masks and signals),
 # evl_epoll.c (epoll, eventfd, timerfd) and evl_churn.c (registrations

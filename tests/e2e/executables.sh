@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Enclave executables end to end: encl-cc, SCONE_HASH / SCONE_EDMM_HASH,
 # encl sign / info / dump against encl measure, bad input, what an executable
 # needs where it runs (glibc only), and its debug information (.encl_debug).

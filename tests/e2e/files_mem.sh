@@ -1,4 +1,5 @@
 #!/bin/bash
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Files, file mappings and the system calls a database makes, in the
 # simulator, against the same programs built natively: private and shared
 # file mappings (a shared one is host memory, seen by other processes at

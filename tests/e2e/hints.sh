@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Every "sign it with: encl sign ..." and "re-sign with: encl sign ..." hint
 # that start-up prints is followed: the run is refused (exit 125) with the
 # hint, the printed command is executed as it stands, and the same run then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # A hostile host lying about socket calls (ENCL_SIM_HOSTILE, host/host.h):
 # a descriptor that is none, an address longer than the enclave gave room
 # for or than its family's, more data or control bytes than recvmsg was

@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # A hostile host and threads, in the simulator (ENCL_SIM_HOSTILE, host/host.h;
 # tests/e2e/iago.sh has the single-threaded lies). The enclave treats what
 # the host says about waits and signals as hints (docs/threads.md), so:

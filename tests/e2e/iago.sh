@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # A hostile host, in the simulator: ENCL_SIM_HOSTILE (host/host.h, a test
 # facility the sim backend alone honours) makes the host lie once about an
 # ocall result or play a game with the entry protocol. Each lie must end

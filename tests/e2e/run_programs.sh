@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Real C programs (tests/programs/*.c) built twice, with encl-cc and natively
 # with `musl-gcc -static`, run in the simulator: stdout, stderr and the exit
 # code must be the same. Then the runtime's own behaviour: a crash, the

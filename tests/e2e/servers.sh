@@ -1,4 +1,5 @@
 #!/bin/bash
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Servers over loopback TCP: tests/programs/echo_server.c (epoll
 # edge-triggered, poll, select), http_server.c (a worker pool, keep-alive)
 # and connect_nb.c (non-blocking connect, poll, SO_ERROR). Each is built

@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Signals inside the enclave (docs/threads.md, docs/shield.md "Signals"):
 # tests/e2e/signals.c, one case per argument, built with encl-cc and with
 # musl-gcc -static, must print the same and end with the same status:

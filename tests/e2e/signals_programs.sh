@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Signals (docs/threads.md, "Signals"): the programs tests/programs/sig_*.c,
 # each built with encl-cc and natively, must print the same and end alike.
 # SIGTERM and SIGINT come from this script once the program says "ready",

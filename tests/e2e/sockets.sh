@@ -1,4 +1,5 @@
 #!/bin/bash
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Sockets (enclave/shield/sys_net.c): programs of tests/programs built with
 # encl-cc and natively, run both ways over loopback; stdout, stderr and the
 # exit code must agree. UDP with a DNS-shaped request and answer (the C

@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Threads (docs/threads.md): musl's pthreads on the enclave's thread slots.
 # The programs in tests/programs/threads_*.c check their own results; each
 # is built with encl-cc and natively, and both must print the same and exit

@@ -1,5 +1,5 @@
 #!/bin/bash
-# encl-test: runs enclaves (tests/run repeats it under each simulator CPU quirk set)
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # XFRM end to end: --xfrm in encl-cc and encl sign, the register check at
 # signing, XFRM and the SSA frame in encl info, re-signing, corrupt notes,
 # the start-up check (ENCL_SIM_XCR0), and the code encl-cc links without a
