@@ -23,7 +23,7 @@ static const struct path {
 	const char *env;
 } paths[] = {
 	{ "exitless", "env -u SCONE_QUEUES -u ENCL_SYSCALL_TRAP" },
-	{ "exit path", "env SCONE_QUEUES=0 -u ENCL_SYSCALL_TRAP" },
+	{ "exit path", "env -u ENCL_SYSCALL_TRAP SCONE_QUEUES=0" },
 	{ "trapped", "env SCONE_QUEUES=0 ENCL_SYSCALL_TRAP=1" },
 };
 #define NPATHS	(sizeof(paths) / sizeof(paths[0]))
