@@ -1,4 +1,5 @@
 #!/bin/bash
+# encl-test: runs enclaves (tests/run repeats it in each of its passes)
 # Real programs from Debian source packages (docs/real_programs.md): SQLite's
 # shell and Redis, fetched with apt-get source, built with encl-cc and
 # natively with musl-gcc -static from the same source and flags, run in the
