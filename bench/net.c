@@ -11,6 +11,10 @@
  *         tests/programs/http_server.c with 8 workers
  * This program is the client (and the load generator). Each figure is the
  * best of RUNS runs of SECONDS seconds.
+ *
+ * On an idle VM the native echo is slowed by vCPUs waking from halt at
+ * each hop of the ping-pong, which the busier enclave server does not
+ * pay: there, compare with one core kept busy (bench/README.md, "net").
  */
 #include <errno.h>
 #include <netinet/in.h>
