@@ -4,6 +4,8 @@
  * out the effective configuration, answer SCONE_HASH / SCONE_EDMM_HASH
  * without running anything, or hand over to the host runtime.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,13 +44,34 @@ static int print_hash(const struct encl_binary *b, const struct encl_config *c,
 	return fflush(stdout) ? ENCL_EXIT_NOSTART : 0;
 }
 
+/*
+ * Standard descriptors the caller left closed (`./prog <&-`) would be the
+ * next ones the runtime opens: the simulator's enclave memory as fd 0 or
+ * 1, which the program's reads and writes would then reach. Each closed
+ * one is /dev/null before anything is opened, so the runtime's own
+ * descriptors are always above 2. Returns NULL, or what failed.
+ */
+static const char *standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return "standard descriptors 0-2: cannot open /dev/null for a closed one";
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	struct encl_binary b;
 	struct encl_config c;
 	char err[512];
+	const char *why;
 	int ret;
 
+	if ((why = standard_fds()))
+		return die(why);
 	/*
 	 * libcrypto is linked in statically: the machine's OpenSSL configuration
 	 * belongs to another build of it and may name modules or settings this

@@ -45,6 +45,13 @@ if [ -x "$TMP/stdin_upper.encl" ]; then
 	same stdin_upper stdin_file "$TMP/input" --
 	got=$(echo hi | "$TMP/stdin_upper.encl")
 	check stdin_pipeline test "$got" = "$(printf '1: HI\n1 lines')"
+	# Closed standard descriptors are /dev/null: never the runtime's own
+	# (in the simulator, the enclave's memory would be the next fd opened).
+	"$TMP/stdin_upper.native" </dev/null >"$TMP/empty.want" 2>&1
+	"$TMP/stdin_upper.encl" <&- >"$TMP/closed.out" 2>&1; rc=$?
+	check closed_stdin_is_empty eval '[ $rc -eq 0 ] && cmp -s "$TMP/empty.want" "$TMP/closed.out"'
+	echo hi | "$TMP/stdin_upper.encl" >&- 2>"$TMP/closed.err"; rc=$?
+	check closed_stdout_runs eval '[ $rc -eq 0 ] && [ ! -s "$TMP/closed.err" ]'
 fi
 
 # An enclave is one process: fork, posix_spawn (clone), execve and wait4
