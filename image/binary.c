@@ -310,8 +310,9 @@ int encl_binary_check_signed(const struct encl_binary *b, const struct encl_conf
 		want.heap = c->heap;
 	/* EDMM signs the heap only for the sign-time check; the run asks for SCONE_HEAP. */
 	heap = want.heap > c->heap ? want.heap : c->heap;
-	if (mode == ENCL_MODE_SGX1 && c->heap < ENCL_HEAP_RANGE_MIN) {
-		snprintf(err, errlen, "SCONE_HEAP=%s is below the %s the memory manager needs without EDMM; raise SCONE_HEAP",
+	/* With EDMM too: a heap of 0 would otherwise leave the heap unbounded. */
+	if (c->heap < ENCL_HEAP_RANGE_MIN) {
+		snprintf(err, errlen, "SCONE_HEAP=%s is below the %s the memory manager needs; raise SCONE_HEAP",
 			 encl_size_format(c->heap, x), encl_size_format(ENCL_HEAP_RANGE_MIN, y));
 		return -1;
 	}

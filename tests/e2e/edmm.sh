@@ -172,6 +172,13 @@ for h in 64M 8G; do
 	check "edmm_hash_in_use_heap_$h" grep -qx "MRENCLAVE: $h64 (edmm layout)" "$TMP/hash_$h.err"
 done
 
+# ---- a heap below the memory manager's least, 0 above all, is refused
+# with EDMM as without it (0 would otherwise leave the heap unbounded) ----
+for h in 0 100K; do
+	SCONE_EDMM_MODE=enable SCONE_HEAP=$h \
+		expect_exit "edmm_heap_${h}_refused" 125 "SCONE_HEAP=$h is below the 256K the memory manager needs" "$HG" 1
+done
+
 # ---- SCONE_HEAP beyond the signed ELRANGE (64G) ----
 SCONE_EDMM_MODE=enable SCONE_HEAP=128G \
 	expect_exit heap_beyond_elrange 125 "SCONE_HEAP=128G does not fit.*encl sign --enclave-size 256G" "$HG" 1
