@@ -34,7 +34,6 @@
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include "abi/exitless.h"
 #include "abi/xslot.h"
@@ -66,22 +65,9 @@ struct encl_xq_host {
 	int64_t last_ret;
 };
 
-static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *ts)
-{
-	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
-}
-
 static struct timespec us_ts(long us)
 {
 	return (struct timespec){ .tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000 };
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static struct encl_xslot *slot_of(const struct encl_host_thread *t)
@@ -172,7 +158,7 @@ static int serve(struct encl_host_thread *t, int own)
 	xslot_answer(s, answer, ret, encl_host_signals_take(), state);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&t->xq_waiting, __ATOMIC_SEQ_CST))
-		futex(&s->state, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+		encl_host_futex(&s->state, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 	return 1;
 }
 
@@ -190,7 +176,7 @@ static int scan(struct encl_host *h)
 static void ring(struct encl_xq_host *x)
 {
 	__atomic_add_fetch(&x->bell, 1, __ATOMIC_SEQ_CST);
-	futex(&x->bell, FUTEX_WAKE_PRIVATE, 1, NULL);
+	encl_host_futex(&x->bell, FUTEX_WAKE_PRIVATE, 1, NULL);
 }
 
 /* One spin: serve until SSPINS rounds found nothing; the budget adapts. */
@@ -215,9 +201,9 @@ static void spin(struct encl_host *h, struct encl_xq_host *x)
 		}
 		__builtin_ia32_pause();
 		if (i % YIELD_EVERY == YIELD_EVERY - 1) {
-			t0 = now_ns();
+			t0 = encl_host_now_ns();
 			sched_yield();
-			if (now_ns() - t0 > BUSY_YIELD_NS && h->xqs.sspins <= 0) {
+			if (encl_host_now_ns() - t0 > BUSY_YIELD_NS && h->xqs.sspins <= 0) {
 				busy = 1;
 				break;
 			}
@@ -261,11 +247,11 @@ static void *server_main(void *arg)
 		if (__atomic_load_n(&x->stop, __ATOMIC_SEQ_CST))
 			break;
 		__atomic_add_fetch(&x->sleeping, 1, __ATOMIC_SEQ_CST);
-		woken = !(futex(&x->bell, FUTEX_WAIT_PRIVATE, seen, &ts) && errno == ETIMEDOUT);
+		woken = !(encl_host_futex(&x->bell, FUTEX_WAIT_PRIVATE, seen, &ts) && errno == ETIMEDOUT);
 		if (!woken) {
 			if (++idle >= RETIRE_SLEEPS && h->xqs.queues < 0 && retire(x)) {
 				__atomic_sub_fetch(&x->sleeping, 1, __ATOMIC_SEQ_CST);
-				futex(&x->live, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+				encl_host_futex(&x->live, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 				return NULL;
 			}
 		} else {
@@ -274,7 +260,7 @@ static void *server_main(void *arg)
 		__atomic_sub_fetch(&x->sleeping, 1, __ATOMIC_SEQ_CST);
 	}
 	__atomic_sub_fetch(&x->live, 1, __ATOMIC_SEQ_CST);
-	futex(&x->live, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+	encl_host_futex(&x->live, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 	return NULL;
 }
 
@@ -344,18 +330,18 @@ int encl_host_xq_stop(struct encl_host *h)
 {
 	struct encl_xq_host *x = h->xq;
 	struct timespec ts = us_ts(STOP_WAIT_US);
-	uint64_t end = now_ns() + STOP_WAIT_US * 1000ULL;
+	uint64_t end = encl_host_now_ns() + STOP_WAIT_US * 1000ULL;
 	uint32_t n;
 
 	if (!x)
 		return 0;
 	__atomic_store_n(&x->stop, 1, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&x->bell, 1, __ATOMIC_SEQ_CST);
-	futex(&x->bell, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+	encl_host_futex(&x->bell, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 	while ((n = __atomic_load_n(&x->live, __ATOMIC_SEQ_CST))) {
-		if (now_ns() > end)
+		if (encl_host_now_ns() > end)
 			return -1;	/* one is inside a call that waits: leave it all be */
-		futex(&x->live, FUTEX_WAIT_PRIVATE, n, &ts);
+		encl_host_futex(&x->live, FUTEX_WAIT_PRIVATE, n, &ts);
 	}
 	munmap(x->shared, 4096);
 	free(x);
@@ -391,7 +377,7 @@ int64_t encl_host_xq_wait(struct encl_host_thread *t)
 			return 0;
 	}
 	__atomic_store_n(&t->xq_waiting, 1, __ATOMIC_SEQ_CST);
-	futex(&s->state, FUTEX_WAIT_PRIVATE, ENCL_XSLOT_TAKEN, &ts);
+	encl_host_futex(&s->state, FUTEX_WAIT_PRIVATE, ENCL_XSLOT_TAKEN, &ts);
 	__atomic_store_n(&t->xq_waiting, 0, __ATOMIC_SEQ_CST);
 	return 0;
 }

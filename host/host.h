@@ -275,6 +275,11 @@ void encl_copies_back(const struct encl_ocall_copies *c);
 int64_t encl_host_thread_start(struct encl_host_thread *t, uint64_t tcs_offset);
 int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns);
 int64_t encl_host_thread_wake(struct encl_host_thread *t, uint64_t tcs_offset);
+
+/* thread.c: the futex system call; CLOCK_MONOTONIC in nanoseconds. */
+struct timespec;
+long encl_host_futex(uint32_t *word, int op, uint32_t val, const struct timespec *ts);
+uint64_t encl_host_now_ns(void);
 /*
  * wait.c: ppoll, select or epoll_pwait (@nr) with checked @args, ended
  * early by a WAKE too (-EINTR when nothing is ready); wake: WAKE's side.

@@ -166,9 +166,17 @@ int64_t encl_host_thread_start(struct encl_host_thread *caller, uint64_t off)
 	return t->tid;
 }
 
-static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *ts)
+long encl_host_futex(uint32_t *word, int op, uint32_t val, const struct timespec *ts)
 {
 	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
+}
+
+uint64_t encl_host_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns)
@@ -184,7 +192,7 @@ int64_t encl_host_thread_wait(struct encl_host_thread *t, uint64_t ns)
 		ts.tv_nsec = (long)(ns % 1000000000ULL);
 		tsp = &ts;
 	}
-	if (futex(&t->event, FUTEX_WAIT_PRIVATE, 0, tsp)) {
+	if (encl_host_futex(&t->event, FUTEX_WAIT_PRIVATE, 0, tsp)) {
 		if (errno == ETIMEDOUT || errno == EINTR)
 			return -errno;
 	}
@@ -205,7 +213,7 @@ int64_t encl_host_thread_wake(struct encl_host_thread *caller, uint64_t off)
 	if (h->hostile == ENCL_HOSTILE_FUTEX_NEVER)
 		return 0;
 	__atomic_store_n(&t->event, 1, __ATOMIC_SEQ_CST);
-	futex(&t->event, FUTEX_WAKE_PRIVATE, 1, NULL);
+	encl_host_futex(&t->event, FUTEX_WAKE_PRIVATE, 1, NULL);
 	encl_host_wait_wake(t);		/* a thread in poll, select or epoll_wait */
 	encl_host_signals_kick();	/* a thread in pause waits on the notes instead */
 	return 0;
@@ -246,7 +254,7 @@ int64_t encl_host_thread_sleep(struct encl_host_thread *t, long nr, const uint64
 			return 0;
 		wait.tv_sec = (time_t)(left / 1000000000LL);
 		wait.tv_nsec = (long)(left % 1000000000LL);
-		if (futex(&t->event, FUTEX_WAIT_PRIVATE, 0, &wait) && errno == EINTR)
+		if (encl_host_futex(&t->event, FUTEX_WAIT_PRIVATE, 0, &wait) && errno == EINTR)
 			break;
 	}
 	if (rem && !absolute) {

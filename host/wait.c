@@ -152,23 +152,15 @@ static int64_t select_woken(struct encl_host_thread *t, int w, const uint64_t *a
 	return r;
 }
 
-static int64_t ns_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* epoll_pwait: a poll of the epoll fd and the eventfd, then the events without waiting. */
 static int64_t epoll_woken(struct encl_host_thread *t, int w, const uint64_t *args)
 {
 	int timeout = (int)args[3];
-	int64_t end = timeout >= 0 ? ns_now() + (int64_t)timeout * 1000000 : 0;
+	int64_t end = timeout >= 0 ? (int64_t)encl_host_now_ns() + (int64_t)timeout * 1000000 : 0;
 
 	for (;;) {
 		struct pollfd fds[2] = { { (int)args[0], POLLIN, 0 }, { w, POLLIN, 0 } };
-		int64_t left = timeout >= 0 ? end - ns_now() : -1;
+		int64_t left = timeout >= 0 ? end - (int64_t)encl_host_now_ns() : -1;
 		long r;
 
 		if (timeout >= 0 && left < 0)
@@ -191,7 +183,7 @@ static int64_t epoll_woken(struct encl_host_thread *t, int w, const uint64_t *ar
 		}
 		if (fds[0].revents & (POLLNVAL | POLLERR))
 			return -EBADF;
-		if (timeout >= 0 && ns_now() >= end)
+		if (timeout >= 0 && (int64_t)encl_host_now_ns() >= end)
 			return 0;
 		/* The epoll fd was ready for another waiter, or the wake was stale: wait again. */
 	}
