@@ -122,6 +122,23 @@ struct encl_start {
  * the slot again.
  */
 #define ENCL_OCALL_QWAIT	(-11)
+/*
+ * Attestation (docs/attestation.md), before main() when SCONE_CONFIG_ID is
+ * set. QUOTE: args[0] ENCL_QUOTE_OP_TARGET writes the quoting enclave's
+ * struct sgx_targetinfo at args[1] (512 bytes in the area); ENCL_QUOTE_OP_QUOTE
+ * turns the struct sgx_report at args[1] into a struct encl_quote at args[2]
+ * (args[3] bytes of room); ret is 0 or the quote's size, or -errno (-ENOSYS:
+ * this backend makes no quotes). CAS: args[0] is the frame type, args[1] and
+ * args[2] the request body in the area and its size, args[3] and args[4] room
+ * for the answer's body, args[5] a uint32_t in the area where the host
+ * writes the answer's frame type; ret is the answer body's size, or -errno
+ * (-ECONNREFUSED and the like: the service is unreachable).
+ * The host relays the bytes and reads none of them.
+ */
+#define ENCL_OCALL_QUOTE	(-12)
+#define ENCL_OCALL_CAS		(-13)
+#define ENCL_QUOTE_OP_TARGET	1
+#define ENCL_QUOTE_OP_QUOTE	2
 
 /* SCONE_TCS_MAX: the most TCSs (measured and added) an enclave runs; the default. */
 #define ENCL_TCS_MAX_LIMIT	4096
