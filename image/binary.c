@@ -160,6 +160,18 @@ static int check_meta(struct encl_binary *b, const uint8_t *sec, size_t len, uns
 	b->is_signed = r;
 	if (!r && !(flags & ENCL_BINARY_UNSIGNED_OK))
 		fail("not signed yet; sign it with: encl sign %s", b->path);
+	/*
+	 * The signed parameters pass the same rules as SCONE_* before anyone
+	 * (start-up, encl info, dump, sign) uses them: a checksum only says the
+	 * section is intact, not that whoever wrote it kept the rules.
+	 */
+	if (r) {
+		struct encl_config c;
+
+		encl_meta_get_config(&b->meta, &c);
+		if (encl_config_finish(&c, why, sizeof(why)))
+			fail("bad signed parameters: %s; sign it again with: encl sign %s", why, b->path);
+	}
 	return 0;
 }
 

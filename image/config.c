@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,56 @@ int encl_count_parse(const char *name, const char *s, uint32_t *out, char *err, 
 	return 0;
 }
 
+/* The one table of upper bounds (image/config.h says why each). */
+static const struct {
+	const char *key;
+	size_t off;
+	uint64_t max;
+	const char *fix;
+} limits[] = {
+	{ "heap", offsetof(struct encl_config, heap), ENCL_MAX_HEAP,
+	  "lower SCONE_HEAP or encl sign --heap" },
+	{ "min_heap", offsetof(struct encl_config, min_heap), ENCL_MAX_HEAP,
+	  "lower SCONE_MIN_HEAP or encl sign --min-heap" },
+	{ "stack", offsetof(struct encl_config, stack), ENCL_MAX_STACK,
+	  "lower SCONE_STACK or encl sign --stack" },
+	{ "enclave_size", offsetof(struct encl_config, enclave_size), ENCL_MAX_ENCLAVE_SIZE,
+	  "lower encl sign --enclave-size" },
+};
+
+/*
+ * The size @key of @c within its limit, errors calling it @name; with @key
+ * NULL, every size and the stacks together, errors calling each by its key.
+ */
+static int check_limits(const struct encl_config *c, const char *key, const char *name,
+			char *err, size_t errlen)
+{
+	char v[32], m[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		uint64_t x = *(const uint64_t *)((const char *)c + limits[i].off);
+
+		if (key && strcmp(key, limits[i].key))
+			continue;
+		if (x > limits[i].max) {
+			snprintf(err, errlen, "%s %s is above the limit of %s; %s", name ? name : limits[i].key,
+				 encl_size_format(x, v), encl_size_format(limits[i].max, m), limits[i].fix);
+			return -1;
+		}
+	}
+	if (key)
+		return 0;
+	if ((uint64_t)c->tcs * c->stack > ENCL_MAX_STACKS) {
+		snprintf(err, errlen, "%u threads with a %s stack need %s of stacks, above the limit of %s; lower SCONE_STACK or SCONE_TCS (encl sign --stack, --tcs)",
+			 c->tcs, encl_size_format(c->stack, v),
+			 encl_size_format((uint64_t)c->tcs * c->stack, (char[32]){ 0 }),
+			 encl_size_format(ENCL_MAX_STACKS, m));
+		return -1;
+	}
+	return 0;
+}
+
 int encl_config_set(struct encl_config *c, const char *key, const char *value,
 		    const char *name, char *err, size_t errlen)
 {
@@ -126,7 +177,7 @@ int encl_config_set(struct encl_config *c, const char *key, const char *value,
 		snprintf(err, errlen, "%s: unknown parameter", name);
 		return -1;
 	}
-	return 0;
+	return check_limits(c, key, name, err, errlen);
 }
 
 static const struct {
@@ -171,6 +222,8 @@ int encl_config_finish(struct encl_config *c, char *err, size_t errlen)
 {
 	const char *why;
 
+	if (check_limits(c, NULL, NULL, err, errlen))
+		return -1;
 	c->min_heap_asked = 0;
 	if (c->min_heap > c->heap) {
 		c->min_heap_asked = c->min_heap;
@@ -180,8 +233,13 @@ int encl_config_finish(struct encl_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "thread count %u out of range 1..%u", c->tcs, ENCL_MAX_TCS);
 		return -1;
 	}
-	if (c->stack == 0 || (c->stack | c->heap | c->min_heap) & (SGX_PAGE_SIZE - 1)) {
-		snprintf(err, errlen, "sizes must be whole pages and the stack non-empty");
+	if (c->stack == 0) {
+		snprintf(err, errlen, "the stack cannot be empty");
+		return -1;
+	}
+	if ((c->stack | c->heap | c->min_heap) & (SGX_PAGE_SIZE - 1)) {
+		snprintf(err, errlen, "heap %" PRIu64 ", min_heap %" PRIu64 " and stack %" PRIu64 " must be whole pages (multiples of %lu)",
+			 c->heap, c->min_heap, c->stack, (unsigned long)SGX_PAGE_SIZE);
 		return -1;
 	}
 	if (c->enclave_size < SGX_MIN_ENCLAVE_SIZE || (c->enclave_size & (c->enclave_size - 1)) ||

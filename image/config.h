@@ -22,6 +22,17 @@
 #define ENCL_MAX_TCS			4096U
 /* The largest ELRANGE we sign for (the CPU allows 2^36..2^48 depending on model). */
 #define ENCL_MAX_ENCLAVE_SIZE		(UINT64_C(1) << 47)
+/*
+ * Upper bounds on what the loader and SCONE_HASH work through page by page
+ * (every EADDed page costs one SHA-256 step), so that a hostile .encl_meta or
+ * a mistyped SCONE_* fails at once instead of hashing for minutes: a heap no
+ * larger than the EPC of the largest SGX socket, a stack far above what any
+ * thread needs, all stacks together no more than the default enclave size.
+ * README "Limits" and docs/executables.md list them; image/config.c checks them.
+ */
+#define ENCL_MAX_HEAP			(UINT64_C(512) << 30)
+#define ENCL_MAX_STACK			(UINT64_C(1) << 30)
+#define ENCL_MAX_STACKS			(UINT64_C(64) << 30)
 
 struct encl_config {
 	uint64_t heap;		/* SCONE_HEAP: bytes, page aligned */
