@@ -24,7 +24,9 @@ ssize_t encl_read_full(int fd, void *buf, size_t len);
  * Replace @path atomically: create a temporary file ".NAME.XXXXXX" in
  * @path's directory with mode @mode, let @fill write it, fsync it and rename
  * it over @path. On failure the temporary file is removed, @path is left as
- * it was, and @err names the file and the reason.
+ * it was, and @err names the file and the reason. A SIGTERM, SIGINT or
+ * SIGHUP meanwhile removes the temporary file before it ends the process.
+ * A symbolic link @path is kept: its target is replaced.
  */
 int encl_write_atomic(const char *path, unsigned mode,
 		      int (*fill)(int fd, const void *arg), const void *arg,

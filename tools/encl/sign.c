@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "image/key.h"
 #include "image/sign.h"
@@ -18,7 +19,9 @@ static const char sign_help[] =
 "Measure both layouts of BINARY (SGX1 and EDMM) for the given parameters,\n"
 "sign them, and write the parameters and both SIGSTRUCTs into BINARY, in\n"
 "place (atomically) or to -o OUT. Parameters not given keep their signed\n"
-"values when BINARY is already signed, else the defaults.\n"
+"values when BINARY is already signed, else the defaults. When BINARY (or\n"
+"OUT) is a symbolic link, the file it points to is signed and the link\n"
+"kept. A read-only file is not replaced without --force.\n"
 "\n"
 "  --key PEM           RSA-3072, e = 3 key (default: $ENCL_KEY, else the debug\n"
 "                      key $XDG_CONFIG_HOME/encl/debug-signing-key.pem, created\n"
@@ -39,6 +42,7 @@ static const char sign_help[] =
 "  --isvprodid N       ISVPRODID (0-65535)\n"
 "  --isvsvn N          ISVSVN (0-65535)\n"
 "  -o OUT              write the signed executable to OUT\n"
+"  --force             replace the file even when it is read-only\n"
 "  --check-options     only check the options (values, --key), with no BINARY:\n"
 "                      what encl-cc does before it compiles anything\n"
 "  -h, --help          this text\n"
@@ -48,7 +52,7 @@ static const char sign_help[] =
 "cannot be read or written.\n";
 
 enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE, OPT_XFRM,
-       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN, OPT_CHECK_OPTIONS };
+       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN, OPT_CHECK_OPTIONS, OPT_FORCE };
 
 static const struct option sign_opts[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
@@ -63,6 +67,7 @@ static const struct option sign_opts[] = {
 	{ "isvprodid", required_argument, NULL, OPT_ISVPRODID },
 	{ "isvsvn", required_argument, NULL, OPT_ISVSVN },
 	{ "check-options", no_argument, NULL, OPT_CHECK_OPTIONS },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -75,6 +80,7 @@ struct sign_args {
 	const char *isvprodid, *isvsvn;
 	int env;
 	int check_only;		/* --check-options: no BINARY */
+	int force;		/* --force: replace a read-only file */
 	struct encl_sign_opts o;
 };
 
@@ -101,6 +107,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		case OPT_ISVPRODID: a->isvprodid = optarg; break;
 		case OPT_ISVSVN: a->isvsvn = optarg; break;
 		case OPT_CHECK_OPTIONS: a->check_only = 1; break;
+		case OPT_FORCE: a->force = 1; break;
 		case 'o': a->o.out = optarg; break;
 		case 'h': fputs(sign_help, stdout); return 1;
 		default: return -1;
@@ -225,6 +232,22 @@ static void print_fixed_command(const struct sign_args *a, const struct encl_sig
 		encl_error("sign", "run: %s", cmd);
 }
 
+/*
+ * A file without its owner's write permission was made so to keep it as it
+ * is: refuse before any work, unless --force. Root could replace it anyway,
+ * so the mode, not access(2), decides.
+ */
+static int check_writable(const char *path, int force)
+{
+	struct stat st;
+
+	if (force || stat(path, &st) || st.st_mode & S_IWUSR)
+		return 0;
+	encl_error("sign", "%s is read-only (mode %04o): make it writable (chmod u+w) or pass --force to replace it",
+		   path, (unsigned)(st.st_mode & 07777));
+	return ENCL_EXIT_USAGE;
+}
+
 int cmd_sign(int argc, char **argv)
 {
 	struct sign_args a = { 0 };
@@ -238,6 +261,8 @@ int cmd_sign(int argc, char **argv)
 	if (a.check_only)
 		return check_options(argc, argv, &a);
 	if (encl_operands("sign", argc, argv, 1, "one BINARY"))
+		return ENCL_EXIT_USAGE;
+	if (check_writable(a.o.out ? a.o.out : argv[optind], a.force))
 		return ENCL_EXIT_USAGE;
 	if (encl_binary_open(&b, argv[optind], ENCL_BINARY_UNSIGNED_OK, err, sizeof(err))) {
 		encl_error("sign", "%s", err);
