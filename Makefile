@@ -41,7 +41,7 @@ MUSL_LIB := $(B)/lib/musl/libc.a
 # in __FILE__ and in the debug information (the compiler's and, for .S, the
 # assembler's) are relative to this directory.
 ENCLAVE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -O2 -g -fPIE \
-	-fno-stack-protector -fno-plt -mno-red-zone -ffreestanding -fno-builtin \
+	-fno-stack-protector -fstack-clash-protection -fno-plt -mno-red-zone -ffreestanding -fno-builtin \
 	-ffile-prefix-map=$(CURDIR)=. -Wa,--debug-prefix-map,$(CURDIR)=.
 
 LIB_SRCS     := $(wildcard abi/*.c sgx/*.c image/*.c policy/*.c)

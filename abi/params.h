@@ -14,7 +14,7 @@
  *                       +tcs_in_block    TCS            (measured)
  *                       +ssa_in_block    NSSA SSA frames (RW, measured)
  *                       +td_in_block     thread data     (RW, measured; TCS.OFSBASE)
- *                       guard page
+ *                       guard, ENCL_STACK_GUARD bytes
  *                       +stack_in_block  stack_size bytes (RW, EADDed, not measured:
  *                                         zeroed by the runtime before first use)
  *                       guard page
@@ -28,6 +28,18 @@
 
 #define ENCL_PARAMS_MAGIC	0x314d5250434e45ULL	/* "ENCPRM1" */
 #define ENCL_PARAMS_VERSION	1
+
+/*
+ * The unmapped gap below each stack, above its thread data and SSA frames.
+ * Code built with -fstack-clash-protection (encl-cc, the runtime, the
+ * enclave musl) probes every 4 KiB, so one page would stop it; the rest is
+ * for what is not: assembly and objects compiled elsewhere that move the
+ * stack pointer by a frame at once (a 5,000-byte frame jumped the one page
+ * this gap used to be). 64 KiB is the largest guard gcc's stack-clash
+ * protection can be told to assume (stack-clash-protection-guard-size=16),
+ * and it costs only address space, never EPC.
+ */
+#define ENCL_STACK_GUARD	0x10000ULL
 
 #define ENCL_PARAMS_MODE_SGX1	0
 #define ENCL_PARAMS_MODE_EDMM	1

@@ -96,6 +96,28 @@ static void print_version(const struct encl_host *h, const struct encl_binary *b
 }
 
 /* The enclave's struct encl_crash: one line, offsets from the enclave base. */
+/*
+ * Where in its thread block an address lies, when it lies in one: a fault in
+ * the guard below a stack is a stack overflow; one in a TCS, SSA frame or
+ * thread data means something jumped the guard.
+ */
+static const char *thread_block_part(const struct encl_params *p, uint64_t addr)
+{
+	uint64_t off;
+
+	if (addr < p->thread_offset || !p->thread_stride ||
+	    (addr - p->thread_offset) / p->thread_stride >= p->tcs_count)
+		return "";
+	off = (addr - p->thread_offset) % p->thread_stride;
+	if (off >= p->stack_in_block + p->stack_size)
+		return " (the guard above a stack)";
+	if (off >= p->stack_in_block)
+		return " (a stack)";
+	if (off >= p->stack_in_block - ENCL_STACK_GUARD)
+		return " (the guard below a stack: a stack overflow)";
+	return " (a thread's TCS, SSA frames or thread data, below its stack guard)";
+}
+
 static int report_crash(struct encl_host_thread *t, uint64_t p)
 {
 	struct encl_host *h = t->h;
@@ -111,8 +133,8 @@ static int report_crash(struct encl_host_thread *t, uint64_t p)
 	name = sigabbrev_np((int)c.signal);
 	if (c.addr_valid) {
 		if (c.addr < h->e.size)
-			snprintf(where, sizeof(where), ", address at enclave offset 0x%llx",
-				 (unsigned long long)c.addr);
+			snprintf(where, sizeof(where), ", address at enclave offset 0x%llx%s",
+				 (unsigned long long)c.addr, thread_block_part(&h->params, c.addr));
 		else
 			snprintf(where, sizeof(where), ", address 0x%llx (outside the enclave)",
 				 (unsigned long long)(c.addr + h->e.base));

@@ -38,7 +38,7 @@ static int place_threads(uint64_t image_size, const struct encl_config *c,
 	p->tcs_in_block = 0;
 	p->ssa_in_block = PAGE;
 	p->td_in_block = p->ssa_in_block + (uint64_t)p->nssa * p->ssaframesize * PAGE;
-	p->stack_in_block = p->td_in_block + 2 * PAGE;	/* guard page below the stack */
+	p->stack_in_block = p->td_in_block + PAGE + ENCL_STACK_GUARD;
 	if (__builtin_add_overflow(p->stack_in_block + PAGE, c->stack, &p->thread_stride) ||
 	    __builtin_mul_overflow(p->thread_stride, (uint64_t)c->tcs, &blocks) ||
 	    __builtin_add_overflow(p->thread_offset, blocks, &p->heap_offset) ||
