@@ -68,6 +68,20 @@ sim_defaults() {
 	      SCONE_HASH SCONE_EDMM_HASH ENCL_SIM_CPU ENCL_SIM_KERNEL ENCL_SIM_XCR0 ENCL_SIM_HOSTILE
 }
 
+# hello_enclave OUT: a hello-world enclave executable at $TMP/OUT, after
+# require_enclave_toolchain and sim_defaults, with cwd $TMP; or a FAIL line
+# and the script's end
+hello_enclave() {
+	require_enclave_toolchain
+	sim_defaults
+	cd "$TMP" || exit 0
+	printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' > "$1.c"
+	if ! encl-cc -O2 "$1.c" -o "$1" 2>"$1.build"; then
+		fail build "encl-cc: $(head -c 600 "$1.build")"
+		exit 0
+	fi
+}
+
 # ---- tests/programs: each built twice, run both ways ------------------------
 PROGS=$ROOT/tests/programs
 

@@ -4,15 +4,7 @@
 # encl info refuses signed parameters that start-up would refuse.
 . "$(dirname "$0")/lib.sh"
 plan 12
-require_enclave_toolchain
-sim_defaults
-cd "$TMP"
-
-printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' > t.c
-if ! encl-cc -O2 t.c -o t 2>build.err; then
-	fail build "encl-cc: $(head -c 600 build.err)"
-	exit 0
-fi
+hello_enclave t
 
 # set_meta FILE FIELD VALUE: one signed parameter of .encl_meta (image/meta.h
 # offsets), its checksum recomputed as encl_meta_seal does

@@ -4,15 +4,7 @@
 # replaced only with --force.
 . "$(dirname "$0")/lib.sh"
 plan 13
-require_enclave_toolchain
-sim_defaults
-cd "$TMP"
-
-printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' > t.c
-if ! encl-cc -O2 t.c -o t 2>build.err; then
-	fail build "encl-cc: $(head -c 600 build.err)"
-	exit 0
-fi
+hello_enclave t
 no_temp() { ! ls -A "${1:-.}" | grep -q '^\.'; }
 isvsvn() { encl info "$1" | awk '$1 == "isvsvn" { print $2; exit }'; }
 
