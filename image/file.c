@@ -169,7 +169,7 @@ int encl_write_atomic(const char *path, unsigned mode,
 		ok = 0;
 		saved = errno;
 	}
-	/* Test hook (tests/e2e/cli_foundation.sh): wait here for a signal. */
+	/* Test hook (tests/e2e/sign_files.sh): wait here for a signal. */
 	if (ok && getenv("ENCL_TEST_PAUSE_BEFORE_RENAME"))
 		pause();
 	if (!ok) {
