@@ -29,6 +29,7 @@ void encl_take_stat(long nr, const struct stat *hb, struct stat *out)
 	memcpy(&st, hb, sizeof(st));
 	if (st.st_size < 0 || st.st_blksize < 0 || st.st_blocks < 0)
 		encl_iago_fail(nr, 0, "negative size in struct stat");
+	IAGO(iago_check_file(st.st_mode, (uint64_t)st.st_size), nr, 0);
 	memcpy(out, &st, sizeof(st));
 }
 
@@ -212,6 +213,8 @@ SYSFN(fcntl)
 	r = cmd_call(OCALL_SYS(fcntl), c, a);
 	if (c->res == ENCL_RES_FD && r >= 0 && (uint64_t)r < (uint32_t)a[2])
 		encl_iago_fail(SYS_fcntl, r, "duplicate is below the minimum asked for");
+	if (a[1] == F_GETFL)
+		IAGO(iago_check_open_flags(r), SYS_fcntl, r);
 	return r;
 }
 
