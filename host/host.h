@@ -115,7 +115,13 @@
 	HOSTILE(FLOCK_TYPE, "flock-type")	\
 		/* fcntl F_GETLK reports l_type 7, no lock type */ \
 	HOSTILE(PIPE_SAME, "pipe-same")	\
-		/* pipe2 returns the same descriptor for both ends */
+		/* pipe2 returns the same descriptor for both ends */ \
+	HOSTILE(OPEN_USED, "open-used")	\
+		/* open/openat return 1 (stdout, open) without opening anything */ \
+	HOSTILE(PIPE_USED, "pipe-used")	\
+		/* pipe2 returns descriptors 1 and 2, both open */ \
+	HOSTILE(SOCKET_USED, "socket-used")	\
+		/* socket returns 0 (stdin, open) without making a socket */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {

@@ -512,6 +512,23 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		}
 		break;
 	}
+	case ENCL_HOSTILE_OPEN_USED:
+		if (nr != SYS_open && nr != SYS_openat)
+			return 0;
+		o->ret = 1;
+		break;
+	case ENCL_HOSTILE_SOCKET_USED:
+		if (nr != SYS_socket)
+			return 0;
+		o->ret = 0;
+		break;
+	case ENCL_HOSTILE_PIPE_USED:
+		if (nr != SYS_pipe2 || !encl_area_holds(t, args[0], 2 * sizeof(int)))
+			return 0;
+		((int *)(uintptr_t)args[0])[0] = 1;
+		((int *)(uintptr_t)args[0])[1] = 2;
+		o->ret = 0;
+		break;
 	case ENCL_HOSTILE_LSEEK_NEGATIVE:
 		if (nr != SYS_lseek)
 			return 0;

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <termios.h>
 
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -43,15 +44,13 @@ long encl_zero_call(long nr, const uint64_t *a)
 
 long encl_fd_call(long nr, const uint64_t *a)
 {
-	int64_t r = ocall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-
-	IAGO(iago_check_fd(r), nr, r);
-	return r;
+	return encl_fd_new(nr, ocall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 SYSFN(close)
 {
 	encl_epoll_forget((int32_t)a[0]);	/* before the fd can name another file */
+	encl_fd_gone((int64_t)(int32_t)a[0]);
 	return encl_zero_call(OCALL_SYS(close), a);
 }
 
@@ -86,14 +85,20 @@ static long dup_to(long nr, const uint64_t *a)
 {
 	int64_t r;
 
-	if ((uint32_t)a[0] != (uint32_t)a[1])
-		encl_epoll_forget((int32_t)a[1]);	/* the target is closed first */
+	if ((uint32_t)a[0] == (uint32_t)a[1])	/* dup2(fd, fd): nothing new */
+		return encl_fd_call(nr, a);
+	/*
+	 * The target is closed first. Should the call fail, it may still be
+	 * open: only a lie about that number goes unnoticed afterwards.
+	 */
+	encl_epoll_forget((int32_t)a[1]);
+	encl_fd_gone((int64_t)(int32_t)a[1]);
 	r = ocall3(nr, a[0], a[1], a[2]);
 
 	IAGO(iago_check_fd(r), nr, r);
 	if (r >= 0 && (uint64_t)r != (uint32_t)a[1])
 		encl_iago_fail(nr, r, "result is not the descriptor asked for");
-	return r;
+	return encl_fd_new(nr, r);
 }
 
 SYSFN(dup2)
@@ -113,6 +118,8 @@ void encl_take_fdpair(long nr, int64_t r, const int *hb, int *fds)
 	memcpy(out, hb, sizeof(out));
 	if (out[0] < 0 || out[1] < 0 || out[0] == out[1])
 		encl_iago_fail(nr, r, "not two distinct descriptors");
+	encl_fd_new(nr, out[0]);
+	encl_fd_new(nr, out[1]);
 	fds[0] = out[0];
 	fds[1] = out[1];
 }
@@ -213,6 +220,8 @@ SYSFN(fcntl)
 	r = cmd_call(OCALL_SYS(fcntl), c, a);
 	if (c->res == ENCL_RES_FD && r >= 0 && (uint64_t)r < (uint32_t)a[2])
 		encl_iago_fail(SYS_fcntl, r, "duplicate is below the minimum asked for");
+	if (c->res == ENCL_RES_FD)
+		encl_fd_new(SYS_fcntl, r);
 	if (a[1] == F_GETFL)
 		IAGO(iago_check_open_flags(r), SYS_fcntl, r);
 	return r;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -63,8 +64,7 @@ SYSFN(open)
 	PATH(p, a[0]);
 
 	r = ocall3(OCALL_SYS(open), p, a[1], a[2]);
-	IAGO(iago_check_fd(r), SYS_open, r);
-	return r;
+	return encl_fd_new(SYS_open, r);
 }
 
 SYSFN(openat)
@@ -73,8 +73,7 @@ SYSFN(openat)
 	PATH(p, a[1]);
 
 	r = ocall4(OCALL_SYS(openat), a[0], p, a[2], a[3]);
-	IAGO(iago_check_fd(r), SYS_openat, r);
-	return r;
+	return encl_fd_new(SYS_openat, r);
 }
 
 /* struct statx, in the enclave's copy: the fields of its mask are checked as struct stat's. */

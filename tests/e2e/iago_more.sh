@@ -6,7 +6,7 @@
 # docs/shield.md, "Testing a hostile host", lists every lie.
 . "$(dirname "$0")/lib.sh"
 
-plan 14
+plan 17
 
 sim_defaults
 
@@ -21,6 +21,7 @@ cat >"$P.c" <<'PROG'
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -80,6 +81,16 @@ int main(int argc, char **argv)
 		struct flock l = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
 
 		printf("%d\n", fcntl(fd, F_GETLK, &l));
+	} else if (!strcmp(what, "socket")) {
+		printf("%d\n", socket(AF_INET, SOCK_STREAM, 0));
+	} else if (!strcmp(what, "fds")) {
+		/* Descriptors come and go: dup2 over an open one, close, reopen. */
+		int p[2], d = dup(fd);
+
+		if (d < 0 || pipe(p) || dup2(p[0], d) != d || close(p[0]) || close(d))
+			return 6;
+		if (open(argv[0], O_RDONLY) != d || fcntl(fd, F_DUPFD, 0) != p[0])
+			return 7;
 	} else if (!strcmp(what, "pipe")) {
 		int p[2];
 
@@ -105,7 +116,7 @@ hostile() {
 
 # Without a lie every case works.
 honest=ok
-for arg in stat statx clock sleep lseek getfl rlimit close dir lock pipe; do
+for arg in stat statx clock sleep lseek getfl rlimit close dir lock pipe socket fds; do
 	"$P" "$arg" >"$TMP/honest.out" 2>&1 && grep -q '^done' "$TMP/honest.out" || honest="$arg: $(head -c 200 "$TMP/honest.out")"
 done
 check honest_host test "$honest" = ok
@@ -122,6 +133,9 @@ hostile errno_out_of_range errno-range close "returned -4095 for close .*neither
 hostile dirent_name_slash dirent-name dir "for getdents64 .*directory entry name contains '/'"
 hostile flock_no_type flock-type lock "for fcntl .*struct flock has no lock type"
 hostile pipe_same_fd pipe-same pipe "for pipe2 .*not two distinct descriptors"
+hostile open_used_fd open-used stat "returned 1 for open(at)? .*descriptor is already open"
+hostile pipe_used_fds pipe-used pipe "returned 1 for pipe2 .*descriptor is already open"
+hostile socket_used_fd socket-used socket "returned 0 for socket .*descriptor is already open"
 
 # A host whose writes "write nothing", every time: EIO, and the program ends.
 ENCL_SIM_HOSTILE=write-zero timeout 60 "$P" write >/dev/null 2>"$TMP/wz.err"
