@@ -6,7 +6,7 @@
 # docs/shield.md, "Testing a hostile host", lists every lie.
 . "$(dirname "$0")/lib.sh"
 
-plan 17
+plan 19
 
 sim_defaults
 
@@ -19,6 +19,7 @@ cat >"$P.c" <<'PROG'
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -91,6 +92,11 @@ int main(int argc, char **argv)
 			return 6;
 		if (open(argv[0], O_RDONLY) != d || fcntl(fd, F_DUPFD, 0) != p[0])
 			return 7;
+	} else if (!strcmp(what, "env")) {
+		const char *pre = getenv("LD_PRELOAD");
+		time_t t = 0;
+
+		printf("LD_PRELOAD=%s hour %d\n", pre ? pre : "", localtime(&t)->tm_hour);
 	} else if (!strcmp(what, "pipe")) {
 		int p[2];
 
@@ -125,7 +131,7 @@ hostile stat_size_huge stat-size stat "for fstat .*file size is 4 EiB or more"
 hostile stat_type_impossible stat-type stat "for fstat .*file type is none of the seven"
 hostile statx_size_huge statx-size statx "for statx .*file size is 4 EiB or more"
 hostile clock_backwards clock-back clock "for clock_gettime .*CLOCK_MONOTONIC went backwards"
-hostile nanosleep_remainder_longer nanosleep-rem sleep "for nanosleep .*longer than"
+hostile nanosleep_remainder_longer nanosleep-rem sleep "for nanosleep .*time left is longer than the time given"
 hostile lseek_negative lseek-negative lseek "returned -1099511627776 for lseek .*negative but not an errno"
 hostile getfl_undefined_bit getfl-bits getfl "for fcntl .*F_GETFL flags hold a bit no open flag has"
 hostile rlimit_soft_above_hard rlimit-cur rlimit "for prlimit64 .*soft limit above the hard limit"
@@ -136,6 +142,14 @@ hostile pipe_same_fd pipe-same pipe "for pipe2 .*not two distinct descriptors"
 hostile open_used_fd open-used stat "returned 1 for open(at)? .*descriptor is already open"
 hostile pipe_used_fds pipe-used pipe "returned 1 for pipe2 .*descriptor is already open"
 hostile socket_used_fd socket-used socket "returned 0 for socket .*descriptor is already open"
+
+# The environment reaches the program unchanged (docs/shield.md, "The
+# environment"): LD_* and MALLOC_* change nothing in a static enclave, TZ
+# moves localtime.
+LD_PRELOAD=/nonexistent/lib.so MALLOC_ARENA_MAX=1 TZ=UTC0 "$P" env >"$TMP/env.out" 2>&1
+check env_ld_malloc_no_effect grep -qx 'LD_PRELOAD=/nonexistent/lib.so hour 0' "$TMP/env.out"
+TZ=EST5 "$P" env >"$TMP/tz.out" 2>&1
+check env_tz_moves_localtime grep -qx 'LD_PRELOAD= hour 19' "$TMP/tz.out"
 
 # A host whose writes "write nothing", every time: EIO, and the program ends.
 ENCL_SIM_HOSTILE=write-zero timeout 60 "$P" write >/dev/null 2>"$TMP/wz.err"
