@@ -121,7 +121,11 @@
 	HOSTILE(PIPE_USED, "pipe-used")	\
 		/* pipe2 returns descriptors 1 and 2, both open */ \
 	HOSTILE(SOCKET_USED, "socket-used")	\
-		/* socket returns 0 (stdin, open) without making a socket */
+		/* socket returns 0 (stdin, open) without making a socket */ \
+	HOSTILE(PREAD_ZERO, "pread-zero")	\
+		/* pread64 returns 0 (end of file) at once */ \
+	HOSTILE(FLOCK_UNLCK, "flock-unlck")	\
+		/* fcntl F_GETLK says F_UNLCK, and changes l_pid */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {

@@ -378,6 +378,13 @@ static int hostile_served(struct encl_host_thread *t, int64_t nr, const uint64_t
 		o->ret = forward(t, (long)nr, args);
 		((struct flock *)(uintptr_t)args[2])->l_type = 7;
 		break;
+	case ENCL_HOSTILE_FLOCK_UNLCK:
+		if (nr != SYS_fcntl || args[1] != F_GETLK || !encl_area_holds(t, args[2], sizeof(struct flock)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct flock *)(uintptr_t)args[2])->l_type = F_UNLCK;
+		((struct flock *)(uintptr_t)args[2])->l_pid = 4242;
+		break;
 	case ENCL_HOSTILE_RLIMIT_CUR: {
 		struct rlimit *old = (struct rlimit *)(uintptr_t)args[3];
 
@@ -527,6 +534,11 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 			return 0;
 		((int *)(uintptr_t)args[0])[0] = 1;
 		((int *)(uintptr_t)args[0])[1] = 2;
+		o->ret = 0;
+		break;
+	case ENCL_HOSTILE_PREAD_ZERO:
+		if (nr != SYS_pread64)
+			return 0;
 		o->ret = 0;
 		break;
 	case ENCL_HOSTILE_LSEEK_NEGATIVE:

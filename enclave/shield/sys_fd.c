@@ -176,11 +176,23 @@ static const char *check_result(const struct encl_cmd *c, int64_t r)
 	}
 }
 
-/* What a program would act on in a structure the host wrote. */
-static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v)
+/*
+ * What a program would act on in a structure the host wrote; @asked is
+ * the program's own, as it passed it. F_GETLK that finds no lock writes
+ * only l_type: the rest stays as asked.
+ */
+static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v, const void *asked)
 {
-	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK))
+	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK)) {
+		struct flock was;
+
+		memcpy(&was, asked, sizeof(was));
+		if (v->lock.l_type == F_UNLCK &&
+		    (v->lock.l_whence != was.l_whence || v->lock.l_start != was.l_start ||
+		     v->lock.l_len != was.l_len || v->lock.l_pid != was.l_pid))
+			return "struct flock for F_UNLCK changed more than l_type";
 		return iago_check_flock(v->lock.l_type, v->lock.l_whence, v->lock.l_start, v->lock.l_len);
+	}
 	if (nr == SYS_ioctl && cmd == FIONREAD && v->count < 0)
 		return "FIONREAD count is negative";
 	return 0;
@@ -205,7 +217,7 @@ static long cmd_call(long nr, const struct encl_cmd *c, const uint64_t *a)
 	if (r < 0 || !(c->arg & ENCL_CMD_OUT))
 		return r;
 	memcpy(&v, hb, c->size);
-	IAGO(check_out(nr, c->cmd, &v), nr, r);
+	IAGO(check_out(nr, c->cmd, &v, (const void *)a[2]), nr, r);
 	memcpy((void *)a[2], &v, c->size);
 	return r;
 }
