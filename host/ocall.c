@@ -319,6 +319,38 @@ static int hostile_recvmsg(struct encl_host_thread *t, int64_t nr, const uint64_
 	return 1;
 }
 
+/* The lies that answer a call with a result alone, not serving it. */
+static const struct {
+	enum encl_hostile mode;
+	long nr, nr2;		/* the call lied about (nr2: the other spelling, or -1) */
+	int64_t ret;
+} hostile_results[] = {
+	{ ENCL_HOSTILE_READ_NEGATIVE,	SYS_read,	-1,		-5000 },
+	{ ENCL_HOSTILE_OPEN_FD,		SYS_open,	SYS_openat,	INT64_C(1) << 32 },
+	{ ENCL_HOSTILE_SOCKET_FD,	SYS_socket,	-1,		INT64_C(1) << 32 },
+	{ ENCL_HOSTILE_OPEN_USED,	SYS_open,	SYS_openat,	1 },
+	{ ENCL_HOSTILE_SOCKET_USED,	SYS_socket,	-1,		0 },
+	{ ENCL_HOSTILE_PREAD_ZERO,	SYS_pread64,	-1,		0 },
+	{ ENCL_HOSTILE_LSEEK_NEGATIVE,	SYS_lseek,	-1,		-(INT64_C(1) << 40) },
+	{ ENCL_HOSTILE_ERRNO_RANGE,	SYS_close,	-1,		-4095 },
+};
+
+static int hostile_result(struct encl_host_thread *t, int64_t nr)
+{
+	struct encl_host *h = t->h;
+
+	for (size_t i = 0; i < sizeof(hostile_results) / sizeof(hostile_results[0]); i++) {
+		if (hostile_results[i].mode != h->hostile)
+			continue;
+		if (nr != hostile_results[i].nr && nr != hostile_results[i].nr2)
+			return 0;
+		((struct encl_ocall *)t->area)->ret = hostile_results[i].ret;
+		h->hostile = ENCL_HOSTILE_NONE;
+		return 1;
+	}
+	return 0;
+}
+
 /* A lie told after the call was served: a result or a structure in the area changed. */
 static int hostile_served(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 {
@@ -431,32 +463,17 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 			return 0;
 		o->ret = (int64_t)args[2] + 1;
 		break;
-	case ENCL_HOSTILE_READ_NEGATIVE:
-		if (nr != SYS_read)
-			return 0;
-		o->ret = -5000;
-		break;
 	case ENCL_HOSTILE_READ_POINTER:
 		if (nr != SYS_read)
 			return 0;
 		o->ret = forward(t, (long)nr, args);
 		o->args[1] = h->e.base;		/* the enclave must use its own pointer */
 		break;
-	case ENCL_HOSTILE_OPEN_FD:
-		if (nr != SYS_open && nr != SYS_openat)
-			return 0;
-		o->ret = INT64_C(1) << 32;
-		break;
 	case ENCL_HOSTILE_TIMESPEC:
 		if (nr != SYS_clock_gettime || !encl_area_holds(t, args[1], sizeof(struct timespec)))
 			return 0;
 		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
-		break;
-	case ENCL_HOSTILE_SOCKET_FD:
-		if (nr != SYS_socket)
-			return 0;
-		o->ret = INT64_C(1) << 32;
 		break;
 	case ENCL_HOSTILE_ACCEPT_ADDRLEN:
 	case ENCL_HOSTILE_RECVFROM_ADDRLEN:
@@ -519,37 +536,12 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		}
 		break;
 	}
-	case ENCL_HOSTILE_OPEN_USED:
-		if (nr != SYS_open && nr != SYS_openat)
-			return 0;
-		o->ret = 1;
-		break;
-	case ENCL_HOSTILE_SOCKET_USED:
-		if (nr != SYS_socket)
-			return 0;
-		o->ret = 0;
-		break;
 	case ENCL_HOSTILE_PIPE_USED:
 		if (nr != SYS_pipe2 || !encl_area_holds(t, args[0], 2 * sizeof(int)))
 			return 0;
 		((int *)(uintptr_t)args[0])[0] = 1;
 		((int *)(uintptr_t)args[0])[1] = 2;
 		o->ret = 0;
-		break;
-	case ENCL_HOSTILE_PREAD_ZERO:
-		if (nr != SYS_pread64)
-			return 0;
-		o->ret = 0;
-		break;
-	case ENCL_HOSTILE_LSEEK_NEGATIVE:
-		if (nr != SYS_lseek)
-			return 0;
-		o->ret = -(INT64_C(1) << 40);
-		break;
-	case ENCL_HOSTILE_ERRNO_RANGE:
-		if (nr != SYS_close)
-			return 0;
-		o->ret = -4095;
 		break;
 	case ENCL_HOSTILE_WRITE_ZERO:
 		if (nr != SYS_write && nr != SYS_pwrite64)
@@ -568,8 +560,8 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 			o->ret++;
 		}
 		break;
-	default:
-		return hostile_served(t, nr, args);	/* 0: run.c and thread.c tell the others */
+	default:	/* 0 from both: run.c and thread.c tell the others */
+		return hostile_result(t, nr) || hostile_served(t, nr, args);
 	}
 	h->hostile = ENCL_HOSTILE_NONE;
 	return 1;
