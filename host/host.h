@@ -68,6 +68,8 @@
 		/* THREAD_START answers with the caller's thread id */ \
 	HOSTILE(SIGNAL_OCALL, "signal-ocall")	\
 		/* a SIGUSR1 that never came, reported at a read's return */ \
+	HOSTILE(SIGNAL_BOGUS, "signal-bogus")	\
+		/* SIGKILL, SIGSEGV and SIGSTOP reported at a read's return */ \
 	HOSTILE(FAKE_FAULT, "fake-fault")	\
 		/* after an interrupt, EENTER the handler as for an exception */ \
 	HOSTILE(SHARED_INSIDE, "shared-inside")	\

@@ -6,7 +6,7 @@
 # docs/shield.md, "Testing a hostile host", lists every lie.
 . "$(dirname "$0")/lib.sh"
 
-plan 21
+plan 22
 
 sim_defaults
 
@@ -101,6 +101,11 @@ int main(int argc, char **argv)
 			return 8;
 		}
 		printf("first byte %d\n", m[0]);
+	} else if (!strcmp(what, "read")) {
+		char buf[64];
+		ssize_t n = read(0, buf, sizeof(buf) - 1);
+
+		printf("read %zd\n", n);
 	} else if (!strcmp(what, "env")) {
 		const char *pre = getenv("LD_PRELOAD");
 		time_t t = 0;
@@ -157,6 +162,11 @@ hostile socket_used_fd socket-used socket "returned 0 for socket .*descriptor is
 # fstat says the file has data: EIO, never a page of zeros.
 ENCL_SIM_HOSTILE=pread-zero "$P" map >"$TMP/map.out" 2>&1
 check pread_zero_mapping_is_eio grep -qx 'mmap: I/O error' "$TMP/map.out"
+
+# Signals the host cannot have caught for the enclave (SIGKILL, SIGSEGV,
+# SIGSTOP) reported at a read's return: dropped, the read's result stands.
+echo hello | ENCL_SIM_HOSTILE=signal-bogus "$P" read >"$TMP/sig.out" 2>&1
+check signal_bogus_dropped grep -qx 'read 6' "$TMP/sig.out"
 
 # The environment reaches the program unchanged (docs/shield.md, "The
 # environment"): LD_* and MALLOC_* change nothing in a static enclave, TZ
