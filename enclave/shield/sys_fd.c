@@ -85,20 +85,22 @@ static long dup_to(long nr, const uint64_t *a)
 {
 	int64_t r;
 
-	if ((uint32_t)a[0] == (uint32_t)a[1])	/* dup2(fd, fd): nothing new */
-		return encl_fd_call(nr, a);
+	int same = (uint32_t)a[0] == (uint32_t)a[1];	/* dup2(fd, fd): nothing new */
+
 	/*
 	 * The target is closed first. Should the call fail, it may still be
 	 * open: only a lie about that number goes unnoticed afterwards.
 	 */
-	encl_epoll_forget((int32_t)a[1]);
-	encl_fd_gone((int64_t)(int32_t)a[1]);
+	if (!same) {
+		encl_epoll_forget((int32_t)a[1]);
+		encl_fd_gone((int64_t)(int32_t)a[1]);
+	}
 	r = ocall3(nr, a[0], a[1], a[2]);
 
 	IAGO(iago_check_fd(r), nr, r);
 	if (r >= 0 && (uint64_t)r != (uint32_t)a[1])
 		encl_iago_fail(nr, r, "result is not the descriptor asked for");
-	return encl_fd_new(nr, r);
+	return same ? r : encl_fd_new(nr, r);
 }
 
 SYSFN(dup2)

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		/* Descriptors come and go: dup2 over an open one, close, reopen. */
 		int p[2], d = dup(fd);
 
-		if (d < 0 || pipe(p) || dup2(p[0], d) != d || close(p[0]) || close(d))
+		if (d < 0 || pipe(p) || dup2(d, d) != d || dup2(p[0], d) != d || close(p[0]) || close(d))
 			return 6;
 		if (open(argv[0], O_RDONLY) != d || fcntl(fd, F_DUPFD, 0) != p[0])
 			return 7;
