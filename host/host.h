@@ -68,6 +68,8 @@
 		/* THREAD_START answers with the caller's thread id */ \
 	HOSTILE(SIGNAL_OCALL, "signal-ocall")	\
 		/* a SIGUSR1 that never came, reported at a read's return */ \
+	HOSTILE(SIGNAL_BOGUS, "signal-bogus")	\
+		/* SIGKILL, SIGSEGV and SIGSTOP reported at a read's return */ \
 	HOSTILE(FAKE_FAULT, "fake-fault")	\
 		/* after an interrupt, EENTER the handler as for an exception */ \
 	HOSTILE(SHARED_INSIDE, "shared-inside")	\
@@ -89,7 +91,43 @@
 	HOSTILE(QUEUE_TWICE, "queue-twice")	\
 		/* the second exitless request gets the first one's answer again */ \
 	HOSTILE(QUEUE_REWRITE, "queue-rewrite")	\
-		/* an exitless request's args[0] is changed after it was posted */
+		/* an exitless request's args[0] is changed after it was posted */ \
+	HOSTILE(STAT_SIZE, "stat-size")	\
+		/* fstat reports st_size = 2^62 */ \
+	HOSTILE(STAT_TYPE, "stat-type")	\
+		/* fstat reports a file type no file has (S_IFMT all set) */ \
+	HOSTILE(STATX_SIZE, "statx-size")	\
+		/* statx reports stx_size = 2^62 */ \
+	HOSTILE(CLOCK_BACK, "clock-back")	\
+		/* the second CLOCK_MONOTONIC reading is 1 ns after boot */ \
+	HOSTILE(NANOSLEEP_REM, "nanosleep-rem")	\
+		/* nanosleep is EINTR with a remainder 1 s longer than asked */ \
+	HOSTILE(LSEEK_NEGATIVE, "lseek-negative")	\
+		/* lseek returns -2^40, neither an offset nor an errno */ \
+	HOSTILE(GETFL_BITS, "getfl-bits")	\
+		/* fcntl F_GETFL adds bit 30, no open flag */ \
+	HOSTILE(RLIMIT_CUR, "rlimit-cur")	\
+		/* prlimit64 says the soft limit is above the hard one */ \
+	HOSTILE(ERRNO_RANGE, "errno-range")	\
+		/* close returns -4095, below MAX_ERRNO but no errno Linux has */ \
+	HOSTILE(WRITE_ZERO, "write-zero")	\
+		/* write and pwrite64 return 0, every time */ \
+	HOSTILE(DIRENT_NAME, "dirent-name")	\
+		/* getdents64's first name starts with '/' */ \
+	HOSTILE(FLOCK_TYPE, "flock-type")	\
+		/* fcntl F_GETLK reports l_type 7, no lock type */ \
+	HOSTILE(PIPE_SAME, "pipe-same")	\
+		/* pipe2 returns the same descriptor for both ends */ \
+	HOSTILE(OPEN_USED, "open-used")	\
+		/* open/openat return 1 (stdout, open) without opening anything */ \
+	HOSTILE(PIPE_USED, "pipe-used")	\
+		/* pipe2 returns descriptors 1 and 2, both open */ \
+	HOSTILE(SOCKET_USED, "socket-used")	\
+		/* socket returns 0 (stdin, open) without making a socket */ \
+	HOSTILE(PREAD_ZERO, "pread-zero")	\
+		/* pread64 returns 0 (end of file) at once */ \
+	HOSTILE(FLOCK_UNLCK, "flock-unlck")	\
+		/* fcntl F_GETLK says F_UNLCK, and changes l_pid */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {
@@ -167,6 +205,7 @@ struct encl_host {
 
 	/* run.c: ENCL_SIM_HOSTILE, a test facility honoured only in sim mode */
 	enum encl_hostile hostile;
+	int hostile_seen;		/* ocall.c: calls of the chosen kind answered honestly */
 
 	/* run.c: the program ended by this signal's default action (ENCL_EXIT_SIGNAL) */
 	int exit_signal;

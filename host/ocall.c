@@ -10,13 +10,16 @@
  * call.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -316,6 +319,135 @@ static int hostile_recvmsg(struct encl_host_thread *t, int64_t nr, const uint64_
 	return 1;
 }
 
+/* The lies that answer a call with a result alone, not serving it. */
+static const struct {
+	enum encl_hostile mode;
+	long nr, nr2;		/* the call lied about (nr2: the other spelling, or -1) */
+	int64_t ret;
+} hostile_results[] = {
+	{ ENCL_HOSTILE_READ_NEGATIVE,	SYS_read,	-1,		-5000 },
+	{ ENCL_HOSTILE_OPEN_FD,		SYS_open,	SYS_openat,	INT64_C(1) << 32 },
+	{ ENCL_HOSTILE_SOCKET_FD,	SYS_socket,	-1,		INT64_C(1) << 32 },
+	{ ENCL_HOSTILE_OPEN_USED,	SYS_open,	SYS_openat,	1 },
+	{ ENCL_HOSTILE_SOCKET_USED,	SYS_socket,	-1,		0 },
+	{ ENCL_HOSTILE_PREAD_ZERO,	SYS_pread64,	-1,		0 },
+	{ ENCL_HOSTILE_LSEEK_NEGATIVE,	SYS_lseek,	-1,		-(INT64_C(1) << 40) },
+	{ ENCL_HOSTILE_ERRNO_RANGE,	SYS_close,	-1,		-4095 },
+};
+
+static int hostile_result(struct encl_host_thread *t, int64_t nr)
+{
+	struct encl_host *h = t->h;
+
+	for (size_t i = 0; i < sizeof(hostile_results) / sizeof(hostile_results[0]); i++) {
+		if (hostile_results[i].mode != h->hostile)
+			continue;
+		if (nr != hostile_results[i].nr && nr != hostile_results[i].nr2)
+			return 0;
+		((struct encl_ocall *)t->area)->ret = hostile_results[i].ret;
+		h->hostile = ENCL_HOSTILE_NONE;
+		return 1;
+	}
+	return 0;
+}
+
+/* A lie told after the call was served: a result or a structure in the area changed. */
+static int hostile_served(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
+{
+	struct encl_host *h = t->h;
+	struct encl_ocall *o = (struct encl_ocall *)t->area;
+
+	switch (h->hostile) {
+	case ENCL_HOSTILE_STAT_SIZE:
+	case ENCL_HOSTILE_STAT_TYPE: {
+		struct stat *st = (struct stat *)(uintptr_t)args[1];
+
+		if (nr != SYS_fstat || !encl_area_holds(t, args[1], sizeof(*st)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (h->hostile == ENCL_HOSTILE_STAT_SIZE)
+			st->st_size = INT64_C(1) << 62;
+		else
+			st->st_mode = S_IFMT | 0644;
+		break;
+	}
+	case ENCL_HOSTILE_STATX_SIZE:
+		if (nr != SYS_statx || !encl_area_holds(t, args[4], sizeof(struct statx)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct statx *)(uintptr_t)args[4])->stx_size = UINT64_C(1) << 62;
+		break;
+	case ENCL_HOSTILE_CLOCK_BACK:
+		if (nr != SYS_clock_gettime || args[0] != CLOCK_MONOTONIC ||
+		    !encl_area_holds(t, args[1], sizeof(struct timespec)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (!h->hostile_seen++)
+			return 1;	/* the first reading is honest: the enclave must have seen one */
+		*(struct timespec *)(uintptr_t)args[1] = (struct timespec){ 0, 1 };
+		break;
+	case ENCL_HOSTILE_NANOSLEEP_REM: {
+		struct timespec *rem = (struct timespec *)(uintptr_t)args[1];
+
+		if (nr != SYS_nanosleep || !encl_area_holds(t, args[0], sizeof(*rem)) ||
+		    !encl_area_holds(t, args[1], sizeof(*rem)))
+			return 0;
+		*rem = *(struct timespec *)(uintptr_t)args[0];
+		rem->tv_sec++;
+		o->ret = -EINTR;
+		break;
+	}
+	case ENCL_HOSTILE_GETFL_BITS:
+		if (nr != SYS_fcntl || args[1] != F_GETFL)
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret >= 0)
+			o->ret |= 1 << 30;
+		break;
+	case ENCL_HOSTILE_FLOCK_TYPE:
+		if (nr != SYS_fcntl || args[1] != F_GETLK || !encl_area_holds(t, args[2], sizeof(struct flock)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct flock *)(uintptr_t)args[2])->l_type = 7;
+		break;
+	case ENCL_HOSTILE_FLOCK_UNLCK:
+		if (nr != SYS_fcntl || args[1] != F_GETLK || !encl_area_holds(t, args[2], sizeof(struct flock)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		((struct flock *)(uintptr_t)args[2])->l_type = F_UNLCK;
+		((struct flock *)(uintptr_t)args[2])->l_pid = 4242;
+		break;
+	case ENCL_HOSTILE_RLIMIT_CUR: {
+		struct rlimit *old = (struct rlimit *)(uintptr_t)args[3];
+
+		if (nr != SYS_prlimit64 || !encl_area_holds(t, args[3], sizeof(*old)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		*old = (struct rlimit){ .rlim_cur = 2048, .rlim_max = 1024 };
+		break;
+	}
+	case ENCL_HOSTILE_DIRENT_NAME:
+		if (nr != SYS_getdents64 || !encl_area_holds(t, args[1], args[2]))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret <= 19)	/* no record yet: the next call */
+			return 1;
+		((char *)(uintptr_t)args[1])[19] = '/';		/* linux_dirent64's d_name */
+		break;
+	case ENCL_HOSTILE_PIPE_SAME:
+		if (nr != SYS_pipe2 || !encl_area_holds(t, args[0], 2 * sizeof(int)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret == 0)
+			((int *)(uintptr_t)args[0])[1] = ((int *)(uintptr_t)args[0])[0];
+		break;
+	default:
+		return 0;
+	}
+	h->hostile = ENCL_HOSTILE_NONE;
+	return 1;
+}
+
 /*
  * ENCL_SIM_HOSTILE (host.h): lie about the first call of the kind chosen.
  * Returns 1 when the lie replaces the answer.
@@ -331,32 +463,17 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 			return 0;
 		o->ret = (int64_t)args[2] + 1;
 		break;
-	case ENCL_HOSTILE_READ_NEGATIVE:
-		if (nr != SYS_read)
-			return 0;
-		o->ret = -5000;
-		break;
 	case ENCL_HOSTILE_READ_POINTER:
 		if (nr != SYS_read)
 			return 0;
 		o->ret = forward(t, (long)nr, args);
 		o->args[1] = h->e.base;		/* the enclave must use its own pointer */
 		break;
-	case ENCL_HOSTILE_OPEN_FD:
-		if (nr != SYS_open && nr != SYS_openat)
-			return 0;
-		o->ret = INT64_C(1) << 32;
-		break;
 	case ENCL_HOSTILE_TIMESPEC:
 		if (nr != SYS_clock_gettime || !encl_area_holds(t, args[1], sizeof(struct timespec)))
 			return 0;
 		o->ret = forward(t, (long)nr, args);
 		((struct timespec *)(uintptr_t)args[1])->tv_nsec = 1000000000;
-		break;
-	case ENCL_HOSTILE_SOCKET_FD:
-		if (nr != SYS_socket)
-			return 0;
-		o->ret = INT64_C(1) << 32;
 		break;
 	case ENCL_HOSTILE_ACCEPT_ADDRLEN:
 	case ENCL_HOSTILE_RECVFROM_ADDRLEN:
@@ -419,6 +536,18 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 		}
 		break;
 	}
+	case ENCL_HOSTILE_PIPE_USED:
+		if (nr != SYS_pipe2 || !encl_area_holds(t, args[0], 2 * sizeof(int)))
+			return 0;
+		((int *)(uintptr_t)args[0])[0] = 1;
+		((int *)(uintptr_t)args[0])[1] = 2;
+		o->ret = 0;
+		break;
+	case ENCL_HOSTILE_WRITE_ZERO:
+		if (nr != SYS_write && nr != SYS_pwrite64)
+			return 0;
+		o->ret = 0;
+		return 1;	/* every time: the program must still end */
 	case ENCL_HOSTILE_EPOLL_FD:
 		if (nr != SYS_epoll_pwait)
 			return 0;
@@ -431,8 +560,8 @@ static int hostile(struct encl_host_thread *t, int64_t nr, const uint64_t *args)
 			o->ret++;
 		}
 		break;
-	default:
-		return 0;	/* not an ocall lie (run.c and thread.c tell the others) */
+	default:	/* 0 from both: run.c and thread.c tell the others */
+		return hostile_result(t, nr) || hostile_served(t, nr, args);
 	}
 	h->hostile = ENCL_HOSTILE_NONE;
 	return 1;

@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "abi/syscalls.h"
 #include "host/host.h"
 #include "host/run.h"
 #include "sgx/sigstruct.h"
@@ -218,10 +219,12 @@ static void serve_ocall(struct encl_host_thread *t)
 		encl_host_ocall(t);
 	encl_host_xq_exited(t, o->nr, (const uint64_t *)o->args);	/* exitless.c */
 	o->signals = encl_host_signals_take();
-	if (h->hostile == ENCL_HOSTILE_SIGNAL_OCALL && o->nr == SYS_read) {
-		/* Test facility: a SIGUSR1 nobody sent. */
+	if ((h->hostile == ENCL_HOSTILE_SIGNAL_OCALL || h->hostile == ENCL_HOSTILE_SIGNAL_BOGUS) &&
+	    o->nr == SYS_read) {
+		/* Test facility: a SIGUSR1 nobody sent, or signals no host can catch for us. */
+		o->signals |= h->hostile == ENCL_HOSTILE_SIGNAL_OCALL ? ENCL_HOST_SIGBIT(SIGUSR1)
+			    : ENCL_HOST_SIGBIT(SIGKILL) | ENCL_HOST_SIGBIT(SIGSEGV) | ENCL_HOST_SIGBIT(SIGSTOP);
 		h->hostile = ENCL_HOSTILE_NONE;
-		o->signals |= UINT64_C(1) << (SIGUSR1 - 1);
 	}
 }
 

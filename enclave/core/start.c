@@ -13,6 +13,7 @@
 
 #include "enclave/emm/heap.h"
 #include "enclave/shield/exitless.h"
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/reloc.h"
@@ -263,6 +264,7 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 	setup_heap(p, &st);
 	encl_threads_init(st.tcs_max);
 	encl_signals_init(st.sig_ignored);
+	encl_fd_table_init();
 	argv = build_vectors(&st);
 	__libc_start_main(main, (int)st.argc, argv, 0, 0, 0);
 	encl_fatal("__libc_start_main returned");

@@ -5,6 +5,7 @@
  */
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -107,8 +108,47 @@ const char *iago_check_dirents(const void *buf, uint64_t len)
 				break;
 		if (i == reclen)
 			return "directory entry name is not terminated inside its record";
+		if (i == DIRENT_NAME_OFF)
+			return "directory entry name is empty";
+		if (memchr(p + off + DIRENT_NAME_OFF, '/', i - DIRENT_NAME_OFF))
+			return "directory entry name contains '/'";
 		off += reclen;
 	}
+	return 0;
+}
+
+const char *iago_check_file(uint32_t mode, uint64_t size)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: case S_IFDIR: case S_IFCHR: case S_IFBLK:
+	case S_IFIFO: case S_IFLNK: case S_IFSOCK:
+		break;
+	default:
+		return "file type is none of the seven";
+	}
+	if (size >= (uint64_t)IAGO_MAX_FILE_SIZE)
+		return "file size is 4 EiB or more";
+	return 0;
+}
+
+/* The kernel's VALID_OPEN_FLAGS, with the access mode (3 included: ioctl only). */
+#define IAGO_OPEN_FLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
+			 O_NONBLOCK | O_DSYNC | O_SYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | \
+			 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE)
+
+const char *iago_check_open_flags(int64_t flags)
+{
+	if (is_errno(flags))
+		return 0;
+	if (flags < 0 || flags & ~(int64_t)IAGO_OPEN_FLAGS)
+		return "F_GETFL flags hold a bit no open flag has";
+	return 0;
+}
+
+const char *iago_check_monotonic(uint64_t before, uint64_t now)
+{
+	if (now < before)
+		return "CLOCK_MONOTONIC went backwards";
 	return 0;
 }
 

@@ -16,8 +16,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The largest errno a system call returns as -errno (the kernel's MAX_ERRNO). */
-#define IAGO_MAX_ERRNO		4095
+/*
+ * The largest errno a system call returns as -errno: the last one Linux
+ * defines (EHWPOISON). The kernel's MAX_ERRNO (4095) bounds what is
+ * reserved, not what is used; the numbers above EHWPOISON are internal
+ * (ERESTARTSYS, ...) and never reach a program.
+ */
+#define IAGO_MAX_ERRNO		133
+
+/*
+ * The largest file size the enclave accepts from the host (exclusive):
+ * 4 EiB. A program doubles or rounds up a size (buffers, mappings); one
+ * this large would overflow off_t, and no file system serves such a file.
+ */
+#define IAGO_MAX_FILE_SIZE	(INT64_C(1) << 62)
 
 /* Limits on what the host may pass at start-up. */
 #define IAGO_MAX_ARGS		4096		/* argc, and the number of environment strings */
@@ -52,9 +64,24 @@ const char *iago_check_read(uint64_t asked, int64_t got);
  * @len bytes of linux_dirent64 records, as getdents64 returned them (after
  * they were copied into the enclave): each record is large enough for its
  * header and a name, fits in what remains, and its name is NUL-terminated
- * inside the record.
+ * inside the record, not empty and without a '/' (no file name has one).
  */
 const char *iago_check_dirents(const void *buf, uint64_t len);
+
+/*
+ * A file's type and size, as struct stat or struct statx gives them: one
+ * of the seven types, and a size below IAGO_MAX_FILE_SIZE.
+ */
+const char *iago_check_file(uint32_t mode, uint64_t size);
+
+/* The flags fcntl F_GETFL returned: only open flags (the kernel's VALID_OPEN_FLAGS). */
+const char *iago_check_open_flags(int64_t flags);
+
+/*
+ * A CLOCK_MONOTONIC reading @now, given @before, the latest reading any
+ * thread had before this one was asked for: not earlier.
+ */
+const char *iago_check_monotonic(uint64_t before, uint64_t now);
 
 /* A NUL appears within the first @len bytes of @s. */
 const char *iago_check_string(const char *s, uint64_t len);

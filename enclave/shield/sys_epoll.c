@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "enclave/emm/heap.h"
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/shield/syscall.h"
@@ -184,10 +185,9 @@ static struct entry *change_end(int32_t epfd, int32_t fd, uint64_t id)
 
 SYSFN(epoll_create1)
 {
-	int64_t r = ocall1(OCALL_SYS(epoll_create1), a[0]);
+	int64_t r = encl_fd_new(SYS_epoll_create1, ocall1(OCALL_SYS(epoll_create1), a[0]));
 	int err;
 
-	IAGO(iago_check_fd(r), SYS_epoll_create1, r);
 	if (r < 0)
 		return r;
 	encl_spin_lock(&lock);
@@ -201,6 +201,7 @@ SYSFN(epoll_create1)
 	encl_spin_unlock(&lock);
 	if (err) {
 		ocall_reset();
+		encl_fd_gone(r);
 		(void)ocall1(OCALL_SYS(close), (uint64_t)r);
 		return err;
 	}

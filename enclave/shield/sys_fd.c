@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <termios.h>
 
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -29,6 +30,7 @@ void encl_take_stat(long nr, const struct stat *hb, struct stat *out)
 	memcpy(&st, hb, sizeof(st));
 	if (st.st_size < 0 || st.st_blksize < 0 || st.st_blocks < 0)
 		encl_iago_fail(nr, 0, "negative size in struct stat");
+	IAGO(iago_check_file(st.st_mode, (uint64_t)st.st_size), nr, 0);
 	memcpy(out, &st, sizeof(st));
 }
 
@@ -42,15 +44,13 @@ long encl_zero_call(long nr, const uint64_t *a)
 
 long encl_fd_call(long nr, const uint64_t *a)
 {
-	int64_t r = ocall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-
-	IAGO(iago_check_fd(r), nr, r);
-	return r;
+	return encl_fd_new(nr, ocall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 SYSFN(close)
 {
 	encl_epoll_forget((int32_t)a[0]);	/* before the fd can name another file */
+	encl_fd_gone((int64_t)(int32_t)a[0]);
 	return encl_zero_call(OCALL_SYS(close), a);
 }
 
@@ -85,14 +85,22 @@ static long dup_to(long nr, const uint64_t *a)
 {
 	int64_t r;
 
-	if ((uint32_t)a[0] != (uint32_t)a[1])
-		encl_epoll_forget((int32_t)a[1]);	/* the target is closed first */
+	int same = (uint32_t)a[0] == (uint32_t)a[1];	/* dup2(fd, fd): nothing new */
+
+	/*
+	 * The target is closed first. Should the call fail, it may still be
+	 * open: only a lie about that number goes unnoticed afterwards.
+	 */
+	if (!same) {
+		encl_epoll_forget((int32_t)a[1]);
+		encl_fd_gone((int64_t)(int32_t)a[1]);
+	}
 	r = ocall3(nr, a[0], a[1], a[2]);
 
 	IAGO(iago_check_fd(r), nr, r);
 	if (r >= 0 && (uint64_t)r != (uint32_t)a[1])
 		encl_iago_fail(nr, r, "result is not the descriptor asked for");
-	return r;
+	return same ? r : encl_fd_new(nr, r);
 }
 
 SYSFN(dup2)
@@ -112,6 +120,8 @@ void encl_take_fdpair(long nr, int64_t r, const int *hb, int *fds)
 	memcpy(out, hb, sizeof(out));
 	if (out[0] < 0 || out[1] < 0 || out[0] == out[1])
 		encl_iago_fail(nr, r, "not two distinct descriptors");
+	encl_fd_new(nr, out[0]);
+	encl_fd_new(nr, out[1]);
 	fds[0] = out[0];
 	fds[1] = out[1];
 }
@@ -168,11 +178,23 @@ static const char *check_result(const struct encl_cmd *c, int64_t r)
 	}
 }
 
-/* What a program would act on in a structure the host wrote. */
-static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v)
+/*
+ * What a program would act on in a structure the host wrote; @asked is
+ * the program's own, as it passed it. F_GETLK that finds no lock writes
+ * only l_type: the rest stays as asked.
+ */
+static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v, const void *asked)
 {
-	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK))
+	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK)) {
+		struct flock was;
+
+		memcpy(&was, asked, sizeof(was));
+		if (v->lock.l_type == F_UNLCK &&
+		    (v->lock.l_whence != was.l_whence || v->lock.l_start != was.l_start ||
+		     v->lock.l_len != was.l_len || v->lock.l_pid != was.l_pid))
+			return "struct flock for F_UNLCK changed more than l_type";
 		return iago_check_flock(v->lock.l_type, v->lock.l_whence, v->lock.l_start, v->lock.l_len);
+	}
 	if (nr == SYS_ioctl && cmd == FIONREAD && v->count < 0)
 		return "FIONREAD count is negative";
 	return 0;
@@ -197,7 +219,7 @@ static long cmd_call(long nr, const struct encl_cmd *c, const uint64_t *a)
 	if (r < 0 || !(c->arg & ENCL_CMD_OUT))
 		return r;
 	memcpy(&v, hb, c->size);
-	IAGO(check_out(nr, c->cmd, &v), nr, r);
+	IAGO(check_out(nr, c->cmd, &v, (const void *)a[2]), nr, r);
 	memcpy((void *)a[2], &v, c->size);
 	return r;
 }
@@ -212,6 +234,10 @@ SYSFN(fcntl)
 	r = cmd_call(OCALL_SYS(fcntl), c, a);
 	if (c->res == ENCL_RES_FD && r >= 0 && (uint64_t)r < (uint32_t)a[2])
 		encl_iago_fail(SYS_fcntl, r, "duplicate is below the minimum asked for");
+	if (c->res == ENCL_RES_FD)
+		encl_fd_new(SYS_fcntl, r);
+	if (a[1] == F_GETFL)
+		IAGO(iago_check_open_flags(r), SYS_fcntl, r);
 	return r;
 }
 

@@ -37,6 +37,16 @@ static long do_read(long nr, uint64_t fd, void *buf, uint64_t count, uint64_t of
 	return r;
 }
 
+/*
+ * A write ends on an error, or when the host wrote nothing of n > 0
+ * bytes: no kernel does that for a file, pipe or socket, and a program
+ * (musl's stdio among them) would retry it forever. That is EIO.
+ */
+static int write_stopped(int64_t r, uint64_t n)
+{
+	return r < 0 || (r == 0 && n);
+}
+
 static long do_write(long nr, uint64_t fd, const void *buf, uint64_t count, uint64_t off)
 {
 	const unsigned char *p = buf;
@@ -54,8 +64,8 @@ static long do_write(long nr, uint64_t fd, const void *buf, uint64_t count, uint
 		r = nr == SYS_pwrite64 ? ocall4(nr, fd, HP(hb), n, off + done)
 				       : ocall3(nr, fd, HP(hb), n);
 		IAGO(iago_check_count(r, n), nr, r);
-		if (r < 0)
-			return done ? (long)done : r;
+		if (write_stopped(r, n))
+			return done ? (long)done : r ? r : -EIO;
 		done += (uint64_t)r;
 		if ((uint64_t)r < n)
 			break;
@@ -172,8 +182,8 @@ SYSFN(writev)
 		encl_iov_gather(iov, done, hb, n);
 		r = ocall3(OCALL_SYS(write), a[0], HP(hb), n);
 		IAGO(iago_check_count(r, n), SYS_writev, r);
-		if (r < 0)
-			return done ? (long)done : r;
+		if (write_stopped(r, n))
+			return done ? (long)done : r ? r : -EIO;
 		done += (uint64_t)r;
 		if ((uint64_t)r < n)
 			break;

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE	/* MAP_TYPE, MAP_SHARED_VALIDATE */
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "abi/page.h"
@@ -27,8 +28,13 @@ SYSFN(brk)
 	return (long)heap_brk(a[0]);
 }
 
-/* Fill [addr, addr + len) from @fd at @off, zero past the end of the file. */
-static long read_file(uint64_t fd, uint64_t addr, uint64_t len, uint64_t off)
+/*
+ * Fill [addr, addr + len) from @fd at @off, zero past the end of the file.
+ * @size is the file's size as fstat gave it: a pread that ends before it
+ * would leave zeros where the file has data, a silent corruption; it is
+ * EIO instead (both answers are the host's: one of them is a lie).
+ */
+static long read_file(uint64_t fd, uint64_t addr, uint64_t len, uint64_t off, uint64_t size)
 {
 	uint64_t done = 0;
 
@@ -45,8 +51,8 @@ static long read_file(uint64_t fd, uint64_t addr, uint64_t len, uint64_t off)
 		IAGO(iago_check_count(r, n), SYS_pread64, r);
 		if (r < 0)
 			return r;
-		if (r == 0)
-			break;		/* the heap pages past EOF are already zero */
+		if (r == 0)		/* the heap pages past EOF are already zero */
+			return off + done < size ? -EIO : 0;
 		__builtin_memcpy((void *)(addr + done), hb, (uint64_t)r);
 		done += (uint64_t)r;
 	}
@@ -57,6 +63,8 @@ SYSFN(mmap)
 {
 	uint64_t addr = a[0], len = a[1], off = a[5];
 	int prot = (int)a[2], flags = (int)a[3];
+	uint64_t fa[2];
+	struct stat st;
 	int64_t r, e;
 
 	if (flags & MAP_ANONYMOUS)
@@ -72,11 +80,16 @@ SYSFN(mmap)
 	default:
 		return -EINVAL;
 	}
+	fa[0] = a[4];
+	fa[1] = (uint64_t)(uintptr_t)&st;
+	e = sys_fstat(fa);
+	if (e < 0)
+		return e;
 	/* Writable while it is filled, then the protection asked for. */
 	r = heap_mmap(addr, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS);
 	if (r < 0)
 		return r;
-	e = read_file(a[4], (uint64_t)r, len, off);
+	e = read_file(a[4], (uint64_t)r, len, off, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
 	if (!e && (prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE))
 		e = heap_mprotect((uint64_t)r, len, prot & ~PROT_EXEC);
 	if (e < 0) {

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -52,6 +53,23 @@ static struct host_addr *addr_alloc(void)
  * then at most the program's *@ulen bytes copied to @uaddr and *@ulen set
  * to the full length, which is what the kernel does with a short buffer.
  */
+/* The descriptors SCM_RIGHTS brought (checked by iago_check_cmsgs) are the program's now. */
+static void take_rights(void *control, socklen_t len)
+{
+	struct msghdr m = { .msg_control = control, .msg_controllen = len };
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			encl_fd_new(SYS_recvmsg, fd);
+		}
+	}
+}
+
 static void take_addr(long nr, int64_t r, socklen_t len, const struct host_addr *h,
 		      void *uaddr, socklen_t *ulen)
 {
@@ -131,8 +149,7 @@ static long do_accept(long nr, uint64_t fd, void *uaddr, socklen_t *ulen, uint64
 		return ulen ? -EINVAL : -EFAULT;
 	if (uaddr)
 		h = addr_alloc();
-	r = ocall4(OCALL_SYS(accept4), fd, h ? HP(&h->sa) : 0, h ? HP(&h->len) : 0, flags);
-	IAGO(iago_check_fd(r), nr, r);
+	r = encl_fd_new(nr, ocall4(OCALL_SYS(accept4), fd, h ? HP(&h->sa) : 0, h ? HP(&h->len) : 0, flags));
 	if (r >= 0 && h)
 		take_addr(nr, r, *(volatile socklen_t *)&h->len, h, uaddr, ulen);
 	return r;
@@ -389,6 +406,7 @@ SYSFN(recvmsg)
 		/* Checked in the program's copy, which the host cannot change afterwards. */
 		memcpy(g.m.msg_control, g.control, back.msg_controllen);
 		IAGO(iago_check_cmsgs(g.m.msg_control, back.msg_controllen), SYS_recvmsg, r);
+		take_rights(g.m.msg_control, back.msg_controllen);
 	}
 	um->msg_controllen = back.msg_controllen;
 	um->msg_flags = back.msg_flags;

@@ -11,12 +11,18 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
 #include "enclave/shield/syscall.h"
 
-#define STATX_SIZE	256	/* struct statx */
+#define STATX_BYTES	256	/* struct statx */
+#define STATX_MASK_OFF	0	/* __u32 stx_mask */
+#define STATX_MODE_OFF	28	/* __u16 stx_mode */
+#define STATX_SIZE_OFF	40	/* __u64 stx_size */
+#define STATX_HAS_TYPE	0x001U	/* the kernel's STATX_TYPE */
+#define STATX_HAS_SIZE	0x200U	/* STATX_SIZE */
 
 #define PATH(var, p) \
 	long err_##var = 0; \
@@ -58,8 +64,7 @@ SYSFN(open)
 	PATH(p, a[0]);
 
 	r = ocall3(OCALL_SYS(open), p, a[1], a[2]);
-	IAGO(iago_check_fd(r), SYS_open, r);
-	return r;
+	return encl_fd_new(SYS_open, r);
 }
 
 SYSFN(openat)
@@ -68,8 +73,21 @@ SYSFN(openat)
 	PATH(p, a[1]);
 
 	r = ocall4(OCALL_SYS(openat), a[0], p, a[2], a[3]);
-	IAGO(iago_check_fd(r), SYS_openat, r);
-	return r;
+	return encl_fd_new(SYS_openat, r);
+}
+
+/* struct statx, in the enclave's copy: the fields of its mask are checked as struct stat's. */
+static void take_statx(long nr, const unsigned char *b)
+{
+	uint32_t mask;
+	uint16_t mode;
+	uint64_t size;
+
+	memcpy(&mask, b + STATX_MASK_OFF, sizeof(mask));
+	memcpy(&mode, b + STATX_MODE_OFF, sizeof(mode));
+	memcpy(&size, b + STATX_SIZE_OFF, sizeof(size));
+	IAGO(iago_check_file(mask & STATX_HAS_TYPE ? mode : S_IFREG,
+			     mask & STATX_HAS_SIZE ? size : 0), nr, 0);
 }
 
 /* A stat-like call: path at @pi, result buffer of @size bytes at @bi. */
@@ -87,10 +105,12 @@ static long stat_call(long nr, const uint64_t *a, int pi, int bi, uint64_t size)
 	IAGO(iago_check_zero(r), nr, r);
 	if (r)
 		return r;
-	if (size == sizeof(struct stat))
+	if (size == sizeof(struct stat)) {
 		encl_take_stat(nr, hb, (struct stat *)a[bi]);
-	else
-		memcpy((void *)a[bi], hb, size);
+		return r;
+	}
+	memcpy((void *)a[bi], hb, size);
+	take_statx(nr, (const unsigned char *)a[bi]);
 	return r;
 }
 
@@ -111,7 +131,7 @@ SYSFN(newfstatat)
 
 SYSFN(statx)
 {
-	return stat_call(OCALL_SYS(statx), a, 1, 4, STATX_SIZE);
+	return stat_call(OCALL_SYS(statx), a, 1, 4, STATX_BYTES);
 }
 
 SYSFN(access)		{ return path_zero(OCALL_SYS(access), a, 0); }

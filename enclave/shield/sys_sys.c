@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/times.h>
 
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -149,16 +150,16 @@ static int64_t comm_open(int flags)
 {
 	static const char comm[] = "/proc/thread-self/comm";
 	void *p = ocall_copy_in(comm, sizeof(comm));
-	int64_t fd = ocall4(OCALL_SYS(openat), (uint64_t)AT_FDCWD, HP(p), (uint64_t)(flags | O_CLOEXEC), 0);
-
-	IAGO(iago_check_fd(fd), SYS_openat, fd);
-	return fd;
+	return encl_fd_new(SYS_openat, ocall4(OCALL_SYS(openat), (uint64_t)AT_FDCWD, HP(p),
+					      (uint64_t)(flags | O_CLOEXEC), 0));
 }
 
 static void comm_close(int64_t fd)
 {
-	int64_t r = ocall1(OCALL_SYS(close), (uint64_t)fd);
+	int64_t r;
 
+	encl_fd_gone(fd);
+	r = ocall1(OCALL_SYS(close), (uint64_t)fd);
 	IAGO(iago_check_zero(r), SYS_close, r);
 }
 

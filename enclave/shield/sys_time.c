@@ -25,14 +25,39 @@ static void take_timespec(long nr, const struct timespec *hb, struct timespec *o
 	*out = ts;
 }
 
+/*
+ * The latest CLOCK_MONOTONIC reading any thread took. A reading must not
+ * be earlier than the latest one taken before it was asked for (read
+ * before the ocall, so that threads racing each other never trip it).
+ */
+static uint64_t mono_latest;
+
+static void take_monotonic(long nr, uint64_t before, const struct timespec *ts)
+{
+	uint64_t now = (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
+	uint64_t seen = before;
+
+	IAGO(iago_check_monotonic(before, now), nr, 0);
+	while (seen < now && !__atomic_compare_exchange_n(&mono_latest, &seen, now, 0,
+							  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 static long clock_call(long nr, const uint64_t *a)
 {
 	struct timespec *hb = ocall_alloc(sizeof(*hb));
+	uint64_t before = __atomic_load_n(&mono_latest, __ATOMIC_RELAXED);
+	struct timespec ts;
 	int64_t r = ocall2(nr, a[0], HP(hb));
 
 	IAGO(iago_check_zero(r), nr, r);
-	if (!r && a[1])
-		take_timespec(nr, hb, (struct timespec *)a[1]);
+	if (r)
+		return r;
+	take_timespec(nr, hb, &ts);
+	if (nr == SYS_clock_gettime && a[0] == CLOCK_MONOTONIC)
+		take_monotonic(nr, before, &ts);
+	if (a[1])
+		*(struct timespec *)a[1] = ts;
 	return r;
 }
 
@@ -81,8 +106,14 @@ static long sleep_call(long nr, uint64_t clk, uint64_t flags, uint64_t req, uint
 	else
 		r = ocall4(nr, clk, flags, HP(hreq), HP(hrem));
 	IAGO(iago_check_zero(r), nr, r);
-	if (r == -EINTR && rem)
-		take_timespec(nr, hrem, (struct timespec *)rem);
+	if (r == -EINTR && rem && !(flags & TIMER_ABSTIME)) {
+		const struct timespec *asked = (const struct timespec *)req;	/* not the host's copy */
+		struct timespec left;
+
+		take_timespec(nr, hrem, &left);
+		IAGO(iago_check_time_left(left.tv_sec, left.tv_nsec, asked->tv_sec, asked->tv_nsec), nr, r);
+		*(struct timespec *)rem = left;
+	}
 	return r;
 }
 

@@ -22,7 +22,8 @@ static void test_read_counts(void)
 	CHECK(iago_check_read(100, 100) == NULL);
 	CHECK(iago_check_read(100, 0) == NULL);
 	CHECK(iago_check_read(100, -9) == NULL);		/* -EBADF */
-	CHECK(iago_check_read(100, -4095) == NULL);
+	CHECK(iago_check_read(100, -133) == NULL);
+	CHECK_STR_CONTAINS(iago_check_read(100, -4095), "not an errno");
 	CHECK_STR_CONTAINS(iago_check_read(100, 101), "larger than the request");
 	CHECK_STR_CONTAINS(iago_check_read(0, 1), "larger");
 	CHECK_STR_CONTAINS(iago_check_read(100, -4096), "not an errno");
@@ -173,6 +174,12 @@ static void test_dirents(void)
 	n = put_dirent(buf, 0, "abcde", 24);
 	memset(buf + 19, 'z', 5);
 	CHECK_STR_CONTAINS(iago_check_dirents(buf, n), "not terminated");
+
+	/* Names no directory holds: empty, or with a '/'. */
+	n = put_dirent(buf, 0, "", 0);
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, n), "empty");
+	n = put_dirent(buf, 0, "a/b", 0);
+	CHECK_STR_CONTAINS(iago_check_dirents(buf, n), "contains '/'");
 }
 
 static void test_strings(void)
@@ -335,6 +342,23 @@ static void test_select(void)
 	CHECK(bits == 64);
 }
 
+static void test_files_flags_clock(void)
+{
+	CHECK(iago_check_file(S_IFREG | 0644, 100) == NULL);
+	CHECK(iago_check_file(S_IFSOCK, 0) == NULL);
+	CHECK(iago_check_file(S_IFDIR, (UINT64_C(1) << 62) - 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_file(S_IFMT | 0644, 0), "file type");
+	CHECK_STR_CONTAINS(iago_check_file(0644, 0), "file type");
+	CHECK_STR_CONTAINS(iago_check_file(S_IFREG, UINT64_C(1) << 62), "4 EiB");
+	CHECK(iago_check_open_flags(O_RDWR | O_APPEND | O_NONBLOCK | O_LARGEFILE) == NULL);
+	CHECK(iago_check_open_flags(-9) == NULL);
+	CHECK_STR_CONTAINS(iago_check_open_flags(O_RDONLY | 1 << 30), "no open flag");
+	CHECK_STR_CONTAINS(iago_check_open_flags(-4095), "no open flag");
+	CHECK(iago_check_monotonic(5, 5) == NULL);
+	CHECK(iago_check_monotonic(0, 7) == NULL);
+	CHECK_STR_CONTAINS(iago_check_monotonic(7, 6), "backwards");
+}
+
 static void test_epoll(void)
 {
 	uint32_t reg = EPOLLIN | EPOLLERR | EPOLLHUP;
@@ -351,7 +375,7 @@ static void test_epoll(void)
 
 int main(void)
 {
-	HARNESS_PLAN(17);
+	HARNESS_PLAN(18);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);
@@ -369,5 +393,6 @@ int main(void)
 	RUN(test_poll);
 	RUN(test_select);
 	RUN(test_epoll);
+	RUN(test_files_flags_clock);
 	HARNESS_EXIT();
 }
