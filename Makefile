@@ -6,6 +6,7 @@
 #   make bench    build and run the benchmarks in bench/
 #   make install  install into $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
 #   make deb      build/encl_VERSION_ARCH.deb, with dpkg-deb
+#   make fuzz     run each tests/fuzz harness FUZZ_SECONDS (60) with libFuzzer (clang)
 #
 # Sources are picked up by directory, so adding a file needs no Makefile edit:
 #   sgx/ image/ policy/          -> build/lib/libencl.a      (host side, no I/O in sgx/)
@@ -14,6 +15,8 @@
 #   tools/encl/                  -> build/bin/encl
 #   tests/unit/NAME.c            -> build/tests/NAME and build/asan/tests/NAME
 #   tests/double/*.c             -> linked into every unit test (test doubles)
+#   tests/fuzz/fuzz_NAME.c       -> build/asan/fuzz/fuzz_NAME (replay, gcc) and
+#                                   build/fuzz/bin/fuzz_NAME (libFuzzer, clang; make fuzz)
 #   tests/*.h                    -> helpers the unit tests include (harness.h, testutil.h)
 
 CC       ?= gcc
@@ -69,12 +72,17 @@ ASAN_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 LIBS      := $(B)/lib/libencl-host.a $(B)/lib/libencl.a
 ASAN_LIBS := $(B)/asan/lib/libencl-host.a $(B)/asan/lib/libencl.a
 
+FUZZ_NAMES    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY   := $(patsubst %,$(B)/asan/fuzz/%,$(FUZZ_NAMES))
+FUZZ_BINS     := $(patsubst %,$(B)/fuzz/bin/%,$(FUZZ_NAMES))
+FUZZ_LIB_OBJS := $(call obj,$(B)/fuzz,$(LIB_SRCS))
+
 all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a \
 	$(MUSL_LIB)
 
-tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS)
+tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS) $(FUZZ_REPLAY)
 
-.PHONY: all tests deps demo check bench clean install uninstall deb FORCE
+.PHONY: all tests deps demo check bench fuzz clean install uninstall deb FORCE
 
 deps:
 	@scripts/install-deps
@@ -155,6 +163,32 @@ $(B)/tests/%: tests/unit/%.c $(LIBS) $(UNIT_DEPS)
 $(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(UNIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(DOUBLE_SRCS) $(ASAN_LIBS) $(LDLIBS)
+
+# ---- fuzzing ----------------------------------------------------------------
+# Each harness is built twice: with gcc's ASan+UBSan and tests/fuzz/replay.c as
+# its main(), which `make check` runs over the saved inputs (tests/e2e/fuzz.sh),
+# and with clang's libFuzzer for `make fuzz`, whose new inputs stay in build/.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(ASAN_LIBS) $(UNIT_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c $(ASAN_LIBS) $(LDLIBS)
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(B)/fuzz/lib/libencl.a: $(FUZZ_LIB_OBJS)
+
+$(B)/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/fuzz/lib/libencl.a $(UNIT_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(B)/fuzz/lib/libencl.a $(LDLIBS)
+
+fuzz: deps $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # ---- enclave side ----------------------------------------------------------
 
