@@ -807,8 +807,11 @@ static int parse_secret(struct ctx *c, struct encl_policy_secret *s)
 	if (!!(seen & 4) == !!(seen & 8))
 		return errorf(c, m, "secret '%s' needs either size (to be generated) or value",
 			      s->name);
-	if (s->value && s->kind == ENCL_SECRET_ASCII && strlen(s->value) != s->value_len)
-		return errorf(c, m, "secret '%s' is ascii but its value holds a NUL", s->name);
+	if (s->value && strlen(s->value) != s->value_len)
+		return errorf(c, m, "secret '%s': a value cannot hold a NUL byte", s->name);
+	if (s->value && s->kind == ENCL_SECRET_HEX &&
+	    strspn(s->value, "0123456789abcdefABCDEF") != s->value_len)
+		return errorf(c, m, "secret '%s' is hex but its value is not hex digits", s->name);
 	return 0;
 }
 
