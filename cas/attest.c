@@ -377,7 +377,7 @@ uint16_t encl_cas_attest_evidence(struct encl_cas_attest *a, const uint8_t *body
 			      id, ENCL_CAS_NONCE_TTL);
 	if (lookup(a, id, &p, &s, err, sizeof(err)))
 		return refuse(ans, anslen, log, loglen, "attestation of '%s' refused: %s", id, err);
-	encl_cas_hex(r->mrenclave, SGX_HASH_SIZE, mr);
+	sgx_hex(r->mrenclave, SGX_HASH_SIZE, mr);
 	if (check_quote(q, p, err, sizeof(err))) {
 		type = refuse(ans, anslen, log, loglen, "attestation of '%s' refused: %s", id, err);
 		goto out;

@@ -22,6 +22,7 @@
 #include <openssl/ssl.h>
 #include "abi/cas.h"
 #include "policy/policy.h"
+#include "sgx/sigstruct.h"
 
 /* ---- frame.c ---------------------------------------------------------- */
 
@@ -50,9 +51,8 @@ int encl_cas_frame_read(SSL *ssl, uint16_t *type, uint8_t **body, size_t *len,
 int encl_cas_identity(const char *key_path, const char *crt_path, EVP_PKEY **key, X509 **crt,
 		      char *err, size_t errlen);
 
-/* SHA-256 of the DER SubjectPublicKeyInfo (abi/cas.h), and as 64 hex + NUL. */
+/* SHA-256 of the DER SubjectPublicKeyInfo (abi/cas.h); sgx_hex() prints it. */
 int encl_cas_fingerprint(EVP_PKEY *key, uint8_t fp[ENCL_CAS_FP_SIZE]);
-void encl_cas_hex(const uint8_t *v, size_t n, char *out);
 
 /* The public key as an uncompressed P-256 point; 0 or -1. */
 int encl_cas_point(EVP_PKEY *key, uint8_t out[ENCL_P256_POINT_SIZE]);

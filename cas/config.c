@@ -85,7 +85,7 @@ static int secret_text(const struct encl_policy *p, const char *name, size_t len
 		add(out, gen[i].v, gen[i].len);
 		return 0;
 	}
-	encl_cas_hex(gen[i].v, gen[i].len, hex);
+	sgx_hex(gen[i].v, gen[i].len, hex);
 	add(out, hex, 2 * gen[i].len);
 	OPENSSL_cleanse(hex, sizeof(hex));
 	return 0;

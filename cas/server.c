@@ -106,7 +106,7 @@ static int peer_owner(SSL *ssl, char owner[ENCL_CAS_HASH_HEX])
 	int ok = key && !encl_cas_fingerprint(key, fp);
 
 	if (ok)
-		encl_cas_hex(fp, sizeof(fp), owner);
+		sgx_hex(fp, sizeof(fp), owner);
 	X509_free(crt);
 	return ok;
 }
@@ -281,7 +281,7 @@ int encl_cas_serve(const char *db_path, const char *listen_addr)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	encl_cas_hex(fp, sizeof(fp), fp_hex);
+	sgx_hex(fp, sizeof(fp), fp_hex);
 	printf("encl cas: listening on %s, key fingerprint %s\n", listen_addr, fp_hex);
 	fflush(stdout);
 	while (!stopping) {

@@ -72,8 +72,8 @@ static uint16_t put(struct encl_cas_db *db, const char *owner, uint16_t type,
 		return refuse(ans, anslen, err);
 	}
 	EVP_Digest(body, len, digest, NULL, EVP_sha256(), NULL);
-	encl_cas_hex(digest, sizeof(digest), hash);
-	encl_cas_hex(p->predecessor, sizeof(p->predecessor), pred);
+	sgx_hex(digest, sizeof(digest), hash);
+	sgx_hex(p->predecessor, sizeof(p->predecessor), pred);
 	rc = encl_cas_db_put(db, p, owner, hash, (const char *)body, len,
 			     p->has_predecessor ? pred : NULL, err, sizeof(err));
 	encl_policy_free(p);

@@ -30,18 +30,6 @@ const char *encl_cas_ssl_error(void)
 	return buf;
 }
 
-void encl_cas_hex(const uint8_t *v, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[v[i] >> 4];
-		out[2 * i + 1] = digits[v[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 int encl_cas_fingerprint(EVP_PKEY *key, uint8_t fp[ENCL_CAS_FP_SIZE])
 {
 	unsigned char *der = NULL;

@@ -207,7 +207,7 @@ static int cert_fingerprint(const char *path, char fp[ENCL_CAS_HASH_HEX])
 		encl_error("cas session", "--cas-cert %s: not a PEM certificate", path);
 		return -1;
 	}
-	encl_cas_hex(v, sizeof(v), fp);
+	sgx_hex(v, sizeof(v), fp);
 	return 0;
 }
 
@@ -260,7 +260,7 @@ static int check_service_key(struct client *cl)
 		encl_error("cas session", "the service at %s sent no usable certificate", cl->addr);
 		return ENCL_EXIT_FAILED;
 	}
-	encl_cas_hex(v, sizeof(v), fp);
+	sgx_hex(v, sizeof(v), fp);
 	if (!cl->cas_cert)
 		return trust(cl->addr, fp);
 	if (cert_fingerprint(cl->cas_cert, want))
@@ -431,7 +431,7 @@ static int session_run(const char *verb, struct client *cl, const char *operand)
 	case ENCL_CAS_SESSION_SHOW:
 		/* The version is the hash of the YAML as stored: the same bytes. */
 		EVP_Digest(ans, anslen, digest, NULL, EVP_sha256(), NULL);
-		encl_cas_hex(digest, sizeof(digest), hash);
+		sgx_hex(digest, sizeof(digest), hash);
 		fwrite(ans, 1, anslen, stdout);
 		if (anslen && ans[anslen - 1] != '\n')
 			putchar('\n');
