@@ -295,12 +295,13 @@ int encl_cas_serve(const char *db_path, const char *listen_addr)
 	for (waited = 0; atomic_load(&srv.active) && waited < 10 * (ENCL_CAS_IO_TIMEOUT + 1);
 	     waited++)
 		usleep(100000);
+	rc = 0;
 	if (atomic_load(&srv.active)) {
+		/* Their threads still use the database: exit without freeing it. */
 		fprintf(stderr, "encl cas serve: %d connections still open at exit\n",
 			atomic_load(&srv.active));
-		goto leave;	/* their threads still use the database */
+		return rc;
 	}
-	rc = 0;
 out:
 	encl_cas_attest_free(srv.attest);
 	SSL_CTX_free(srv.ctx);
@@ -308,6 +309,4 @@ out:
 	EVP_PKEY_free(key);
 	X509_free(crt);
 	return rc;
-leave:
-	return 0;
 }
