@@ -12,6 +12,7 @@
 #   sgx/ image/ policy/          -> build/lib/libencl.a      (host side, no I/O in sgx/)
 #   host/ (all but host/main.c)  -> build/lib/libencl-host.a (untrusted runtime)
 #   enclave/*/                   -> build/lib/libencl-enclave.a (trusted runtime, musl)
+#   cas/                         -> build/lib/libencl-cas.a  (the attestation service)
 #   tools/encl/                  -> build/bin/encl
 #   tests/unit/NAME.c            -> build/tests/NAME and build/asan/tests/NAME
 #   tests/double/*.c             -> linked into every unit test (test doubles)
@@ -27,6 +28,8 @@ CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Werror -I. -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDLIBS   := -lcrypto -lyaml
+# The attestation service (cas/) in the encl tool and the unit tests.
+CAS_LDLIBS := -lssl -lsqlite3 -lpthread
 
 # What `encl --version` names: the release (VERSION), the commit built and
 # the musl the trusted runtime was built against. Only the encl tool carries
@@ -51,6 +54,7 @@ LIB_SRCS     := $(wildcard abi/*.c sgx/*.c image/*.c policy/*.c)
 HOST_SRCS    := $(filter-out host/main.c,$(wildcard host/*.c host/*/*.c))
 HOST_ASM     := $(wildcard host/*.S host/*/*.S)
 TOOL_SRCS    := $(wildcard tools/encl/*.c)
+CAS_SRCS     := $(wildcard cas/*.c)
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 DOUBLE_SRCS  := $(wildcard tests/double/*.c)
 TEST_HDRS    := $(wildcard tests/*.h tests/double/*.h)
@@ -65,12 +69,16 @@ TOOL_OBJS     := $(call obj,$(B),$(TOOL_SRCS))
 ENCLAVE_OBJS  := $(patsubst %,$(B)/enclave-obj/%.o,$(basename $(ENCLAVE_SRCS) $(ENCLAVE_ASM)))
 ASAN_LIB_OBJS := $(call obj,$(B)/asan,$(LIB_SRCS))
 ASAN_HOST_OBJS:= $(call obj,$(B)/asan,$(HOST_SRCS) $(HOST_ASM))
+CAS_OBJS      := $(call obj,$(B),$(CAS_SRCS))
+ASAN_CAS_OBJS := $(call obj,$(B)/asan,$(CAS_SRCS))
 
 UNIT_TESTS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 ASAN_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 
 LIBS      := $(B)/lib/libencl-host.a $(B)/lib/libencl.a
 ASAN_LIBS := $(B)/asan/lib/libencl-host.a $(B)/asan/lib/libencl.a
+CAS_LIB      := $(B)/lib/libencl-cas.a
+ASAN_CAS_LIB := $(B)/asan/lib/libencl-cas.a
 
 FUZZ_NAMES    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY   := $(patsubst %,$(B)/asan/fuzz/%,$(FUZZ_NAMES))
@@ -123,6 +131,8 @@ $(B)/lib/libencl.a: $(LIB_OBJS)
 $(B)/lib/libencl-host.a: $(HOST_OBJS)
 $(B)/asan/lib/libencl.a: $(ASAN_LIB_OBJS)
 $(B)/asan/lib/libencl-host.a: $(ASAN_HOST_OBJS)
+$(CAS_LIB): $(CAS_OBJS)
+$(ASAN_CAS_LIB): $(ASAN_CAS_OBJS)
 %.a:
 	@mkdir -p $(@D)
 	rm -f $@
@@ -132,9 +142,9 @@ $(B)/lib/host-main.o: $(B)/obj/host/main.o
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(B)/bin/encl: $(TOOL_OBJS) $(LIBS)
+$(B)/bin/encl: $(TOOL_OBJS) $(CAS_LIB) $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(TOOL_OBJS) $(LIBS) $(LDLIBS)
+	$(CC) -o $@ $(TOOL_OBJS) $(CAS_LIB) $(LIBS) $(LDLIBS) $(CAS_LDLIBS)
 
 # Rewritten only when a value changes, so that a new commit rebuilds version.o.
 $(B)/gen/version.h: FORCE
@@ -156,13 +166,15 @@ $(B)/bin/encl-cc: tools/encl-cc
 # any change there rebuilds them.
 UNIT_DEPS := $(TEST_HDRS) $(DOUBLE_SRCS) $(wildcard enclave/*/*.[ch] abi/*.h tools/encl/*.[ch])
 
-$(B)/tests/%: tests/unit/%.c $(LIBS) $(UNIT_DEPS)
+$(B)/tests/%: tests/unit/%.c $(CAS_LIB) $(LIBS) $(UNIT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(DOUBLE_SRCS) $(LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(DOUBLE_SRCS) $(CAS_LIB) $(LIBS) $(LDLIBS) \
+		$(CAS_LDLIBS)
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(UNIT_DEPS)
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_CAS_LIB) $(ASAN_LIBS) $(UNIT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(DOUBLE_SRCS) $(ASAN_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -o $@ $< $(DOUBLE_SRCS) $(ASAN_CAS_LIB) $(ASAN_LIBS) \
+		$(LDLIBS) $(CAS_LDLIBS)
 
 # ---- fuzzing ----------------------------------------------------------------
 # Each harness is built twice: with gcc's ASan+UBSan and tests/fuzz/replay.c as

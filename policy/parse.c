@@ -508,9 +508,81 @@ static int parse_attestation(struct ctx *c, void *arg)
 	return parse_expr(c, &((struct encl_policy_service *)arg)->attestation);
 }
 
+/* A string handed to the enclave: any scalar, but no NUL (the config format forbids it). */
+static int parse_string(struct ctx *c, const char *what, char **out)
+{
+	if (c->ev.type != YAML_SCALAR_EVENT)
+		return ev_error(c, "%s must be a string, got %s", what, type_name(c));
+	if (strlen(SCALAR(c)) != SCALAR_LEN(c))
+		return ev_error(c, "%s contains a NUL byte", what);
+	*out = strdup(SCALAR(c));
+	if (!*out)
+		return ev_error(c, "out of memory");
+	return 0;
+}
+
+static int parse_command(struct ctx *c, void *arg)
+{
+	struct encl_policy_service *s = arg;
+	yaml_mark_t m = c->ev.start_mark;
+	char **v;
+
+	if (expect(c, YAML_SEQUENCE_START_EVENT, "command"))
+		return -1;
+	for (;;) {
+		if (next(c))
+			return -1;
+		if (c->ev.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		v = grow(c, s->argv, s->argc, sizeof(*v));
+		if (!v)
+			return -1;
+		s->argv = v;
+		if (parse_string(c, "a command argument", &s->argv[s->argc++]))
+			return -1;
+	}
+	if (!s->argc)
+		return errorf(c, m, "command is an empty list; it needs at least argv[0]");
+	return 0;
+}
+
+static int parse_environment(struct ctx *c, void *arg)
+{
+	struct encl_policy_service *s = arg;
+	struct encl_policy_env *e;
+	size_t i;
+
+	if (expect(c, YAML_MAPPING_START_EVENT, "environment"))
+		return -1;
+	for (;;) {
+		if (next(c))
+			return -1;
+		if (c->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (expect(c, YAML_SCALAR_EVENT, "an environment variable name"))
+			return -1;
+		if (strchr(SCALAR(c), '=') || strlen(SCALAR(c)) != SCALAR_LEN(c))
+			return ev_error(c, "environment variable name '%s' contains '=' or a NUL",
+					SCALAR(c));
+		for (i = 0; i < s->nenv; i++)
+			if (!strcmp(s->env[i].name, SCALAR(c)))
+				return ev_error(c, "duplicate environment variable '%s'", SCALAR(c));
+		e = grow(c, s->env, s->nenv, sizeof(*e));
+		if (!e)
+			return -1;
+		s->env = e;
+		e = &s->env[s->nenv++];
+		if (parse_string(c, "an environment variable name", &e->name) || next(c) ||
+		    parse_string(c, "an environment value", &e->value))
+			return -1;
+	}
+}
+
 static const struct key service_keys[] = {
 	{ "name", parse_service_name },
 	{ "attestation", parse_attestation },
+	{ "command", parse_command },
+	{ "environment", parse_environment },
 };
 
 static int parse_service(struct ctx *c, struct encl_policy_service *s)
@@ -520,7 +592,7 @@ static int parse_service(struct ctx *c, struct encl_policy_service *s)
 
 	s->line = m.line + 1;
 	s->column = m.column + 1;
-	seen = walk_map(c, "a service", service_keys, 2, s);
+	seen = walk_map(c, "a service", service_keys, 4, s);
 	if (seen < 0)
 		return -1;
 	if (!(seen & 1))
@@ -565,6 +637,7 @@ static const struct {
 	{ "insecure-igpu", ENCL_TOLERATE_INSECURE_IGPU },
 	{ "software-hardening-needed", ENCL_TOLERATE_SOFTWARE_HARDENING },
 	{ "insecure-configuration", ENCL_TOLERATE_INSECURE_CONFIGURATION },
+	{ "simulation", ENCL_TOLERATE_SIMULATION },
 };
 
 #define NTOLERATIONS (sizeof(tolerations) / sizeof(tolerations[0]))
@@ -589,7 +662,8 @@ static int parse_tolerate(struct ctx *c, void *arg)
 		if (i == NTOLERATIONS)
 			return ev_error(c, "unknown tolerate entry '%s' (expected debug-mode, "
 					"hyperthreading, outdated-tcb, insecure-igpu, "
-					"software-hardening-needed or insecure-configuration)",
+					"software-hardening-needed, insecure-configuration "
+					"or simulation)",
 					shown(c, buf));
 		*tolerate |= tolerations[i].flag;
 	}
@@ -642,12 +716,199 @@ bad:
 			shown(c, buf));
 }
 
+static int parse_predecessor(struct ctx *c, void *arg)
+{
+	struct encl_policy *p = arg;
+
+	p->has_predecessor = 1;
+	return parse_hash(c, "predecessor", p->predecessor);
+}
+
+static int parse_secret_name(struct ctx *c, void *arg)
+{
+	struct encl_policy_secret *s = arg;
+	size_t i;
+
+	if (parse_name(c, "secret name", &s->name))
+		return -1;
+	for (i = 0; s->name[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.",
+			    s->name[i]))
+			return ev_error(c, "secret name '%s' may hold only letters, digits, "
+					"'_', '-' and '.'", s->name);
+	return 0;
+}
+
+static int parse_secret_kind(struct ctx *c, void *arg)
+{
+	struct encl_policy_secret *s = arg;
+	char buf[48];
+
+	if (expect(c, YAML_SCALAR_EVENT, "kind"))
+		return -1;
+	if (scalar_is(c, "ascii"))
+		s->kind = ENCL_SECRET_ASCII;
+	else if (scalar_is(c, "hex"))
+		s->kind = ENCL_SECRET_HEX;
+	else if (scalar_is(c, "binary"))
+		s->kind = ENCL_SECRET_BINARY;
+	else
+		return ev_error(c, "unknown secret kind '%s' (expected ascii, hex or binary)",
+				shown(c, buf));
+	return 0;
+}
+
+static int parse_secret_size(struct ctx *c, void *arg)
+{
+	struct encl_policy_secret *s = arg;
+	uint16_t v;
+
+	if (parse_u16(c, "size", &v))
+		return -1;
+	if (!v || v > ENCL_SECRET_SIZE_MAX)
+		return ev_error(c, "secret size %u is out of range (1 to %u bytes)", v,
+				ENCL_SECRET_SIZE_MAX);
+	s->size = v;
+	return 0;
+}
+
+static int parse_secret_value(struct ctx *c, void *arg)
+{
+	struct encl_policy_secret *s = arg;
+
+	if (expect(c, YAML_SCALAR_EVENT, "value"))
+		return -1;
+	s->value = malloc(SCALAR_LEN(c) + 1);
+	if (!s->value)
+		return ev_error(c, "out of memory");
+	memcpy(s->value, SCALAR(c), SCALAR_LEN(c) + 1);
+	s->value_len = SCALAR_LEN(c);
+	return 0;
+}
+
+static const struct key secret_keys[] = {
+	{ "name", parse_secret_name },
+	{ "kind", parse_secret_kind },
+	{ "size", parse_secret_size },
+	{ "value", parse_secret_value },
+};
+
+static int parse_secret(struct ctx *c, struct encl_policy_secret *s)
+{
+	yaml_mark_t m = c->ev.start_mark;
+	long seen = walk_map(c, "a secret", secret_keys, 4, s);
+
+	if (seen < 0)
+		return -1;
+	if (!(seen & 1))
+		return errorf(c, m, "secret needs a name");
+	if (!(seen & 2))
+		return errorf(c, m, "secret '%s' needs a kind (ascii, hex or binary)", s->name);
+	if (!!(seen & 4) == !!(seen & 8))
+		return errorf(c, m, "secret '%s' needs either size (to be generated) or value",
+			      s->name);
+	if (s->value && strlen(s->value) != s->value_len)
+		return errorf(c, m, "secret '%s': a value cannot hold a NUL byte", s->name);
+	if (s->value && s->kind == ENCL_SECRET_HEX &&
+	    strspn(s->value, "0123456789abcdefABCDEF") != s->value_len)
+		return errorf(c, m, "secret '%s' is hex but its value is not hex digits", s->name);
+	return 0;
+}
+
+static int parse_secrets(struct ctx *c, void *arg)
+{
+	struct encl_policy *p = arg;
+	struct encl_policy_secret *s;
+	size_t i;
+
+	if (expect(c, YAML_SEQUENCE_START_EVENT, "secrets"))
+		return -1;
+	for (;;) {
+		yaml_mark_t m;
+
+		if (next(c))
+			return -1;
+		if (c->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		m = c->ev.start_mark;
+		s = grow(c, p->secret, p->nsecret, sizeof(*s));
+		if (!s)
+			return -1;
+		p->secret = s;
+		s = &p->secret[p->nsecret++];
+		if (parse_secret(c, s))
+			return -1;
+		for (i = 0; i + 1 < p->nsecret; i++)
+			if (!strcmp(p->secret[i].name, s->name))
+				return errorf(c, m, "duplicate secret '%s'", s->name);
+	}
+}
+
 static const struct key session_keys[] = {
 	{ "name", parse_session_name },
 	{ "version", parse_version },
 	{ "services", parse_services },
 	{ "security", parse_security },
+	{ "predecessor", parse_predecessor },
+	{ "secrets", parse_secrets },
 };
+
+const struct encl_policy_secret *encl_policy_secret(const struct encl_policy *p,
+						    const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsecret; i++)
+		if (strlen(p->secret[i].name) == len && !memcmp(p->secret[i].name, name, len))
+			return &p->secret[i];
+	return NULL;
+}
+
+/*
+ * Every $$SCONE::name$$ in a command or environment value names a secret of
+ * the session, and a binary secret is only ever a whole environment value.
+ */
+static int check_refs(struct ctx *c, const struct encl_policy *p, const struct encl_policy_service *s,
+		      const char *str, int whole_ok)
+{
+	const size_t open = strlen(ENCL_SECRET_REF_OPEN);
+	const struct encl_policy_secret *sec;
+	const char *at, *name, *end;
+	yaml_mark_t m = { 0, s->line - 1, s->column - 1 };
+
+	for (at = str; (at = strstr(at, ENCL_SECRET_REF_OPEN)); at = end + 2) {
+		name = at + open;
+		end = strstr(name, ENCL_SECRET_REF_CLOSE);
+		if (!end)
+			return errorf(c, m, "service '%s': unterminated reference '%.40s' "
+				      "(write $$SCONE::name$$)", s->name, at);
+		sec = encl_policy_secret(p, name, end - name);
+		if (!sec)
+			return errorf(c, m, "service '%s' refers to unknown secret '%.*s' "
+				      "(add it to secrets:)", s->name, (int)(end - name), name);
+		if (sec->kind == ENCL_SECRET_BINARY && (!whole_ok || at != str || end[2]))
+			return errorf(c, m, "service '%s': binary secret '%s' can only be a "
+				      "whole environment value", s->name, sec->name);
+	}
+	return 0;
+}
+
+static int check_services_refs(struct ctx *c, const struct encl_policy *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->nservice; i++) {
+		const struct encl_policy_service *s = &p->service[i];
+
+		for (j = 0; j < s->argc; j++)
+			if (check_refs(c, p, s, s->argv[j], 0))
+				return -1;
+		for (j = 0; j < s->nenv; j++)
+			if (check_refs(c, p, s, s->env[j].value, 1))
+				return -1;
+	}
+	return 0;
+}
 
 static int by_name_cmp(const void *a, const void *b)
 {
@@ -684,12 +945,14 @@ static int index_services(struct ctx *c, struct encl_policy *p)
 static int parse_session(struct ctx *c, struct encl_policy *p)
 {
 	yaml_mark_t m = c->ev.start_mark;
-	long seen = walk_map(c, "the session", session_keys, 4, p);
+	long seen = walk_map(c, "the session", session_keys, 6, p);
 
 	if (seen < 0)
 		return -1;
 	if (!(seen & 4))
 		return errorf(c, m, "the session has no services");
+	if (check_services_refs(c, p))
+		return -1;
 	return index_services(c, p);
 }
 
@@ -797,9 +1060,25 @@ void encl_policy_free(struct encl_policy *p)
 	if (!p)
 		return;
 	for (i = 0; i < p->nservice; i++) {
-		free(p->service[i].name);
-		node_free(&p->service[i].attestation);
+		struct encl_policy_service *s = &p->service[i];
+		size_t j;
+
+		free(s->name);
+		node_free(&s->attestation);
+		for (j = 0; j < s->argc; j++)
+			free(s->argv[j]);
+		free(s->argv);
+		for (j = 0; j < s->nenv; j++) {
+			free(s->env[j].name);
+			free(s->env[j].value);
+		}
+		free(s->env);
 	}
+	for (i = 0; i < p->nsecret; i++) {
+		free(p->secret[i].name);
+		free(p->secret[i].value);
+	}
+	free(p->secret);
 	free(p->service);
 	free(p->by_name);
 	free(p->name);

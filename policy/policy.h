@@ -68,11 +68,36 @@ struct encl_policy_node {
 	};
 };
 
+/* One `environment` entry; values may hold $$SCONE::name$$ references. */
+struct encl_policy_env {
+	char *name, *value;
+};
+
 struct encl_policy_service {
 	char *name;
 	unsigned line, column;
 	struct encl_policy_node attestation;
+	char **argv;			/* `command`, argv[0] included; NULL when absent */
+	size_t argc;
+	struct encl_policy_env *env;	/* `environment`, in file order */
+	size_t nenv;
 };
+
+/* A session's `secrets[]` entry (docs/attestation.md, "Sessions"). */
+enum encl_secret_kind { ENCL_SECRET_ASCII, ENCL_SECRET_HEX, ENCL_SECRET_BINARY };
+
+struct encl_policy_secret {
+	char *name;
+	enum encl_secret_kind kind;
+	size_t size;			/* bytes to generate; 0 when `value` is given */
+	char *value;			/* given value, NULL when generated */
+	size_t value_len;
+};
+
+#define ENCL_SECRET_SIZE_MAX	4096
+#define ENCL_SECRET_REF_OPEN	"$$SCONE::"
+#define ENCL_SECRET_REF_CLOSE	"$$"
+
 
 /* security.attestation.tolerate; only debug-mode changes what check decides. */
 #define ENCL_TOLERATE_DEBUG_MODE		(1u << 0)
@@ -81,6 +106,7 @@ struct encl_policy_service {
 #define ENCL_TOLERATE_INSECURE_IGPU		(1u << 3)
 #define ENCL_TOLERATE_SOFTWARE_HARDENING	(1u << 4)
 #define ENCL_TOLERATE_INSECURE_CONFIGURATION	(1u << 5)
+#define ENCL_TOLERATE_SIMULATION		(1u << 6)	/* the service accepts sim quotes */
 
 struct encl_policy {
 	char *name;			/* session name, NULL when absent */
@@ -88,7 +114,14 @@ struct encl_policy {
 	struct encl_policy_service *service;	/* in file order */
 	struct encl_policy_service **by_name;	/* service[] sorted by name */
 	unsigned tolerate;		/* ENCL_TOLERATE_* */
+	int has_predecessor;
+	uint8_t predecessor[SGX_HASH_SIZE];	/* `predecessor:`, the version replaced */
+	struct encl_policy_secret *secret;
+	size_t nsecret;
 };
+
+const struct encl_policy_secret *encl_policy_secret(const struct encl_policy *p,
+						    const char *name, size_t len);
 
 /*
  * Parse a policy. On error return NULL and write "FILE:LINE:COL: message"

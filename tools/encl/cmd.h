@@ -24,6 +24,7 @@
 #define ENCL_EXIT_USAGE		2
 
 int cmd_advise(int argc, char **argv);
+int cmd_cas(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -19,6 +19,7 @@ struct encl_cmd {
 /* One line per subcommand, in alphabetical order. */
 static const struct encl_cmd commands[] = {
 	{ "advise",	cmd_advise,	"run a program and print the SCONE_MIN_HEAP and SCONE_HEAP it needs" },
+	{ "cas",	cmd_cas,	"run the configuration and attestation service, or manage its sessions" },
 	{ "detect",	cmd_detect,	"show what this machine supports: SGX1/SGX2/FLC/EXINFO, driver, EDMM" },
 	{ "dump",	cmd_dump,	"write the layout of an enclave executable as a dump" },
 	{ "info",	cmd_info,	"show the signed parameters, identities and checks of an executable" },
