@@ -166,7 +166,7 @@ $(B)/enclave-obj/%.o: %.c | $(MBEDTLS_LIB)
 
 # Attestation (enclave/attest/) uses mbed TLS's headers, from its enclave build.
 $(B)/enclave-obj/enclave/attest/%.o: ENCLAVE_CFLAGS += -isystem $(B)/lib/mbedtls/include \
-	'-DMBEDTLS_USER_CONFIG_FILE=<mbedtls/encl_config.h>'
+	'-DMBEDTLS_CONFIG_FILE=<mbedtls/encl_config.h>'
 
 $(B)/enclave-obj/%.o: %.S
 	@mkdir -p $(@D)
@@ -203,7 +203,7 @@ $(MBEDTLS_HOST_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source
 $(B)/tests/test_attest $(B)/asan/tests/test_attest: $(MBEDTLS_HOST_LIB)
 $(B)/tests/test_attest $(B)/asan/tests/test_attest: private LDLIBS := $(MBEDTLS_HOST_LIB) $(LDLIBS)
 $(B)/tests/test_attest $(B)/asan/tests/test_attest: private CFLAGS_COMMON := $(CFLAGS_COMMON) \
-	-isystem $(B)/lib/mbedtls-host/include '-DMBEDTLS_USER_CONFIG_FILE=<mbedtls/encl_config.h>'
+	-isystem $(B)/lib/mbedtls-host/include '-DMBEDTLS_CONFIG_FILE=<mbedtls/encl_config.h>'
 
 # ---- install and package ---------------------------------------------------
 #

@@ -22,6 +22,14 @@ struct attest_key {
 	uint8_t pub[ENCL_P256_POINT_SIZE];	/* uncompressed */
 };
 
+/*
+ * mbed TLS's memory (arena.c): @size bytes at @mem until attest_arena_end(),
+ * which wipes what was used and returns how much that was.
+ */
+#define ATTEST_ARENA_SIZE	(4U << 20)	/* one attestation takes ~0.9M (test_attest) */
+void attest_arena_begin(void *mem, uint64_t size);
+uint64_t attest_arena_end(void);
+
 /* mbed TLS's random-number callback signature. */
 typedef int (*attest_rng_fn)(void *ctx, unsigned char *out, size_t len);
 
@@ -58,6 +66,16 @@ const char *attest_verify(const uint8_t *answer, uint64_t len, const struct atte
 const char *attest_decrypt(const uint8_t *answer, uint64_t len, struct attest_key *k,
 			   attest_rng_fn rng, void *rng_ctx, uint8_t *plain, uint64_t *plain_len);
 
+/* REPORTDATA for the quote (report.c): the key bound to the nonce, abi/cas.h. */
+void attest_reportdata(const uint8_t nonce[ENCL_CAS_NONCE_SIZE],
+		       const uint8_t key[ENCL_P256_POINT_SIZE], uint8_t rd[64]);
+
+struct sgx_targetinfo;
+struct sgx_report;
+/* EREPORT for @target; @out is 512-byte aligned. */
+void attest_report(const struct sgx_targetinfo *target, const uint8_t reportdata[64],
+		   struct sgx_report *out);
+
 /* A decrypted configuration's shape (config.c). */
 struct attest_config {
 	uint32_t argc, envc;
@@ -73,13 +91,5 @@ const char *attest_config_parse(const uint8_t *plain, uint64_t len, struct attes
  */
 void attest_config_fill(const uint8_t *plain, const struct attest_config *c, char **vec,
 			char *strings);
-
-/*
- * exchange.c, the whole attestation, in the enclave before main(): with
- * SCONE_CONFIG_ID in @argv's environment (or a measured pin), returns the
- * argv, envp and auxv block that replaces @argv (the same layout); without,
- * @argv itself. Never returns on failure.
- */
-char **encl_attest(char **argv);
 
 #endif

@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "enclave/attest/arena.c"
 #include "enclave/attest/config.c"
 #include "enclave/attest/decrypt.c"
 #include "enclave/attest/fingerprint.c"
@@ -383,9 +384,42 @@ static void test_config_strings(void)
 	CHECK_STR_CONTAINS(parse(p, n), "longer than what is left");
 }
 
+/* One whole attestation's mbed TLS work fits the arena the enclave gives it. */
+static void test_arena_suffices(void)
+{
+	static uint8_t mem[ATTEST_ARENA_SIZE] __attribute__((aligned(16)));
+	struct make m = { .plain = plain_in, .plain_len = good_plain(plain_in) };
+	struct attest_expect e = {
+		.nonce = w.nonce, .service_key = w.service_key, .config_id = ID, .pin = w.fp,
+	};
+	uint8_t fp[ENCL_CAS_FP_SIZE], *ans;
+	struct attest_key k;
+	uint64_t len, plain_len = 0, peak;
+
+	attest_arena_begin(mem, sizeof(mem));
+	CHECK(attest_keygen(&k, test_rng, NULL) == NULL);
+	m.enclave_key = e.enclave_key = k.pub;
+	ans = make_answer(&m, &len);
+	CHECK(attest_verify(ans, len, &e, fp) == NULL);
+	CHECK(attest_decrypt(ans, len, &k, test_rng, NULL, plain_out, &plain_len) == NULL);
+	CHECK(plain_len == m.plain_len);
+	attest_key_wipe(&k);
+	peak = attest_arena_end();
+	mbedtls_platform_set_calloc_free(calloc, free);
+	printf("# mbed TLS arena: %llu of %u bytes used\n", (unsigned long long)peak,
+	       ATTEST_ARENA_SIZE);
+	CHECK(peak > 0 && peak < ATTEST_ARENA_SIZE);
+	for (uint64_t i = 0; i < peak; i++)
+		if (mem[i]) {
+			CHECK(!"the arena is wiped at the end");
+			break;
+		}
+	free(ans);
+}
+
 int main(void)
 {
-	HARNESS_PLAN(6);
+	HARNESS_PLAN(7);
 	setup();
 	RUN(test_fingerprint_is_openssls);
 	RUN(test_good_answer);
@@ -393,6 +427,7 @@ int main(void)
 	RUN(test_wrong_fields);
 	RUN(test_sizes);
 	RUN(test_config_strings);
+	RUN(test_arena_suffices);
 	attest_key_wipe(&w.enclave);
 	EVP_PKEY_free(w.service);
 	EVP_PKEY_free(w.other_service);
