@@ -23,7 +23,7 @@ B        := build
 CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Werror -I. -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDLIBS   := -lcrypto -lyaml
+LDLIBS   := -lssl -lcrypto -lyaml
 
 # What `encl --version` names: the release (VERSION), the commit built and
 # the musl the trusted runtime was built against. Only the encl tool carries
