@@ -19,6 +19,7 @@
 #include "enclave/emm/heap.h"
 #include "enclave/shield/ocall.h"
 #include "sgx/arch.h"
+#include "sgx/hex.h"
 
 #define ENOSYS_		38
 #define REFUSAL_MAX	300	/* of the service's ERROR text, in the fatal line */
@@ -149,28 +150,6 @@ static uint8_t *quote(const uint8_t rd[64], uint64_t *len)
 	return copy;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void fp_hex(const uint8_t fp[ENCL_CAS_FP_SIZE], char out[2 * ENCL_CAS_FP_SIZE + 1])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (unsigned i = 0; i < ENCL_CAS_FP_SIZE; i++) {
-		out[2 * i] = digits[fp[i] >> 4];
-		out[2 * i + 1] = digits[fp[i] & 15];
-	}
-	out[2 * ENCL_CAS_FP_SIZE] = 0;
-}
-
 static const char *env_get(char **envp, const char *name)
 {
 	size_t n = strlen(name);
@@ -191,15 +170,9 @@ static const uint8_t *choose_pin(const char *env_key, uint8_t env_pin[ENCL_CAS_F
 	int measured = !!(p->flags & ENCL_PARAMS_CAS_PINNED);
 
 	if (env_key) {
-		if (strlen(env_key) != 2 * ENCL_CAS_FP_SIZE)
-			goto bad;
-		for (unsigned i = 0; i < ENCL_CAS_FP_SIZE; i++) {
-			int hi = hexval(env_key[2 * i]), lo = hexval(env_key[2 * i + 1]);
-
-			if (hi < 0 || lo < 0)
-				goto bad;
-			env_pin[i] = (uint8_t)(hi << 4 | lo);
-		}
+		if (sgx_unhex(env_key, env_pin, ENCL_CAS_FP_SIZE))
+			encl_fatal("attestation: SCONE_CAS_KEY='%s' is not a fingerprint: give 64 "
+				   "hex digits, what `encl cas serve` prints", env_key);
 		if (measured && memcmp(env_pin, p->cas_key, ENCL_CAS_FP_SIZE))
 			encl_fatal("attestation: SCONE_CAS_KEY=%s differs from the service key "
 				   "measured into this enclave (encl info shows it): unset it", env_key);
@@ -211,9 +184,6 @@ static const uint8_t *choose_pin(const char *env_key, uint8_t env_pin[ENCL_CAS_F
 	encl_log(ENCL_LOG_WARNING, "attestation: no service key pinned: the service's key is "
 		 "taken on trust (set SCONE_CAS_KEY, or sign with encl sign --cas-key)");
 	return NULL;
-bad:
-	encl_fatal("attestation: SCONE_CAS_KEY='%s' is not a fingerprint: give 64 hex digits, "
-		   "what `encl cas serve` prints", env_key);
 }
 
 static void check_config_id(const char *id)
@@ -296,11 +266,15 @@ char **encl_attest(char **argv)
 	e = (struct attest_expect){ .nonce = ch.nonce, .enclave_key = key.pub,
 				    .service_key = ch.service_key, .config_id = config_id,
 				    .pin = pin };
+	memset(fp, 0, sizeof(fp));
 	why = attest_verify(ans, alen, &e, fp);
 	if (why) {
+		static const uint8_t none[ENCL_CAS_FP_SIZE];
 		char hex[2 * ENCL_CAS_FP_SIZE + 1];
 
-		fp_hex(fp, hex);
+		if (!memcmp(fp, none, sizeof(fp)))	/* refused before the key was read */
+			encl_fatal("attestation: %s", why);
+		sgx_hex(fp, ENCL_CAS_FP_SIZE, hex);
 		encl_fatal("attestation: %s (service key %s)", why, hex);
 	}
 	plain = encl_early_alloc(ENCL_CAS_CONFIG_MAX);
