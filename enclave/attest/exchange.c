@@ -8,6 +8,7 @@
  * once, its size checked first, and judged there. Any failure ends the
  * start with one line naming the reason (exit status 125).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,7 +22,6 @@
 #include "sgx/arch.h"
 #include "sgx/hex.h"
 
-#define ENOSYS_		38
 #define REFUSAL_MAX	300	/* of the service's ERROR text, in the fatal line */
 #define AUXV_MAX	64	/* pairs copied from the host's start (start.c makes 14) */
 
@@ -109,7 +109,7 @@ static void hello(struct encl_cas_challenge *ch)
 
 static void quote_fatal(int64_t r, const char *what)
 {
-	if (r == -ENOSYS_)
+	if (r == -ENOSYS)
 		encl_fatal("attestation: hardware attestation needs an ECDSA (DCAP) quote provider, "
 			   "which encl does not ship: docs/attestation.md");
 	encl_fatal("attestation: the host could not %s (error %ld)", what, (long)-r);
