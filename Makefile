@@ -27,7 +27,7 @@ B        := build
 CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Werror -I. -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDLIBS   := -lcrypto -lyaml
+LDLIBS   := -lssl -lcrypto -lyaml
 # The attestation service (cas/) in the encl tool and the unit tests.
 CAS_LDLIBS := -lssl -lsqlite3 -lpthread
 
@@ -40,6 +40,8 @@ MUSL_VERSION := $(shell /usr/lib/x86_64-linux-musl/libc.so 2>&1 | sed -n 's/^Ver
 # The enclave's C library is built from Debian's source of this version.
 MUSL_DEB_VERSION := $(shell dpkg-query -W -f='$${Version}' musl-dev 2>/dev/null)
 MUSL_LIB := $(B)/lib/musl/libc.a
+MBEDTLS_LIB      := $(B)/lib/mbedtls/libmbedcrypto.a
+MBEDTLS_HOST_LIB := $(B)/lib/mbedtls-host/libmbedcrypto.a
 
 # The trusted runtime is compiled against musl's headers, position independent,
 # with nothing that would need a loader or a host-side runtime. It is part of
@@ -86,7 +88,7 @@ FUZZ_BINS     := $(patsubst %,$(B)/fuzz/bin/%,$(FUZZ_NAMES))
 FUZZ_LIB_OBJS := $(call obj,$(B)/fuzz,$(LIB_SRCS))
 
 all: $(B)/bin/encl $(B)/bin/encl-cc $(B)/lib/host-main.o $(LIBS) $(B)/lib/libencl-enclave.a \
-	$(MUSL_LIB)
+	$(MUSL_LIB) $(MBEDTLS_LIB)
 
 tests: all $(UNIT_TESTS) $(ASAN_UNIT_TESTS) $(FUZZ_REPLAY)
 
@@ -204,9 +206,13 @@ fuzz: deps $(FUZZ_BINS)
 
 # ---- enclave side ----------------------------------------------------------
 
-$(B)/enclave-obj/%.o: %.c
+$(B)/enclave-obj/%.o: %.c | $(MBEDTLS_LIB)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(ENCLAVE_CFLAGS) -MMD -MP -c $< -o $@
+
+# Attestation (enclave/attest/) uses mbed TLS's headers, from its enclave build.
+$(B)/enclave-obj/enclave/attest/%.o: ENCLAVE_CFLAGS += -isystem $(B)/lib/mbedtls/include \
+	'-DMBEDTLS_CONFIG_FILE=<mbedtls/encl_config.h>'
 
 $(B)/enclave-obj/%.o: %.S
 	@mkdir -p $(@D)
@@ -225,6 +231,25 @@ $(B)/gen/musl-version: FORCE
 
 $(MUSL_LIB): $(B)/gen/musl-version $(wildcard musl/*) scripts/debian-source
 	musl/build '$(MUSL_DEB_VERSION)' $(B)/lib/musl $(B)/musl-work
+
+# mbed TLS (docs/attestation.md): libmbedcrypto.a from Debian's source
+# package, built once for the enclave (musl-gcc, the trusted runtime's
+# code-generation flags) into $(B)/lib/mbedtls, and once with gcc into
+# $(B)/lib/mbedtls-host for the unit tests that run enclave/attest/ on the
+# host. encl-cc links the enclave's copy only into programs that attest.
+MBEDTLS_ENCLAVE_CFLAGS := -fPIE -fno-stack-protector -fno-plt -mno-red-zone
+
+$(MBEDTLS_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source
+	mbedtls/build $(MUSL_CC) $(B)/lib/mbedtls $(B)/mbedtls-work $(MBEDTLS_ENCLAVE_CFLAGS)
+
+$(MBEDTLS_HOST_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source
+	mbedtls/build $(CC) $(B)/lib/mbedtls-host $(B)/mbedtls-work -fPIC
+
+# test_attest runs enclave/attest/ on the host, with mbed TLS's host build.
+$(B)/tests/test_attest $(B)/asan/tests/test_attest: $(MBEDTLS_HOST_LIB)
+$(B)/tests/test_attest $(B)/asan/tests/test_attest: private LDLIBS := $(MBEDTLS_HOST_LIB) $(LDLIBS)
+$(B)/tests/test_attest $(B)/asan/tests/test_attest: private CFLAGS_COMMON := $(CFLAGS_COMMON) \
+	-isystem $(B)/lib/mbedtls-host/include '-DMBEDTLS_CONFIG_FILE=<mbedtls/encl_config.h>'
 
 # ---- install and package ---------------------------------------------------
 #
@@ -268,6 +293,8 @@ install: all $(MANPAGES) $(COMPS)
 	install -m 0644 $(RUNTIME:%=$(B)/lib/%) $(DESTDIR)$(encllib)
 	install -d $(DESTDIR)$(encllib)/musl
 	install -m 0644 $(B)/lib/musl/* $(DESTDIR)$(encllib)/musl
+	install -d $(DESTDIR)$(encllib)/mbedtls
+	install -m 0644 $(MBEDTLS_LIB) $(DESTDIR)$(encllib)/mbedtls
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' packaging/encl.pc.in > $(DESTDIR)$(pcdir)/encl.pc
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(man1dir)
 	install -m 0644 $(COMPS) $(DESTDIR)$(compdir)
@@ -278,7 +305,7 @@ install: all $(MANPAGES) $(COMPS)
 # PREFIX/bin stay, even when empty.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	rm -rf $(DESTDIR)$(encllib)/musl
+	rm -rf $(DESTDIR)$(encllib)/musl $(DESTDIR)$(encllib)/mbedtls
 	rmdir --ignore-fail-on-non-empty $(addprefix $(DESTDIR),$(docdir)/docs $(docdir) $(encllib)) 2>/dev/null || true
 
 DEB := $(B)/encl_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb

@@ -65,8 +65,19 @@ struct encl_params {
 	uint64_t td_in_block;
 	uint64_t stack_in_block;	/* lowest stack byte; the top is + stack_size */
 	uint64_t entry_offset;		/* TCS.OENTRY */
-	uint64_t reserved[16];
+	uint32_t flags;			/* ENCL_PARAMS_* */
+	uint32_t reserved1;
+	/*
+	 * With ENCL_PARAMS_CAS_PINNED: the fingerprint of the only attestation
+	 * service this enclave takes its configuration from (`encl sign
+	 * --cas-key`, docs/attestation.md, "Pinning the service").
+	 */
+	uint8_t cas_key[32];
+	uint64_t reserved[11];
 };
+_Static_assert(sizeof(struct encl_params) == 264, "parameter page head: reserved words are taken, not added");
+
+#define ENCL_PARAMS_CAS_PINNED	0x1
 
 /*
  * The measured head of each thread-data page (TCS.OFSBASE points here).

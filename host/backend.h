@@ -98,6 +98,13 @@ struct encl_backend {
 	 */
 	int (*catch_signals)(struct encl_enclave *e, uint64_t mask, void (*note)(int sig));
 	void (*destroy)(struct encl_enclave *e);
+	/*
+	 * The quoting enclave (ENCL_OCALL_QUOTE, docs/attestation.md): its
+	 * TARGETINFO, and a quote of a REPORT made for it (size or -errno).
+	 * NULL: this backend makes no quotes (hw: no DCAP provider is shipped).
+	 */
+	void (*quote_target)(struct sgx_targetinfo *ti);
+	int64_t (*quote)(const struct sgx_report *rep, void *out, uint64_t room);
 };
 
 struct encl_enclave {

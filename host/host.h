@@ -127,7 +127,15 @@
 	HOSTILE(PREAD_ZERO, "pread-zero")	\
 		/* pread64 returns 0 (end of file) at once */ \
 	HOSTILE(FLOCK_UNLCK, "flock-unlck")	\
-		/* fcntl F_GETLK says F_UNLCK, and changes l_pid */
+		/* fcntl F_GETLK says F_UNLCK, and changes l_pid */ \
+	HOSTILE(CAS_FLIP_EVIDENCE, "cas-flip-evidence")	\
+		/* the relay flips one byte of the EVIDENCE it sends the service */ \
+	HOSTILE(CAS_FLIP_CONFIG, "cas-flip-config")	\
+		/* the relay flips one byte of the CONFIG answer it hands the enclave */ \
+	HOSTILE(CAS_RECORD, "cas-record")	\
+		/* the relay saves the EVIDENCE in the file $ENCL_SIM_CAS_RECORD */ \
+	HOSTILE(CAS_REPLAY, "cas-replay")	\
+		/* the relay sends the EVIDENCE saved there instead of the enclave's */
 
 #define ENCL_HOSTILE_ENUM_(id, name) ENCL_HOSTILE_##id,
 enum encl_hostile {
@@ -207,6 +215,9 @@ struct encl_host {
 	enum encl_hostile hostile;
 	int hostile_seen;		/* ocall.c: calls of the chosen kind answered honestly */
 
+	/* attest.c: the link to the attestation service (SCONE_CAS_ADDR), or NULL */
+	struct encl_cas_link *cas;
+
 	/* run.c: the program ended by this signal's default action (ENCL_EXIT_SIGNAL) */
 	int exit_signal;
 	uint64_t sig_ignored;		/* signal.c: dispositions inherited as SIG_IGN */
@@ -226,6 +237,16 @@ void encl_host_log(const struct encl_host *h, enum encl_log level, const char *f
 int encl_host_load(struct encl_host *h, const struct encl_binary *b,
 		   const struct encl_config *c, char *err, size_t errlen);
 void encl_host_unload(struct encl_host *h);
+
+/*
+ * attest.c (docs/attestation.md). settings: SCONE_CAS_ADDR, needed when
+ * SCONE_CONFIG_ID is set; -1 with @err. cas, quote: ENCL_OCALL_CAS and
+ * ENCL_OCALL_QUOTE, their result or -errno.
+ */
+int encl_host_attest_settings(struct encl_host *h, char *err, size_t errlen);
+void encl_host_attest_fini(struct encl_host *h);
+int64_t encl_host_cas(struct encl_host_thread *t, const uint64_t *args);
+int64_t encl_host_quote(struct encl_host_thread *t, const uint64_t *args);
 
 /* ocall.c: serve the request at the start of @t's area; writes o->ret. */
 void encl_host_ocall(struct encl_host_thread *t);

@@ -596,6 +596,10 @@ void encl_host_ocall(struct encl_host_thread *t)
 		o->ret = encl_host_shared_mem(args);	/* host/shared_mem.c */
 	else if (nr == ENCL_OCALL_QWAIT)
 		o->ret = encl_host_xq_wait(t);		/* host/exitless.c */
+	else if (nr == ENCL_OCALL_QUOTE)
+		o->ret = encl_host_quote(t, args);	/* host/attest.c */
+	else if (nr == ENCL_OCALL_CAS)
+		o->ret = encl_host_cas(t, args);
 	else
 		o->ret = -ENOSYS;
 }

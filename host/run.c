@@ -426,7 +426,8 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	    encl_host_choose_backend(&h, err, sizeof(err)) ||
 	    encl_host_choose_edmm(&h, err, sizeof(err)) ||
 	    hostile_setting(&h, err, sizeof(err)) ||
-	    syscall_trap_setting(&trap, err, sizeof(err)))
+	    syscall_trap_setting(&trap, err, sizeof(err)) ||
+	    encl_host_attest_settings(&h, err, sizeof(err)))
 		return nostart(err);
 	if (c->min_heap_asked) {
 		char asked[32], heap[32];
@@ -502,6 +503,7 @@ int encl_host_run(const struct encl_binary *b, const struct encl_config *c,
 	}
 	encl_host_threads_fini(&h);
 	encl_host_unload(&h);
+	encl_host_attest_fini(&h);
 	if (h.exit_signal)
 		encl_host_exit_by_signal(h.exit_signal);
 	return ret;

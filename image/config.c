@@ -23,6 +23,8 @@ void encl_config_default(struct encl_config *c)
 	c->tcs = ENCL_DEFAULT_TCS;
 	c->xfrm = SGX_XFRM_LEGACY;
 	c->min_heap_asked = 0;
+	c->cas_pinned = 0;
+	memset(c->cas_key, 0, sizeof(c->cas_key));
 }
 
 /*

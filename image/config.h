@@ -42,6 +42,8 @@ struct encl_config {
 	uint32_t tcs;		/* SCONE_TCS: thread slots, 1..ENCL_MAX_TCS */
 	uint64_t xfrm;		/* SECS.ATTRIBUTES.XFRM (image/xfrm.h); no SCONE_* variable */
 	uint64_t min_heap_asked; /* set by encl_config_finish: min_heap before the clamp, or 0 */
+	int cas_pinned;		/* encl sign --cas-key: the measured service pin */
+	uint8_t cas_key[32];	/* its fingerprint (abi/params.h) */
 };
 
 void encl_config_default(struct encl_config *c);

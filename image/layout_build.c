@@ -88,6 +88,10 @@ int encl_params_compute(uint64_t entry, uint64_t image_size, const struct encl_c
 	p->nssa = ENCL_NSSA;
 	p->ssaframesize = sgx_ssa_frame_pages(c->xfrm, SGX_MISC_EXINFO);
 	p->entry_offset = entry;
+	if (c->cas_pinned) {
+		p->flags |= ENCL_PARAMS_CAS_PINNED;
+		memcpy(p->cas_key, c->cas_key, sizeof(p->cas_key));
+	}
 	if (image_size & (PAGE - 1) || image_size > ENCL_MAX_ENCLAVE_SIZE) {
 		snprintf(err, errlen, "bad image size %#" PRIx64, image_size);
 		return -1;

@@ -57,6 +57,8 @@ void encl_meta_get_config(const struct encl_meta *m, struct encl_config *c)
 	c->stack = m->stack;
 	c->enclave_size = m->enclave_size;
 	c->tcs = m->tcs;
+	c->cas_pinned = !!(m->flags & ENCL_META_CAS_PINNED);
+	memcpy(c->cas_key, m->cas_key, sizeof(c->cas_key));
 	/* Not stored twice: the signed XFRM is the SIGSTRUCTs' ATTRIBUTES.XFRM. */
 	c->xfrm = m->sigstruct[ENCL_MODE_SGX1].attributes.xfrm;
 }
@@ -68,4 +70,6 @@ void encl_meta_set_config(struct encl_meta *m, const struct encl_config *c)
 	m->stack = c->stack;
 	m->enclave_size = c->enclave_size;
 	m->tcs = c->tcs;
+	m->flags = (m->flags & ~ENCL_META_CAS_PINNED) | (c->cas_pinned ? ENCL_META_CAS_PINNED : 0);
+	memcpy(m->cas_key, c->cas_key, sizeof(m->cas_key));
 }

@@ -36,6 +36,7 @@
 #define ENCL_META_VERSION	1
 
 #define ENCL_META_DEBUG		0x1U	/* both SIGSTRUCTs have ATTRIBUTES.DEBUG */
+#define ENCL_META_CAS_PINNED	0x2U	/* cas_key is measured in (struct encl_params) */
 
 struct encl_meta {
 	char magic[8];			/* ENCL_META_MAGIC */
@@ -54,7 +55,8 @@ struct encl_meta {
 	/* the enclave image these signatures were made for */
 	uint64_t image_length;
 	uint8_t image_sha256[SGX_HASH_SIZE];
-	uint64_t reserved[8];
+	uint8_t cas_key[32];		/* with ENCL_META_CAS_PINNED */
+	uint64_t reserved[4];
 	struct sgx_sigstruct sigstruct[2];	/* [ENCL_MODE_SGX1], [ENCL_MODE_EDMM] */
 	uint8_t checksum[SGX_HASH_SIZE];	/* SHA-256 of every byte above */
 } __attribute__((packed));

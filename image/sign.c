@@ -142,8 +142,8 @@ int encl_sign_binary(const struct encl_binary *b, const struct encl_sign_opts *o
 	if (!key)
 		return -1;
 	memset(&m, 0, sizeof(m));
-	encl_meta_set_config(&m, &o->config);
 	m.flags = o->production ? 0 : ENCL_META_DEBUG;
+	encl_meta_set_config(&m, &o->config);
 	m.isvprodid = o->isvprodid;
 	m.isvsvn = o->isvsvn;
 	m.image_length = b->image_len;

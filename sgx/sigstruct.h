@@ -61,8 +61,6 @@ int sgx_sigstruct_verify(const struct sgx_sigstruct *ss, char *err, size_t errle
 /* MRSIGNER: SHA-256 of the little-endian modulus. */
 void sgx_sigstruct_mrsigner(const struct sgx_sigstruct *ss, uint8_t mrsigner[SGX_HASH_SIZE]);
 
-/* Hex helpers used across the tools: lowercase, no separators. */
-void sgx_hex(const uint8_t *bytes, size_t n, char *out /* 2n+1 */);
-int sgx_unhex(const char *hex, uint8_t *bytes, size_t n);
+#include "sgx/hex.h"
 
 #endif

@@ -78,6 +78,27 @@ void encl_random(void *buf, uint64_t len);	/* random.c: fatal when RDRAND keeps 
 /* report.c: each ends the enclave */
 __attribute__((noreturn, format(printf, 1, 2)))
 void encl_fatal(const char *fmt, ...);
+
+/*
+ * Attestation before main() (enclave/attest/exchange.c): with SCONE_CONFIG_ID
+ * in @argv's environment (or a measured service pin), the argv, envp and
+ * auxv block, in @argv's layout, made of what the service sent; without,
+ * @argv itself. Fatal on any failure.
+ */
+char **encl_attest(char **argv);
+
+/* Heap memory before main() (start.c): fatal when there is none. */
+void *encl_early_alloc(uint64_t len);
+
+/* The entries of a NULL-terminated vector. */
+static inline uint64_t encl_vector_count(char *const *v)
+{
+	uint64_t n = 0;
+
+	while (v[n])
+		n++;
+	return n;
+}
 __attribute__((noreturn))
 void encl_fatal_code(struct encl_thread *td, uint64_t code);
 __attribute__((noreturn))

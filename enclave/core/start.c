@@ -86,12 +86,12 @@ static void setup_heap(const struct encl_params *p, const struct encl_start *st)
 			   -err, (unsigned long)st->heap_hint, (unsigned long)st->min_heap_hint);
 }
 
-static void *heap_alloc(uint64_t len)
+void *encl_early_alloc(uint64_t len)
 {
 	int64_t r = heap_mmap(0, len, 0x3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */);
 
 	if (r < 0)
-		encl_fatal("no heap for %lu bytes of arguments and environment "
+		encl_fatal("no heap for %lu bytes of arguments, environment or configuration "
 			   "(SCONE_HEAP=%lu)", (unsigned long)len, (unsigned long)encl_rt.heap_hint);
 	return (void *)(uintptr_t)r;
 }
@@ -153,7 +153,7 @@ static char **build_vectors(const struct encl_start *st)
 
 	if (st->argc == 0 || st->argc > IAGO_MAX_ARGS)
 		encl_fatal("start-up: argc %lu is out of range", (unsigned long)st->argc);
-	ptrs = heap_alloc(2 * IAGO_MAX_ARGS * 2 * sizeof(uint64_t));
+	ptrs = encl_early_alloc(2 * IAGO_MAX_ARGS * 2 * sizeof(uint64_t));
 	lens = ptrs + 2 * IAGO_MAX_ARGS;
 	argc = read_vector(st->argv, st->argc, ptrs, "argv");
 	envc = st->envp ? read_vector(st->envp, 0, ptrs + argc, "envp") : 0;
@@ -163,7 +163,7 @@ static char **build_vectors(const struct encl_start *st)
 
 	vec_words = argc + 1 + envc + 1 + 2 * AUXV_PAIRS;
 	len = vec_words * sizeof(uint64_t) + total + 16;
-	block = heap_alloc(len);
+	block = encl_early_alloc(len);
 	argv = (char **)block;
 	total = copy_strings(argv, ptrs, lens, argc, (char *)(block + vec_words * 8));
 	copy_strings(argv + argc + 1, ptrs + argc, lens + argc, envc,
@@ -265,7 +265,8 @@ void encl_start_main(struct encl_thread *td, uint64_t start)
 	encl_threads_init(st.tcs_max);
 	encl_signals_init(st.sig_ignored);
 	encl_fd_table_init();
-	argv = build_vectors(&st);
-	__libc_start_main(main, (int)st.argc, argv, 0, 0, 0);
+	/* The attestation service's argv and environment replace the host's (docs/attestation.md). */
+	argv = encl_attest(build_vectors(&st));
+	__libc_start_main(main, (int)encl_vector_count(argv), argv, 0, 0, 0);
 	encl_fatal("__libc_start_main returned");
 }

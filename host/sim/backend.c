@@ -4,6 +4,7 @@
  * sim.h says which file holds which part.
  */
 #include "host/sim/driver.h"
+#include "host/sim/quote.h"
 
 const struct encl_backend encl_backend_sim = {
 	.name			= "sim",
@@ -18,4 +19,6 @@ const struct encl_backend encl_backend_sim = {
 	.enter			= sim_enter,
 	.catch_signals		= sim_catch_signals,
 	.destroy		= sim_destroy,
+	.quote_target		= sim_quote_target,
+	.quote			= sim_quote,
 };

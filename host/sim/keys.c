@@ -74,21 +74,39 @@ static int report_key(const uint8_t mrenclave[SGX_HASH_SIZE], const struct sgx_a
 	return derive(&d, key);
 }
 
-int sim_report_mac(const struct sgx_targetinfo *ti, struct sgx_report *rep)
+/* REPORT.MAC of @rep's body and KEYID for the enclave @ti names. */
+static int report_cmac(const struct sgx_targetinfo *ti, const struct sgx_report *rep,
+		       uint8_t mac[16])
 {
 	uint8_t key[16];
 	size_t len = 0;
 	int ok;
 
-	pthread_once(&fuse_once, fuse_init);
-	memcpy(rep->keyid, report_keyid, sizeof(rep->keyid));
 	/* The MAC is keyed for the target: only it can EGETKEY that key. */
 	ok = !report_key(ti->mrenclave, &ti->attributes, ti->miscselect, rep->keyid, key) &&
 	     EVP_Q_mac(NULL, "CMAC", NULL, "AES-128-CBC", NULL, key, sizeof(key),
-		       (const unsigned char *)&rep->body, sizeof(rep->body),
-		       rep->mac, sizeof(rep->mac), &len);
+		       (const unsigned char *)&rep->body, sizeof(rep->body), mac, 16, &len);
 	OPENSSL_cleanse(key, sizeof(key));
 	return ok ? 0 : -1;
+}
+
+int sim_report_mac(const struct sgx_targetinfo *ti, struct sgx_report *rep)
+{
+	pthread_once(&fuse_once, fuse_init);
+	memcpy(rep->keyid, report_keyid, sizeof(rep->keyid));
+	return report_cmac(ti, rep, rep->mac);
+}
+
+int sim_report_check(const struct sgx_targetinfo *ti, const struct sgx_report *rep)
+{
+	uint8_t mac[16];
+	int r;
+
+	pthread_once(&fuse_once, fuse_init);
+	r = report_cmac(ti, rep, mac);
+	if (!r && CRYPTO_memcmp(mac, rep->mac, sizeof(mac)))
+		r = 1;
+	return r;
 }
 
 /* KEYREQUEST.CPUSVN beyond the CPU's (compared as a little-endian number). */

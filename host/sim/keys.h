@@ -20,6 +20,13 @@ extern const uint8_t sim_cpusvn[16];
 int sim_report_mac(const struct sgx_targetinfo *ti, struct sgx_report *rep);
 
 /*
+ * What the target enclave @ti does with EGETKEY(REPORT) to trust a REPORT:
+ * 0 when @rep's MAC is the one its report key gives (for @rep's KEYID),
+ * 1 when it is not, -1 if OpenSSL failed.
+ */
+int sim_report_check(const struct sgx_targetinfo *ti, const struct sgx_report *rep);
+
+/*
  * EGETKEY's key for the enclave of @secs and the checked @kr: SGX_SUCCESS
  * with @key filled, the SDM's error code (SGX_INVALID_ATTRIBUTE,
  * _KEYNAME, _ISVSVN, _CPUSVN), or -1 if OpenSSL failed.

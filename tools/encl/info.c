@@ -168,6 +168,14 @@ static void print_text(const struct report *r)
 	printf("debug          %s\n", b->meta.flags & ENCL_META_DEBUG ? "yes" : "no (production)");
 	printf("c library      %s\n", b->libc[0] ? b->libc : "not recorded in this executable");
 	printf("isvprodid      %u\nisvsvn         %u\n", b->meta.isvprodid, b->meta.isvsvn);
+	if (r->c.cas_pinned) {
+		char fp[2 * sizeof(r->c.cas_key) + 1];
+
+		sgx_hex(r->c.cas_key, sizeof(r->c.cas_key), fp);
+		printf("cas key        %s (measured: the only service it attests to)\n", fp);
+	} else {
+		printf("cas key        none measured (SCONE_CAS_KEY, or the service's key on trust)\n");
+	}
 	printf("enclave image  %zu bytes, sha256 %s (%s)\n", b->image_len, r->image_sha,
 	       r->image_matches ? "as signed" : "CHANGED since signing");
 	print_text_layout(&r->l[ENCL_MODE_SGX1], ENCL_MODE_SGX1);

@@ -41,6 +41,11 @@ static const char sign_help[] =
 "  --production        clear ATTRIBUTES.DEBUG\n"
 "  --isvprodid N       ISVPRODID (0-65535)\n"
 "  --isvsvn N          ISVSVN (0-65535)\n"
+"  --cas-key FP        measure in the fingerprint (64 hex digits, SHA-256 of the\n"
+"                      DER public key `encl cas serve` prints) of the only\n"
+"                      attestation service the enclave takes its configuration\n"
+"                      from; such an enclave also refuses to start without\n"
+"                      SCONE_CONFIG_ID (docs/attestation.md); `none` removes it\n"
 "  -o OUT              write the signed executable to OUT\n"
 "  --force             replace the file even when it is read-only\n"
 "  --check-options     only check the options (values, --key), with no BINARY:\n"
@@ -52,7 +57,8 @@ static const char sign_help[] =
 "cannot be read or written.\n";
 
 enum { OPT_KEY = 256, OPT_HEAP, OPT_MIN_HEAP, OPT_STACK, OPT_TCS, OPT_ENCLAVE_SIZE, OPT_XFRM,
-       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN, OPT_CHECK_OPTIONS, OPT_FORCE };
+       OPT_ENV, OPT_PRODUCTION, OPT_ISVPRODID, OPT_ISVSVN, OPT_CAS_KEY,
+       OPT_CHECK_OPTIONS, OPT_FORCE };
 
 static const struct option sign_opts[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
@@ -66,6 +72,7 @@ static const struct option sign_opts[] = {
 	{ "production", no_argument, NULL, OPT_PRODUCTION },
 	{ "isvprodid", required_argument, NULL, OPT_ISVPRODID },
 	{ "isvsvn", required_argument, NULL, OPT_ISVSVN },
+	{ "cas-key", required_argument, NULL, OPT_CAS_KEY },
 	{ "check-options", no_argument, NULL, OPT_CHECK_OPTIONS },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
@@ -78,6 +85,7 @@ static const struct option sign_opts[] = {
 struct sign_args {
 	const char *param[NPARAMS];	/* in the order of param_key */
 	const char *isvprodid, *isvsvn;
+	const char *cas_key;
 	int env;
 	int check_only;		/* --check-options: no BINARY */
 	int force;		/* --force: replace a read-only file */
@@ -106,6 +114,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		case OPT_PRODUCTION: a->o.production = 1; break;
 		case OPT_ISVPRODID: a->isvprodid = optarg; break;
 		case OPT_ISVSVN: a->isvsvn = optarg; break;
+		case OPT_CAS_KEY: a->cas_key = optarg; break;
 		case OPT_CHECK_OPTIONS: a->check_only = 1; break;
 		case OPT_FORCE: a->force = 1; break;
 		case 'o': a->o.out = optarg; break;
@@ -113,6 +122,21 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		default: return -1;
 		}
 	}
+	return 0;
+}
+
+/* --cas-key: a fingerprint, or `none` to sign without a pin. */
+static int parse_cas_key(const char *s, struct encl_config *c)
+{
+	if (!strcmp(s, "none")) {
+		c->cas_pinned = 0;
+		memset(c->cas_key, 0, sizeof(c->cas_key));
+		return 0;
+	}
+	if (strlen(s) != 2 * sizeof(c->cas_key) || sgx_unhex(s, c->cas_key, sizeof(c->cas_key)))
+		return encl_usage("sign", "--cas-key '%s': give the service's fingerprint, 64 hex "
+				  "digits (what `encl cas serve` prints), or none", s);
+	c->cas_pinned = 1;
 	return 0;
 }
 
@@ -167,7 +191,7 @@ static int build_config(const struct encl_binary *b, struct sign_args *a)
 	if ((a->isvprodid && encl_parse_u16("sign", "--isvprodid", a->isvprodid, &a->o.isvprodid)) ||
 	    (a->isvsvn && encl_parse_u16("sign", "--isvsvn", a->isvsvn, &a->o.isvsvn)))
 		return ENCL_EXIT_USAGE;
-	return 0;
+	return a->cas_key ? parse_cas_key(a->cas_key, c) : 0;
 }
 
 /* --check-options: what signing would refuse before it reads a BINARY. */
@@ -224,6 +248,8 @@ static void print_fixed_command(const struct sign_args *a, const struct encl_sig
 		ADD(" --isvprodid %s", a->isvprodid);
 	if (a->isvsvn)
 		ADD(" --isvsvn %s", a->isvsvn);
+	if (a->cas_key)
+		ADD(" --cas-key %s", a->cas_key);
 	if (a->o.out)
 		ADD(" -o %s", a->o.out);
 	ADD(" %s", binary);
