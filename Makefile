@@ -242,7 +242,8 @@ MBEDTLS_ENCLAVE_CFLAGS := -fPIE -fno-stack-protector -fno-plt -mno-red-zone
 $(MBEDTLS_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source
 	mbedtls/build $(MUSL_CC) $(B)/lib/mbedtls $(B)/mbedtls-work $(MBEDTLS_ENCLAVE_CFLAGS)
 
-$(MBEDTLS_HOST_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source
+# One after the other: both unpack the same downloaded source.
+$(MBEDTLS_HOST_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source | $(MBEDTLS_LIB)
 	mbedtls/build $(CC) $(B)/lib/mbedtls-host $(B)/mbedtls-work -fPIC
 
 # test_attest runs enclave/attest/ on the host, with mbed TLS's host build.
