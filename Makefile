@@ -237,7 +237,7 @@ $(MUSL_LIB): $(B)/gen/musl-version $(wildcard musl/*) scripts/debian-source
 # code-generation flags) into $(B)/lib/mbedtls, and once with gcc into
 # $(B)/lib/mbedtls-host for the unit tests that run enclave/attest/ on the
 # host. encl-cc links the enclave's copy only into programs that attest.
-MBEDTLS_ENCLAVE_CFLAGS := -fPIE -fno-stack-protector -fno-plt -mno-red-zone
+MBEDTLS_ENCLAVE_CFLAGS := -fPIE -fno-stack-protector -fstack-clash-protection -fno-plt -mno-red-zone
 
 $(MBEDTLS_LIB): mbedtls/build mbedtls/encl_config.h scripts/debian-source
 	mbedtls/build $(MUSL_CC) $(B)/lib/mbedtls $(B)/mbedtls-work $(MBEDTLS_ENCLAVE_CFLAGS)

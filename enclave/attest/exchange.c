@@ -245,6 +245,19 @@ char **encl_attest(char **argv)
 	attest_arena_begin(arena, ATTEST_ARENA_SIZE);
 
 	hello(&ch);
+	/* No evidence goes to a service that is not the pinned one. */
+	if (pin) {
+		why = attest_fingerprint(ch.service_key, fp);
+		if (!why && memcmp(fp, pin, ENCL_CAS_FP_SIZE)) {
+			char hex[2 * ENCL_CAS_FP_SIZE + 1];
+
+			sgx_hex(fp, ENCL_CAS_FP_SIZE, hex);
+			encl_fatal("attestation: wrong key: the service's key is not the pinned one "
+				   "(service key %s)", hex);
+		}
+		if (why)
+			encl_fatal("attestation: %s", why);
+	}
 	why = attest_keygen(&key, rng, NULL);
 	if (why)
 		encl_fatal("attestation: %s", why);
