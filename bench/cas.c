@@ -42,6 +42,8 @@ static const int at_once[] = { 1, 8, 32 };
 static char dir[] = "/tmp/encl-bench-cas.XXXXXX";
 static char addr[32];
 static pid_t serve = -1;
+static pid_t self;	/* a child that exits before its exec cleans nothing */
+static pid_t batch_pid[MAX_AT_ONCE];	/* a batch's enclaves not yet reaped */
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -51,6 +53,15 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 
 static void cleanup(void)
 {
+	int i;
+
+	if (getpid() != self)
+		return;
+	for (i = 0; i < MAX_AT_ONCE; i++)
+		if (batch_pid[i] > 0) {
+			kill(batch_pid[i], SIGKILL);
+			waitpid(batch_pid[i], NULL, 0);
+		}
 	if (serve > 0) {
 		kill(serve, SIGTERM);
 		waitpid(serve, NULL, 0);
@@ -165,6 +176,7 @@ static int start_service(void)
 	char db[64], log[64];
 	char *argv[] = { ENCL, "cas", "serve", "--db", db, "--listen", addr, NULL };
 	int port = free_port(), fd, i;
+	ssize_t n;
 
 	if (port < 0) {
 		perror("cas: no free loopback port");
@@ -189,10 +201,12 @@ static int start_service(void)
 		}
 		usleep(50000);
 	}
-	fprintf(stderr, "cas: `encl cas serve` did not listen on %s; see its log:\n", addr);
-	snprintf(db, sizeof(db), "cat %s/serve.log >&2", dir);
-	if (system(db) < 0)
-		perror("cas");
+	fprintf(stderr, "cas: `encl cas serve` did not listen on %s; its log:\n", addr);
+	fd = open(log, O_RDONLY);
+	while (fd >= 0 && (n = read(fd, db, sizeof(db))) > 0)
+		fwrite(db, 1, n, stderr);
+	if (fd >= 0)
+		close(fd);
 	return -1;
 }
 
@@ -276,14 +290,15 @@ static int startup_cost(double med[2][2])
 static int batch(int k, double *wall)
 {
 	char *argv[] = { PROG, NULL };
-	pid_t pid[MAX_AT_ONCE];
 	int i, bad = 0;
 	double t0 = bench_now();
 
 	for (i = 0; i < k; i++)
-		pid[i] = spawn(argv, -1, -1, SESSION "/hello");
-	for (i = 0; i < k; i++)
-		bad += pid[i] < 0 || !exited_0(pid[i]);
+		batch_pid[i] = spawn(argv, -1, -1, SESSION "/hello");
+	for (i = 0; i < k; i++) {
+		bad += batch_pid[i] < 0 || !exited_0(batch_pid[i]);
+		batch_pid[i] = 0;
+	}
 	*wall = bench_now() - t0;
 	if (bad)
 		fprintf(stderr, "cas: %d of %d attested starts at once failed\n", bad, k);
@@ -306,6 +321,7 @@ int main(void)
 		perror(dir);
 		return 1;
 	}
+	self = getpid();
 	atexit(cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
