@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <openssl/err.h>
 #include "cas/cas.h"
@@ -210,6 +211,12 @@ static void accept_one(struct server *srv, int lfd)
 
 	if (fd < 0)
 		return;
+	/*
+	 * A frame leaves as several small TLS records: without TCP_NODELAY,
+	 * Nagle's algorithm and the peer's delayed ACK stall each exchange
+	 * by tens of milliseconds (bench/README.md, "Attestation").
+	 */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	peer_name(&ss, peer, sizeof(peer));
 	if (atomic_load(&srv->active) >= ENCL_CAS_MAX_CONNECTIONS) {
 		logf_(peer, "refused: %d connections are open already", ENCL_CAS_MAX_CONNECTIONS);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +113,11 @@ static int tcp_connect(const struct encl_cas_link *l)
 		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
 		if (fd < 0)
 			continue;
-		if (!connect(fd, a->ai_addr, a->ai_addrlen))
+		if (!connect(fd, a->ai_addr, a->ai_addrlen)) {
+			/* As the service does (cas/server.c): no Nagle delay per frame. */
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 			break;
+		}
 		err = -errno;
 		close(fd);
 		fd = -1;

@@ -112,6 +112,10 @@
 		/* close returns -4095, below MAX_ERRNO but no errno Linux has */ \
 	HOSTILE(WRITE_ZERO, "write-zero")	\
 		/* write and pwrite64 return 0, every time */ \
+	HOSTILE(DIRENT_DOTDOT, "dirent-dotdot")	\
+		/* getdents64's first two names are both ".." */ \
+	HOSTILE(DIRENT_ENDLESS, "dirent-endless")	\
+		/* getdents64 never ends: each answer after the last is full of entries */ \
 	HOSTILE(DIRENT_NAME, "dirent-name")	\
 		/* getdents64's first name starts with '/' */ \
 	HOSTILE(FLOCK_TYPE, "flock-type")	\

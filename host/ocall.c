@@ -434,6 +434,36 @@ static int hostile_served(struct encl_host_thread *t, int64_t nr, const uint64_t
 			return 1;
 		((char *)(uintptr_t)args[1])[19] = '/';		/* linux_dirent64's d_name */
 		break;
+	case ENCL_HOSTILE_DIRENT_DOTDOT:
+		if (nr != SYS_getdents64 || !encl_area_holds(t, args[1], args[2]))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret < 2 * 24)	/* fewer than two records: the next call */
+			return 1;
+		/* The first two names become "..": every record has room for three bytes. */
+		for (int i = 0, off = 0; i < 2; i++) {
+			char *rec = (char *)(uintptr_t)args[1] + off;
+
+			memcpy(rec + 19, "..", 3);
+			off += *(uint16_t *)(rec + 16);
+		}
+		break;
+	case ENCL_HOSTILE_DIRENT_ENDLESS:
+		if (nr != SYS_getdents64 || !encl_area_holds(t, args[1], args[2]))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret == 0) {	/* the end: instead, a buffer of entries "x", forever */
+			char *buf = (char *)(uintptr_t)args[1];
+			uint64_t n = args[2] / 24;
+
+			memset(buf, 0, n * 24);
+			for (uint64_t i = 0; i < n; i++) {
+				*(uint16_t *)(buf + i * 24 + 16) = 24;
+				buf[i * 24 + 19] = 'x';
+			}
+			o->ret = (int64_t)(n * 24);
+		}
+		return 1;	/* the mode stays: every later call lies too */
 	case ENCL_HOSTILE_PIPE_SAME:
 		if (nr != SYS_pipe2 || !encl_area_holds(t, args[0], 2 * sizeof(int)))
 			return 0;

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "enclave/shield/fd_table.h"
+#include "enclave/shield/dir_stream.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/shield/syscall.h"
@@ -37,6 +38,7 @@ int64_t encl_fd_new(long nr, int64_t r)
 	old = __atomic_fetch_or(&in_use[r / 64], bit, __ATOMIC_RELAXED);
 	if (old & bit)
 		encl_iago_fail(nr, r, "descriptor is already open");
+	encl_dir_stream_reset(r);
 	return r;
 }
 
@@ -45,4 +47,5 @@ void encl_fd_gone(int64_t fd)
 	if (fd < 0 || fd >= ENCL_FD_MAX)
 		return;
 	__atomic_fetch_and(&in_use[fd / 64], ~(UINT64_C(1) << (fd % 64)), __ATOMIC_RELAXED);
+	encl_dir_stream_reset(fd);
 }

@@ -82,10 +82,6 @@ const char *iago_check_read(uint64_t asked, int64_t got)
 	return iago_check_count(got, asked);
 }
 
-/* struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name[] */
-#define DIRENT_NAME_OFF		19
-#define DIRENT_RECLEN_OFF	16
-
 const char *iago_check_dirents(const void *buf, uint64_t len)
 {
 	const unsigned char *p = buf;
@@ -95,22 +91,22 @@ const char *iago_check_dirents(const void *buf, uint64_t len)
 		uint64_t left = len - off;
 		uint64_t reclen, i;
 
-		if (left < DIRENT_NAME_OFF + 1)
+		if (left < IAGO_DIRENT_NAME_OFF + 1)
 			return "directory record header is cut off";
-		reclen = (uint64_t)p[off + DIRENT_RECLEN_OFF] |
-			 (uint64_t)p[off + DIRENT_RECLEN_OFF + 1] << 8;
-		if (reclen < DIRENT_NAME_OFF + 1)
+		reclen = (uint64_t)p[off + IAGO_DIRENT_RECLEN_OFF] |
+			 (uint64_t)p[off + IAGO_DIRENT_RECLEN_OFF + 1] << 8;
+		if (reclen < IAGO_DIRENT_NAME_OFF + 1)
 			return "directory record is shorter than its header";
 		if (reclen > left)
 			return "directory record runs past the returned length";
-		for (i = DIRENT_NAME_OFF; i < reclen; i++)
+		for (i = IAGO_DIRENT_NAME_OFF; i < reclen; i++)
 			if (!p[off + i])
 				break;
 		if (i == reclen)
 			return "directory entry name is not terminated inside its record";
-		if (i == DIRENT_NAME_OFF)
+		if (i == IAGO_DIRENT_NAME_OFF)
 			return "directory entry name is empty";
-		if (memchr(p + off + DIRENT_NAME_OFF, '/', i - DIRENT_NAME_OFF))
+		if (memchr(p + off + IAGO_DIRENT_NAME_OFF, '/', i - IAGO_DIRENT_NAME_OFF))
 			return "directory entry name contains '/'";
 		off += reclen;
 	}

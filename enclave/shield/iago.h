@@ -31,6 +31,10 @@
  */
 #define IAGO_MAX_FILE_SIZE	(INT64_C(1) << 62)
 
+/* struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name[] */
+#define IAGO_DIRENT_NAME_OFF	19
+#define IAGO_DIRENT_RECLEN_OFF	16
+
 /* Limits on what the host may pass at start-up. */
 #define IAGO_MAX_ARGS		4096		/* argc, and the number of environment strings */
 #define IAGO_MAX_STRLEN		(128 * 1024)	/* one string, like MAX_ARG_STRLEN */

@@ -14,6 +14,7 @@
 #include <termios.h>
 
 #include "enclave/shield/fd_table.h"
+#include "enclave/shield/dir_stream.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -75,6 +76,8 @@ SYSFN(lseek)
 	/* SEEK_SET lands exactly where it was asked to, or fails. */
 	if (a[2] == SEEK_SET && r >= 0 && (uint64_t)r != a[1])
 		encl_iago_fail(SYS_lseek, r, "SEEK_SET landed elsewhere");
+	if (r >= 0)
+		encl_dir_stream_reset((int64_t)a[0]);	/* rewinddir, seekdir */
 	return r;
 }
 

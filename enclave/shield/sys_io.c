@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "enclave/shield/dir_stream.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -204,5 +205,6 @@ SYSFN(getdents64)
 	memcpy((void *)a[1], hb, (uint64_t)r);
 	/* Checked in the enclave's copy: the host cannot change it after the check. */
 	IAGO(iago_check_dirents((const void *)a[1], (uint64_t)r), SYS_getdents64, r);
+	IAGO(encl_dir_stream_check((int64_t)a[0], (const void *)a[1], (uint64_t)r), SYS_getdents64, r);
 	return r;
 }

@@ -18,7 +18,8 @@
 TESTS=(serve session_create sgx1_run edmm_run edmm_same_secret edmm_only_refuses_sgx1
        modified_binary other_signer debug_not_tolerated sim_not_tolerated replayed_quote
        relay_flips_evidence relay_flips_config strace_no_secret no_config_id_unchanged
-       measured_pin_accepts measured_pin_refuses_other)
+       measured_pin_accepts measured_pin_refuses_other unknown_session unknown_service
+       unreachable env_pin_refuses_other unpinned_warns)
 plan ${#TESTS[@]}
 
 if ! encl cas --help >/dev/null 2>&1; then
@@ -197,3 +198,15 @@ fi
 encl sign --cas-key "$(printf '7%.0s' {1..64})" "$TMP/app-fp" 2>"$TMP/sign.err" ||
 	fail sign "$(cat "$TMP/sign.err")"
 refused measured_pin_refuses_other "not the pinned one" both -- "$TMP/app-fp"
+
+refused unknown_session "unknown session|no session" nosuch -- "$TMP/app"
+refused unknown_service "unknown service|no service" both SCONE_CONFIG_ID=both/nosuch -- "$TMP/app"
+refused unreachable "unreachable|connect|refused" both SCONE_CAS_ADDR=127.0.0.1:1 -- "$TMP/app"
+refused env_pin_refuses_other "not the pinned one" both SCONE_CAS_KEY="$(printf '7%.0s' {1..64})" -- "$TMP/app"
+# Without a pin the runtime says once that it takes the service's key on trust.
+if attest both SCONE_LOG=warning -- "$TMP/app" >/dev/null 2>"$TMP/warn.err" &&
+   [ "$(grep -ci 'no service key pinned' "$TMP/warn.err")" = 1 ]; then
+	pass unpinned_warns
+else
+	fail unpinned_warns "stderr: $(head -c 300 "$TMP/warn.err")"
+fi

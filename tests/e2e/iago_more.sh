@@ -6,7 +6,7 @@
 # docs/shield.md, "Testing a hostile host", lists every lie.
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 24
 
 sim_defaults
 
@@ -151,6 +151,8 @@ hostile getfl_undefined_bit getfl-bits getfl "for fcntl .*F_GETFL flags hold a b
 hostile rlimit_soft_above_hard rlimit-cur rlimit "for prlimit64 .*soft limit above the hard limit"
 hostile errno_out_of_range errno-range close "returned -4095 for close .*neither 0 nor -errno"
 hostile dirent_name_slash dirent-name dir "for getdents64 .*directory entry name contains '/'"
+hostile dirent_dotdot_twice dirent-dotdot dir "for getdents64 .*directory listed \"\.\.\" twice"
+hostile dirent_endless dirent-endless dir "for getdents64 .*more than 2\^24 entries"
 hostile flock_no_type flock-type lock "for fcntl .*struct flock has no lock type"
 hostile flock_unlck_changed flock-unlck lock "for fcntl .*struct flock for F_UNLCK changed more than l_type"
 hostile pipe_same_fd pipe-same pipe "for pipe2 .*not two distinct descriptors"

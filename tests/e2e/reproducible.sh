@@ -32,13 +32,14 @@ copy_tree() {
 trees=("$TMP/a" "$TMP/second-tree.with-a-longer-name")
 for t in "${trees[@]}"; do
 	n=$(basename "$t")
-	# The enclave's musl (docs/libc.md) comes built, times kept, so that make
-	# reuses it: building it takes a minute per tree. Its objects name no
-	# folder (musl/build maps them away) and the measured image is stripped.
+	# The enclave's musl (docs/libc.md) and mbed TLS come built, times kept,
+	# so that make reuses them: building them takes a minute per tree. Their
+	# objects name no folder (musl/build and mbedtls/build map them away)
+	# and the measured image is stripped.
 	mkdir -p "$t/encl/build/lib" "$t/encl/build/gen"
-	cp -a "$ROOT/build/lib/musl" "$t/encl/build/lib/" &&
+	cp -a "$ROOT/build/lib/musl" "$ROOT/build/lib/mbedtls" "$t/encl/build/lib/" &&
 		cp -a "$ROOT/build/gen/musl-version" "$t/encl/build/gen/" ||
-		{ fail "build_encl_in_$n" "no built musl in $ROOT/build: run make first"; exit 0; }
+		{ fail "build_encl_in_$n" "no built musl or mbed TLS in $ROOT/build: run make first"; exit 0; }
 	if ! copy_tree "$t/encl" || ! make -C "$t/encl" -j2 all >"$t/make.log" 2>&1; then
 		fail "build_encl_in_$n" "$(tail -n 15 "$t/make.log" 2>/dev/null)"
 		exit 0
