@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "cas/cas.h"
 #include "enclave/attest/arena.c"
 #include "enclave/attest/config.c"
 #include "enclave/attest/decrypt.c"
@@ -38,39 +39,23 @@ static EVP_PKEY *p256_new(void)
 	return k;
 }
 
+/* The service's own key helpers (cas/tls.c): the enclave must agree with them. */
 static void p256_point(EVP_PKEY *k, uint8_t out[ENCL_P256_POINT_SIZE])
 {
-	size_t n = 0;
-
-	CHECK(EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, out,
-					      ENCL_P256_POINT_SIZE, &n) == 1);
-	CHECK(n == ENCL_P256_POINT_SIZE);
+	CHECK(encl_cas_point(k, out) == 0);
 }
 
 static EVP_PKEY *p256_from_point(const uint8_t point[ENCL_P256_POINT_SIZE])
 {
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0),
-		OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, ENCL_P256_POINT_SIZE),
-		OSSL_PARAM_END,
-	};
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	EVP_PKEY *k = NULL;
+	EVP_PKEY *k = encl_cas_point_key(point);
 
-	CHECK(c && EVP_PKEY_fromdata_init(c) == 1);
-	CHECK(EVP_PKEY_fromdata(c, &k, EVP_PKEY_PUBLIC_KEY, params) == 1);
-	EVP_PKEY_CTX_free(c);
+	CHECK(k != NULL);
 	return k;
 }
 
 static void openssl_fingerprint(EVP_PKEY *k, uint8_t fp[ENCL_CAS_FP_SIZE])
 {
-	unsigned char *der = NULL;
-	int n = i2d_PUBKEY(k, &der);
-
-	CHECK(n > 0);
-	CHECK(EVP_Digest(der, (size_t)n, fp, NULL, EVP_sha256(), NULL) == 1);
-	OPENSSL_free(der);
+	CHECK(encl_cas_fingerprint(k, fp) == 0);
 }
 
 /* The world of one attestation: the service's key and what the enclave sent. */
