@@ -118,6 +118,7 @@ const char *iago_check_file(uint32_t mode, uint64_t size)
 	switch (mode & S_IFMT) {
 	case S_IFREG: case S_IFDIR: case S_IFCHR: case S_IFBLK:
 	case S_IFIFO: case S_IFLNK: case S_IFSOCK:
+	case 0:		/* an anonymous file (eventfd, epoll, timerfd): no type bits */
 		break;
 	default:
 		return "file type is none of the seven";

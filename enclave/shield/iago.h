@@ -74,7 +74,8 @@ const char *iago_check_dirents(const void *buf, uint64_t len);
 
 /*
  * A file's type and size, as struct stat or struct statx gives them: one
- * of the seven types, and a size below IAGO_MAX_FILE_SIZE.
+ * of the seven types or none (an anonymous file: eventfd, epoll, timerfd),
+ * and a size below IAGO_MAX_FILE_SIZE.
  */
 const char *iago_check_file(uint32_t mode, uint64_t size);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -240,8 +241,18 @@ static void counters(void)
 	struct itimerspec its = { { 0, 20000000 }, { 0, 20000000 } }, cur;
 	int ep = epoll_create1(0);
 	uint64_t v, ticks = 0;
+	struct stat st;
 	ssize_t n;
 
+	/* Anonymous files: their mode has no type bits, every time it is asked. */
+	for (int i = 0; i < 2; i++) {
+		const int fds[] = { sem, tfd, ep };
+
+		printf("eventfd, timerfd, epoll file types:");
+		for (int j = 0; j < 3; j++)
+			printf(" %o", fstat(fds[j], &st) ? 1u : (unsigned)(st.st_mode & S_IFMT));
+		printf("\n");
+	}
 	for (int i = 0; i < 4; i++) {
 		errno = 0;
 		n = read(sem, &v, sizeof(v));
