@@ -14,7 +14,6 @@
 #include <termios.h>
 
 #include "enclave/shield/fd_table.h"
-#include "enclave/shield/dir_stream.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -77,7 +76,7 @@ SYSFN(lseek)
 	if (a[2] == SEEK_SET && r >= 0 && (uint64_t)r != a[1])
 		encl_iago_fail(SYS_lseek, r, "SEEK_SET landed elsewhere");
 	if (r >= 0)
-		encl_dir_stream_reset((int64_t)a[0]);	/* rewinddir, seekdir */
+		encl_fd_moved((int32_t)a[0]);	/* rewinddir, seekdir */
 	return r;
 }
 
@@ -255,11 +254,18 @@ SYSFN(ioctl)
 
 SYSFN(fstat)
 {
-	struct stat *hb = ocall_alloc(sizeof(*hb));
-	int64_t r = ocall2(OCALL_SYS(fstat), a[0], HP(hb));
+	int64_t ticket = encl_fd_ticket((int32_t)a[0]);
+	struct stat *hb;
+	int64_t r;
 
+	if (ticket < 0)
+		return ticket;
+	hb = ocall_alloc(sizeof(*hb));
+	r = ocall2(OCALL_SYS(fstat), a[0], HP(hb));
 	IAGO(iago_check_zero(r), SYS_fstat, r);
-	if (!r)
-		encl_take_stat(SYS_fstat, hb, (struct stat *)a[1]);
+	if (r)
+		return r;
+	encl_take_stat(SYS_fstat, hb, (struct stat *)a[1]);
+	IAGO(encl_fd_check_type((int32_t)a[0], ticket, ((struct stat *)a[1])->st_mode), SYS_fstat, r);
 	return r;
 }

@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include "enclave/shield/dir_stream.h"
+#include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
 #include "enclave/shield/ocall.h"
 #include "enclave/core/runtime.h"
@@ -196,15 +196,20 @@ SYSFN(getdents64)
 {
 	uint64_t count = (uint32_t)a[2];	/* unsigned int in the kernel */
 	uint64_t n = ocall_fit(count);
-	void *hb = ocall_alloc(n);
-	int64_t r = ocall3(OCALL_SYS(getdents64), a[0], HP(hb), n);
+	int64_t ticket = encl_fd_ticket((int32_t)a[0]);
+	void *hb;
+	int64_t r;
 
+	if (ticket < 0)
+		return ticket;
+	hb = ocall_alloc(n);
+	r = ocall3(OCALL_SYS(getdents64), a[0], HP(hb), n);
 	IAGO(iago_check_count(r, n), SYS_getdents64, r);
 	if (r <= 0)
 		return r;
 	memcpy((void *)a[1], hb, (uint64_t)r);
 	/* Checked in the enclave's copy: the host cannot change it after the check. */
 	IAGO(iago_check_dirents((const void *)a[1], (uint64_t)r), SYS_getdents64, r);
-	IAGO(encl_dir_stream_check((int64_t)a[0], (const void *)a[1], (uint64_t)r), SYS_getdents64, r);
+	IAGO(encl_fd_check_dirents((int32_t)a[0], ticket, (const void *)a[1], (uint64_t)r), SYS_getdents64, r);
 	return r;
 }

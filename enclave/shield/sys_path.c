@@ -76,8 +76,11 @@ SYSFN(openat)
 	return encl_fd_new(SYS_openat, r);
 }
 
-/* struct statx, in the enclave's copy: the fields of its mask are checked as struct stat's. */
-static void take_statx(long nr, const unsigned char *b)
+/*
+ * struct statx, in the enclave's copy: the fields of its mask are checked
+ * as struct stat's. Whether it has the file's type, in @type.
+ */
+static int take_statx(long nr, const unsigned char *b, uint32_t *type)
 {
 	uint32_t mask;
 	uint16_t mode;
@@ -88,16 +91,34 @@ static void take_statx(long nr, const unsigned char *b)
 	memcpy(&size, b + STATX_SIZE_OFF, sizeof(size));
 	IAGO(iago_check_file(mask & STATX_HAS_TYPE ? mode : S_IFREG,
 			     mask & STATX_HAS_SIZE ? size : 0), nr, 0);
+	*type = mode;
+	return !!(mask & STATX_HAS_TYPE);
+}
+
+/* fstatat(fd, "", AT_EMPTY_PATH) and statx likewise ask about the descriptor: it, or -1. */
+static int64_t stat_of_fd(long nr, const uint64_t *a, int pi)
+{
+	uint64_t flags = nr == OCALL_SYS(statx) ? a[2] : nr == OCALL_SYS(newfstatat) ? a[3] : 0;
+
+	if (!(flags & AT_EMPTY_PATH) || !a[pi] || *(const char *)a[pi])
+		return -1;
+	return (int32_t)a[0];
 }
 
 /* A stat-like call: path at @pi, result buffer of @size bytes at @bi. */
 static long stat_call(long nr, const uint64_t *a, int pi, int bi, uint64_t size)
 {
 	uint64_t b[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	int64_t fd = stat_of_fd(nr, a, pi);
+	int64_t ticket = fd >= 0 ? encl_fd_ticket(fd) : 0;
+	uint32_t type;
+	int typed = 1;
 	void *hb;
 	int64_t r;
 	PATH(p, a[pi]);
 
+	if (ticket < 0)
+		return ticket;
 	hb = ocall_alloc(size);
 	b[pi] = p;
 	b[bi] = HP(hb);
@@ -107,10 +128,13 @@ static long stat_call(long nr, const uint64_t *a, int pi, int bi, uint64_t size)
 		return r;
 	if (size == sizeof(struct stat)) {
 		encl_take_stat(nr, hb, (struct stat *)a[bi]);
-		return r;
+		type = ((struct stat *)a[bi])->st_mode;
+	} else {
+		memcpy((void *)a[bi], hb, size);
+		typed = take_statx(nr, (const unsigned char *)a[bi], &type);
 	}
-	memcpy((void *)a[bi], hb, size);
-	take_statx(nr, (const unsigned char *)a[bi]);
+	if (typed)
+		IAGO(encl_fd_check_type(fd, ticket, type), nr, r);
 	return r;
 }
 
