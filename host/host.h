@@ -116,6 +116,14 @@
 		/* getdents64's first two names are both ".." */ \
 	HOSTILE(DIRENT_ENDLESS, "dirent-endless")	\
 		/* getdents64 never ends: each answer after the last is full of entries */ \
+	HOSTILE(DIRENT_REPLAY, "dirent-replay")	\
+		/* getdents64 at a directory's end starts it again, forever */ \
+	HOSTILE(STAT_RETYPE, "stat-retype")	\
+		/* fstat after the first: a regular file is a directory, the rest regular */ \
+	HOSTILE(PPID_BACK, "ppid-back")	\
+		/* getppid: the parent, then 1 (init), then the first parent again */ \
+	HOSTILE(PPID_SELF, "ppid-self")	\
+		/* getppid returns the process's own pid */ \
 	HOSTILE(DIRENT_NAME, "dirent-name")	\
 		/* getdents64's first name starts with '/' */ \
 	HOSTILE(FLOCK_TYPE, "flock-type")	\

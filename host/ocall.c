@@ -464,6 +464,35 @@ static int hostile_served(struct encl_host_thread *t, int64_t nr, const uint64_t
 			o->ret = (int64_t)(n * 24);
 		}
 		return 1;	/* the mode stays: every later call lies too */
+	case ENCL_HOSTILE_DIRENT_REPLAY:
+		if (nr != SYS_getdents64 || !encl_area_holds(t, args[1], args[2]))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret == 0 && lseek((int)args[0], 0, SEEK_SET) == 0)
+			o->ret = forward(t, (long)nr, args);	/* the end: the directory again */
+		return 1;
+	case ENCL_HOSTILE_STAT_RETYPE: {
+		struct stat *st = (struct stat *)(uintptr_t)args[1];
+
+		if (nr != SYS_fstat || !encl_area_holds(t, args[1], sizeof(*st)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (o->ret == 0 && h->hostile_seen++)	/* the first answer is honest */
+			st->st_mode = (S_ISREG(st->st_mode) ? S_IFDIR : S_IFREG) | (st->st_mode & 07777);
+		return 1;
+	}
+	case ENCL_HOSTILE_PPID_BACK:
+		if (nr != SYS_getppid)
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		if (h->hostile_seen++ == 1)	/* honest, init, then honest again */
+			o->ret = 1;
+		return 1;
+	case ENCL_HOSTILE_PPID_SELF:
+		if (nr != SYS_getppid)
+			return 0;
+		o->ret = getpid();
+		break;
 	case ENCL_HOSTILE_PIPE_SAME:
 		if (nr != SYS_pipe2 || !encl_area_holds(t, args[0], 2 * sizeof(int)))
 			return 0;

@@ -75,7 +75,57 @@ int64_t encl_tid(void)
 
 SYSFN(getpid)	{ (void)a; return encl_pid(); }
 SYSFN(gettid)	{ (void)a; return encl_tid(); }
-SYSFN(getppid)	{ (void)a; return id_call(OCALL_SYS(getppid), 0); }
+/*
+ * The parent changes only when it ends: the process moves up to a
+ * subreaper or to init, and never back to a parent it had (an ended
+ * parent's pid can name a new process, never an ancestor). So a parent
+ * that comes back is a lie, as is the process being its own parent.
+ *
+ * Two calls in flight at once may return in either order around a
+ * change: an answer is judged and kept only if no other call ended while
+ * it was in flight, so the parents kept are in the order they were true.
+ */
+#define PARENTS_KEPT	16
+
+static struct {
+	int lock;
+	uint64_t calls;			/* calls ended */
+	uint64_t n;			/* parents seen, the last PARENTS_KEPT kept */
+	int64_t pid[PARENTS_KEPT];
+} parents;
+
+static const char *parent_seen(int64_t ppid, uint64_t calls_before)
+{
+	const char *why = 0;
+
+	if (__atomic_fetch_add(&parents.calls, 1, __ATOMIC_RELAXED) != calls_before)
+		return 0;
+	if (parents.n && parents.pid[(parents.n - 1) % PARENTS_KEPT] == ppid)
+		return 0;
+	for (uint64_t i = 0; i < parents.n && i < PARENTS_KEPT; i++)
+		if (parents.pid[i] == ppid)
+			why = "a parent process that had ended came back";
+	if (!why)
+		parents.pid[parents.n++ % PARENTS_KEPT] = ppid;
+	return why;
+}
+
+SYSFN(getppid)
+{
+	uint64_t calls_before = __atomic_load_n(&parents.calls, __ATOMIC_RELAXED);
+	int64_t r = id_call(OCALL_SYS(getppid), 0);
+	const char *why;
+
+	(void)a;
+	if (r == encl_pid())
+		encl_iago_fail(SYS_getppid, r, "the process is its own parent");
+	encl_spin_lock(&parents.lock);
+	why = parent_seen(r, calls_before);
+	encl_spin_unlock(&parents.lock);
+	IAGO(why, SYS_getppid, r);
+	return r;
+}
+
 SYSFN(getuid)	{ (void)a; return id_call(OCALL_SYS(getuid), 0); }
 SYSFN(geteuid)	{ (void)a; return id_call(OCALL_SYS(geteuid), 0); }
 SYSFN(getgid)	{ (void)a; return id_call(OCALL_SYS(getgid), 0); }
