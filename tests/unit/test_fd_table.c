@@ -1,74 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The enclave's descriptor table (enclave/shield/fd_table.c), run on the
- * host: the file is compiled in as it is, with the heap and the ocalls it
- * uses played here, and a lie caught ending the test's call instead of the
- * enclave.
+ * host (tests/fd_table_host.h).
  */
-#include <errno.h>
-#include <setjmp.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "enclave/shield/fd_table.c"
-#include "enclave/shield/iago.c"
+#include "tests/fd_table_host.h"
 #include "tests/harness.h"
-
-static int heap_full;
-static int heap_pages;
-
-int64_t heap_mmap(uint64_t addr, uint64_t len, int prot, int flags)
-{
-	void *p;
-
-	(void)addr; (void)prot; (void)flags;
-	if (heap_full)
-		return -ENOMEM;
-	p = aligned_alloc(ENCL_PAGE_SIZE, len);
-	if (!p)
-		return -ENOMEM;
-	memset(p, 0, len);	/* the heap hands out zero-filled pages */
-	heap_pages++;
-	return (int64_t)(uintptr_t)p;
-}
-
-int64_t heap_munmap(uint64_t addr, uint64_t len)
-{
-	(void)len;
-	free((void *)(uintptr_t)addr);
-	heap_pages--;
-	return 0;
-}
-
-void ocall_reset(void) {}
-
-/* The host at start: fds 0 and 1 open, 2 closed. */
-int64_t ocall6(int64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	(void)nr; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
-	return a0 <= 1 ? 0 : -EBADF;
-}
-
-static jmp_buf caught;
-static const char *caught_why;
-
-void encl_iago_fail(long nr, int64_t ret, const char *why)
-{
-	(void)nr; (void)ret;
-	caught_why = why;
-	longjmp(caught, 1);
-}
-
-/* encl_fd_new(), with a lie it catches as the reason; NULL when it took the descriptor. */
-static const char *fd_new(long nr, int64_t fd)
-{
-	caught_why = NULL;
-	if (!setjmp(caught))
-		encl_fd_new(nr, fd);
-	return caught_why;
-}
 
 /* A getdents64 answer: @n records, named by @names in turn, into @buf. */
 static uint64_t dirents(unsigned char *buf, unsigned n, const char *const *names, unsigned names_n)
