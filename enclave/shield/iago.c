@@ -3,6 +3,7 @@
  * Pure checks on values the host returns or passes in (see iago.h). Built
  * into the trusted runtime and, unchanged, into the host unit test.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -128,6 +129,53 @@ const char *iago_check_file(uint32_t mode, uint64_t size)
 	return 0;
 }
 
+const char *iago_check_stat(uint32_t mode, int64_t size, int64_t blksize, int64_t blocks)
+{
+	if (size < 0 || blksize < 0 || blocks < 0)
+		return "negative size in struct stat";
+	return iago_check_file(mode, (uint64_t)size);
+}
+
+const char *iago_check_lseek(int64_t ret, uint64_t whence, uint64_t offset)
+{
+	const char *why = iago_check_nonneg(ret);
+
+	if (why || ret < 0)
+		return why;
+	if (whence == SEEK_SET && (uint64_t)ret != offset)
+		return "SEEK_SET landed elsewhere";
+	return 0;
+}
+
+const char *iago_check_dup_to(int64_t ret, uint32_t fd)
+{
+	const char *why = iago_check_fd(ret);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)ret != fd)
+		return "result is not the descriptor asked for";
+	return 0;
+}
+
+const char *iago_check_dupfd(int64_t ret, uint32_t min)
+{
+	const char *why = iago_check_fd(ret);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)ret < min)
+		return "duplicate is below the minimum asked for";
+	return 0;
+}
+
+const char *iago_check_fdpair(int32_t fd0, int32_t fd1)
+{
+	if (fd0 < 0 || fd1 < 0 || fd0 == fd1)
+		return "not two distinct descriptors";
+	return 0;
+}
+
 /* The kernel's VALID_OPEN_FLAGS, with the access mode (3 included: ioctl only). */
 #define IAGO_OPEN_FLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
 			 O_NONBLOCK | O_DSYNC | O_SYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | \
@@ -163,6 +211,86 @@ const char *iago_check_flock(int64_t type, int64_t whence, int64_t start, int64_
 		return "struct flock has no lock type";
 	if (type != F_UNLCK && (whence != SEEK_SET || start < 0 || len < 0))
 		return "struct flock range is not from the file's start";
+	return 0;
+}
+
+const char *iago_check_getlk(const void *got, const void *asked)
+{
+	struct flock g, was;
+
+	memcpy(&g, got, sizeof(g));
+	memcpy(&was, asked, sizeof(was));
+	if (g.l_type == F_UNLCK &&
+	    (g.l_whence != was.l_whence || g.l_start != was.l_start || g.l_len != was.l_len ||
+	     g.l_pid != was.l_pid))
+		return "struct flock for F_UNLCK changed more than l_type";
+	return iago_check_flock(g.l_type, g.l_whence, g.l_start, g.l_len);
+}
+
+const char *iago_check_fionread(int64_t count)
+{
+	if (count < 0)
+		return "FIONREAD count is negative";
+	return 0;
+}
+
+const char *iago_check_cwd(const char *buf, uint64_t len)
+{
+	if (!len)
+		return "empty result";
+	/* The first NUL is the last byte: no shorter string, none unterminated. */
+	if (memchr(buf, 0, len) != buf + len - 1)
+		return "result length does not match the string";
+	return 0;
+}
+
+const char *iago_check_id(int64_t ret, int positive)
+{
+	if (ret < 0 || ret > 0x7fffffff || (positive && ret == 0))
+		return "not a valid id";
+	return 0;
+}
+
+const char *iago_check_umask(int64_t ret)
+{
+	if (ret < 0 || ret > 0777)
+		return "not a mode";
+	return 0;
+}
+
+const char *iago_check_rlimit(uint64_t cur, uint64_t max)
+{
+	if (cur > max)
+		return "soft limit above the hard limit";
+	return 0;
+}
+
+const char *iago_check_priority(int64_t ret)
+{
+	const char *why = iago_check_nonneg(ret);
+
+	if (why || ret < 0)
+		return why;
+	if (ret < 1 || ret > 40)
+		return "not a priority (1 .. 40)";
+	return 0;
+}
+
+const char *iago_check_affinity(int64_t ret, uint64_t asked)
+{
+	const char *why = iago_check_count(ret, asked);
+
+	if (why || ret < 0)
+		return why;
+	if (!ret || ret % 8)
+		return "CPU mask is not a whole number of longs";
+	return 0;
+}
+
+const char *iago_check_tms(int64_t utime, int64_t stime, int64_t cutime, int64_t cstime)
+{
+	if (utime < 0 || stime < 0 || cutime < 0 || cstime < 0)
+		return "negative time in struct tms";
 	return 0;
 }
 
@@ -232,6 +360,27 @@ const char *iago_check_timespec(int64_t sec, int64_t nsec)
 	return 0;
 }
 
+const char *iago_check_interrupted(int64_t ret)
+{
+	if (ret != 0 && ret != -EINTR)
+		return "a sleep for a signal fails only with EINTR";
+	return 0;
+}
+
+const char *iago_check_timeval(int64_t sec, int64_t usec)
+{
+	if (sec < 0 || usec < 0 || usec >= 1000000)
+		return "timeval out of range";
+	return 0;
+}
+
+const char *iago_check_timer_id(int32_t id)
+{
+	if (id < 0)
+		return "negative timer id";
+	return 0;
+}
+
 const char *iago_check_area(uint64_t addr, uint64_t size, uint64_t base, uint64_t enclave_size,
 			    uint64_t min, uint64_t max)
 {
@@ -283,9 +432,11 @@ const char *iago_check_rusage(const int64_t *v)
 	return 0;
 }
 
-const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
-			       uint64_t freeswap, uint32_t mem_unit)
+const char *iago_check_sysinfo(int64_t uptime, uint64_t totalram, uint64_t freeram,
+			       uint64_t totalswap, uint64_t freeswap, uint32_t mem_unit)
 {
+	if (uptime < 0)
+		return "negative uptime in struct sysinfo";
 	if (freeram > totalram || freeswap > totalswap)
 		return "struct sysinfo has more free memory than memory";
 	if (!mem_unit)

@@ -79,6 +79,74 @@ const char *iago_check_dirents(const void *buf, uint64_t len);
  */
 const char *iago_check_file(uint32_t mode, uint64_t size);
 
+/*
+ * A struct stat: what iago_check_file checks, and no negative size, block
+ * size or block count (st_size, st_blksize, st_blocks are signed there).
+ */
+const char *iago_check_stat(uint32_t mode, int64_t size, int64_t blksize, int64_t blocks);
+
+/* lseek's result @ret for @offset from @whence: SEEK_SET lands exactly there, or fails. */
+const char *iago_check_lseek(int64_t ret, uint64_t whence, uint64_t offset);
+
+/* dup2/dup3's result @ret when @fd was asked for: @fd itself, or -errno. */
+const char *iago_check_dup_to(int64_t ret, uint32_t fd);
+
+/* fcntl F_DUPFD(_CLOEXEC)'s result @ret: a descriptor no lower than @min, or -errno. */
+const char *iago_check_dupfd(int64_t ret, uint32_t min);
+
+/* The two descriptors pipe2 or socketpair wrote: both valid, not the same. */
+const char *iago_check_fdpair(int32_t fd0, int32_t fd1);
+
+/*
+ * A struct flock from F_GETLK/F_OFD_GETLK (@got, the enclave's copy of
+ * what the host wrote) for the one the program passed (@asked), both
+ * sizeof(struct flock) bytes: iago_check_flock's rules, and with no lock
+ * found (F_UNLCK) the kernel writes only l_type, so nothing else changed.
+ */
+const char *iago_check_getlk(const void *got, const void *asked);
+
+/* The byte count ioctl FIONREAD wrote. */
+const char *iago_check_fionread(int64_t count);
+
+/*
+ * The enclave's copy of what getcwd wrote, @len bytes as it returned
+ * (already checked against the buffer): the string and its NUL, exactly.
+ */
+const char *iago_check_cwd(const char *buf, uint64_t len);
+
+/* A pid, tid, uid or gid the host reported: a pid_t/uid_t, not 0 when @positive. */
+const char *iago_check_id(int64_t ret, int positive);
+
+/* The previous umask: a mode (0 .. 0777), umask never fails. */
+const char *iago_check_umask(int64_t ret);
+
+/* A struct rlimit (prlimit64's old limit): the soft limit is at most the hard one. */
+const char *iago_check_rlimit(uint64_t cur, uint64_t max);
+
+/* getpriority's result: 20 - nice, 1 .. 40, or -errno. */
+const char *iago_check_priority(int64_t ret);
+
+/*
+ * sched_getaffinity's result @ret for a mask of @asked bytes: the bytes
+ * written, whole longs, at least one; or -errno.
+ */
+const char *iago_check_affinity(int64_t ret, uint64_t asked);
+
+/* A struct tms: the four times are counts of clock ticks, not negative. */
+const char *iago_check_tms(int64_t utime, int64_t stime, int64_t cutime, int64_t cstime);
+
+/*
+ * What a wait for a signal returned (pause; nanosleep while a signal is
+ * awaited): 0 or -EINTR, never another error.
+ */
+const char *iago_check_interrupted(int64_t ret);
+
+/* A struct timeval from the host: sec >= 0 and 0 <= usec < 10^6. */
+const char *iago_check_timeval(int64_t sec, int64_t usec);
+
+/* The id timer_create wrote: the kernel's ids start at 0. */
+const char *iago_check_timer_id(int32_t id);
+
 /* The flags fcntl F_GETFL returned: only open flags (the kernel's VALID_OPEN_FLAGS). */
 const char *iago_check_open_flags(int64_t flags);
 
@@ -143,9 +211,12 @@ const char *iago_check_statfs(int64_t bsize, int64_t frsize, int64_t namelen, ui
 #define IAGO_RUSAGE_LONGS	18
 const char *iago_check_rusage(const int64_t *v);
 
-/* A struct sysinfo: no more free than total memory or swap, a memory unit. */
-const char *iago_check_sysinfo(uint64_t totalram, uint64_t freeram, uint64_t totalswap,
-			       uint64_t freeswap, uint32_t mem_unit);
+/*
+ * A struct sysinfo: an uptime not negative, no more free than total
+ * memory or swap, a memory unit.
+ */
+const char *iago_check_sysinfo(int64_t uptime, uint64_t totalram, uint64_t freeram,
+			       uint64_t totalswap, uint64_t freeswap, uint32_t mem_unit);
 
 /*
  * A remaining time the host wrote back (nanosleep's rem, ppoll's and

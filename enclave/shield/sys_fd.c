@@ -28,9 +28,7 @@ void encl_take_stat(long nr, const struct stat *hb, struct stat *out)
 	struct stat st;
 
 	memcpy(&st, hb, sizeof(st));
-	if (st.st_size < 0 || st.st_blksize < 0 || st.st_blocks < 0)
-		encl_iago_fail(nr, 0, "negative size in struct stat");
-	IAGO(iago_check_file(st.st_mode, (uint64_t)st.st_size), nr, 0);
+	IAGO(iago_check_stat(st.st_mode, st.st_size, st.st_blksize, st.st_blocks), nr, 0);
 	memcpy(out, &st, sizeof(st));
 }
 
@@ -71,10 +69,7 @@ SYSFN(lseek)
 {
 	int64_t r = ocall3(OCALL_SYS(lseek), a[0], a[1], a[2]);
 
-	IAGO(iago_check_nonneg(r), SYS_lseek, r);
-	/* SEEK_SET lands exactly where it was asked to, or fails. */
-	if (a[2] == SEEK_SET && r >= 0 && (uint64_t)r != a[1])
-		encl_iago_fail(SYS_lseek, r, "SEEK_SET landed elsewhere");
+	IAGO(iago_check_lseek(r, a[2], a[1]), SYS_lseek, r);
 	if (r >= 0)
 		encl_fd_moved((int32_t)a[0]);	/* rewinddir, seekdir */
 	return r;
@@ -99,9 +94,7 @@ static long dup_to(long nr, const uint64_t *a)
 	}
 	r = ocall3(nr, a[0], a[1], a[2]);
 
-	IAGO(iago_check_fd(r), nr, r);
-	if (r >= 0 && (uint64_t)r != (uint32_t)a[1])
-		encl_iago_fail(nr, r, "result is not the descriptor asked for");
+	IAGO(iago_check_dup_to(r, (uint32_t)a[1]), nr, r);
 	return same ? r : encl_fd_new(nr, r);
 }
 
@@ -120,8 +113,7 @@ void encl_take_fdpair(long nr, int64_t r, const int *hb, int *fds)
 	int out[2];
 
 	memcpy(out, hb, sizeof(out));
-	if (out[0] < 0 || out[1] < 0 || out[0] == out[1])
-		encl_iago_fail(nr, r, "not two distinct descriptors");
+	IAGO(iago_check_fdpair(out[0], out[1]), nr, r);
 	encl_fd_new(nr, out[0]);
 	encl_fd_new(nr, out[1]);
 	fds[0] = out[0];
@@ -187,18 +179,10 @@ static const char *check_result(const struct encl_cmd *c, int64_t r)
  */
 static const char *check_out(long nr, uint32_t cmd, const union cmd_out *v, const void *asked)
 {
-	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK)) {
-		struct flock was;
-
-		memcpy(&was, asked, sizeof(was));
-		if (v->lock.l_type == F_UNLCK &&
-		    (v->lock.l_whence != was.l_whence || v->lock.l_start != was.l_start ||
-		     v->lock.l_len != was.l_len || v->lock.l_pid != was.l_pid))
-			return "struct flock for F_UNLCK changed more than l_type";
-		return iago_check_flock(v->lock.l_type, v->lock.l_whence, v->lock.l_start, v->lock.l_len);
-	}
-	if (nr == SYS_ioctl && cmd == FIONREAD && v->count < 0)
-		return "FIONREAD count is negative";
+	if (nr == SYS_fcntl && (cmd == F_GETLK || cmd == F_OFD_GETLK))
+		return iago_check_getlk(&v->lock, asked);
+	if (nr == SYS_ioctl && cmd == FIONREAD)
+		return iago_check_fionread(v->count);
 	return 0;
 }
 
@@ -234,10 +218,10 @@ SYSFN(fcntl)
 	if (!c)
 		return -EINVAL;
 	r = cmd_call(OCALL_SYS(fcntl), c, a);
-	if (c->res == ENCL_RES_FD && r >= 0 && (uint64_t)r < (uint32_t)a[2])
-		encl_iago_fail(SYS_fcntl, r, "duplicate is below the minimum asked for");
-	if (c->res == ENCL_RES_FD)
+	if (c->res == ENCL_RES_FD) {
+		IAGO(iago_check_dupfd(r, (uint32_t)a[2]), SYS_fcntl, r);
 		encl_fd_new(SYS_fcntl, r);
+	}
 	if (a[1] == F_GETFL)
 		IAGO(iago_check_open_flags(r), SYS_fcntl, r);
 	return r;

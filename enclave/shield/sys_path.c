@@ -198,12 +198,8 @@ SYSFN(getcwd)
 	IAGO(iago_check_count(r, n), SYS_getcwd, r);
 	if (r < 0)
 		return r;
-	if (r == 0)
-		encl_iago_fail(SYS_getcwd, r, "empty result");
 	memcpy(copy, hb, (uint64_t)r);
-	if (copy[r - 1] != 0 || iago_check_string(copy, (uint64_t)r) != 0 ||
-	    strlen(copy) != (uint64_t)r - 1)
-		encl_iago_fail(SYS_getcwd, r, "result length does not match the string");
+	IAGO(iago_check_cwd(copy, (uint64_t)r), SYS_getcwd, r);
 	memcpy((void *)a[0], copy, (uint64_t)r);
 	return r;
 }

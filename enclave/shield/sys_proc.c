@@ -49,8 +49,7 @@ static int64_t id_call(long nr, int positive)
 {
 	int64_t r = ocall0(nr);
 
-	if (r < 0 || r > 0x7fffffff || (positive && r == 0))
-		encl_iago_fail(nr, r, "not a valid id");
+	IAGO(iago_check_id(r, positive), nr, r);
 	return r;
 }
 
@@ -135,8 +134,7 @@ SYSFN(umask)
 {
 	int64_t r = ocall1(OCALL_SYS(umask), a[0] & 0777);
 
-	if (r < 0 || r > 0777)
-		encl_iago_fail(SYS_umask, r, "not a mode");
+	IAGO(iago_check_umask(r), SYS_umask, r);
 	return r;
 }
 
@@ -279,8 +277,7 @@ static long rlimit_call(uint64_t res, const struct rlimit *set, struct rlimit *o
 	if (r)
 		return r;
 	memcpy(&old, hb, sizeof(old));
-	if (old.rlim_cur > old.rlim_max)
-		encl_iago_fail(SYS_prlimit64, r, "soft limit above the hard limit");
+	IAGO(iago_check_rlimit(old.rlim_cur, old.rlim_max), SYS_prlimit64, r);
 	if (out)
 		memcpy(out, &old, sizeof(old));
 	return 0;

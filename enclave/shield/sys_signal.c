@@ -462,8 +462,7 @@ static void host_pause(void)
 	ocall_reset();
 	r = ocall0(OCALL_SYS(pause));
 	/* pause ends only with EINTR; anything else is a spurious wake-up or a lie. */
-	if (r != -EINTR && r != 0)
-		encl_iago_fail(SYS_pause, r, "pause returns only -EINTR");
+	IAGO(iago_check_interrupted(r), SYS_pause, r);
 }
 
 SYSFN(pause)
@@ -501,12 +500,11 @@ static int host_sleep(struct timespec *left)
 	hrem = ocall_alloc(sizeof(*hrem));
 	r = ocall2(OCALL_SYS(nanosleep), HP(hreq), HP(hrem));
 	IAGO(iago_check_zero(r), SYS_nanosleep, r);
+	IAGO(iago_check_interrupted(r), SYS_nanosleep, r);
 	if (r == 0) {
 		left->tv_sec = left->tv_nsec = 0;
 		return 0;
 	}
-	if (r != -EINTR)
-		encl_iago_fail(SYS_nanosleep, r, "a sleep for a signal fails only with EINTR");
 	memcpy(&rem, hrem, sizeof(rem));
 	/* A remainder longer than the request is a lie that would make us wait forever. */
 	IAGO(iago_check_time_left(rem.tv_sec, rem.tv_nsec, left->tv_sec, left->tv_nsec),

@@ -39,10 +39,8 @@ static void take_itimerval(long nr, int64_t r, const struct itimerval *hb, uint6
 	struct itimerval v;
 
 	memcpy(&v, hb, sizeof(v));
-	if (v.it_value.tv_sec < 0 || v.it_value.tv_usec < 0 || v.it_value.tv_usec >= 1000000 ||
-	    v.it_interval.tv_sec < 0 || v.it_interval.tv_usec < 0 ||
-	    v.it_interval.tv_usec >= 1000000)
-		encl_iago_fail(nr, r, "timeval out of range");
+	IAGO(iago_check_timeval(v.it_value.tv_sec, v.it_value.tv_usec), nr, r);
+	IAGO(iago_check_timeval(v.it_interval.tv_sec, v.it_interval.tv_usec), nr, r);
 	memcpy((void *)(uintptr_t)out, &v, sizeof(v));
 }
 
@@ -130,8 +128,7 @@ SYSFN(timer_create)
 	if (r)
 		return r;
 	memcpy(&id, hid, sizeof(id));
-	if (id < 0)
-		encl_iago_fail(SYS_timer_create, r, "negative timer id");
+	IAGO(iago_check_timer_id(id), SYS_timer_create, r);
 	memcpy((void *)a[2], &id, sizeof(id));
 	return 0;
 }

@@ -79,10 +79,8 @@ SYSFN(sysinfo)
 
 	if (r)
 		return r;
-	if (si.uptime < 0)
-		encl_iago_fail(SYS_sysinfo, r, "negative uptime in struct sysinfo");
-	IAGO(iago_check_sysinfo(si.totalram, si.freeram, si.totalswap, si.freeswap, si.mem_unit),
-	     SYS_sysinfo, r);
+	IAGO(iago_check_sysinfo(si.uptime, si.totalram, si.freeram, si.totalswap, si.freeswap,
+				si.mem_unit), SYS_sysinfo, r);
 	memcpy((void *)a[0], &si, sizeof(si));
 	return 0;
 }
@@ -100,8 +98,7 @@ SYSFN(times)
 	if (!hb || r == -EFAULT)
 		return r;
 	memcpy(&t, hb, sizeof(t));
-	if (t.tms_utime < 0 || t.tms_stime < 0 || t.tms_cutime < 0 || t.tms_cstime < 0)
-		encl_iago_fail(SYS_times, r, "negative time in struct tms");
+	IAGO(iago_check_tms(t.tms_utime, t.tms_stime, t.tms_cutime, t.tms_cstime), SYS_times, r);
 	memcpy((void *)a[0], &t, sizeof(t));
 	return r;
 }
@@ -113,11 +110,9 @@ SYSFN(sched_getaffinity)
 	void *hb = ocall_alloc(n);
 	int64_t r = ocall3(OCALL_SYS(sched_getaffinity), a[0], n, HP(hb));
 
-	IAGO(iago_check_count(r, n), SYS_sched_getaffinity, r);
+	IAGO(iago_check_affinity(r, n), SYS_sched_getaffinity, r);
 	if (r < 0)
 		return r;
-	if (!r || r % 8)
-		encl_iago_fail(SYS_sched_getaffinity, r, "CPU mask is not a whole number of longs");
 	memcpy((void *)a[2], hb, (uint64_t)r);
 	return r;
 }
@@ -137,9 +132,7 @@ SYSFN(getpriority)
 {
 	int64_t r = ocall2(OCALL_SYS(getpriority), a[0], a[1]);
 
-	IAGO(iago_check_nonneg(r), SYS_getpriority, r);
-	if (r >= 0 && (r < 1 || r > 40))
-		encl_iago_fail(SYS_getpriority, r, "not a priority (1 .. 40)");
+	IAGO(iago_check_priority(r), SYS_getpriority, r);
 	return r;
 }
 

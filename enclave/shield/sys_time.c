@@ -82,8 +82,7 @@ SYSFN(gettimeofday)
 	if (r)
 		return r;
 	memcpy(&tv, hb, sizeof(tv));
-	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		encl_iago_fail(SYS_gettimeofday, r, "timeval out of range");
+	IAGO(iago_check_timeval(tv.tv_sec, tv.tv_usec), SYS_gettimeofday, r);
 	if (a[0])
 		memcpy((void *)a[0], &tv, sizeof(tv));
 	if (a[1])

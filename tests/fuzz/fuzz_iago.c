@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > FUZZ_MAX_INPUT)
 		return 0;
-	switch (data[0] % 26) {
+	switch (data[0] % 43) {
 	case 0:
 		a = u64(&in); b = u64(&in);
 		iago_outside(a, b, BASE, SIZE);
@@ -123,8 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 12:
-		a = u64(&in); b = u64(&in); c = u64(&in); d = u64(&in); e = u64(&in);
-		iago_check_sysinfo(a, b, c, d, (uint32_t)e);
+		a = u64(&in); b = u64(&in); c = u64(&in); d = u64(&in); e = u64(&in); f = u64(&in);
+		iago_check_sysinfo(a, b, c, d, e, (uint32_t)f);
 		break;
 	case 13:
 		a = u64(&in); b = u64(&in); c = u64(&in); d = u64(&in);
@@ -185,6 +185,76 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(buf);
 		break;
 	}
+	case 21:
+		a = u64(&in); b = u64(&in); c = u64(&in); d = u64(&in);
+		iago_check_stat((uint32_t)a, b, c, d);
+		break;
+	case 22:
+		a = u64(&in); b = u64(&in); c = u64(&in);
+		iago_check_lseek(a, b % 4, c);		/* SEEK_SET, _CUR, _END, _DATA */
+		break;
+	case 23:
+		a = u64(&in);
+		iago_check_dup_to(a, (uint32_t)u64(&in));
+		break;
+	case 24:
+		a = u64(&in);
+		iago_check_dupfd(a, (uint32_t)u64(&in));
+		break;
+	case 25:
+		a = u64(&in);
+		iago_check_fdpair((int32_t)a, (int32_t)(a >> 32));
+		break;
+	case 26: {
+		/* what the host wrote for F_GETLK, then what the program passed */
+		struct flock lk[2];
+
+		memset(lk, 0, sizeof(lk));
+		memcpy(lk, in.p, in.n < sizeof(lk) ? in.n : sizeof(lk));
+		iago_check_getlk(&lk[0], &lk[1]);
+		break;
+	}
+	case 27:
+		iago_check_fionread((int32_t)u64(&in));
+		break;
+	case 28:
+		buf = rest(&in, &len);
+		if (buf)
+			iago_check_cwd((const char *)buf, len);
+		free(buf);
+		break;
+	case 29:
+		a = u64(&in);
+		iago_check_id(a, (int)(u64(&in) & 1));
+		break;
+	case 30:
+		iago_check_umask(u64(&in));
+		break;
+	case 31:
+		a = u64(&in);
+		iago_check_rlimit(a, u64(&in));
+		break;
+	case 32:
+		iago_check_priority(u64(&in));
+		break;
+	case 33:
+		a = u64(&in);
+		iago_check_affinity(a, u64(&in));
+		break;
+	case 34:
+		a = u64(&in); b = u64(&in); c = u64(&in); d = u64(&in);
+		iago_check_tms(a, b, c, d);
+		break;
+	case 35:
+		iago_check_interrupted(u64(&in));
+		break;
+	case 36:
+		a = u64(&in);
+		iago_check_timeval(a, u64(&in));
+		break;
+	case 37:
+		iago_check_timer_id((int32_t)u64(&in));
+		break;
 	default:
 		a = u64(&in);
 		iago_check_read(a, u64(&in));

@@ -128,10 +128,12 @@ static void test_rusage_sysinfo(void)
 	ru[1] = 0;
 	ru[17] = -1;
 	CHECK_STR_CONTAINS(iago_check_rusage(ru), "negative");
-	CHECK(iago_check_sysinfo(100, 50, 0, 0, 1) == NULL);
-	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 101, 0, 0, 1), "more free");
-	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 10, 11, 1), "more free");
-	CHECK_STR_CONTAINS(iago_check_sysinfo(100, 50, 0, 0, 0), "memory unit");
+	CHECK(iago_check_sysinfo(7, 100, 50, 0, 0, 1) == NULL);
+	CHECK(iago_check_sysinfo(0, 100, 100, 10, 10, 4096) == NULL);
+	CHECK_STR_CONTAINS(iago_check_sysinfo(-1, 100, 50, 0, 0, 1), "negative uptime");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(7, 100, 101, 0, 0, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(7, 100, 50, 10, 11, 1), "more free");
+	CHECK_STR_CONTAINS(iago_check_sysinfo(7, 100, 50, 0, 0, 0), "memory unit");
 }
 
 /* Append one linux_dirent64 record with @reclen (0: the natural size). */
@@ -365,6 +367,131 @@ static void test_files_flags_clock(void)
 	CHECK_STR_CONTAINS(iago_check_monotonic(7, 6), "backwards");
 }
 
+static void test_descriptors(void)
+{
+	CHECK(iago_check_lseek(100, SEEK_SET, 100) == NULL);
+	CHECK(iago_check_lseek(-22, SEEK_SET, 100) == NULL);		/* -EINVAL */
+	CHECK(iago_check_lseek(4096, SEEK_END, 0) == NULL);
+	CHECK(iago_check_lseek(4096, SEEK_CUR, 100) == NULL);
+	CHECK_STR_CONTAINS(iago_check_lseek(0, SEEK_SET, 100), "SEEK_SET landed elsewhere");
+	CHECK_STR_CONTAINS(iago_check_lseek(101, SEEK_SET, 100), "SEEK_SET landed elsewhere");
+	CHECK_STR_CONTAINS(iago_check_lseek(-4096, SEEK_CUR, 0), "not an errno");
+	CHECK(iago_check_dup_to(7, 7) == NULL);
+	CHECK(iago_check_dup_to(-9, 7) == NULL);			/* -EBADF */
+	CHECK_STR_CONTAINS(iago_check_dup_to(3, 7), "not the descriptor asked for");
+	CHECK_STR_CONTAINS(iago_check_dup_to(7 + (1LL << 32), 7), "not a file descriptor");
+	CHECK(iago_check_dupfd(10, 10) == NULL);
+	CHECK(iago_check_dupfd(12, 10) == NULL);
+	CHECK(iago_check_dupfd(-24, 10) == NULL);			/* -EMFILE */
+	CHECK_STR_CONTAINS(iago_check_dupfd(9, 10), "below the minimum");
+	CHECK_STR_CONTAINS(iago_check_dupfd(0, 10), "below the minimum");
+	CHECK_STR_CONTAINS(iago_check_dupfd(-200, 10), "not a file descriptor");
+	CHECK(iago_check_fdpair(3, 4) == NULL);
+	CHECK(iago_check_fdpair(0, 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_fdpair(3, 3), "not two distinct descriptors");
+	CHECK_STR_CONTAINS(iago_check_fdpair(-1, 4), "not two distinct descriptors");
+	CHECK_STR_CONTAINS(iago_check_fdpair(3, -1), "not two distinct descriptors");
+	CHECK(iago_check_fionread(0) == NULL);
+	CHECK(iago_check_fionread(0x7fffffff) == NULL);
+	CHECK_STR_CONTAINS(iago_check_fionread(-1), "FIONREAD count is negative");
+}
+
+static void test_stat_lock(void)
+{
+	struct flock asked = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10, .l_len = 5 };
+	struct flock got = asked;
+
+	CHECK(iago_check_stat(S_IFREG | 0644, 100, 4096, 8) == NULL);
+	CHECK(iago_check_stat(S_IFDIR, 0, 0, 0) == NULL);
+	CHECK_STR_CONTAINS(iago_check_stat(S_IFREG, -1, 4096, 8), "negative size in struct stat");
+	CHECK_STR_CONTAINS(iago_check_stat(S_IFREG, 100, -4096, 8), "negative size in struct stat");
+	CHECK_STR_CONTAINS(iago_check_stat(S_IFREG, 100, 4096, -8), "negative size in struct stat");
+	CHECK_STR_CONTAINS(iago_check_stat(0, 100, 4096, 8), "file type");
+	CHECK_STR_CONTAINS(iago_check_stat(S_IFREG, INT64_C(1) << 62, 4096, 8), "4 EiB");
+
+	/* A lock held: the holder's range from the file's start, and its pid. */
+	got.l_pid = 1234;
+	CHECK(iago_check_getlk(&got, &asked) == NULL);
+	got.l_whence = SEEK_CUR;
+	CHECK_STR_CONTAINS(iago_check_getlk(&got, &asked), "not from the file's start");
+	/* No lock: only l_type becomes F_UNLCK. */
+	got = asked;
+	got.l_type = F_UNLCK;
+	CHECK(iago_check_getlk(&got, &asked) == NULL);
+	got.l_pid = 1;
+	CHECK_STR_CONTAINS(iago_check_getlk(&got, &asked), "for F_UNLCK changed more than l_type");
+	got.l_pid = 0;
+	got.l_start = 0;
+	CHECK_STR_CONTAINS(iago_check_getlk(&got, &asked), "for F_UNLCK changed more than l_type");
+	got.l_start = asked.l_start;
+	got.l_type = 7;
+	CHECK_STR_CONTAINS(iago_check_getlk(&got, &asked), "no lock type");
+}
+
+static void test_cwd(void)
+{
+	CHECK(iago_check_cwd("/", 2) == NULL);
+	CHECK(iago_check_cwd("/home/user", 11) == NULL);
+	CHECK_STR_CONTAINS(iago_check_cwd("/", 0), "empty result");
+	/* The length says more than the string, or less: a NUL inside, or none at the end. */
+	CHECK_STR_CONTAINS(iago_check_cwd("/a\0bc", 5), "length does not match the string");
+	CHECK_STR_CONTAINS(iago_check_cwd("/abc", 3), "length does not match the string");
+}
+
+static void test_process(void)
+{
+	CHECK(iago_check_id(1, 1) == NULL);
+	CHECK(iago_check_id(0, 0) == NULL);				/* root, or getppid's 0 */
+	CHECK(iago_check_id(0x7fffffff, 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_id(0, 1), "not a valid id");
+	CHECK_STR_CONTAINS(iago_check_id(-1, 0), "not a valid id");
+	CHECK_STR_CONTAINS(iago_check_id(0x80000000LL, 0), "not a valid id");
+	CHECK(iago_check_umask(0) == NULL);
+	CHECK(iago_check_umask(022) == NULL);
+	CHECK(iago_check_umask(0777) == NULL);
+	CHECK_STR_CONTAINS(iago_check_umask(01000), "not a mode");
+	CHECK_STR_CONTAINS(iago_check_umask(-1), "not a mode");
+	CHECK(iago_check_rlimit(1024, 4096) == NULL);
+	CHECK(iago_check_rlimit(UINT64_MAX, UINT64_MAX) == NULL);	/* RLIM_INFINITY */
+	CHECK(iago_check_rlimit(8 << 20, UINT64_MAX) == NULL);
+	CHECK_STR_CONTAINS(iago_check_rlimit(4097, 4096), "soft limit above the hard limit");
+	CHECK_STR_CONTAINS(iago_check_rlimit(UINT64_MAX, 4096), "soft limit above the hard limit");
+	CHECK(iago_check_priority(1) == NULL);
+	CHECK(iago_check_priority(20) == NULL);
+	CHECK(iago_check_priority(40) == NULL);
+	CHECK(iago_check_priority(-3) == NULL);				/* -ESRCH */
+	CHECK_STR_CONTAINS(iago_check_priority(0), "not a priority");
+	CHECK_STR_CONTAINS(iago_check_priority(41), "not a priority");
+	CHECK_STR_CONTAINS(iago_check_priority(-1000), "not an errno");
+	CHECK(iago_check_affinity(8, 128) == NULL);
+	CHECK(iago_check_affinity(128, 128) == NULL);
+	CHECK(iago_check_affinity(-22, 128) == NULL);
+	CHECK_STR_CONTAINS(iago_check_affinity(0, 128), "whole number of longs");
+	CHECK_STR_CONTAINS(iago_check_affinity(12, 128), "whole number of longs");
+	CHECK_STR_CONTAINS(iago_check_affinity(136, 128), "larger than the request");
+	CHECK(iago_check_tms(0, 0, 0, 0) == NULL);
+	CHECK(iago_check_tms(5, 3, INT64_MAX, 1) == NULL);
+	CHECK_STR_CONTAINS(iago_check_tms(-1, 0, 0, 0), "negative time in struct tms");
+	CHECK_STR_CONTAINS(iago_check_tms(0, 0, 0, -1), "negative time in struct tms");
+}
+
+static void test_time_results(void)
+{
+	CHECK(iago_check_interrupted(-4) == NULL);			/* -EINTR */
+	CHECK(iago_check_interrupted(0) == NULL);
+	CHECK_STR_CONTAINS(iago_check_interrupted(-22), "fails only with EINTR");
+	CHECK_STR_CONTAINS(iago_check_interrupted(1), "fails only with EINTR");
+	CHECK(iago_check_timeval(0, 0) == NULL);
+	CHECK(iago_check_timeval(1700000000, 999999) == NULL);
+	CHECK_STR_CONTAINS(iago_check_timeval(-1, 0), "timeval out of range");
+	CHECK_STR_CONTAINS(iago_check_timeval(5, -1), "timeval out of range");
+	CHECK_STR_CONTAINS(iago_check_timeval(5, 1000000), "timeval out of range");
+	CHECK(iago_check_timer_id(0) == NULL);
+	CHECK(iago_check_timer_id(INT32_MAX) == NULL);
+	CHECK_STR_CONTAINS(iago_check_timer_id(-1), "negative timer id");
+	CHECK_STR_CONTAINS(iago_check_timer_id(INT32_MIN), "negative timer id");
+}
+
 static void test_epoll(void)
 {
 	uint32_t reg = EPOLLIN | EPOLLERR | EPOLLHUP;
@@ -381,7 +508,7 @@ static void test_epoll(void)
 
 int main(void)
 {
-	HARNESS_PLAN(18);
+	HARNESS_PLAN(23);
 	RUN(test_read_counts);
 	RUN(test_results);
 	RUN(test_negative_length);
@@ -400,5 +527,10 @@ int main(void)
 	RUN(test_select);
 	RUN(test_epoll);
 	RUN(test_files_flags_clock);
+	RUN(test_descriptors);
+	RUN(test_stat_lock);
+	RUN(test_cwd);
+	RUN(test_process);
+	RUN(test_time_results);
 	HARNESS_EXIT();
 }
