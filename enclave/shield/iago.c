@@ -44,6 +44,18 @@ static int is_errno(int64_t ret)
 	return ret < 0 && ret >= -IAGO_MAX_ERRNO;
 }
 
+/*
+ * @base is the check of the result's kind: what it refuses, and an -errno
+ * it accepts, stay as it says; any other result must also be @ok, or it
+ * is the @lie.
+ */
+static const char *decided(const char *base, int64_t ret, int ok, const char *lie)
+{
+	if (base || ret < 0)
+		return base;
+	return ok ? 0 : lie;
+}
+
 const char *iago_check_zero(int64_t ret)
 {
 	if (ret == 0 || is_errno(ret))
@@ -138,35 +150,20 @@ const char *iago_check_stat(uint32_t mode, int64_t size, int64_t blksize, int64_
 
 const char *iago_check_lseek(int64_t ret, uint64_t whence, uint64_t offset)
 {
-	const char *why = iago_check_nonneg(ret);
-
-	if (why || ret < 0)
-		return why;
-	if (whence == SEEK_SET && (uint64_t)ret != offset)
-		return "SEEK_SET landed elsewhere";
-	return 0;
+	return decided(iago_check_nonneg(ret), ret, whence != SEEK_SET || (uint64_t)ret == offset,
+		       "SEEK_SET landed elsewhere");
 }
 
 const char *iago_check_dup_to(int64_t ret, uint32_t fd)
 {
-	const char *why = iago_check_fd(ret);
-
-	if (why || ret < 0)
-		return why;
-	if ((uint64_t)ret != fd)
-		return "result is not the descriptor asked for";
-	return 0;
+	return decided(iago_check_fd(ret), ret, (uint64_t)ret == fd,
+		       "result is not the descriptor asked for");
 }
 
 const char *iago_check_dupfd(int64_t ret, uint32_t min)
 {
-	const char *why = iago_check_fd(ret);
-
-	if (why || ret < 0)
-		return why;
-	if ((uint64_t)ret < min)
-		return "duplicate is below the minimum asked for";
-	return 0;
+	return decided(iago_check_fd(ret), ret, (uint64_t)ret >= min,
+		       "duplicate is below the minimum asked for");
 }
 
 const char *iago_check_fdpair(int32_t fd0, int32_t fd1)
@@ -267,24 +264,14 @@ const char *iago_check_rlimit(uint64_t cur, uint64_t max)
 
 const char *iago_check_priority(int64_t ret)
 {
-	const char *why = iago_check_nonneg(ret);
-
-	if (why || ret < 0)
-		return why;
-	if (ret < 1 || ret > 40)
-		return "not a priority (1 .. 40)";
-	return 0;
+	return decided(iago_check_nonneg(ret), ret, ret >= 1 && ret <= 40,
+		       "not a priority (1 .. 40)");
 }
 
 const char *iago_check_affinity(int64_t ret, uint64_t asked)
 {
-	const char *why = iago_check_count(ret, asked);
-
-	if (why || ret < 0)
-		return why;
-	if (!ret || ret % 8)
-		return "CPU mask is not a whole number of longs";
-	return 0;
+	return decided(iago_check_count(ret, asked), ret, ret && !(ret % 8),
+		       "CPU mask is not a whole number of longs");
 }
 
 const char *iago_check_tms(int64_t utime, int64_t stime, int64_t cutime, int64_t cstime)
@@ -499,13 +486,8 @@ const char *iago_check_poll_revents(int32_t fd, uint16_t events, uint16_t revent
 
 const char *iago_check_poll_count(int64_t ret, uint64_t nfds, uint64_t ready)
 {
-	const char *why = iago_check_count(ret, nfds);
-
-	if (why || ret < 0)
-		return why;
-	if ((uint64_t)ret != ready)
-		return "poll's count is not the number of entries with events";
-	return 0;
+	return decided(iago_check_count(ret, nfds), ret, (uint64_t)ret == ready,
+		       "poll's count is not the number of entries with events");
 }
 
 const char *iago_check_fdset(const uint64_t *given, const uint64_t *got, uint64_t nfds,
@@ -523,13 +505,8 @@ const char *iago_check_fdset(const uint64_t *given, const uint64_t *got, uint64_
 
 const char *iago_check_select_count(int64_t ret, uint64_t bits)
 {
-	const char *why = iago_check_nonneg(ret);
-
-	if (why || ret < 0)
-		return why;
-	if ((uint64_t)ret != bits)
-		return "select's count is not the number of fds in the sets it returned";
-	return 0;
+	return decided(iago_check_nonneg(ret), ret, (uint64_t)ret == bits,
+		       "select's count is not the number of fds in the sets it returned");
 }
 
 const char *iago_check_epoll_events(uint32_t registered, uint32_t got)
