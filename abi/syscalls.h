@@ -78,6 +78,7 @@ struct encl_syscall_arg {
 #define ENCL_SZ_WINSIZE		8
 #define ENCL_SZ_TERMIOS		36	/* the kernel's struct termios, not the C library's */
 #define ENCL_SZ_INT		4
+#define ENCL_SZ_OFF		8	/* off_t */
 #define ENCL_SZ_LINGER		8	/* struct linger */
 #define ENCL_SZ_UCRED		12	/* struct ucred */
 #define ENCL_SZ_ITIMERVAL	32	/* two struct timeval */
@@ -129,6 +130,7 @@ struct encl_syscall_arg {
 	IN(readv,		readv)		/* as read */			\
 	IN(writev,		writev)		/* as write */			\
 	FWD(getdents64,		ENCL_A_VAL, ENCL_A_BUF(2), ENCL_A_VAL)		\
+	FWD(sendfile,		ENCL_A_VAL, ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_OFF), ENCL_A_VAL) \
 	/* descriptors */							\
 	FWD(close)								\
 	FWD(lseek)								\
@@ -251,6 +253,8 @@ struct encl_syscall_arg {
 				ENCL_A_LENP(5), ENCL_A_OBJ0(ENCL_SZ_INT))	\
 	FWD(sendmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
 	FWD(recvmsg,		ENCL_A_VAL, ENCL_A_MSGHDR, ENCL_A_VAL)		\
+	IN(sendmmsg,		sendmmsg)	/* as sendmsg, message by message */ \
+	IN(recvmmsg,		recvmmsg)	/* as recvmsg, message by message */ \
 	/* event loops (enclave/shield/sys_poll.c, sys_epoll.c, sys_evfd.c) */	\
 	IN(poll,		poll)		/* as ppoll */			\
 	FWD(ppoll,		ENCL_A_ARRAY(1, ENCL_SZ_POLLFD), ENCL_A_VAL, ENCL_A_OBJ0(ENCL_SZ_TIMESPEC), \

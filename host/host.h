@@ -126,6 +126,8 @@
 		/* getppid returns the process's own pid */ \
 	HOSTILE(DIRENT_NAME, "dirent-name")	\
 		/* getdents64's first name starts with '/' */ \
+	HOSTILE(SENDFILE_OFFSET, "sendfile-offset")	\
+		/* sendfile moves the offset one byte further than it sent */ \
 	HOSTILE(FLOCK_TYPE, "flock-type")	\
 		/* fcntl F_GETLK reports l_type 7, no lock type */ \
 	HOSTILE(PIPE_SAME, "pipe-same")	\

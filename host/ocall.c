@@ -404,6 +404,12 @@ static int hostile_served(struct encl_host_thread *t, int64_t nr, const uint64_t
 		if (o->ret >= 0)
 			o->ret |= 1 << 30;
 		break;
+	case ENCL_HOSTILE_SENDFILE_OFFSET:
+		if (nr != SYS_sendfile || !encl_area_holds(t, args[2], sizeof(off_t)))
+			return 0;
+		o->ret = forward(t, (long)nr, args);
+		++*(off_t *)(uintptr_t)args[2];
+		break;
 	case ENCL_HOSTILE_FLOCK_TYPE:
 		if (nr != SYS_fcntl || args[1] != F_GETLK || !encl_area_holds(t, args[2], sizeof(struct flock)))
 			return 0;

@@ -517,3 +517,14 @@ const char *iago_check_epoll_events(uint32_t registered, uint32_t got)
 		return "epoll_wait returned events the fd is not registered for";
 	return 0;
 }
+
+const char *iago_check_sendfile(uint64_t asked, int64_t ret, int64_t before, int64_t after)
+{
+	const char *why = iago_check_count(ret, asked);
+
+	if (why || ret < 0)
+		return why;
+	if ((uint64_t)after != (uint64_t)before + (uint64_t)ret)
+		return "sendfile moved the offset by other than the bytes sent";
+	return 0;
+}

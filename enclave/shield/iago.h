@@ -279,4 +279,10 @@ const char *iago_check_area(uint64_t addr, uint64_t size, uint64_t base, uint64_
 const char *iago_check_strings(const uint64_t *ptrs, uint64_t n, uint64_t base,
 			       uint64_t enclave_size, uint64_t *lens, uint64_t *total);
 
+/*
+ * sendfile with an offset: @ret bytes sent of @asked, and the offset the
+ * host wrote back, @before and @after the call, moved by exactly that.
+ */
+const char *iago_check_sendfile(uint64_t asked, int64_t ret, int64_t before, int64_t after);
+
 #endif

@@ -13,12 +13,14 @@
  * the enclave's own, in the area, with one iovec; the host checks every
  * pointer in it and gives the kernel its own copy (host/ocall_copy.c).
  */
+#define _GNU_SOURCE	/* struct mmsghdr, MSG_WAITFORONE */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "enclave/shield/fd_table.h"
 #include "enclave/shield/iago.h"
@@ -413,4 +415,69 @@ SYSFN(recvmsg)
 	if (g.name)
 		take_addr(SYS_recvmsg, r, back.msg_namelen, g.name, g.m.msg_name, &um->msg_namelen);
 	return r;
+}
+
+/*
+ * sendmmsg and recvmmsg, one sendmsg or recvmsg per message, each checked
+ * as its own. As with the kernel, a failure after the first message ends
+ * the batch with the count so far, and at most UIO_MAXIOV messages go in
+ * one call. recvmmsg's MSG_WAITFORONE makes every receive after the first
+ * non-blocking; its timeout is checked after each message, as the kernel
+ * checks it, and what is left of it written back.
+ */
+#define MMSG_MAX	1024	/* UIO_MAXIOV */
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	uint64_t b[6] = { CLOCK_MONOTONIC, (uint64_t)(uintptr_t)&ts };
+
+	if (sys_clock_gettime(b))
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static long mmsg(long nr, const uint64_t *a, struct timespec *timeout)
+{
+	struct mmsghdr *v = (struct mmsghdr *)a[1];
+	unsigned n = a[2] > MMSG_MAX ? MMSG_MAX : (unsigned)a[2], i;
+	uint64_t flags = a[3] & ~(uint64_t)MSG_WAITFORONE;
+	int64_t end = 0;
+
+	if (timeout) {
+		if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000)
+			return -EINVAL;
+		end = monotonic_ns() + timeout->tv_sec * 1000000000 + timeout->tv_nsec;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t b[6] = { a[0], (uint64_t)(uintptr_t)&v[i].msg_hdr, flags };
+		long r = nr == SYS_sendmmsg ? sys_sendmsg(b) : sys_recvmsg(b);
+
+		if (r < 0)
+			return i ? (long)i : r;
+		v[i].msg_len = (unsigned)r;
+		if (a[3] & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		if (timeout) {
+			int64_t left = end - monotonic_ns();
+
+			left = left > 0 ? left : 0;
+			*timeout = (struct timespec){ left / 1000000000, left % 1000000000 };
+			if (!left) {
+				i++;
+				break;
+			}
+		}
+	}
+	return (long)i;
+}
+
+SYSFN(sendmmsg)
+{
+	return mmsg(SYS_sendmmsg, a, 0);
+}
+
+SYSFN(recvmmsg)
+{
+	return mmsg(SYS_recvmmsg, a, (struct timespec *)a[4]);
 }

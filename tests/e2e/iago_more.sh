@@ -6,7 +6,7 @@
 # docs/shield.md, "Testing a hostile host", lists every lie.
 . "$(dirname "$0")/lib.sh"
 
-plan 30
+plan 31
 
 sim_defaults
 
@@ -23,6 +23,7 @@ cat >"$P.c" <<'PROG'
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,6 +112,10 @@ int main(int argc, char **argv)
 		time_t t = 0;
 
 		printf("LD_PRELOAD=%s hour %d\n", pre ? pre : "", localtime(&t)->tm_hour);
+	} else if (!strcmp(what, "sendfile")) {
+		off_t off = 0;
+
+		printf("%ld\n", (long)sendfile(1, fd, &off, 16));
 	} else if (!strcmp(what, "pipe")) {
 		int p[2];
 
@@ -167,7 +172,7 @@ hostile() {
 
 # Without a lie every case works.
 honest=ok
-for arg in stat statx clock sleep lseek getfl rlimit close dir lock pipe socket fds map stat2 pipestat dirs ppid; do
+for arg in stat statx clock sleep lseek getfl rlimit close dir lock pipe socket fds map stat2 pipestat dirs ppid sendfile; do
 	"$P" "$arg" >"$TMP/honest.out" 2>&1 && grep -q '^done' "$TMP/honest.out" || honest="$arg: $(head -c 200 "$TMP/honest.out")"
 done
 check honest_host test "$honest" = ok
@@ -198,6 +203,7 @@ hostile pipe_stat_not_fifo stat-retype pipestat "for fstat .*the type of an open
 hostile ppid_came_back ppid-back ppid "for getppid .*a parent process that had ended came back"
 check ppid_reparent_accepted grep -qx 'ppid 1' "$TMP/stdout"
 hostile ppid_is_self ppid-self ppid "for getppid .*the process is its own parent"
+hostile sendfile_offset_moved sendfile-offset sendfile "for sendfile .*moved the offset by other than the bytes sent"
 hostile flock_no_type flock-type lock "for fcntl .*struct flock has no lock type"
 hostile flock_unlck_changed flock-unlck lock "for fcntl .*struct flock for F_UNLCK changed more than l_type"
 hostile pipe_same_fd pipe-same pipe "for pipe2 .*not two distinct descriptors"

@@ -5,15 +5,16 @@
 # exit code must agree. UDP with a DNS-shaped request and answer (the C
 # library's res_mkquery and ns_parserr), TCP over IPv4 and IPv6 with socket
 # options, AF_UNIX streams passing a descriptor and 3 MiB, AF_UNIX
-# datagrams, and getaddrinfo("localhost"). Each program uses threads and
-# blocking calls only.
+# datagrams, getaddrinfo("localhost"), and sendmmsg, recvmmsg and
+# sendfile (net_batch.c, with non-blocking receives too). The others use
+# threads and blocking calls only.
 . "$(dirname "$0")/lib.sh"
 
-plan 6
+plan 7
 sim_defaults
 require_enclave_toolchain
 
-for n in net_udp net_tcp net_unix net_names; do
+for n in net_udp net_tcp net_unix net_names net_batch; do
 	build_program "$n" || true
 done
 
@@ -24,6 +25,7 @@ if [ -x "$TMP/net_unix.encl" ]; then
 	same net_unix unix_scm_rights_datagrams_bulk -- "$TMP/unix"
 fi
 [ -x "$TMP/net_names.encl" ] && same net_names getaddrinfo_localhost --
+[ -x "$TMP/net_batch.encl" ] && same net_batch mmsg_batches_sendfile -- "$TMP"
 
 # An option in no row of ENCL_SOCKOPTS: ENOPROTOOPT, and one warning naming it.
 cat >"$TMP/opt.c" <<'PROG'

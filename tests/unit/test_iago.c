@@ -3,6 +3,7 @@
  * The trusted runtime's checks on host results (enclave/shield/iago.c), run on the
  * host: the file is compiled in as it is, with a pretend ELRANGE.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
@@ -351,6 +352,12 @@ static void test_select(void)
 
 static void test_files_flags_clock(void)
 {
+	CHECK(iago_check_sendfile(100, 40, 1000, 1040) == NULL);
+	CHECK(iago_check_sendfile(100, 0, 5, 5) == NULL);
+	CHECK(iago_check_sendfile(100, -EBADF, 5, 77) == NULL);	/* a failure leaves it to the program */
+	CHECK_STR_CONTAINS(iago_check_sendfile(100, 40, 1000, 1041), "moved the offset");
+	CHECK_STR_CONTAINS(iago_check_sendfile(100, 40, INT64_MAX, INT64_MIN), "moved the offset");
+	CHECK_STR_CONTAINS(iago_check_sendfile(100, 101, 0, 101), "larger than the request");
 	CHECK(iago_check_file(S_IFREG | 0644, 100) == NULL);
 	CHECK(iago_check_file(S_IFSOCK, 0) == NULL);
 	CHECK(iago_check_file(S_IFDIR, (UINT64_C(1) << 62) - 1) == NULL);
