@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > FUZZ_MAX_INPUT)
 		return 0;
-	switch (data[0] % 45) {
+	switch (data[0] % 41) {
 	case 0:
 		a = u64(&in); b = u64(&in);
 		kept += iago_outside(a, b, BASE, SIZE);
@@ -277,9 +277,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a = u64(&in);
 		keep(iago_check_monotonic(a, u64(&in)));
 		break;
-	default:
-		a = u64(&in);
-		keep(iago_check_read(a, u64(&in)));
+	case 40:
+		a = u64(&in); b = u64(&in); c = u64(&in);
+		keep(iago_check_sendfile(a, (int64_t)b, (int64_t)c, (int64_t)u64(&in)));
 		break;
 	}
 	return 0;
