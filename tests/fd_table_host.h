@@ -2,7 +2,7 @@
 /*
  * enclave/shield/fd_table.c compiled into a host program, as it is: the
  * heap and the ocalls it uses are played here, and a lie it catches ends
- * the caller's fd_new() instead of the enclave. For tests/unit/test_fd_table.c
+ * the caller's fd_new() or fd_dup() instead of the enclave. For tests/unit/test_fd_table.c
  * and tests/fuzz/fuzz_fd_table.c.
  */
 #ifndef ENCL_TESTS_FD_TABLE_HOST_H
@@ -68,6 +68,15 @@ static inline const char *fd_new(long nr, int64_t fd)
 	fd_caught_why = NULL;
 	if (!setjmp(fd_caught))
 		encl_fd_new(nr, fd);
+	return fd_caught_why;
+}
+
+/* encl_fd_dup(), likewise. */
+static inline const char *fd_dup(long nr, int64_t fd, int64_t src, int64_t ticket)
+{
+	fd_caught_why = NULL;
+	if (!setjmp(fd_caught))
+		encl_fd_dup(nr, fd, src, ticket);
 	return fd_caught_why;
 }
 

@@ -107,7 +107,19 @@ void encl_fd_table_init(void)
 	}
 }
 
-int64_t encl_fd_new(long nr, int64_t r)
+/* @fd's record and its word in @word, if @ticket still names the opening it was taken for. */
+static uint64_t *record_for(int64_t fd, int64_t ticket, uint64_t *word)
+{
+	uint64_t *rec = ticket > 0 ? record(fd, 0) : 0;
+
+	if (!rec)
+		return 0;
+	*word = __atomic_load_n(rec, __ATOMIC_RELAXED);
+	return REC_GEN(*word) + 1 == (uint64_t)ticket ? rec : 0;
+}
+
+/* @r, made by call @nr, becomes the program's descriptor, its file of type @type (0: unknown). */
+static int64_t fd_take(long nr, int64_t r, uint64_t type)
 {
 	uint64_t bit, old;
 
@@ -121,8 +133,20 @@ int64_t encl_fd_new(long nr, int64_t r)
 	if (old & bit)
 		encl_iago_fail(nr, r, "descriptor is already open");
 	/* No heap for the record: it is made, type unknown, at the first ticket. */
-	record_start(r, type_made_by(nr), 1);
+	record_start(r, type, 1);
 	return r;
+}
+
+int64_t encl_fd_new(long nr, int64_t r)
+{
+	return fd_take(nr, r, type_made_by(nr));
+}
+
+int64_t encl_fd_dup(long nr, int64_t r, int64_t src, int64_t ticket)
+{
+	uint64_t word, *rec = record_for(src, ticket, &word);
+
+	return fd_take(nr, r, rec ? REC_TYPE(word) : 0);
 }
 
 void encl_fd_gone(int64_t fd)
@@ -151,17 +175,6 @@ int64_t encl_fd_ticket(int64_t fd)
 	if (!rec)
 		return -ENOMEM;
 	return (int64_t)REC_GEN(__atomic_load_n(rec, __ATOMIC_RELAXED)) + 1;
-}
-
-/* @fd's record and its word in @word, if @ticket still names the opening it was taken for. */
-static uint64_t *record_for(int64_t fd, int64_t ticket, uint64_t *word)
-{
-	uint64_t *rec = ticket > 0 ? record(fd, 0) : 0;
-
-	if (!rec)
-		return 0;
-	*word = __atomic_load_n(rec, __ATOMIC_RELAXED);
-	return REC_GEN(*word) + 1 == (uint64_t)ticket ? rec : 0;
 }
 
 const char *encl_fd_check_type(int64_t fd, int64_t ticket, uint32_t mode)

@@ -14,7 +14,8 @@
  *
  * What each one is: a record per descriptor, started anew by both.
  *  - The file's type, from the call that made the descriptor (a pipe is a
- *    FIFO, a socket a socket) or from the first fstat. An open file never
+ *    FIFO, a socket a socket, a duplicate its original's) or from the
+ *    first fstat. An open file never
  *    changes type; a host that says otherwise lies.
  *  - Its directory stream: the entries getdents64 gave since the
  *    descriptor was opened or moved with lseek (rewinddir, seekdir), and
@@ -62,6 +63,13 @@ void encl_fd_table_init(void);
  * enclave.
  */
 int64_t encl_fd_new(long nr, int64_t r);
+
+/*
+ * @r, the result of call @nr that duplicates @src (dup, dup2, dup3, fcntl
+ * F_DUPFD), with @src's ticket taken before the call: as encl_fd_new(),
+ * and its file is @src's, of the type @src's record has.
+ */
+int64_t encl_fd_dup(long nr, int64_t r, int64_t src, int64_t ticket);
 
 /* @fd is closed (or about to be, by close or as dup2's target). */
 void encl_fd_gone(int64_t fd);

@@ -75,14 +75,19 @@ SYSFN(lseek)
 	return r;
 }
 
-SYSFN_FWD_FD(dup)
+SYSFN(dup)
+{
+	int64_t ticket = encl_fd_ticket((int32_t)a[0]);
+
+	return encl_fd_dup(SYS_dup, ocall1(OCALL_SYS(dup), a[0]), (int32_t)a[0], ticket);
+}
 
 /* dup2/dup3 return the descriptor asked for, nothing else. */
 static long dup_to(long nr, const uint64_t *a)
 {
-	int64_t r;
-
 	int same = (uint32_t)a[0] == (uint32_t)a[1];	/* dup2(fd, fd): nothing new */
+	int64_t ticket = encl_fd_ticket((int32_t)a[0]);
+	int64_t r;
 
 	/*
 	 * The target is closed first. Should the call fail, it may still be
@@ -95,7 +100,7 @@ static long dup_to(long nr, const uint64_t *a)
 	r = ocall3(nr, a[0], a[1], a[2]);
 
 	IAGO(iago_check_dup_to(r, (uint32_t)a[1]), nr, r);
-	return same ? r : encl_fd_new(nr, r);
+	return same ? r : encl_fd_dup(nr, r, (int32_t)a[0], ticket);
 }
 
 SYSFN(dup2)
@@ -213,14 +218,15 @@ static long cmd_call(long nr, const struct encl_cmd *c, const uint64_t *a)
 SYSFN(fcntl)
 {
 	const struct encl_cmd *c = encl_cmd_find(fcntl_cmds, sizeof(fcntl_cmds) / sizeof(*c), a[1]);
-	int64_t r;
+	int64_t ticket, r;
 
 	if (!c)
 		return -EINVAL;
+	ticket = c->res == ENCL_RES_FD ? encl_fd_ticket((int32_t)a[0]) : 0;
 	r = cmd_call(OCALL_SYS(fcntl), c, a);
 	if (c->res == ENCL_RES_FD) {
 		IAGO(iago_check_dupfd(r, (uint32_t)a[2]), SYS_fcntl, r);
-		encl_fd_new(SYS_fcntl, r);
+		encl_fd_dup(SYS_fcntl, r, (int32_t)a[0], ticket);
 	}
 	if (a[1] == F_GETFL)
 		IAGO(iago_check_open_flags(r), SYS_fcntl, r);

@@ -6,7 +6,7 @@
 # docs/shield.md, "Testing a hostile host", lists every lie.
 . "$(dirname "$0")/lib.sh"
 
-plan 31
+plan 32
 
 sim_defaults
 
@@ -132,6 +132,13 @@ int main(int argc, char **argv)
 
 		if (fstat(fd, &st) || pipe(p) || fstat(p[0], &st) || !S_ISFIFO(st.st_mode))
 			return 9;
+	} else if (!strcmp(what, "dupstat")) {
+		/* A duplicate of a pipe's end is a FIFO too. */
+		struct stat st;
+		int p[2];
+
+		if (fstat(fd, &st) || pipe(p) || fstat(dup(p[0]), &st) || !S_ISFIFO(st.st_mode))
+			return 9;
 	} else if (!strcmp(what, "dirs")) {
 		/* More directories than a small table would follow, read in turns to their end. */
 		DIR *d[20];
@@ -172,7 +179,7 @@ hostile() {
 
 # Without a lie every case works.
 honest=ok
-for arg in stat statx clock sleep lseek getfl rlimit close dir lock pipe socket fds map stat2 pipestat dirs ppid sendfile; do
+for arg in stat statx clock sleep lseek getfl rlimit close dir lock pipe socket fds map stat2 pipestat dupstat dirs ppid sendfile; do
 	"$P" "$arg" >"$TMP/honest.out" 2>&1 && grep -q '^done' "$TMP/honest.out" || honest="$arg: $(head -c 200 "$TMP/honest.out")"
 done
 check honest_host test "$honest" = ok
@@ -200,6 +207,7 @@ else
 fi
 hostile stat_type_changed stat-retype stat2 "for fstat .*the type of an open file changed"
 hostile pipe_stat_not_fifo stat-retype pipestat "for fstat .*the type of an open file changed"
+hostile dup_stat_not_fifo stat-retype dupstat "for fstat .*the type of an open file changed"
 hostile ppid_came_back ppid-back ppid "for getppid .*a parent process that had ended came back"
 check ppid_reparent_accepted grep -qx 'ppid 1' "$TMP/stdout"
 hostile ppid_is_self ppid-self ppid "for getppid .*the process is its own parent"

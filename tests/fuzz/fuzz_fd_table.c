@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The descriptor records (enclave/shield/fd_table.c) fed what a host can
- * say, in any order: descriptors made and closed, tickets taken, fstat
- * types and getdents64 answers checked under fresh and outdated tickets.
+ * say, in any order: descriptors made, duplicated and closed, tickets
+ * taken, fstat types and getdents64 answers checked under fresh and
+ * outdated tickets.
  * Each operation is a byte, its operands the bytes after it. Besides what
  * the sanitizers catch, one rule must hold whatever the host says: an
  * answer under a ticket taken before its descriptor was closed or made
@@ -52,9 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned s = arg % 4;
 		const char *why = NULL;
 
-		switch (op % 7) {
+		switch (op % 8) {
 		case 0:
 			if (!fd_new(makers[(arg / NFDS) % 5], fd))
+				outdate(fd);
+			break;
+		case 7:		/* a duplicate of slot @s's descriptor, under its ticket */
+			if (!fd_dup(SYS_dup, fd, slots[s].fd, slots[s].ticket))
 				outdate(fd);
 			break;
 		case 1:
@@ -91,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(buf);
 			break;
 		}
-		default:
+		case 6:
 			heap_full = !heap_full;
 			break;
 		}

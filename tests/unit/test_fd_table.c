@@ -57,6 +57,8 @@ static void test_type_kept(void)
 
 static void test_type_from_the_call(void)
 {
+	int64_t t;
+
 	CHECK(fd_new(SYS_pipe2, 11) == NULL);
 	CHECK(encl_fd_check_type(11, encl_fd_ticket(11), S_IFIFO | 0600) == NULL);
 	CHECK(fd_new(SYS_accept4, 12) == NULL);
@@ -65,7 +67,14 @@ static void test_type_from_the_call(void)
 	CHECK(encl_fd_check_type(13, encl_fd_ticket(13), S_IFSOCK | 0777) == NULL);
 	CHECK(fd_new(SYS_pipe2, 14) == NULL);
 	CHECK_STR_CONTAINS(encl_fd_check_type(14, encl_fd_ticket(14), S_IFREG | 0600), "changed");
-	for (int fd = 11; fd <= 14; fd++)
+	/* A duplicate's file is its original's; under an outdated ticket, of unknown type. */
+	CHECK(fd_dup(SYS_dup, 15, 11, encl_fd_ticket(11)) == NULL);
+	CHECK_STR_CONTAINS(encl_fd_check_type(15, encl_fd_ticket(15), S_IFREG), "changed");
+	t = encl_fd_ticket(12);
+	encl_fd_gone(12);
+	CHECK(fd_dup(SYS_dup2, 16, 12, t) == NULL);
+	CHECK(encl_fd_check_type(16, encl_fd_ticket(16), S_IFREG) == NULL);
+	for (int fd = 11; fd <= 16; fd++)
 		encl_fd_gone(fd);
 }
 
