@@ -70,17 +70,23 @@ real_cached() {
 	fi
 }
 
-# real_encl_tree NAME: build/real/NAME/encl-ID, where ID names this encl-cc:
-# objects encl-cc compiled are kept only as long as encl-cc is the same
-# (older trees are removed). Links are redone every run, so the enclaves
-# always hold the runtime being tested.
-real_encl_tree() {
-	local id d
-	id=$(sha256sum "$ROOT/build/bin/encl-cc" | cut -c1-12)
-	for d in "$REAL/$1"/encl-*; do
-		[ "$d" = "$REAL/$1/encl-$id" ] || rm -rf "$d"
+# real_tree NAME KIND [FILE...]: build/real/NAME/KIND-ID, where ID names the
+# compiler: musl-gcc (its script, its specs and the musl libc.a beside
+# them), gcc's version and the FILEs (encl-cc, for the enclave builds).
+# Objects are kept only as long as the compiler is the same (the trees of
+# another are removed). Links are redone every run, so the enclaves always
+# hold the runtime being tested.
+real_tree() {
+	local name=$1 kind=$2 musl_gcc specs id d
+	shift 2
+	musl_gcc=$(command -v musl-gcc)
+	specs=$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$musl_gcc")
+	id=$({ cat "$musl_gcc" "$@"; [ -z "$specs" ] || cat "$specs" "${specs%/*}/libc.a"
+	       gcc -dumpfullversion; } 2>/dev/null | sha256sum | cut -c1-12)
+	for d in "$REAL/$name/$kind" "$REAL/$name/$kind"-*; do
+		[ "$d" = "$REAL/$name/$kind-$id" ] || rm -rf "$d"
 	done
-	echo "$REAL/$1/encl-$id"
+	echo "$REAL/$name/$kind-$id"
 }
 
 # real_skip_all REASON TEST...: one SKIP line for each of the planned TESTs

@@ -12,10 +12,11 @@ REDIS_PIDS=()
 # redis_build: the three executables in $TMP; else real_source's status and
 # REAL_WHY, or 2 and REAL_WHY saying what failed to build
 redis_build() {
-	local src native=$REAL/redis/native encl
+	local src native encl
 	real_source redis || return
 	src=$REAL_SRC
-	encl=$(real_encl_tree redis)
+	native=$(real_tree redis native)
+	encl=$(real_tree redis encl "$ROOT/build/bin/encl-cc")
 	redis_tree "$src" "$native" && redis_tree "$src" "$encl" || {
 		REAL_WHY="cannot copy $src"; return 2; }
 	# The enclave is linked again every run, with the runtime of this run.

@@ -15,10 +15,11 @@ SQLITE_CFLAGS=(-O1 -DSQLITE_THREADSAFE=1 -DSQLITE_OMIT_LOAD_EXTENSION)
 # sqlite3_build: both executables in $TMP; else real_source's status and
 # REAL_WHY, or 2 and REAL_WHY saying what failed to build
 sqlite3_build() {
-	local src amalg=$REAL/sqlite3/amalgamation native=$REAL/sqlite3/native encl
+	local src amalg=$REAL/sqlite3/amalgamation native encl
 	real_source sqlite3 || return
 	src=$REAL_SRC
-	encl=$(real_encl_tree sqlite3)
+	native=$(real_tree sqlite3 native)
+	encl=$(real_tree sqlite3 encl "$ROOT/build/bin/encl-cc")
 	mkdir -p "$amalg" "$native" "$encl"
 	# Configured out of tree (the source stays clean); shell.c last, as it is the mark.
 	if ! real_cached "$amalg/shell.c" sh -c 'cd "$2" &&
