@@ -55,9 +55,11 @@ struct encl_cas_frame {
 
 /*
  * A nonce is good for one EVIDENCE, for the config id it was issued for,
- * for ENCL_CAS_NONCE_TTL seconds; anything else is a replay.
+ * for ENCL_CAS_NONCE_TTL seconds (encl cas serve --nonce-ttl sets it, up to
+ * ENCL_CAS_NONCE_TTL_MAX); anything else is a replay.
  */
 #define ENCL_CAS_NONCE_TTL	60
+#define ENCL_CAS_NONCE_TTL_MAX	3600
 
 struct encl_cas_challenge {
 	uint8_t nonce[ENCL_CAS_NONCE_SIZE];

@@ -32,6 +32,7 @@ struct encl_cas_attest {
 	struct encl_cas_db *db;
 	EVP_PKEY *identity;
 	uint8_t service_key[ENCL_P256_POINT_SIZE];
+	unsigned nonce_ttl;		/* seconds */
 	pthread_mutex_t lock;
 	struct nonce nonce[NONCES_MAX];
 };
@@ -44,7 +45,8 @@ static time_t now(void)
 	return ts.tv_sec + 1;	/* never 0, which marks a free slot */
 }
 
-struct encl_cas_attest *encl_cas_attest_new(struct encl_cas_db *db, EVP_PKEY *identity)
+struct encl_cas_attest *encl_cas_attest_new(struct encl_cas_db *db, EVP_PKEY *identity,
+					    unsigned nonce_ttl)
 {
 	struct encl_cas_attest *a = calloc(1, sizeof(*a));
 
@@ -56,6 +58,7 @@ struct encl_cas_attest *encl_cas_attest_new(struct encl_cas_db *db, EVP_PKEY *id
 	}
 	a->db = db;
 	a->identity = identity;
+	a->nonce_ttl = nonce_ttl;
 	pthread_mutex_init(&a->lock, NULL);
 	return a;
 }
@@ -174,7 +177,7 @@ uint16_t encl_cas_attest_hello(struct encl_cas_attest *a, const uint8_t *body, s
 	for (i = 0; i < NONCES_MAX; i++) {
 		struct nonce *n = &a->nonce[i];
 
-		if (n->issued && t - n->issued > ENCL_CAS_NONCE_TTL)
+		if (n->issued && t - n->issued > a->nonce_ttl)
 			n->issued = 0;
 		if (!n->issued && !slot)
 			slot = n;
@@ -195,7 +198,7 @@ uint16_t encl_cas_attest_hello(struct encl_cas_attest *a, const uint8_t *body, s
 	return ENCL_CAS_ATTEST_CHALLENGE;
 }
 
-/* Take the nonce: it is good once, for @id, within ENCL_CAS_NONCE_TTL. */
+/* Take the nonce: it is good once, for @id, within the nonce's time to live. */
 static int take_nonce(struct encl_cas_attest *a, const uint8_t v[ENCL_CAS_NONCE_SIZE],
 		      const char *id)
 {
@@ -209,7 +212,7 @@ static int take_nonce(struct encl_cas_attest *a, const uint8_t v[ENCL_CAS_NONCE_
 
 		if (!n->issued || CRYPTO_memcmp(n->v, v, ENCL_CAS_NONCE_SIZE))
 			continue;
-		if (t - n->issued <= ENCL_CAS_NONCE_TTL && !strcmp(n->config_id, id))
+		if (t - n->issued <= a->nonce_ttl && !strcmp(n->config_id, id))
 			rc = 0;
 		n->issued = 0;
 		break;
@@ -374,7 +377,7 @@ uint16_t encl_cas_attest_evidence(struct encl_cas_attest *a, const uint8_t *body
 	if (take_nonce(a, ev->nonce, id))
 		return refuse(ans, anslen, log, loglen, "attestation of '%s' refused: replayed or "
 			      "unknown nonce (each nonce is good once, for its config id, for %u s)",
-			      id, ENCL_CAS_NONCE_TTL);
+			      id, a->nonce_ttl);
 	if (lookup(a, id, &p, &s, err, sizeof(err)))
 		return refuse(ans, anslen, log, loglen, "attestation of '%s' refused: %s", id, err);
 	sgx_hex(r->mrenclave, SGX_HASH_SIZE, mr);

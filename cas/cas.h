@@ -149,7 +149,9 @@ int encl_cas_config_plaintext(const struct encl_policy *p, const struct encl_pol
 
 struct encl_cas_attest;
 
-struct encl_cas_attest *encl_cas_attest_new(struct encl_cas_db *db, EVP_PKEY *identity);
+/* A nonce it issues is good for @nonce_ttl seconds (ENCL_CAS_NONCE_TTL unless told). */
+struct encl_cas_attest *encl_cas_attest_new(struct encl_cas_db *db, EVP_PKEY *identity,
+					    unsigned nonce_ttl);
 void encl_cas_attest_free(struct encl_cas_attest *a);
 
 /*
@@ -169,7 +171,7 @@ uint16_t encl_cas_attest_evidence(struct encl_cas_attest *a, const uint8_t *body
 #define ENCL_CAS_IO_TIMEOUT		10	/* seconds, handshake and each read */
 
 /* Serve until SIGTERM or SIGINT. Returns an exit code (0 after a signal). */
-int encl_cas_serve(const char *db_path, const char *listen_addr);
+int encl_cas_serve(const char *db_path, const char *listen_addr, unsigned nonce_ttl);
 
 /* "host:port" into a socket address; 0 or -1 with @err. */
 int encl_cas_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *sslen,

@@ -264,7 +264,7 @@ static int listen_on(const char *addr, char *err, size_t errlen)
 	return fd;
 }
 
-int encl_cas_serve(const char *db_path, const char *listen_addr)
+int encl_cas_serve(const char *db_path, const char *listen_addr, unsigned nonce_ttl)
 {
 	struct server srv = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -280,7 +280,7 @@ int encl_cas_serve(const char *db_path, const char *listen_addr)
 	if (!srv.db || encl_cas_identity(key_path, crt_path, &key, &crt, err, sizeof(err)) ||
 	    encl_cas_fingerprint(key, fp) ||
 	    !(srv.ctx = encl_cas_server_ctx(key, crt, err, sizeof(err))) ||
-	    !(srv.attest = encl_cas_attest_new(srv.db, key)) ||
+	    !(srv.attest = encl_cas_attest_new(srv.db, key, nonce_ttl)) ||
 	    (lfd = listen_on(listen_addr, err, sizeof(err))) < 0) {
 		fprintf(stderr, "encl cas serve: %s\n", err);
 		goto out;

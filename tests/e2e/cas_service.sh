@@ -5,7 +5,7 @@
 # harm; and every acknowledged update survives kill -9 during 100
 # concurrent updates.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 23
 
 MRE=1111111111111111111111111111111111111111111111111111111111111111
 export XDG_CONFIG_HOME=$TMP/me
@@ -81,6 +81,8 @@ expect_exit malformed_yaml_refused 1 "refused: session.yaml:3:1: " $CAS create "
 expect_exit unknown_field_refused 1 "session.yaml:[0-9]+:[0-9]+: unknown key 'colour'" $CAS create "$TMP/unknown.yaml"
 head -c $(((1 << 20) + 1)) /dev/zero >"$TMP/big.yaml"
 expect_exit oversized_file_refused_by_client 2 "larger than the 1048576 bytes" $CAS create "$TMP/big.yaml"
+expect_exit nonce_ttl_out_of_range 2 "--nonce-ttl: '0' is not a number from 1 to 3600" \
+	encl cas serve --db "$TMP/never.db" --nonce-ttl 0
 
 # Below the client: an oversized frame over TLS, garbage bytes, and 1,000
 # connections opened and dropped. The service must answer afterwards.

@@ -260,11 +260,41 @@ static void test_nonce_bound_to_config_id(void)
 	free(ans);
 }
 
+/* A nonce is good for its time to live: evidence that comes later is refused. */
+static void test_nonce_expires(void)
+{
+	struct encl_cas_attest *usual = att;
+	uint8_t nonce[ENCL_CAS_NONCE_SIZE], *ans;
+	struct ev ev;
+	size_t n;
+
+	att = encl_cas_attest_new(db, identity, 1);
+	CHECK(att != NULL);
+	if (!att) {
+		att = usual;
+		return;
+	}
+	CHECK(hello("s/svc", nonce));
+	make_evidence(&ev, nonce, "s/svc", NONE);
+	sleep(2);	/* the clock counts whole seconds: 2 is more than 1 */
+	CHECK_EQ_INT(evidence(&ev, &ans, &n), ENCL_CAS_ERROR);
+	CHECK_STR_CONTAINS((char *)ans, "replayed or unknown nonce");
+	CHECK_STR_CONTAINS((char *)ans, "for 1 s");
+	free(ans);
+	/* in time, the same evidence for a new nonce is accepted */
+	CHECK(hello("s/svc", nonce));
+	make_evidence(&ev, nonce, "s/svc", NONE);
+	CHECK_EQ_INT(evidence(&ev, &ans, &n), ENCL_CAS_ATTEST_CONFIG);
+	free(ans);
+	encl_cas_attest_free(att);
+	att = usual;
+}
+
 int main(void)
 {
 	char path[64], err[256];
 
-	HARNESS_PLAN(4);
+	HARNESS_PLAN(5);
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/cas.db", dir);
@@ -272,7 +302,7 @@ int main(void)
 	identity = EVP_EC_gen("P-256");
 	quoting = EVP_EC_gen("P-256");
 	enclave = EVP_EC_gen("P-256");
-	att = db && identity ? encl_cas_attest_new(db, identity) : NULL;
+	att = db && identity ? encl_cas_attest_new(db, identity, ENCL_CAS_NONCE_TTL) : NULL;
 	if (!att) {
 		fprintf(stderr, "set-up failed: %s\n", err);
 		return 1;
@@ -283,6 +313,7 @@ int main(void)
 	RUN(test_refusals);
 	RUN(test_hello_refusals);
 	RUN(test_nonce_bound_to_config_id);
+	RUN(test_nonce_expires);
 	encl_cas_attest_free(att);
 	encl_cas_db_close(db);
 	EVP_PKEY_free(identity);

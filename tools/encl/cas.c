@@ -25,7 +25,7 @@
 #define ENCL_EXIT_UNREACHABLE	3
 
 static const char serve_usage[] =
-"usage: encl cas serve --db FILE [--listen ADDR:PORT]\n"
+"usage: encl cas serve --db FILE [--listen ADDR:PORT] [--nonce-ttl SECONDS]\n"
 "\n"
 "Run the configuration and attestation service in the foreground until\n"
 "SIGTERM or SIGINT. Sessions are kept in the SQLite database FILE (made when\n"
@@ -37,6 +37,8 @@ static const char serve_usage[] =
 "\n"
 "  --db FILE           the database (required)\n"
 "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8081)\n"
+"  --nonce-ttl SECONDS how long an attestation's nonce stays good, from the\n"
+"                      challenge to the evidence (1 to 3600; default 60)\n"
 "  -h, --help          this text\n"
 "\n"
 "Exit status: 0 after a signal, 1 when the service cannot start.\n";
@@ -73,7 +75,7 @@ static const char session_usage[] =
 "trusted), 2 bad usage or input, 3 the service could not be reached.\n";
 
 static const char cas_usage[] =
-"usage: encl cas serve --db FILE [--listen ADDR:PORT]\n"
+"usage: encl cas serve --db FILE [--listen ADDR:PORT] [--nonce-ttl SECONDS]\n"
 "       encl cas check --db FILE\n"
 "       encl cas session create|update|show|delete --cas ADDR:PORT [--cas-cert FILE]\n"
 "                        FILE.yaml|NAME\n"
@@ -83,14 +85,16 @@ static const char cas_usage[] =
 
 static int cmd_serve(int argc, char **argv)
 {
-	enum { O_DB = 256, O_LISTEN };
+	enum { O_DB = 256, O_LISTEN, O_NONCE_TTL };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "nonce-ttl", required_argument, NULL, O_NONCE_TTL },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *db = NULL, *listen_addr = "127.0.0.1:8081";
+	uint64_t nonce_ttl = ENCL_CAS_NONCE_TTL;
 	int c;
 
 	optind = 0;
@@ -98,6 +102,11 @@ static int cmd_serve(int argc, char **argv)
 		switch (c) {
 		case O_DB: db = optarg; break;
 		case O_LISTEN: listen_addr = optarg; break;
+		case O_NONCE_TTL:
+			if (encl_parse_uint("cas serve", "--nonce-ttl", optarg, 1,
+					    ENCL_CAS_NONCE_TTL_MAX, &nonce_ttl))
+				return ENCL_EXIT_USAGE;
+			break;
 		case 'h': fputs(serve_usage, stdout); return 0;
 		default: return encl_try_help("cas serve");
 		}
@@ -106,7 +115,7 @@ static int cmd_serve(int argc, char **argv)
 		return encl_usage("cas serve", "missing --db FILE");
 	if (encl_operands("cas serve", argc, argv, 0, ""))
 		return ENCL_EXIT_USAGE;
-	return encl_cas_serve(db, listen_addr) ? ENCL_EXIT_FAILED : 0;
+	return encl_cas_serve(db, listen_addr, (unsigned)nonce_ttl) ? ENCL_EXIT_FAILED : 0;
 }
 
 static int cmd_check(int argc, char **argv)

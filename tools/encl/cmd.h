@@ -74,10 +74,14 @@ void encl_json_string(const char *s);
 int encl_read_sigstruct(const char *path, struct sgx_sigstruct *ss, char *err, size_t errlen);
 
 /*
- * The value of option @opt (ISVPRODID, ISVSVN): 0 to 65535, decimal or
- * 0x-hex. 0, or
- * ENCL_EXIT_USAGE after a message that names the option and the value.
+ * The value @s of option @opt: a decimal or 0x-hex number from @min to
+ * @max. 0, or ENCL_EXIT_USAGE after a message that names the option, the
+ * value and the range.
  */
+int encl_parse_uint(const char *cmd, const char *opt, const char *s, uint64_t min,
+		    uint64_t max, uint64_t *v);
+
+/* encl_parse_uint() from 0 to 65535 (ISVPRODID, ISVSVN). */
 int encl_parse_u16(const char *cmd, const char *opt, const char *s, uint16_t *v);
 
 /*

@@ -115,12 +115,21 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *v)
 	return (errno || *end || *v > max) ? -1 : 0;
 }
 
+int encl_parse_uint(const char *cmd, const char *opt, const char *s, uint64_t min,
+		    uint64_t max, uint64_t *v)
+{
+	if (parse_uint(s, max, v) || *v < min)
+		return encl_usage(cmd, "%s: '%s' is not a number from %llu to %llu", opt, s,
+				  (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
 int encl_parse_u16(const char *cmd, const char *opt, const char *s, uint16_t *v)
 {
 	uint64_t x;
 
-	if (parse_uint(s, UINT16_MAX, &x))
-		return encl_usage(cmd, "%s: '%s' is not a number from 0 to 65535", opt, s);
+	if (encl_parse_uint(cmd, opt, s, 0, UINT16_MAX, &x))
+		return ENCL_EXIT_USAGE;
 	*v = x;
 	return 0;
 }
