@@ -248,6 +248,15 @@ const char *iago_check_id(int64_t ret, int positive)
 	return 0;
 }
 
+const char *iago_check_parent(int64_t ppid, int64_t pid)
+{
+	const char *why = iago_check_id(ppid, 0);
+
+	if (!why && ppid == pid)
+		why = "the process is its own parent";
+	return why;
+}
+
 const char *iago_check_umask(int64_t ret)
 {
 	if (ret < 0 || ret > 0777)

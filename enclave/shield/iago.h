@@ -117,6 +117,9 @@ const char *iago_check_cwd(const char *buf, uint64_t len);
 /* A pid, tid, uid or gid the host reported: a pid_t/uid_t, not 0 when @positive. */
 const char *iago_check_id(int64_t ret, int positive);
 
+/* getppid's @ppid, in a process whose pid is @pid: an id, and not the process itself. */
+const char *iago_check_parent(int64_t ppid, int64_t pid);
+
 /* The previous umask: a mode (0 .. 0777), umask never fails. */
 const char *iago_check_umask(int64_t ret);
 

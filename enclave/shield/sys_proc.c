@@ -112,12 +112,11 @@ static const char *parent_seen(int64_t ppid, uint64_t calls_before)
 SYSFN(getppid)
 {
 	uint64_t calls_before = __atomic_load_n(&parents.calls, __ATOMIC_RELAXED);
-	int64_t r = id_call(OCALL_SYS(getppid), 0);
+	int64_t pid = encl_pid(), r = ocall0(OCALL_SYS(getppid));
 	const char *why;
 
 	(void)a;
-	if (r == encl_pid())
-		encl_iago_fail(SYS_getppid, r, "the process is its own parent");
+	IAGO(iago_check_parent(r, pid), SYS_getppid, r);
 	encl_spin_lock(&parents.lock);
 	why = parent_seen(r, calls_before);
 	encl_spin_unlock(&parents.lock);

@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > FUZZ_MAX_INPUT)
 		return 0;
-	switch (data[0] % 41) {
+	switch (data[0] % 42) {
 	case 0:
 		a = u64(&in); b = u64(&in);
 		kept += iago_outside(a, b, BASE, SIZE);
@@ -280,6 +280,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 40:
 		a = u64(&in); b = u64(&in); c = u64(&in);
 		keep(iago_check_sendfile(a, (int64_t)b, (int64_t)c, (int64_t)u64(&in)));
+		break;
+	case 41:
+		a = u64(&in);
+		keep(iago_check_parent((int64_t)a, (int64_t)u64(&in)));
 		break;
 	}
 	return 0;

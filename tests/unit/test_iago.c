@@ -352,6 +352,10 @@ static void test_select(void)
 
 static void test_files_flags_clock(void)
 {
+	CHECK(iago_check_parent(1, 4242) == NULL);
+	CHECK(iago_check_parent(0, 4242) == NULL);	/* a parent in another pid namespace */
+	CHECK_STR_CONTAINS(iago_check_parent(4242, 4242), "its own parent");
+	CHECK_STR_CONTAINS(iago_check_parent(-1, 4242), "not a valid id");
 	CHECK(iago_check_sendfile(100, 40, 1000, 1040) == NULL);
 	CHECK(iago_check_sendfile(100, 0, 5, 5) == NULL);
 	CHECK(iago_check_sendfile(100, -EBADF, 5, 77) == NULL);	/* a failure leaves it to the program */
