@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Data transfer: read, write and their positioned and vectored forms, and
- * getdents64, and sendfile. Data crosses the boundary through the ocall area, at most
- * the area's room per ocall. Reads return after one chunk (a short count
- * is what a kernel may return too); writes loop until everything is
- * written or the host writes less. Every count the host returns must be
- * at most what was asked; getdents64 records are checked after they are
- * copied into the enclave.
+ * Data transfer: read, write and their positioned and vectored forms,
+ * getdents64 and sendfile. Data crosses the boundary through the ocall
+ * area, at most the area's room per ocall (sendfile's never crosses it).
+ * Reads return after one chunk (a short count is what a kernel may return
+ * too); writes loop until everything is written or the host writes less.
+ * Every count the host returns must be at most what was asked; getdents64
+ * records are checked after they are copied into the enclave.
  */
 #include <errno.h>
 #include <string.h>
