@@ -100,17 +100,6 @@ static int word_ok(uint64_t addr)
 	return !(addr & 3) && encl_inside(addr, sizeof(int));
 }
 
-static int timespec_ns(const struct timespec *ts, uint64_t *ns)
-{
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
-		return -EINVAL;
-	if ((uint64_t)ts->tv_sec > (UINT64_MAX - 1000000000ULL) / 1000000000ULL)
-		*ns = NO_DEADLINE - 1;
-	else
-		*ns = (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
-	return 0;
-}
-
 static long futex_wait(uint64_t addr, uint32_t val, uint64_t ts_addr, uint32_t bitset,
 		       int absolute, int clock)
 {
@@ -129,11 +118,9 @@ static long futex_wait(uint64_t addr, uint32_t val, uint64_t ts_addr, uint32_t b
 		if (!encl_inside(ts_addr, sizeof(ts)))
 			return -EFAULT;
 		memcpy(&ts, (const void *)(uintptr_t)ts_addr, sizeof(ts));
-		if (timespec_ns(&ts, &ns))
+		if (encl_timespec_ns(&ts, &ns))
 			return -EINVAL;
-		deadline = absolute ? ns : encl_clock_ns(clock) + ns;
-		if (deadline < ns)
-			deadline = NO_DEADLINE - 1;
+		deadline = absolute ? ns : encl_deadline_ns(clock, ns);
 	}
 
 	lock();

@@ -427,27 +427,16 @@ SYSFN(recvmsg)
  */
 #define MMSG_MAX	1024	/* UIO_MAXIOV */
 
-static int64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	uint64_t b[6] = { CLOCK_MONOTONIC, (uint64_t)(uintptr_t)&ts };
-
-	if (sys_clock_gettime(b))
-		return 0;
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static long mmsg(long nr, const uint64_t *a, struct timespec *timeout)
 {
 	struct mmsghdr *v = (struct mmsghdr *)a[1];
 	unsigned n = a[2] > MMSG_MAX ? MMSG_MAX : (unsigned)a[2], i;
-	uint64_t flags = a[3] & ~(uint64_t)MSG_WAITFORONE;
-	int64_t end = 0;
+	uint64_t flags = a[3] & ~(uint64_t)MSG_WAITFORONE, end = 0, ns;
 
 	if (timeout) {
-		if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000)
+		if (encl_timespec_ns(timeout, &ns))
 			return -EINVAL;
-		end = monotonic_ns() + timeout->tv_sec * 1000000000 + timeout->tv_nsec;
+		end = encl_deadline_ns(CLOCK_MONOTONIC, ns);
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t b[6] = { a[0], (uint64_t)(uintptr_t)&v[i].msg_hdr, flags };
@@ -459,9 +448,8 @@ static long mmsg(long nr, const uint64_t *a, struct timespec *timeout)
 		if (a[3] & MSG_WAITFORONE)
 			flags |= MSG_DONTWAIT;
 		if (timeout) {
-			int64_t left = end - monotonic_ns();
+			uint64_t now = encl_clock_ns(CLOCK_MONOTONIC), left = end > now ? end - now : 0;
 
-			left = left > 0 ? left : 0;
 			*timeout = (struct timespec){ left / 1000000000, left % 1000000000 };
 			if (!left) {
 				i++;

@@ -526,13 +526,13 @@ SYSFN(rt_sigtimedwait)
 	memcpy(&want, (const void *)a[0], sizeof(want));
 	want &= ~UNBLOCKABLE;
 	if (a[2]) {
+		uint64_t ns;
+
 		memcpy(&left, (const void *)a[2], sizeof(left));
-		if (left.tv_sec < 0 || left.tv_nsec < 0 || left.tv_nsec >= 1000000000)
+		if (encl_timespec_ns(&left, &ns))
 			return -EINVAL;
+		deadline = encl_deadline_ns(CLOCK_MONOTONIC, ns);
 	}
-	if (a[2])
-		deadline = encl_clock_ns(CLOCK_MONOTONIC) + (uint64_t)left.tv_sec * 1000000000ULL +
-			   (uint64_t)left.tv_nsec;
 	for (;;) {
 		uint64_t next = encl_thread_timers_run(td);
 

@@ -126,6 +126,24 @@ SYSFN(clock_nanosleep)
 	return sleep_call(OCALL_SYS(clock_nanosleep), a[0], a[1], a[2], a[3]);
 }
 
+int encl_timespec_ns(const struct timespec *ts, uint64_t *ns)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec > (UINT64_MAX - 1000000000ULL) / 1000000000ULL)
+		*ns = UINT64_MAX - 1;
+	else
+		*ns = (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+uint64_t encl_deadline_ns(int clock, uint64_t ns)
+{
+	uint64_t deadline = encl_clock_ns(clock) + ns;
+
+	return deadline < ns ? UINT64_MAX - 1 : deadline;
+}
+
 uint64_t encl_clock_ns(int clock)
 {
 	struct timespec ts;

@@ -8,6 +8,7 @@
 #define ENCL_ENCLAVE_SHIELD_SYSCALL_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "abi/syscalls.h"
 #include "enclave/core/runtime.h"
@@ -124,5 +125,15 @@ void encl_epoll_forget(int64_t fd);
 
 /* sys_time.c: nanoseconds on @clock, from the host (range-checked); 0 if it fails. */
 uint64_t encl_clock_ns(int clock);
+
+/*
+ * sys_time.c: the program's timespec @ts in nanoseconds, at most
+ * UINT64_MAX - 1 (UINT64_MAX is "no deadline"); -EINVAL when it is no
+ * timespec (a negative part, or 10^9 ns or more).
+ */
+int encl_timespec_ns(const struct timespec *ts, uint64_t *ns);
+
+/* sys_time.c: @ns from now on @clock, at most UINT64_MAX - 1. Makes an ocall. */
+uint64_t encl_deadline_ns(int clock, uint64_t ns);
 
 #endif
