@@ -440,8 +440,10 @@ static long mmsg(long nr, const uint64_t *a, struct timespec *timeout)
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t b[6] = { a[0], (uint64_t)(uintptr_t)&v[i].msg_hdr, flags };
-		long r = nr == SYS_sendmmsg ? sys_sendmsg(b) : sys_recvmsg(b);
+		long r;
 
+		ocall_reset();	/* each message is a call of its own, with the whole area */
+		r = nr == SYS_sendmmsg ? sys_sendmsg(b) : sys_recvmsg(b);
 		if (r < 0)
 			return i ? (long)i : r;
 		v[i].msg_len = (unsigned)r;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Batches and copies: sendmmsg and recvmmsg over AF_UNIX datagrams and
- * UDP loopback (with addresses, MSG_WAITFORONE and a timeout), and
+ * UDP loopback (with addresses, MSG_WAITFORONE and a timeout), batches
+ * larger than one ocall carries (AF_UNIX datagrams), and
  * sendfile from a file to a file and to a stream socket, with and without
  * an offset. Prints what a kernel gives, so that the enclave's output can
  * be compared with the native one.
@@ -11,11 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +115,70 @@ static void mmsg_udp(void)
 	close(s);
 }
 
+/*
+ * More data in one batch than the enclave moves in one ocall: 48
+ * datagrams of 32 KiB. musl's sendmmsg loops over sendmsg itself, so the
+ * sender makes the system call directly; recvmmsg is musl's own.
+ */
+#define LARGE_N		48
+#define LARGE_SIZE	32768
+
+static char large_out[LARGE_N][LARGE_SIZE], large_in[LARGE_N][LARGE_SIZE];
+
+static void large_batch(struct mmsghdr *m, struct iovec *iov, char (*data)[LARGE_SIZE])
+{
+	memset(m, 0, LARGE_N * sizeof(*m));
+	for (int i = 0; i < LARGE_N; i++) {
+		iov[i] = (struct iovec){ data[i], LARGE_SIZE };
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+}
+
+static void *large_send(void *arg)
+{
+	static struct mmsghdr m[LARGE_N];
+	static struct iovec iov[LARGE_N];
+	static long sent;
+
+	for (int i = 0; i < LARGE_N; i++)
+		memset(large_out[i], 'a' + i % 26, LARGE_SIZE);
+	large_batch(m, iov, large_out);
+	sent = syscall(SYS_sendmmsg, *(int *)arg, m, LARGE_N, 0);
+	for (long i = 0; i < sent; i++)
+		if (m[i].msg_len != LARGE_SIZE)
+			sent = -2;
+	return &sent;
+}
+
+static void mmsg_large(void)
+{
+	struct mmsghdr m[LARGE_N];
+	struct iovec iov[LARGE_N];
+	int sv[2], whole = 1;
+	long received = 0, *sent;
+	pthread_t t;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) || pthread_create(&t, NULL, large_send, &sv[0]))
+		return say("socketpair and sender", -1);
+	large_batch(m, iov, large_in);
+	while (received < LARGE_N) {
+		long r = recvmmsg(sv[1], m + received, LARGE_N - received, 0, 0);
+
+		if (r <= 0)
+			break;
+		received += r;
+	}
+	pthread_join(t, (void **)&sent);
+	for (long i = 0; i < received; i++)
+		whole &= m[i].msg_len == LARGE_SIZE && !(m[i].msg_hdr.msg_flags & MSG_TRUNC) &&
+			 large_in[i][0] == 'a' + i % 26 && large_in[i][LARGE_SIZE - 1] == 'a' + i % 26;
+	printf("48 datagrams of 32 KiB: sendmmsg %ld, received %ld, every one whole: %d\n",
+	       *sent, received, whole);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void copies(const char *dir)
 {
 	char path[512], out[512], buf[64];
@@ -158,6 +225,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, 0, _IONBF, 0);
 	mmsg_unix();
 	mmsg_udp();
+	mmsg_large();
 	copies(argc > 1 ? argv[1] : "/tmp");
 	printf("done\n");
 	return 0;
