@@ -203,8 +203,7 @@ const char *encl_fd_check_dirents(int64_t fd, int64_t ticket, const void *buf, u
 
 		dot += !strcmp(name, ".");
 		dotdot += !strcmp(name, "..");
-		off += (uint64_t)p[off + IAGO_DIRENT_RECLEN_OFF] |
-		       (uint64_t)p[off + IAGO_DIRENT_RECLEN_OFF + 1] << 8;
+		off += iago_dirent_reclen(p + off);
 	}
 	rec = record_for(fd, ticket, &old);
 	if (!rec)

@@ -106,8 +106,7 @@ const char *iago_check_dirents(const void *buf, uint64_t len)
 
 		if (left < IAGO_DIRENT_NAME_OFF + 1)
 			return "directory record header is cut off";
-		reclen = (uint64_t)p[off + IAGO_DIRENT_RECLEN_OFF] |
-			 (uint64_t)p[off + IAGO_DIRENT_RECLEN_OFF + 1] << 8;
+		reclen = iago_dirent_reclen(p + off);
 		if (reclen < IAGO_DIRENT_NAME_OFF + 1)
 			return "directory record is shorter than its header";
 		if (reclen > left)
@@ -250,11 +249,7 @@ const char *iago_check_id(int64_t ret, int positive)
 
 const char *iago_check_parent(int64_t ppid, int64_t pid)
 {
-	const char *why = iago_check_id(ppid, 0);
-
-	if (!why && ppid == pid)
-		why = "the process is its own parent";
-	return why;
+	return decided(iago_check_id(ppid, 0), ppid, ppid != pid, "the process is its own parent");
 }
 
 const char *iago_check_umask(int64_t ret)
@@ -529,11 +524,7 @@ const char *iago_check_epoll_events(uint32_t registered, uint32_t got)
 
 const char *iago_check_sendfile(uint64_t asked, int64_t ret, int64_t before, int64_t after)
 {
-	const char *why = iago_check_count(ret, asked);
-
-	if (why || ret < 0)
-		return why;
-	if ((uint64_t)after != (uint64_t)before + (uint64_t)ret)
-		return "sendfile moved the offset by other than the bytes sent";
-	return 0;
+	return decided(iago_check_count(ret, asked), ret,
+		       (uint64_t)after == (uint64_t)before + (uint64_t)ret,
+		       "sendfile moved the offset by other than the bytes sent");
 }

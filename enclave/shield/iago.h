@@ -35,6 +35,12 @@
 #define IAGO_DIRENT_NAME_OFF	19
 #define IAGO_DIRENT_RECLEN_OFF	16
 
+/* d_reclen of the record at @rec (little-endian, and maybe unaligned). */
+static inline uint64_t iago_dirent_reclen(const unsigned char *rec)
+{
+	return (uint64_t)rec[IAGO_DIRENT_RECLEN_OFF] | (uint64_t)rec[IAGO_DIRENT_RECLEN_OFF + 1] << 8;
+}
+
 /* Limits on what the host may pass at start-up. */
 #define IAGO_MAX_ARGS		4096		/* argc, and the number of environment strings */
 #define IAGO_MAX_STRLEN		(128 * 1024)	/* one string, like MAX_ARG_STRLEN */
